@@ -1,0 +1,839 @@
+"""Optimal assignment of registered members to the seats of a wartime whistle call (SPEC C4).
+
+Pure Python + numpy/scipy/OR-Tools, no Django. The caller loads members, seats and shifts from the
+database into the small array containers below, calls :meth:`AssignmentProblem.solve` (or the
+module-level :func:`assign`) and writes the returned arrays back.
+
+Model
+-----
+* A *seat* belongs to a post and a shift. Seats with the same post, shift, place and required skills
+  are interchangeable and are compressed into one *group* node whose capacity is its seat count.
+* Shifts are half-open intervals ``[start, end)``. Shifts that overlap (transitively) form an *overlap
+  cluster*; a member gets at most one seat per cluster, so nobody ever holds two overlapping shifts.
+  (Conservative for chains: with A–B and B–C overlapping but A–C not, a member gets one of A, B, C.)
+* A member qualifies for a group when ``member.skills & required == required``, the member is
+  available for the group's shift (no busy interval overlaps it, and the optional availability
+  matrix allows it), and the great-circle distance is at most ``max_distance_m``.
+* Cost of a (member, seat) pair = distance in whole metres + ``penalty_per_recent`` × the member's
+  recent-service count (fair rotation).
+* Objective: fill as many seats as possible, then minimize the total cost. It is solved exactly as a
+  min-cost flow: source → (member, cluster) [cap 1] → group [cap 1, cost] → sink [cap seats], plus a
+  source → sink bypass whose unit cost is larger than any possible saving, so the problem is always
+  feasible and an extra filled seat always beats any amount of cost.
+* Pinned pairs (members already checked in) are kept as they are and use up their member's cluster.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.spatial import cKDTree
+
+EARTH_RADIUS_M = 6_371_008.8
+
+__all__ = [
+    "AssignmentProblem",
+    "AssignmentResult",
+    "BusyIntervals",
+    "Members",
+    "RefillResult",
+    "Seats",
+    "Shifts",
+    "assign",
+    "greedy_assign",
+    "haversine_m",
+    "refill",
+    "verify_optimal_scipy",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# Input containers
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Members:
+    """Registered members, one entry per member (arrays of length M)."""
+
+    id: np.ndarray  # int64, unique
+    lat: np.ndarray  # float64, WGS-84 degrees (NaN = no location → never assigned)
+    lng: np.ndarray  # float64
+    skills: np.ndarray  # int64 bitmask
+    recent: np.ndarray | None = None  # int64 recent-service count (fair rotation); None = all 0
+
+    def __post_init__(self) -> None:
+        self.id = np.asarray(self.id, dtype=np.int64)
+        self.lat = np.asarray(self.lat, dtype=np.float64)
+        self.lng = np.asarray(self.lng, dtype=np.float64)
+        self.skills = np.asarray(self.skills, dtype=np.int64)
+        n = len(self.id)
+        self.recent = (
+            np.zeros(n, dtype=np.int64) if self.recent is None else np.asarray(self.recent, dtype=np.int64)
+        )
+        for name in ("lat", "lng", "skills", "recent"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"members.{name} has length {len(getattr(self, name))}, expected {n}")
+        if len(np.unique(self.id)) != n:
+            raise ValueError("member ids must be unique")
+        if (self.recent < 0).any():
+            raise ValueError("members.recent must be >= 0")
+
+
+@dataclass
+class Shifts:
+    """The shifts of a call (arrays of length S). Times are integers (e.g. epoch seconds)."""
+
+    id: np.ndarray  # int64, unique
+    start: np.ndarray  # int64
+    end: np.ndarray  # int64, > start
+
+    def __post_init__(self) -> None:
+        self.id = np.asarray(self.id, dtype=np.int64)
+        self.start = np.asarray(self.start, dtype=np.int64)
+        self.end = np.asarray(self.end, dtype=np.int64)
+        if not (len(self.id) == len(self.start) == len(self.end)):
+            raise ValueError("shifts.id, start and end must have the same length")
+        if len(np.unique(self.id)) != len(self.id):
+            raise ValueError("shift ids must be unique")
+        bad = self.end <= self.start
+        if bad.any():
+            raise ValueError(f"shift {int(self.id[bad][0])} ends before it starts")
+
+
+@dataclass
+class Seats:
+    """The seats of a call, one entry per seat (arrays of length N)."""
+
+    id: np.ndarray  # int64, unique
+    post_id: np.ndarray  # int64
+    lat: np.ndarray  # float64 (the post's place)
+    lng: np.ndarray  # float64
+    required: np.ndarray  # int64 required-skill bitmask
+    shift_id: np.ndarray  # int64, one of Shifts.id
+
+    def __post_init__(self) -> None:
+        self.id = np.asarray(self.id, dtype=np.int64)
+        self.post_id = np.asarray(self.post_id, dtype=np.int64)
+        self.lat = np.asarray(self.lat, dtype=np.float64)
+        self.lng = np.asarray(self.lng, dtype=np.float64)
+        self.required = np.asarray(self.required, dtype=np.int64)
+        self.shift_id = np.asarray(self.shift_id, dtype=np.int64)
+        n = len(self.id)
+        for name in ("post_id", "lat", "lng", "required", "shift_id"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"seats.{name} has length {len(getattr(self, name))}, expected {n}")
+        if len(np.unique(self.id)) != n:
+            raise ValueError("seat ids must be unique")
+        if not (np.isfinite(self.lat).all() and np.isfinite(self.lng).all()):
+            raise ValueError("every seat needs a place (finite lat/lng)")
+
+
+@dataclass
+class BusyIntervals:
+    """Intervals ``[start, end)`` in which a member cannot serve (other duties, blackout dates).
+
+    Intervals of member ids that are not in the pool are ignored.
+    """
+
+    member_id: np.ndarray  # int64
+    start: np.ndarray  # int64
+    end: np.ndarray  # int64
+
+    def __post_init__(self) -> None:
+        self.member_id = np.asarray(self.member_id, dtype=np.int64)
+        self.start = np.asarray(self.start, dtype=np.int64)
+        self.end = np.asarray(self.end, dtype=np.int64)
+        if not (len(self.member_id) == len(self.start) == len(self.end)):
+            raise ValueError("busy.member_id, start and end must have the same length")
+
+
+# --------------------------------------------------------------------------------------------------
+# Output containers
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentResult:
+    """Assignments as parallel arrays (length A), plus totals.
+
+    ``pinned[k]`` tells whether pair k was kept from the input rather than chosen by this run.
+    ``total_cost`` = ``total_distance_m`` + penalty × recent count over all assigned pairs.
+    """
+
+    member_id: np.ndarray
+    seat_id: np.ndarray
+    post_id: np.ndarray
+    distance_m: np.ndarray
+    cost: np.ndarray
+    pinned: np.ndarray
+    unfilled_seat_id: np.ndarray
+    seats: int
+    method: str
+    timings: dict = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def filled(self) -> int:
+        return int(len(self.seat_id))
+
+    @property
+    def total_distance_m(self) -> int:
+        return int(self.distance_m.sum())
+
+    @property
+    def total_cost(self) -> int:
+        return int(self.cost.sum())
+
+    def by_member(self) -> dict[int, list[tuple[int, int]]]:
+        """member id → [(seat id, post id), …] (several only for non-overlapping shifts)."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for m, s, p in zip(self.member_id.tolist(), self.seat_id.tolist(), self.post_id.tolist(), strict=True):
+            out.setdefault(m, []).append((s, p))
+        return out
+
+    def by_seat(self) -> dict[int, int]:
+        """seat id → member id for filled seats."""
+        return dict(zip(self.seat_id.tolist(), self.member_id.tolist(), strict=True))
+
+    def summary(self) -> dict:
+        return {
+            "method": self.method,
+            "seats": self.seats,
+            "filled": self.filled,
+            "total_distance_m": self.total_distance_m,
+            "total_cost": self.total_cost,
+        }
+
+
+@dataclass
+class RefillResult:
+    """Outcome of :meth:`AssignmentProblem.refill`.
+
+    ``result`` is the complete assignment after the refill; ``new_member_id``/``new_seat_id`` are the
+    pairs added by the refill; ``still_unfilled_seat_id`` are freed seats nobody qualified could take.
+    """
+
+    result: AssignmentResult
+    new_member_id: np.ndarray
+    new_seat_id: np.ndarray
+    still_unfilled_seat_id: np.ndarray
+    seconds: float
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def haversine_m(lat1, lng1, lat2, lng2) -> np.ndarray:
+    """Great-circle distance in metres (float64), broadcasting over numpy arrays."""
+    p1 = np.radians(lat1)
+    p2 = np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lng2) - np.asarray(lng1))
+    h = np.sin(dphi * 0.5) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb * 0.5) ** 2
+    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+
+
+def _as_pairs(pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Normalize ``None`` / ``(ids_a, ids_b)`` / iterable of 2-tuples into two int64 arrays."""
+    if pairs is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if isinstance(pairs, tuple) and len(pairs) == 2 and not np.isscalar(pairs[0]):
+        a, b = (np.asarray(x, dtype=np.int64).ravel() for x in pairs)
+    else:
+        arr = np.asarray(list(pairs), dtype=np.int64).reshape(-1, 2)
+        a, b = arr[:, 0].copy(), arr[:, 1].copy()
+    if len(a) != len(b):
+        raise ValueError("pair arrays must have the same length")
+    return a, b
+
+
+def _lookup(sorted_ids: np.ndarray, order: np.ndarray, query: np.ndarray, what: str, strict: bool = True):
+    """Indices of ``query`` ids in the original array (``order`` = argsort of it).
+
+    With ``strict`` an unknown id raises; otherwise unknown ids get -1.
+    """
+    query = np.asarray(query, dtype=np.int64)
+    pos = np.searchsorted(sorted_ids, query)
+    pos_c = np.minimum(pos, max(len(sorted_ids) - 1, 0))
+    ok = (pos < len(sorted_ids)) & (sorted_ids[pos_c] == query) if len(sorted_ids) else np.zeros(len(query), bool)
+    if strict and not ok.all():
+        raise ValueError(f"unknown {what} id {int(query[~ok][0])}")
+    out = np.full(len(query), -1, dtype=np.int64)
+    out[ok] = order[pos_c[ok]]
+    return out
+
+
+def overlap_clusters(start: np.ndarray, end: np.ndarray, gap: int = 0) -> np.ndarray:
+    """Cluster index per shift: shifts whose ``[start, end + gap)`` overlap transitively share one."""
+    n = len(start)
+    cluster = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return cluster
+    order = np.lexsort((end, start))
+    cid = -1
+    cur_end = None
+    for i in order.tolist():
+        if cur_end is None or start[i] >= cur_end + gap:
+            cid += 1
+            cur_end = end[i]
+        else:
+            cur_end = max(cur_end, end[i])
+        cluster[i] = cid
+    return cluster
+
+
+# --------------------------------------------------------------------------------------------------
+# The problem
+# --------------------------------------------------------------------------------------------------
+
+
+class AssignmentProblem:
+    """One call's assignment instance: members, seats, shifts, rules. Reusable for solve/refill.
+
+    :param members: the pool (:class:`Members`).
+    :param seats: all seats of the call (:class:`Seats`).
+    :param shifts: the call's shifts (:class:`Shifts`); every ``seats.shift_id`` must be one of them.
+    :param max_distance_m: candidate radius in metres (great-circle).
+    :param penalty_per_recent: cost added per recent service of a member (metres-equivalent).
+    :param busy: optional :class:`BusyIntervals`; a member is unavailable for a shift one overlaps.
+    :param available: optional bool matrix ``[M, S]`` (member × shift, in ``shifts`` order).
+    :param rest_gap_s: shifts closer than this (end to start) also count as overlapping.
+    """
+
+    def __init__(
+        self,
+        members: Members,
+        seats: Seats,
+        shifts: Shifts,
+        *,
+        max_distance_m: float = 5_000.0,
+        penalty_per_recent: int = 1_000,
+        busy: BusyIntervals | None = None,
+        available: np.ndarray | None = None,
+        rest_gap_s: int = 0,
+    ) -> None:
+        t0 = time.perf_counter()
+        if max_distance_m < 0:
+            raise ValueError("max_distance_m must be >= 0")
+        if penalty_per_recent < 0:
+            raise ValueError("penalty_per_recent must be >= 0")
+        self.members = members
+        self.seats = seats
+        self.shifts = shifts
+        self.max_distance_m = float(max_distance_m)
+        self.penalty_per_recent = int(penalty_per_recent)
+        self.rest_gap_s = int(rest_gap_s)
+        self.busy = busy
+        M, S = len(members.id), len(shifts.id)
+        self.n_members, self.n_shifts = M, S
+
+        self._m_order = np.argsort(members.id, kind="stable")
+        self._m_sorted = members.id[self._m_order]
+        self._s_order = np.argsort(seats.id, kind="stable")
+        self._s_sorted = seats.id[self._s_order]
+        sh_order = np.argsort(shifts.id, kind="stable")
+        self.seat_shift = _lookup(shifts.id[sh_order], sh_order, seats.shift_id, "shift")
+
+        self.shift_cluster = overlap_clusters(shifts.start, shifts.end, self.rest_gap_s)
+        self.n_clusters = int(self.shift_cluster.max()) + 1 if S else 0
+
+        # Availability member × shift.
+        avail = np.ones((M, S), dtype=bool)
+        if available is not None:
+            available = np.asarray(available, dtype=bool)
+            if available.shape != (M, S):
+                raise ValueError(f"available must have shape {(M, S)}, got {available.shape}")
+            avail &= available
+        if busy is not None and len(busy.member_id):
+            bidx = _lookup(self._m_sorted, self._m_order, busy.member_id, "member", strict=False)
+            known = bidx >= 0
+            bidx, bs, be = bidx[known], busy.start[known], busy.end[known]
+            for s in range(S):
+                hit = (bs < shifts.end[s]) & (be > shifts.start[s])
+                avail[bidx[hit], s] = False
+        located = np.isfinite(members.lat) & np.isfinite(members.lng)
+        self._given_available = None if available is None else available.copy()
+        avail[~located] = False
+        self.available = avail
+
+        # Seat groups: identical (post, shift, place, required skills) seats are interchangeable.
+        N = len(seats.id)
+        order = np.lexsort((seats.id, seats.required, seats.lng, seats.lat, self.seat_shift, seats.post_id))
+        if N:
+            keys = (seats.post_id, self.seat_shift, seats.lat, seats.lng, seats.required)
+            new = np.zeros(N, dtype=bool)
+            new[0] = True
+            for k in keys:
+                ks = k[order]
+                new[1:] |= ks[1:] != ks[:-1]
+            group_sorted = np.cumsum(new) - 1
+        else:
+            group_sorted = np.zeros(0, dtype=np.int64)
+        self.seat_group = np.empty(N, dtype=np.int64)
+        self.seat_group[order] = group_sorted
+        self.group_order = order  # seat indices sorted by group then seat id
+        G = int(group_sorted[-1]) + 1 if N else 0
+        self.n_groups = G
+        first = order[np.flatnonzero(new)] if N else np.zeros(0, dtype=np.int64)
+        self.group_post = seats.post_id[first]
+        self.group_shift = self.seat_shift[first]
+        self.group_cluster = self.shift_cluster[self.group_shift] if G else np.zeros(0, dtype=np.int64)
+        self.group_lat = seats.lat[first]
+        self.group_lng = seats.lng[first]
+        self.group_required = seats.required[first]
+
+        # Local metric projection (equirectangular around the centre) for the kd-tree search.
+        lat_all = np.concatenate([members.lat[located], seats.lat])
+        lng_all = np.concatenate([members.lng[located], seats.lng])
+        self._lat0 = float(np.mean(lat_all)) if len(lat_all) else 0.0
+        self._lng0 = float(np.mean(lng_all)) if len(lng_all) else 0.0
+        lat_extent = float(np.max(np.abs(lat_all - self._lat0))) if len(lat_all) else 0.0
+        # East-west scale drifts by ~tan(lat)·Δlat away from lat0; search a little wider, then filter
+        # on the exact great-circle distance.
+        worst_lat = min(abs(self._lat0) + lat_extent, 89.0)
+        drift = np.tan(np.radians(worst_lat)) * np.radians(lat_extent) + 0.002
+        self._query_radius = self.max_distance_m * (1.0 + 2.0 * drift) + 1.0
+        self._member_xy = self._project(members.lat, members.lng)
+        self._located = located
+        self._tree: cKDTree | None = None
+        self.timings: dict[str, float] = {"prepare": time.perf_counter() - t0}
+
+    # ---------------------------------------------------------------------------------------- basics
+
+    def _project(self, lat: np.ndarray, lng: np.ndarray) -> np.ndarray:
+        k = np.pi / 180.0 * EARTH_RADIUS_M
+        x = (lng - self._lng0) * k * np.cos(np.radians(self._lat0))
+        y = (lat - self._lat0) * k
+        return np.column_stack([x, y])
+
+    def member_index(self, ids, strict: bool = True) -> np.ndarray:
+        return _lookup(self._m_sorted, self._m_order, ids, "member", strict)
+
+    def seat_index(self, ids, strict: bool = True) -> np.ndarray:
+        return _lookup(self._s_sorted, self._s_order, ids, "seat", strict)
+
+    def _member_tree(self) -> tuple[cKDTree, np.ndarray]:
+        """kd-tree over members that are located and available for at least one shift."""
+        if self._tree is None:
+            usable = np.flatnonzero(self._located & self.available.any(axis=1))
+            self._tree_members = usable
+            self._tree = cKDTree(self._member_xy[usable], balanced_tree=False, compact_nodes=False)
+        return self._tree, self._tree_members
+
+    def pair_cost(self, m_idx: np.ndarray, dist_m: np.ndarray) -> np.ndarray:
+        return dist_m + self.penalty_per_recent * self.members.recent[m_idx]
+
+    def _seat_distance(self, m_idx: np.ndarray, s_idx: np.ndarray) -> np.ndarray:
+        d = haversine_m(self.members.lat[m_idx], self.members.lng[m_idx], self.seats.lat[s_idx],
+                        self.seats.lng[s_idx])
+        return np.rint(d).astype(np.int64)
+
+    def candidate_pairs(self, groups: np.ndarray | None = None, exclude_units: np.ndarray | None = None):
+        """Qualified (member, group) pairs within the distance limit.
+
+        :param groups: restrict to these group indices (default: all groups).
+        :param exclude_units: bool array ``[M * C]``; True = (member, cluster) may not take a seat.
+        :returns: ``(member_idx, group_idx, distance_m)`` int64 arrays.
+        """
+        empty = np.zeros(0, dtype=np.int64)
+        if groups is None:
+            groups = np.arange(self.n_groups)
+        groups = np.asarray(groups, dtype=np.int64)
+        if len(groups) == 0 or self.n_members == 0:
+            return empty, empty, empty
+        tree, usable = self._member_tree()
+        if len(usable) == 0:
+            return empty, empty, empty
+        gxy = self._project(self.group_lat[groups], self.group_lng[groups])
+        gtree = cKDTree(gxy)
+        sdm = tree.sparse_distance_matrix(gtree, self._query_radius, output_type="ndarray")
+        m_idx = usable[sdm["i"]]
+        g_idx = groups[sdm["j"]]
+        del sdm
+        req = self.group_required[g_idx]
+        keep = (self.members.skills[m_idx] & req) == req
+        keep &= self.available[m_idx, self.group_shift[g_idx]]
+        if exclude_units is not None:
+            keep &= ~exclude_units[m_idx * self.n_clusters + self.group_cluster[g_idx]]
+        m_idx, g_idx = m_idx[keep], g_idx[keep]
+        d = haversine_m(self.members.lat[m_idx], self.members.lng[m_idx], self.group_lat[g_idx],
+                        self.group_lng[g_idx])
+        keep = d <= self.max_distance_m
+        return m_idx[keep], g_idx[keep], np.rint(d[keep]).astype(np.int64)
+
+    def _pinned_state(self, pinned):
+        """Validate pinned pairs → (member idx, seat idx, used-unit mask, free-seat mask)."""
+        pm, ps = _as_pairs(pinned)
+        m_idx = self.member_index(pm)
+        s_idx = self.seat_index(ps)
+        if len(np.unique(s_idx)) != len(s_idx):
+            raise ValueError("a seat is pinned to two members")
+        C = self.n_clusters
+        units = m_idx * C + self.shift_cluster[self.seat_shift[s_idx]]
+        if len(np.unique(units)) != len(units):
+            raise ValueError("a member is pinned to two overlapping shifts")
+        used = np.zeros(self.n_members * C, dtype=bool)
+        used[units] = True
+        free = np.ones(len(self.seats.id), dtype=bool)
+        free[s_idx] = False
+        return m_idx, s_idx, used, free
+
+    def _result(self, m_idx, s_idx, is_pinned, method, timings, stats=None) -> AssignmentResult:
+        m_idx = np.asarray(m_idx, dtype=np.int64)
+        s_idx = np.asarray(s_idx, dtype=np.int64)
+        order = np.argsort(self.seats.id[s_idx], kind="stable")
+        m_idx, s_idx, is_pinned = m_idx[order], s_idx[order], np.asarray(is_pinned, dtype=bool)[order]
+        dist = self._seat_distance(m_idx, s_idx)
+        filled = np.zeros(len(self.seats.id), dtype=bool)
+        filled[s_idx] = True
+        return AssignmentResult(
+            member_id=self.members.id[m_idx],
+            seat_id=self.seats.id[s_idx],
+            post_id=self.seats.post_id[s_idx],
+            distance_m=dist,
+            cost=self.pair_cost(m_idx, dist),
+            pinned=is_pinned,
+            unfilled_seat_id=np.sort(self.seats.id[~filled]),
+            seats=len(self.seats.id),
+            method=method,
+            timings=timings,
+            stats=stats or {},
+        )
+
+    def _free_seats_by_group(self, free: np.ndarray):
+        """Free seat indices ordered by group, with per-group start offsets and capacities."""
+        order = self.group_order[free[self.group_order]]
+        cap = np.bincount(self.seat_group[order], minlength=self.n_groups).astype(np.int64)
+        start = np.zeros(self.n_groups + 1, dtype=np.int64)
+        np.cumsum(cap, out=start[1:])
+        return order, start, cap
+
+    def _seats_for(self, g_chosen: np.ndarray, free_order: np.ndarray, start: np.ndarray) -> np.ndarray:
+        """Map chosen groups (one entry per filled seat, any order) to distinct free seats."""
+        if len(g_chosen) == 0:
+            return np.zeros(0, dtype=np.int64)
+        o = np.argsort(g_chosen, kind="stable")
+        gs = g_chosen[o]
+        first = np.searchsorted(gs, gs, side="left")
+        rank = np.arange(len(gs)) - first
+        seat = np.empty(len(gs), dtype=np.int64)
+        seat[o] = free_order[start[gs] + rank]
+        return seat
+
+    # --------------------------------------------------------------------------------- min-cost flow
+
+    def _min_cost_flow(self, m_idx, g_idx, cost, cap) -> tuple[np.ndarray, dict]:
+        """Solve the flow model; returns a bool mask over the candidate pairs that carry flow."""
+        info: dict = {}
+        n_seats = int(cap.sum())
+        P = len(m_idx)
+        if n_seats == 0 or P == 0:
+            return np.zeros(P, dtype=bool), info
+        C = self.n_clusters
+        ukey = m_idx * C + self.group_cluster[g_idx]
+        present = np.zeros(self.n_members * C, dtype=bool)
+        present[ukey] = True
+        unit_keys = np.flatnonzero(present)
+        K = len(unit_keys)
+        node_of_key = np.full(self.n_members * C, -1, dtype=np.int64)
+        node_of_key[unit_keys] = np.arange(2, 2 + K)
+        G = self.n_groups
+        src, snk = 0, 1
+        gnode0 = 2 + K
+        groups_used = np.flatnonzero(cap > 0)
+        max_cost = int(cost.max()) + 1
+        # An augmenting path uses at most min(N, K) + 1 member→group arcs, so this bypass cost makes
+        # one more filled seat always cheaper than any cost saving.
+        unfilled = max_cost * (min(n_seats, K) + 1) + 1
+        tails = np.concatenate([
+            np.full(K, src), node_of_key[ukey], gnode0 + groups_used, [src],
+        ]).astype(np.int32)
+        heads = np.concatenate([
+            node_of_key[unit_keys], gnode0 + g_idx, np.full(len(groups_used), snk), [snk],
+        ]).astype(np.int32)
+        caps = np.concatenate([
+            np.ones(K + P, dtype=np.int64), cap[groups_used], [n_seats],
+        ]).astype(np.int64)
+        costs = np.concatenate([
+            np.zeros(K, dtype=np.int64), cost, np.zeros(len(groups_used), dtype=np.int64), [unfilled],
+        ]).astype(np.int64)
+        info.update(nodes=int(2 + K + G), arcs=int(len(tails)), member_units=int(K), pairs=int(P))
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        supplies = np.zeros(2 + K + G, dtype=np.int64)
+        supplies[src], supplies[snk] = n_seats, -n_seats
+        smcf.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
+        del tails, heads, caps, costs
+        status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            raise RuntimeError(f"min-cost flow failed with status {status}")
+        flows = smcf.flows(np.arange(K, K + P, dtype=np.int32))
+        return np.asarray(flows) > 0, info
+
+    def solve(self, pinned=None) -> AssignmentResult:
+        """Optimal assignment: most seats filled, then least total cost. Pinned pairs are kept.
+
+        :param pinned: ``(member_ids, seat_ids)`` or iterable of ``(member_id, seat_id)``.
+        """
+        timings = dict(self.timings)
+        t0 = time.perf_counter()
+        pm, ps, used, free = self._pinned_state(pinned)
+        free_order, start, cap = self._free_seats_by_group(free)
+        m_idx, g_idx, dist = self.candidate_pairs(exclude_units=used if len(pm) else None)
+        cost = self.pair_cost(m_idx, dist)
+        t1 = time.perf_counter()
+        chosen, info = self._min_cost_flow(m_idx, g_idx, cost, cap)
+        t2 = time.perf_counter()
+        seat = self._seats_for(g_idx[chosen], free_order, start)
+        res = self._result(
+            np.concatenate([pm, m_idx[chosen]]), np.concatenate([ps, seat]),
+            np.concatenate([np.ones(len(pm), bool), np.zeros(len(seat), bool)]),
+            "min_cost_flow", timings, info,
+        )
+        timings.update(candidates=t1 - t0, flow=t2 - t1, finish=time.perf_counter() - t2)
+        return res
+
+    # ---------------------------------------------------------------------------------------- greedy
+
+    def greedy(self, pinned=None) -> AssignmentResult:
+        """Baseline: take qualified (member, seat) pairs nearest first while both are free."""
+        timings = dict(self.timings)
+        t0 = time.perf_counter()
+        pm, ps, used, free = self._pinned_state(pinned)
+        free_order, start, cap = self._free_seats_by_group(free)
+        m_idx, g_idx, dist = self.candidate_pairs(exclude_units=used if len(pm) else None)
+        order = np.lexsort((g_idx, m_idx, self.pair_cost(m_idx, dist), dist))
+        C = self.n_clusters
+        unit = (m_idx * C + self.group_cluster[g_idx])[order].tolist()
+        grp = g_idx[order].tolist()
+        rem = cap.tolist()
+        left = int(cap.sum())
+        taken: set[int] = set()
+        pick: list[int] = []
+        for k in range(len(grp)):
+            if left == 0:
+                break
+            g = grp[k]
+            if rem[g] and unit[k] not in taken:
+                rem[g] -= 1
+                left -= 1
+                taken.add(unit[k])
+                pick.append(k)
+        sel = order[np.asarray(pick, dtype=np.int64)]
+        seat = self._seats_for(g_idx[sel], free_order, start)
+        res = self._result(
+            np.concatenate([pm, m_idx[sel]]), np.concatenate([ps, seat]),
+            np.concatenate([np.ones(len(pm), bool), np.zeros(len(seat), bool)]),
+            "greedy", timings,
+        )
+        timings["greedy"] = time.perf_counter() - t0
+        return res
+
+    # ---------------------------------------------------------------------------------------- refill
+
+    def refill(self, current, declined, exclude_member_ids=None) -> RefillResult:
+        """Re-assign only the seats freed by declines (or no-shows); everything else stays.
+
+        :param current: the current assignment, an :class:`AssignmentResult` or
+            ``(member_ids, seat_ids)``.
+        :param declined: ``(member_ids, seat_ids)`` pairs of the current assignment to release.
+        :param exclude_member_ids: further members who may not take a freed seat (e.g. everyone who
+            declined earlier in this call). Declining members are always excluded.
+        """
+        t0 = time.perf_counter()
+        if isinstance(current, AssignmentResult):
+            cm, cs = current.member_id, current.seat_id
+        else:
+            cm, cs = _as_pairs(current)
+        dm, ds = _as_pairs(declined)
+        cm_idx, cs_idx = self.member_index(cm), self.seat_index(cs)
+        dm_idx, ds_idx = self.member_index(dm), self.seat_index(ds)
+        N = len(self.seats.id)
+        holder = np.full(N, -1, dtype=np.int64)
+        if len(np.unique(cs_idx)) != len(cs_idx):
+            raise ValueError("current assignment holds a seat twice")
+        holder[cs_idx] = cm_idx
+        if (holder[ds_idx] != dm_idx).any():
+            k = int(np.flatnonzero(holder[ds_idx] != dm_idx)[0])
+            raise ValueError(f"member {int(dm[k])} does not hold seat {int(ds[k])}")
+        freed = np.zeros(N, dtype=bool)
+        freed[ds_idx] = True
+        keep = ~freed[cs_idx]
+        km, ks = cm_idx[keep], cs_idx[keep]
+        C = self.n_clusters
+        used = np.zeros(self.n_members * C, dtype=bool)
+        used[km * C + self.shift_cluster[self.seat_shift[ks]]] = True
+        excluded = np.zeros(self.n_members, dtype=bool)
+        excluded[dm_idx] = True
+        if exclude_member_ids is not None and len(exclude_member_ids):
+            ex = self.member_index(np.asarray(exclude_member_ids, dtype=np.int64), strict=False)
+            excluded[ex[ex >= 0]] = True
+        if C:
+            used.reshape(self.n_members, C)[excluded] = True
+
+        free_order, start, cap = self._free_seats_by_group(freed)
+        groups = np.flatnonzero(cap)
+        m_idx, g_idx, dist = self.candidate_pairs(groups=groups, exclude_units=used)
+        chosen, info = self._min_cost_flow(m_idx, g_idx, self.pair_cost(m_idx, dist), cap)
+        seat = self._seats_for(g_idx[chosen], free_order, start)
+        new_m = m_idx[chosen]
+        prev_pinned = np.zeros(len(km), dtype=bool)
+        if isinstance(current, AssignmentResult):
+            prev_pinned = current.pinned[keep]
+        res = self._result(
+            np.concatenate([km, new_m]), np.concatenate([ks, seat]),
+            np.concatenate([prev_pinned, np.zeros(len(seat), bool)]), "refill", {}, info,
+        )
+        still = np.ones(N, dtype=bool)
+        still[~freed] = False
+        still[seat] = False
+        o = np.argsort(self.seats.id[seat], kind="stable")
+        return RefillResult(
+            result=res,
+            new_member_id=self.members.id[new_m][o],
+            new_seat_id=self.seats.id[seat][o],
+            still_unfilled_seat_id=np.sort(self.seats.id[still]),
+            seconds=time.perf_counter() - t0,
+        )
+
+    # ----------------------------------------------------------------------------- independent check
+
+    def verify_optimal_scipy(self, pinned=None) -> dict:
+        """Solve the same instance independently with scipy's sparse Hungarian-type matcher.
+
+        Rows are the free seats (not compressed into groups), columns are (member, cluster) units
+        plus one dummy "unfilled" column per seat, so a full matching always exists. Candidates come
+        from a brute-force distance scan (no kd-tree), availability and clusters are recomputed.
+
+        :returns: ``{"filled", "total_cost", "total_distance_m", "seats"}`` including pinned pairs.
+        """
+        mem, seats, shifts = self.members, self.seats, self.shifts
+        M, N, S = len(mem.id), len(seats.id), len(shifts.id)
+        # Clusters by union-find over pairwise overlaps.
+        parent = list(range(S))
+
+        def find(a: int) -> int:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for a in range(S):
+            for b in range(a + 1, S):
+                if (shifts.start[a] < shifts.end[b] + self.rest_gap_s
+                        and shifts.start[b] < shifts.end[a] + self.rest_gap_s):
+                    parent[find(a)] = find(b)
+        roots = [find(a) for a in range(S)]
+        _, cluster = np.unique(np.asarray(roots, dtype=np.int64), return_inverse=True)
+        cluster = cluster.astype(np.int64)
+        C = int(cluster.max()) + 1 if S else 0
+        shift_pos = {int(sid): k for k, sid in enumerate(shifts.id.tolist())}
+        seat_shift = np.array([shift_pos[int(s)] for s in seats.shift_id.tolist()], dtype=np.int64)
+
+        # Availability: count busy intervals overlapping each shift.
+        id_pos = {int(m): k for k, m in enumerate(mem.id.tolist())}
+        ok = np.ones((M, S), dtype=bool)
+        if self.busy is not None:
+            for m, bs, be in zip(self.busy.member_id.tolist(), self.busy.start.tolist(),
+                                 self.busy.end.tolist(), strict=True):
+                k = id_pos.get(int(m))
+                if k is None:
+                    continue
+                for s in range(S):
+                    if bs < shifts.end[s] and be > shifts.start[s]:
+                        ok[k, s] = False
+        if self._given_available is not None:
+            ok &= self._given_available
+        ok[~(np.isfinite(mem.lat) & np.isfinite(mem.lng))] = False
+
+        pinned_m, pinned_s = _as_pairs(pinned)
+        pm = np.array([id_pos[int(m)] for m in pinned_m.tolist()], dtype=np.int64)
+        seat_pos = {int(s): k for k, s in enumerate(seats.id.tolist())}
+        ps = np.array([seat_pos[int(s)] for s in pinned_s.tolist()], dtype=np.int64)
+        used = np.zeros(M * C, dtype=bool)
+        used[pm * C + cluster[seat_shift[ps]]] = True
+        free = np.ones(N, dtype=bool)
+        free[ps] = False
+        pin_dist = np.rint(haversine_m(mem.lat[pm], mem.lng[pm], seats.lat[ps], seats.lng[ps])).astype(np.int64)
+        pin_cost = int((pin_dist + self.penalty_per_recent * mem.recent[pm]).sum())
+
+        rows, cols, vals = [], [], []
+        free_seats = np.flatnonzero(free)
+        # Brute force per distinct seat place, in chunks.
+        for r, si in enumerate(free_seats.tolist()):
+            d = haversine_m(mem.lat, mem.lng, seats.lat[si], seats.lng[si])
+            req = seats.required[si]
+            s = seat_shift[si]
+            unit = np.arange(M) * C + cluster[s]
+            ok_m = (d <= self.max_distance_m) & ((mem.skills & req) == req) & ok[:, s] & ~used[unit]
+            ok_m &= np.isfinite(d)
+            idx = np.flatnonzero(ok_m)
+            c = np.rint(d[idx]).astype(np.int64) + self.penalty_per_recent * mem.recent[idx]
+            rows.append(np.full(len(idx), r))
+            cols.append(unit[idx])
+            vals.append(c)
+        n_free = len(free_seats)
+        if n_free == 0:
+            return {"seats": N, "filled": int(len(ps)), "total_cost": pin_cost,
+                    "total_distance_m": int(pin_dist.sum())}
+        rows_a = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        cols_a = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        vals_a = np.concatenate(vals) if vals else np.zeros(0, np.int64)
+        max_cost = int(vals_a.max()) + 1 if len(vals_a) else 1
+        unfilled = max_cost * (n_free + 1) + 1
+        # Shift every weight by +1: explicit zeros must not be mistaken for missing edges.
+        all_rows = np.concatenate([rows_a, np.arange(n_free)])
+        all_cols = np.concatenate([cols_a, M * C + np.arange(n_free)])
+        all_vals = np.concatenate([vals_a + 1, np.full(n_free, unfilled + 1)]).astype(np.float64)
+        graph = csr_matrix((all_vals, (all_rows, all_cols)), shape=(n_free, M * C + n_free))
+        row_ind, col_ind = min_weight_full_bipartite_matching(graph)
+        real = col_ind < M * C
+        member_of = col_ind[real] // max(C, 1)
+        seat_of = free_seats[row_ind[real]]
+        dist = np.rint(haversine_m(mem.lat[member_of], mem.lng[member_of], seats.lat[seat_of],
+                                   seats.lng[seat_of])).astype(np.int64)
+        cost = dist + self.penalty_per_recent * mem.recent[member_of]
+        return {
+            "seats": N,
+            "filled": int(real.sum()) + int(len(ps)),
+            "total_cost": int(cost.sum()) + pin_cost,
+            "total_distance_m": int(dist.sum()) + int(pin_dist.sum()),
+        }
+
+
+# --------------------------------------------------------------------------------------------------
+# Module-level convenience functions
+# --------------------------------------------------------------------------------------------------
+
+
+def _problem(members, seats, shifts, **kw) -> AssignmentProblem:
+    return AssignmentProblem(members, seats, shifts, **kw)
+
+
+def assign(members: Members, seats: Seats, shifts: Shifts, *, pinned=None, **kw) -> AssignmentResult:
+    """Optimal assignment; ``kw`` are :class:`AssignmentProblem` options (max_distance_m, busy, …)."""
+    return _problem(members, seats, shifts, **kw).solve(pinned=pinned)
+
+
+def greedy_assign(members: Members, seats: Seats, shifts: Shifts, *, pinned=None, **kw) -> AssignmentResult:
+    """Nearest-first greedy baseline on the same rules."""
+    return _problem(members, seats, shifts, **kw).greedy(pinned=pinned)
+
+
+def verify_optimal_scipy(members: Members, seats: Seats, shifts: Shifts, *, pinned=None, **kw) -> dict:
+    """Independent optimum via ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``."""
+    return _problem(members, seats, shifts, **kw).verify_optimal_scipy(pinned=pinned)
+
+
+def refill(members: Members, seats: Seats, shifts: Shifts, *, current, declined, exclude_member_ids=None,
+           **kw) -> RefillResult:
+    """Refill the seats freed by ``declined`` pairs; see :meth:`AssignmentProblem.refill`."""
+    return _problem(members, seats, shifts, **kw).refill(current, declined, exclude_member_ids)
