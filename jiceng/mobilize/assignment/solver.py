@@ -25,13 +25,14 @@ Model
 
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import bellman_ford, min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -306,6 +307,8 @@ class AssignmentProblem:
     :param busy: optional :class:`BusyIntervals`; a member is unavailable for a shift one overlaps.
     :param available: optional bool matrix ``[M, S]`` (member × shift, in ``shifts`` order).
     :param rest_gap_s: shifts closer than this (end to start) also count as overlapping.
+    :param knn_factor, knn_extra: size of the initial candidate lists (tuning only; the result is
+        optimal regardless, lists are extended until the optimum is certified).
     """
 
     def __init__(
@@ -319,6 +322,8 @@ class AssignmentProblem:
         busy: BusyIntervals | None = None,
         available: np.ndarray | None = None,
         rest_gap_s: int = 0,
+        knn_factor: int = 2,
+        knn_extra: int = 16,
     ) -> None:
         t0 = time.perf_counter()
         if max_distance_m < 0:
@@ -331,6 +336,9 @@ class AssignmentProblem:
         self.max_distance_m = float(max_distance_m)
         self.penalty_per_recent = int(penalty_per_recent)
         self.rest_gap_s = int(rest_gap_s)
+        # Initial sparse candidate list per seat group: knn_factor × seats + knn_extra nearest members.
+        self.knn_factor = max(1, int(knn_factor))
+        self.knn_extra = max(1, int(knn_extra))
         self.busy = busy
         M, S = len(members.id), len(shifts.id)
         self.n_members, self.n_shifts = M, S
@@ -400,7 +408,8 @@ class AssignmentProblem:
         # on the exact great-circle distance.
         worst_lat = min(abs(self._lat0) + lat_extent, 89.0)
         drift = np.tan(np.radians(worst_lat)) * np.radians(lat_extent) + 0.002
-        self._query_radius = self.max_distance_m * (1.0 + 2.0 * drift) + 1.0
+        self._proj_slack = 1.0 + 2.0 * drift  # projected/true distance ratio stays within 1/slack..slack
+        self._query_radius = self.max_distance_m * self._proj_slack + 1.0
         self._member_xy = self._project(members.lat, members.lng)
         self._located = located
         self._tree: cKDTree | None = None
@@ -530,13 +539,13 @@ class AssignmentProblem:
 
     # --------------------------------------------------------------------------------- min-cost flow
 
-    def _min_cost_flow(self, m_idx, g_idx, cost, cap) -> tuple[np.ndarray, dict]:
+    def _min_cost_flow(self, m_idx, g_idx, cost, cap) -> tuple[np.ndarray, dict, tuple]:
         """Solve the flow model; returns a bool mask over the candidate pairs that carry flow."""
         info: dict = {}
         n_seats = int(cap.sum())
         P = len(m_idx)
         if n_seats == 0 or P == 0:
-            return np.zeros(P, dtype=bool), info
+            return np.zeros(P, dtype=bool), info, ()
         C = self.n_clusters
         ukey = m_idx * C + self.group_cluster[g_idx]
         present = np.zeros(self.n_members * C, dtype=bool)
@@ -576,7 +585,202 @@ class AssignmentProblem:
         if status != smcf.OPTIMAL:
             raise RuntimeError(f"min-cost flow failed with status {status}")
         flows = smcf.flows(np.arange(K, K + P, dtype=np.int32))
-        return np.asarray(flows) > 0, info
+        return np.asarray(flows) > 0, info, (node_of_key, ukey, K, unfilled)
+
+    # ------------------------------------------------------------------ sparse candidates, certified
+
+    def _combo_trees(self, groups: np.ndarray, used_units: np.ndarray) -> dict:
+        """One kd-tree per (required skills, shift) over the members qualified and free for it."""
+        C = self.n_clusters
+        trees: dict = {}
+        combos = np.unique(np.column_stack([self.group_required[groups], self.group_shift[groups]]), axis=0)
+        for req, sh in combos.tolist():
+            ok = self._located & ((self.members.skills & req) == req) & self.available[:, sh]
+            ok &= ~used_units.reshape(self.n_members, C)[:, self.shift_cluster[sh]]
+            idx = np.flatnonzero(ok)
+            tree = cKDTree(self._member_xy[idx], balanced_tree=False, compact_nodes=False) if len(idx) else None
+            trees[(req, sh)] = (tree, idx)
+        return trees
+
+    def _by_combo(self, groups: np.ndarray):
+        keys = np.column_stack([self.group_required[groups], self.group_shift[groups]])
+        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+        inv = inv.ravel()
+        for c, (req, sh) in enumerate(uniq.tolist()):
+            yield (req, sh), groups[inv == c]
+
+    def _finish_pairs(self, m_idx: np.ndarray, g_idx: np.ndarray):
+        d = haversine_m(self.members.lat[m_idx], self.members.lng[m_idx], self.group_lat[g_idx],
+                        self.group_lng[g_idx])
+        keep = d <= self.max_distance_m
+        return m_idx[keep], g_idx[keep], np.rint(d[keep]).astype(np.int64)
+
+    def _knn_pairs(self, groups: np.ndarray, k_per_group: np.ndarray, trees: dict):
+        """The ``k`` nearest qualified members of each group (within the limit).
+
+        :returns: ``(member_idx, group_idx, distance_m, bound)`` where ``bound[g]`` is a lower bound on
+            the distance in whole metres of every qualified member *not* returned for ``g`` (``inf``
+            when the list is complete up to the distance limit).
+        """
+        bound = np.full(self.n_groups, np.inf)
+        ms, gs = [], []
+        kmap = np.zeros(self.n_groups, dtype=np.int64)
+        kmap[groups] = k_per_group
+        for key, gsub in self._by_combo(groups):
+            tree, idx = trees[key]
+            if tree is None:
+                continue
+            kk = kmap[gsub]
+            kmax = int(min(kk.max(), len(idx)))
+            d, j = tree.query(self._project(self.group_lat[gsub], self.group_lng[gsub]), k=kmax,
+                              distance_upper_bound=self._query_radius)
+            d = d.reshape(len(gsub), kmax)
+            j = j.reshape(len(gsub), kmax)
+            take = (np.arange(kmax)[None, :] < kk[:, None]) & np.isfinite(d)
+            truncated = (kk <= kmax) & np.isfinite(d[np.arange(len(gsub)), np.minimum(kk, kmax) - 1])
+            truncated &= kk <= len(idx)
+            last = d[np.arange(len(gsub)), np.minimum(kk, kmax) - 1]
+            lb = np.floor(last / self._proj_slack - 0.5)
+            bound[gsub[truncated]] = lb[truncated]
+            rows, cols = np.nonzero(take)
+            ms.append(idx[j[rows, cols]])
+            gs.append(gsub[rows])
+        if not ms:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, e, bound
+        m_idx, g_idx, dist = self._finish_pairs(np.concatenate(ms), np.concatenate(gs))
+        return m_idx, g_idx, dist, bound
+
+    def _ball_pairs(self, groups: np.ndarray, radius_m: np.ndarray, trees: dict):
+        """All qualified members within ``radius_m[g]`` (true metres, capped at the limit) of groups."""
+        bound = np.full(self.n_groups, np.inf)
+        rmap = np.zeros(self.n_groups)
+        rmap[groups] = radius_m
+        ms, gs = [], []
+        for key, gsub in self._by_combo(groups):
+            tree, idx = trees[key]
+            if tree is None:
+                continue
+            r = rmap[gsub]
+            complete = r >= self.max_distance_m
+            r_proj = np.where(complete, self._query_radius, (r + 1.0) * self._proj_slack)
+            bound[gsub[~complete]] = np.floor(r[~complete])
+            hits = tree.query_ball_point(self._project(self.group_lat[gsub], self.group_lng[gsub]), r_proj,
+                                         return_sorted=False)
+            lens = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(hits))
+            if lens.sum():
+                ms.append(idx[np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])])
+                gs.append(np.repeat(gsub, lens))
+        if not ms:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, e, bound
+        m_idx, g_idx, dist = self._finish_pairs(np.concatenate(ms), np.concatenate(gs))
+        return m_idx, g_idx, dist, bound
+
+    def _prices(self, m_idx, g_idx, cost, cap, chosen, flow_info) -> np.ndarray:
+        """Price per group, ``-π(g)`` with ``π(v)`` = cheapest residual path from ``v`` to anywhere (≤ 0).
+
+        ``π`` is a valid node potential of the solved residual graph (a virtual sink reachable from every
+        node at cost 0 makes it finite), and ``π(member) ≤ 0``. So an unlisted (member, group) pair
+        with cost ≥ price keeps every reduced cost non-negative: if every group's list contains all
+        members cheaper than its price, the flow is optimal for the complete candidate graph too.
+        """
+        G = self.n_groups
+        node_of_key, ukey, K, unfilled = flow_info
+        n_nodes = 2 + K + G
+        src, snk = 0, 1
+        unode = node_of_key[ukey]
+        gnode = 2 + K + g_idx
+        used_unit = np.zeros(n_nodes, dtype=bool)
+        used_unit[unode[chosen]] = True
+        unit_nodes = np.arange(2, 2 + K)
+        gflow = np.bincount(g_idx[chosen], minlength=G)
+        filled = int(chosen.sum())
+        n_seats = int(cap.sum())
+        all_g = np.flatnonzero(cap > 0)
+        tails, heads, w = [], [], []
+
+        def res(t, h, c):  # residual arc t→h with cost c, stored reversed (h→t) for the search from S
+            tails.append(np.asarray(h, dtype=np.int64))
+            heads.append(np.asarray(t, dtype=np.int64))
+            w.append(np.asarray(c, dtype=np.float64))
+
+        uu = used_unit[unit_nodes]
+        res(np.full((~uu).sum(), src), unit_nodes[~uu], np.zeros((~uu).sum()))
+        res(unit_nodes[uu], np.full(uu.sum(), src), np.zeros(uu.sum()))
+        res(unode[~chosen], gnode[~chosen], cost[~chosen])
+        res(gnode[chosen], unode[chosen], -cost[chosen])
+        notfull = all_g[gflow[all_g] < cap[all_g]]
+        some = all_g[gflow[all_g] > 0]
+        res(2 + K + notfull, np.full(len(notfull), snk), np.zeros(len(notfull)))
+        res(np.full(len(some), snk), 2 + K + some, np.zeros(len(some)))
+        if filled > 0:
+            res([src], [snk], [unfilled])
+        if filled < n_seats:
+            res([snk], [src], [-unfilled])
+        zroot = n_nodes  # virtual sink, as the root of the reversed search
+        tails.append(np.full(n_nodes, zroot))
+        heads.append(np.arange(n_nodes))
+        w.append(np.zeros(n_nodes))
+        graph = csr_matrix((np.concatenate(w), (np.concatenate(tails), np.concatenate(heads))),
+                           shape=(n_nodes + 1, n_nodes + 1))
+        dist = bellman_ford(graph, directed=True, indices=zroot)
+        price = np.full(G, -np.inf)
+        price[all_g] = -dist[2 + K + all_g]
+        return price
+
+    def _solve_core(self, free: np.ndarray, used_units: np.ndarray):
+        """Optimal fill of the ``free`` seats by units not in ``used_units``.
+
+        Starts from the k nearest qualified members of each group, solves, and adds candidates for
+        every group whose price exceeds what its list is known to cover, until all are certified.
+        :returns: (member idx, seat idx, info) for the new pairs.
+        """
+        info: dict = {"rounds": 0}
+        t0 = time.perf_counter()
+        free_order, start, cap = self._free_seats_by_group(free)
+        groups = np.flatnonzero(cap)
+        e = np.zeros(0, dtype=np.int64)
+        if len(groups) == 0:
+            return e, e, info
+        trees = self._combo_trees(groups, used_units)
+        k = self.knn_factor * cap[groups] + self.knn_extra
+        m_idx, g_idx, dist, bound = self._knn_pairs(groups, k, trees)
+        info["t_candidates"] = time.perf_counter() - t0
+        info["t_flow"] = info["t_prices"] = 0.0
+        G = self.n_groups
+        while True:
+            info["rounds"] += 1
+            cost = self.pair_cost(m_idx, dist)
+            t1 = time.perf_counter()
+            chosen, finfo, flow_info = self._min_cost_flow(m_idx, g_idx, cost, cap)
+            t2 = time.perf_counter()
+            info["t_flow"] += t2 - t1
+            info.update(finfo)
+            if len(m_idx) == 0:
+                break
+            price = self._prices(m_idx, g_idx, cost, cap, chosen, flow_info)
+            info["t_prices"] += time.perf_counter() - t2
+            todo = groups[price[groups] > bound[groups]]
+            info.setdefault("extended_groups", []).append(int(len(todo)))
+            if len(todo) == 0:
+                break
+            t3 = time.perf_counter()
+            # Anything at or beyond the limit means "complete"; otherwise widen generously.
+            radius = np.maximum(np.minimum(price[todo], self.max_distance_m), 2.0 * bound[todo])
+            if info["rounds"] >= 6:
+                radius[:] = self.max_distance_m
+            nm, ng, nd, nb = self._ball_pairs(todo, radius, trees)
+            bound[todo] = nb[todo]
+            keys = m_idx * G + g_idx
+            nkeys = nm * G + ng
+            new = ~np.isin(nkeys, keys)
+            m_idx = np.concatenate([m_idx, nm[new]])
+            g_idx = np.concatenate([g_idx, ng[new]])
+            dist = np.concatenate([dist, nd[new]])
+            info["t_candidates"] += time.perf_counter() - t3
+        seat = self._seats_for(g_idx[chosen], free_order, start)
+        return m_idx[chosen], seat, info
 
     def solve(self, pinned=None) -> AssignmentResult:
         """Optimal assignment: most seats filled, then least total cost. Pinned pairs are kept.
@@ -586,56 +790,103 @@ class AssignmentProblem:
         timings = dict(self.timings)
         t0 = time.perf_counter()
         pm, ps, used, free = self._pinned_state(pinned)
-        free_order, start, cap = self._free_seats_by_group(free)
-        m_idx, g_idx, dist = self.candidate_pairs(exclude_units=used if len(pm) else None)
-        cost = self.pair_cost(m_idx, dist)
+        nm, seat, info = self._solve_core(free, used)
         t1 = time.perf_counter()
-        chosen, info = self._min_cost_flow(m_idx, g_idx, cost, cap)
-        t2 = time.perf_counter()
-        seat = self._seats_for(g_idx[chosen], free_order, start)
         res = self._result(
-            np.concatenate([pm, m_idx[chosen]]), np.concatenate([ps, seat]),
+            np.concatenate([pm, nm]), np.concatenate([ps, seat]),
             np.concatenate([np.ones(len(pm), bool), np.zeros(len(seat), bool)]),
             "min_cost_flow", timings, info,
         )
-        timings.update(candidates=t1 - t0, flow=t2 - t1, finish=time.perf_counter() - t2)
+        timings.update(
+            candidates=info.get("t_candidates", 0.0), flow=info.get("t_flow", 0.0),
+            prices=info.get("t_prices", 0.0), solve_total=time.perf_counter() - t0,
+            finish=time.perf_counter() - t1,
+        )
         return res
 
     # ---------------------------------------------------------------------------------------- greedy
 
     def greedy(self, pinned=None) -> AssignmentResult:
-        """Baseline: take qualified (member, seat) pairs nearest first while both are free."""
+        """Baseline: take qualified (member, seat) pairs nearest first while both are free.
+
+        Exactly the global nearest-first order (ties by cost, member, group); each group walks its
+        k-nearest list and fetches its complete list only if that runs out.
+        """
         timings = dict(self.timings)
         t0 = time.perf_counter()
         pm, ps, used, free = self._pinned_state(pinned)
         free_order, start, cap = self._free_seats_by_group(free)
-        m_idx, g_idx, dist = self.candidate_pairs(exclude_units=used if len(pm) else None)
-        order = np.lexsort((g_idx, m_idx, self.pair_cost(m_idx, dist), dist))
+        groups = np.flatnonzero(cap)
         C = self.n_clusters
-        unit = (m_idx * C + self.group_cluster[g_idx])[order].tolist()
-        grp = g_idx[order].tolist()
-        rem = cap.tolist()
-        left = int(cap.sum())
-        taken: set[int] = set()
-        pick: list[int] = []
-        for k in range(len(grp)):
-            if left == 0:
-                break
-            g = grp[k]
-            if rem[g] and unit[k] not in taken:
-                rem[g] -= 1
-                left -= 1
-                taken.add(unit[k])
-                pick.append(k)
-        sel = order[np.asarray(pick, dtype=np.int64)]
-        seat = self._seats_for(g_idx[sel], free_order, start)
+        pick_m: list[int] = []
+        pick_g: list[int] = []
+        if len(groups):
+            trees = self._combo_trees(groups, used)
+            m_idx, g_idx, dist, bound = self._knn_pairs(groups, self.knn_factor * cap[groups] + self.knn_extra,
+                                                        trees)
+            lists = self._group_lists(m_idx, g_idx, dist)
+            rem = cap.tolist()
+            taken = used.copy()
+            heap = []
+            pos = dict.fromkeys(groups.tolist(), 0)
+            for g in groups.tolist():
+                self._push_next(heap, g, lists, pos, bound, taken, trees)
+            gcl = self.group_cluster
+            while heap:
+                d, c, m, g = heapq.heappop(heap)
+                unit = m * C + int(gcl[g])
+                if not taken[unit]:
+                    taken[unit] = True
+                    pick_m.append(m)
+                    pick_g.append(g)
+                    rem[g] -= 1
+                pos[g] += 1
+                if rem[g] > 0:
+                    self._push_next(heap, g, lists, pos, bound, taken, trees)
+        sel_m = np.asarray(pick_m, dtype=np.int64)
+        seat = self._seats_for(np.asarray(pick_g, dtype=np.int64), free_order, start)
         res = self._result(
-            np.concatenate([pm, m_idx[sel]]), np.concatenate([ps, seat]),
+            np.concatenate([pm, sel_m]), np.concatenate([ps, seat]),
             np.concatenate([np.ones(len(pm), bool), np.zeros(len(seat), bool)]),
             "greedy", timings,
         )
         timings["greedy"] = time.perf_counter() - t0
         return res
+
+    def _group_lists(self, m_idx, g_idx, dist) -> dict:
+        """group → list of (distance, cost, member) sorted ascending."""
+        cost = self.pair_cost(m_idx, dist)
+        order = np.lexsort((m_idx, cost, dist, g_idx))
+        gs = g_idx[order]
+        cuts = np.flatnonzero(np.diff(gs)) + 1
+        lists = {}
+        for part_g, d, c, m in zip(np.split(gs, cuts), np.split(dist[order], cuts), np.split(cost[order], cuts),
+                                   np.split(m_idx[order], cuts), strict=True):
+            if len(part_g):
+                lists[int(part_g[0])] = list(zip(d.tolist(), c.tolist(), m.tolist(), strict=True))
+        return lists
+
+    def _push_next(self, heap, g, lists, pos, bound, taken, trees) -> None:
+        """Push group g's next not-yet-taken candidate (skipping taken ones), extending if needed."""
+        C = self.n_clusters
+        cl = int(self.group_cluster[g])
+        lst = lists.get(g, [])
+        i = pos[g]
+        while True:
+            while i < len(lst) and taken[lst[i][2] * C + cl]:
+                i += 1
+            # Entries at or beyond the bound may be out of order with unlisted members: extend first.
+            if (i == len(lst) or lst[i][0] >= bound[g]) and np.isfinite(bound[g]):
+                m, gg, d = self._ball_pairs(np.array([g]), np.array([self.max_distance_m]), trees)[:3]
+                lists[g] = lst = self._group_lists(m, gg, d).get(g, [])
+                bound[g] = np.inf
+                i = 0
+                continue
+            break
+        pos[g] = i
+        if i < len(lst):
+            d, c, m = lst[i]
+            heapq.heappush(heap, (d, c, m, g))
 
     # ---------------------------------------------------------------------------------------- refill
 
@@ -679,12 +930,7 @@ class AssignmentProblem:
         if C:
             used.reshape(self.n_members, C)[excluded] = True
 
-        free_order, start, cap = self._free_seats_by_group(freed)
-        groups = np.flatnonzero(cap)
-        m_idx, g_idx, dist = self.candidate_pairs(groups=groups, exclude_units=used)
-        chosen, info = self._min_cost_flow(m_idx, g_idx, self.pair_cost(m_idx, dist), cap)
-        seat = self._seats_for(g_idx[chosen], free_order, start)
-        new_m = m_idx[chosen]
+        new_m, seat, info = self._solve_core(freed, used)
         prev_pinned = np.zeros(len(km), dtype=bool)
         if isinstance(current, AssignmentResult):
             prev_pinned = current.pinned[keep]

@@ -1,0 +1,40 @@
+# Jiceng. `make demo` and `make test` work on a fresh machine with python3 (>= 3.11).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+B ?=
+export DJANGO_SETTINGS_MODULE := jiceng.settings
+
+.PHONY: demo test bench lint setup keys messages serve worker clean-demo
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed keys messages
+
+keys:
+	@$(PYTHON) scripts/make_keys.py
+
+messages: $(VENV)/.installed
+	@$(PY) scripts/compile_po.py
+
+# Set up SQLite with the demo city and serve at http://127.0.0.1:$(PORT) (demo-admin / demo-admin).
+demo: setup
+	$(PY) manage.py migrate --noinput -v 0
+	JICENG_DEMO=1 $(PY) manage.py demo_run --port $(PORT)
+
+test: setup
+	$(PY) scripts/run_tests.py
+
+bench: setup
+	$(PY) bench/run.py $(B)
+
+lint: setup
+	$(VENV)/bin/ruff check jiceng bench scripts
+
+clean-demo:
+	rm -f var/jiceng.sqlite3 var/jiceng.sqlite3-wal var/jiceng.sqlite3-shm

@@ -1,0 +1,126 @@
+"""Accounts: users, grants, API tokens, throttled authentication."""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
+from jiceng.accounts.roles import ROLE_UNIT_KIND, Role
+from jiceng.core.audit import audit_record
+from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
+from jiceng.core.scope import require_scope
+
+
+class Throttled(ServiceError):
+    status = 429
+    default_code = "throttled"
+
+
+class BadCredentials(ServiceError):
+    status = 401
+    default_code = "bad_credentials"
+
+
+def user_create(*, actor, username: str, password: str, display_name: str = "", person=None,
+                is_staff: bool = False) -> User:
+    username = (username or "").strip()
+    if not username:
+        raise ValidationFailed(_("A user needs a username."), field="username")
+    if len(password or "") < 8:
+        raise ValidationFailed(_("A password has at least 8 characters."), field="password")
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise Conflict(_("The username %(u)s is taken.") % {"u": username}, field="username")
+        user = User(username=username, display_name=display_name, person=person, is_staff=is_staff)
+        user.set_password(password)
+        user.save()
+        audit_record(actor=actor, action="user.create", obj=user, changes={"username": username})
+    return user
+
+
+def grant_create(*, actor, user: User, role: str, unit) -> Grant:
+    if role not in Role.values:
+        raise ValidationFailed(_("Unknown role “%(r)s”.") % {"r": role}, field="role")
+    if actor is not None:
+        require_scope(actor, unit.path, "manage_users")
+    expected = ROLE_UNIT_KIND[role]
+    if role not in (Role.PARTY_MEMBER, Role.RESIDENT) and unit.kind != expected:
+        raise ValidationFailed(
+            _("A %(role)s works on a unit of kind %(kind)s.") % {"role": Role(role).label, "kind": expected},
+            field="unit")
+    with transaction.atomic():
+        grant, created = Grant.objects.get_or_create(user=user, role=role, unit=unit,
+                                                     defaults={"unit_path": unit.path})
+        if not created:
+            raise Conflict(_("The user already holds this role here."))
+        audit_record(actor=actor, action="grant.create", obj=grant,
+                     changes={"user": user.username, "role": role, "unit": unit.code})
+    user.__dict__.pop("_jiceng_grants", None)
+    return grant
+
+
+def _throttled(username: str, address: str) -> bool:
+    since = timezone.now() - datetime.timedelta(seconds=settings.JICENG_LOGIN_WINDOW_SECONDS)
+    limit = settings.JICENG_LOGIN_MAX_FAILURES
+    recent = LoginAttempt.objects.filter(at__gte=since)
+    return (recent.filter(username=username).count() >= limit
+            or recent.filter(address=address).count() >= limit * 4)
+
+
+def login_check(*, request, username: str, password: str) -> User:
+    """Authenticate with throttling of failures by username and by client address."""
+    address = (request.META.get("REMOTE_ADDR") or "")[:64] if request else ""
+    username = (username or "").strip()
+    if _throttled(username, address):
+        raise Throttled(_("Too many failed logins. Please wait %(m)d minutes and try again.")
+                        % {"m": settings.JICENG_LOGIN_WINDOW_SECONDS // 60})
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        with transaction.atomic():
+            LoginAttempt.objects.create(at=timezone.now(), username=username[:150], address=address)
+        raise BadCredentials(_("Wrong username or password."))
+    LoginAttempt.objects.filter(username=username).delete()
+    return user
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
+
+
+def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    key = "jc_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, key_hash=_hash_key(key), prefix=key[:10], name=name,
+            expires_at=timezone.now() + datetime.timedelta(days=settings.JICENG_TOKEN_TTL_DAYS))
+        audit_record(actor=user, action="token.create", obj=token, changes={"prefix": token.prefix})
+    return token, key
+
+
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        from jiceng.core.errors import NotFound
+
+        raise NotFound()
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(actor=actor, action="token.revoke", obj=token, changes={"prefix": token.prefix})
+
+
+def token_user(key: str):
+    """The user of a live token, or None (unknown, revoked or expired)."""
+    if not key or not key.startswith("jc_"):
+        return None
+    token = (ApiToken.objects.select_related("user").filter(key_hash=_hash_key(key)).first())
+    if token is None or token.revoked_at is not None or token.expires_at <= timezone.now():
+        return None
+    if not token.user.is_active:
+        return None
+    token.user._jiceng_token = token
+    return token.user

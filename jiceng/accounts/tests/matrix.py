@@ -1,0 +1,18 @@
+from jiceng.core.matrix import ALL, Check, statuses
+
+CHECKS = {
+    "accounts:login": [Check("GET", lambda c: "/accounts/login/", statuses(200, allowed=ALL, others={"anonymous": 200}))],
+    "accounts:logout": [Check("POST", lambda c: "/accounts/logout/", statuses(302, allowed=ALL,
+                                                                              others={"anonymous": 302}))],
+    "POST /api/v1/auth/token": [
+        Check("POST", lambda c: "/api/v1/auth/token", statuses(401, allowed=ALL, others={"anonymous": 401}),
+              data=lambda c: {"username": "city_admin", "password": "wrong-password"}, note="bad password"),
+        Check("POST", lambda c: "/api/v1/auth/token", statuses(200, allowed=ALL, others={"anonymous": 200}),
+              data=lambda c: {"username": "grid_worker", "password": "pass-grid_worker"}),
+    ],
+    "DELETE /api/v1/auth/token": [
+        Check("DELETE", lambda c: "/api/v1/auth/token", statuses(422, allowed=ALL, others={"anonymous": 401}),
+              note="a session is not a token"),
+    ],
+    "GET /api/v1/auth/me": [Check("GET", lambda c: "/api/v1/auth/me", statuses(200, allowed=ALL))],
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsultConfig(AppConfig):
+    name = "jiceng.consult"
+    label = "consult"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MobilizeConfig(AppConfig):
+    name = "jiceng.mobilize"
+    label = "mobilize"

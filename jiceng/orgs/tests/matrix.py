@@ -1,0 +1,66 @@
+from jiceng.core.matrix import (
+    SEE_CITY,
+    SEE_GRID,
+    SEE_HOUSEHOLD,
+    SEE_OTHER_STREET,
+    SEE_STREET,
+    Check,
+    statuses,
+)
+
+PAGE = {"anonymous": 302}
+STRUCTURE_IN_STREET = ["city_admin", "street_official"]
+
+CHECKS = {
+    "orgs:home": [Check("GET", lambda c: "/", statuses(302, allowed=SEE_CITY + [
+        "street_official", "community_worker", "grid_worker", "party_member", "resident", "outsider"], others=PAGE))],
+    "orgs:unit": [
+        Check("GET", lambda c: f"/units/{c.grid.code}/", statuses(200, allowed=SEE_GRID, others=PAGE)),
+        Check("GET", lambda c: f"/units/{c.household.code}/", statuses(200, allowed=SEE_HOUSEHOLD, others=PAGE)),
+        Check("GET", lambda c: f"/units/{c.street2.code}/", statuses(200, allowed=SEE_OTHER_STREET, others=PAGE)),
+        Check("GET", lambda c: f"/units/{c.city.code}/", statuses(200, allowed=SEE_CITY, others=PAGE)),
+    ],
+    "GET /api/v1/units/{code}": [
+        Check("GET", lambda c: f"/api/v1/units/{c.grid.code}", statuses(200, allowed=SEE_GRID)),
+        Check("GET", lambda c: "/api/v1/units/999999", statuses(404, allowed=[])),
+    ],
+    "GET /api/v1/units/{code}/children": [
+        Check("GET", lambda c: f"/api/v1/units/{c.street.code}/children", statuses(200, allowed=SEE_STREET)),
+    ],
+    "GET /api/v1/units/{code}/counts": [
+        Check("GET", lambda c: f"/api/v1/units/{c.community.code}/counts",
+              statuses(200, allowed=SEE_GRID[:4] + ["party_member"])),
+    ],
+    "GET /api/v1/units/{code}/geometry": [
+        Check("GET", lambda c: f"/api/v1/units/{c.grid.code}/geometry", statuses(200, allowed=SEE_GRID)),
+    ],
+    "GET /api/v1/units/{code}/party-chain": [
+        Check("GET", lambda c: f"/api/v1/units/{c.grid.code}/party-chain", statuses(200, allowed=SEE_GRID)),
+    ],
+    "POST /api/v1/units": [
+        Check("POST", lambda c: "/api/v1/units",
+              statuses(201, allowed=["city_admin", "street_official", "community_worker"],
+                       others={"party_member": 403}),
+              data=lambda c: {"parent": c.community.code, "kind": "grid", "code": "141002001001009",
+                              "name": "新网格"}),
+    ],
+    "PATCH /api/v1/units/{code}": [
+        Check("PATCH", lambda c: f"/api/v1/units/{c.grid.code}",
+              statuses(200, allowed=["city_admin", "street_official", "community_worker"],
+                       others={"grid_worker": 403, "party_member": 403}),
+              data=lambda c: {"name": "第一网格（更名）"}),
+    ],
+    "POST /api/v1/units/{code}/move": [
+        Check("POST", lambda c: f"/api/v1/units/{c.compound.code}/move",
+              statuses(200, allowed=["city_admin", "street_official", "community_worker"],
+                       others={"party_member": 403}),
+              data=lambda c: {"new_parent": c.grid_b.code}),
+    ],
+    "GET /api/v1/party-orgs": [
+        Check("GET", lambda c: f"/api/v1/party-orgs?unit={c.street.code}", statuses(200, allowed=STRUCTURE_IN_STREET)),
+    ],
+    "GET /api/v1/party-orgs/{org_id}": [
+        Check("GET", lambda c: f"/api/v1/party-orgs/{c.org_grid.pk}", statuses(200, allowed=SEE_GRID)),
+        Check("GET", lambda c: f"/api/v1/party-orgs/{c.org_street2.pk}", statuses(200, allowed=SEE_OTHER_STREET)),
+    ],
+}

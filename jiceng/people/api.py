@@ -1,0 +1,95 @@
+import datetime
+
+from ninja import Router, Schema, Status
+
+from jiceng.orgs.selectors import unit_get
+from jiceng.people import selectors, services
+
+router = Router(tags=["people"])
+PREFIX = "/"
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    birth_date: datetime.date | None
+    id_number: str
+    phone: str
+    household: str | None
+    is_resident: bool
+    party_org_id: int | None
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return obj.id_number_masked
+
+    @staticmethod
+    def resolve_phone(obj):
+        return obj.phone_masked
+
+    @staticmethod
+    def resolve_household(obj):
+        return obj.household.code if obj.household_id else None
+
+    @staticmethod
+    def resolve_party_org_id(obj):
+        membership = getattr(obj, "party_membership", None)
+        return membership.org_id if membership else None
+
+
+class PersonIn(Schema):
+    household: str
+    name: str
+    gender: str | None = None
+    birth_date: datetime.date | None = None
+    id_number: str = ""
+    phone: str = ""
+    is_resident: bool = True
+
+
+class RevealIn(Schema):
+    field: str
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class PeoplePage(Schema):
+    count: int
+    results: list[PersonOut]
+
+
+@router.get("/people", response=PeoplePage, summary="People in the caller's area (numbers masked)")
+def people_list(request, unit: str | None = None, q: str = "", id_number: str = "", phone: str = "",
+                limit: int = 50, offset: int = 0):
+    scope_unit = unit_get(user=request.user, code=unit) if unit else None
+    qs = selectors.people_search(user=request.user, unit=scope_unit, q=q, id_number=id_number, phone=phone)
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    return {"count": qs.count(), "results": list(qs[offset:offset + limit])}
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One person (numbers masked)")
+def person_detail(request, person_id: int):
+    return selectors.person_get(user=request.user, pk=person_id)
+
+
+@router.post("/people", response={201: PersonOut}, summary="Register a person in a household")
+def person_create(request, payload: PersonIn):
+    household = unit_get(user=request.user, code=payload.household)
+    person = services.person_create(actor=request.user, household=household, name=payload.name,
+                                    gender=payload.gender, birth_date=payload.birth_date,
+                                    id_number=payload.id_number, phone=payload.phone,
+                                    is_resident=payload.is_resident)
+    return Status(201, person)
+
+
+@router.post("/people/{person_id}/reveal", response=RevealOut,
+             summary="The full identity or phone number, for roles that may see it (audited)")
+def person_reveal(request, person_id: int, payload: RevealIn):
+    person = selectors.person_get(user=request.user, pk=person_id)
+    return {"field": payload.field, "value": services.person_reveal(actor=request.user, person=person,
+                                                                   field=payload.field)}

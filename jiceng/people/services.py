@@ -1,0 +1,182 @@
+"""Writes to people, party memberships and central households."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jiceng.core import crypto
+from jiceng.core.audit import audit_record
+from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.pii import (
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
+from jiceng.core.scope import require_scope
+from jiceng.orgs.models import PartyOrg, Unit, UnitKind
+from jiceng.people.models import CentralHousehold, Gender, PartyMembership, Person
+
+PII_FIELDS = {"id_number", "phone"}
+
+
+def pii_columns(*, id_number: str = "", phone: str = "") -> dict:
+    """Encrypted, hashed and masked columns for the given (already normalized) values."""
+    cols = {}
+    cols["id_number_enc"] = crypto.encrypt(id_number) if id_number else ""
+    cols["id_number_hash"] = crypto.lookup_hash(id_number) if id_number else ""
+    cols["id_number_masked"] = mask_id_number(id_number)
+    cols["phone_enc"] = crypto.encrypt(phone) if phone else ""
+    cols["phone_hash"] = crypto.lookup_hash(phone) if phone else ""
+    cols["phone_masked"] = mask_phone(phone)
+    return cols
+
+
+def validate_person_fields(*, name: str, gender: str | None, birth_date, id_number: str, phone: str,
+                           household: Unit | None):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A person needs a name."), field="name")
+    if len(name) > 60:
+        raise ValidationFailed(_("A name has at most 60 characters."), field="name")
+    norm_id = validate_id_number(id_number) if id_number else ""
+    norm_phone = validate_phone(phone) if phone else ""
+    if norm_id:
+        from jiceng.core.pii import id_birth_date, id_gender
+
+        if birth_date and birth_date != id_birth_date(norm_id):
+            raise ValidationFailed(_("The birth date does not match the identity number."), field="birth_date")
+        birth_date = id_birth_date(norm_id)
+        if gender and gender != id_gender(norm_id):
+            raise ValidationFailed(_("The gender does not match the identity number."), field="gender")
+        gender = id_gender(norm_id)
+    if gender not in Gender.values:
+        raise ValidationFailed(_("Gender is M or F."), field="gender")
+    if household is not None and household.kind != UnitKind.HOUSEHOLD:
+        raise ValidationFailed(_("A person is registered in a household."), field="household")
+    return name, gender, birth_date, norm_id, norm_phone
+
+
+def person_create(*, actor, household: Unit, name: str, gender: str | None = None,
+                  birth_date: datetime.date | None = None, id_number: str = "", phone: str = "",
+                  is_resident: bool = True) -> Person:
+    require_scope(actor, household.path, "write")
+    name, gender, birth_date, norm_id, norm_phone = validate_person_fields(
+        name=name, gender=gender, birth_date=birth_date, id_number=id_number, phone=phone, household=household)
+    with transaction.atomic():
+        cols = pii_columns(id_number=norm_id, phone=norm_phone)
+        if norm_id and Person.objects.filter(id_number_hash=cols["id_number_hash"]).exists():
+            raise Conflict(_("A person with this identity number is already registered."), field="id_number")
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(name=name, gender=gender, birth_date=birth_date, household=household,
+                                               unit_path=household.path, is_resident=is_resident, **cols)
+        except IntegrityError:
+            raise Conflict(_("A person with this identity number is already registered."),
+                           field="id_number") from None
+        audit_record(actor=actor, action="person.create", obj=person,
+                     changes={"name": name, "household": household.code,
+                              "id_number": "(set)" if norm_id else "", "phone": "(set)" if norm_phone else ""})
+    return person
+
+
+def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
+    """Insert already-validated Person rows (demo city, imports) in one transaction; one audit event."""
+    if not people:
+        return 0
+    paths = {p.unit_path for p in people}
+    if actor is not None:
+        for path in paths:
+            require_scope(actor, path, "write")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Person.objects.bulk_create(people, batch_size=2000)
+        except IntegrityError:
+            raise Conflict(_("Some identity numbers are already registered."), field="id_number") from None
+        audit_record(actor=actor, action="person.bulk_create", object_type="people.person",
+                     unit_path=min(paths, key=len), changes={"count": len(people), "note": note})
+    return len(people)
+
+
+def person_update(*, actor, person: Person, name: str | None = None, phone: str | None = None,
+                  household: Unit | None = None, is_resident: bool | None = None) -> Person:
+    require_scope(actor, person.unit_path, "write")
+    if household is not None:
+        require_scope(actor, household.path, "write")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        changes = {}
+        if name is not None:
+            name = name.strip()
+            if not name:
+                raise ValidationFailed(_("A person needs a name."), field="name")
+            if name != person.name:
+                changes["name"] = [person.name, name]
+                person.name = name
+        if phone is not None:
+            norm = validate_phone(phone) if phone else ""
+            cols = pii_columns(phone=norm)
+            if cols["phone_hash"] != person.phone_hash:
+                person.phone_enc, person.phone_hash, person.phone_masked = (
+                    cols["phone_enc"], cols["phone_hash"], cols["phone_masked"])
+                changes["phone"] = "(changed)"
+        if household is not None and household.pk != person.household_id:
+            if household.kind != UnitKind.HOUSEHOLD:
+                raise ValidationFailed(_("A person is registered in a household."), field="household")
+            changes["household"] = [person.household.code if person.household else None, household.code]
+            person.household, person.unit_path = household, household.path
+        if is_resident is not None and is_resident != person.is_resident:
+            changes["is_resident"] = [person.is_resident, is_resident]
+            person.is_resident = is_resident
+        if changes:
+            person.save()
+            audit_record(actor=actor, action="person.update", obj=person, changes=changes)
+    return person
+
+
+def person_reveal(*, actor, person: Person, field: str) -> str:
+    """The full identity or phone number, for roles that may see it; the reveal is audited."""
+    if field not in PII_FIELDS:
+        raise ValidationFailed(_("Only identity and phone numbers are revealed."), field="field")
+    require_scope(actor, person.unit_path, "reveal_pii")
+    token = person.id_number_enc if field == "id_number" else person.phone_enc
+    with transaction.atomic():
+        audit_record(actor=actor, action="person.reveal", obj=person, changes={"field": field})
+    return crypto.decrypt(token)
+
+
+def party_membership_set(*, actor, person: Person, org: PartyOrg, joined_on=None, in_service: bool = False,
+                         employer: str = "") -> PartyMembership:
+    """Set the member's one organization relation (moving it if it exists)."""
+    require_scope(actor, org.unit_path, "write")
+    with transaction.atomic():
+        membership = PartyMembership.objects.select_for_update().filter(person=person).first()
+        old = membership.org_id if membership else None
+        if membership is None:
+            membership = PartyMembership(person=person)
+        else:
+            require_scope(actor, membership.unit_path, "write")
+        membership.org, membership.unit_path = org, org.unit_path
+        membership.joined_on, membership.in_service, membership.employer = joined_on, in_service, employer
+        membership.save()
+        audit_record(actor=actor, action="party_membership.set", obj=membership,
+                     changes={"person": person.pk, "org": [old, org.pk]})
+    return membership
+
+
+def central_household_create(*, actor, member: PartyMembership, grid: Unit, households: list[Unit]):
+    require_scope(actor, grid.path, "write")
+    if grid.kind != UnitKind.GRID:
+        raise ValidationFailed(_("A central household is set up in a grid."), field="grid")
+    outside = [h.code for h in households if h.kind != UnitKind.HOUSEHOLD or not h.path.startswith(grid.path)]
+    if outside:
+        raise ValidationFailed(_("These are not households of the grid: %(codes)s") % {"codes": ", ".join(outside)},
+                               field="households")
+    with transaction.atomic():
+        ch = CentralHousehold.objects.create(member=member, grid=grid, unit_path=grid.path)
+        ch.households.set(households)
+        audit_record(actor=actor, action="central_household.create", obj=ch,
+                     changes={"member": member.pk, "households": len(households)})
+    return ch

@@ -1,0 +1,37 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from jiceng.core.errors import ServiceError
+from jiceng.core.views import page
+from jiceng.orgs.selectors import unit_get
+from jiceng.people import selectors, services
+
+
+@page
+def people_list(request):
+    unit_code = request.GET.get("unit", "")
+    unit = unit_get(user=request.user, code=unit_code) if unit_code else None
+    q = request.GET.get("q", "").strip()
+    qs = selectors.people_search(user=request.user, unit=unit, q=q)
+    pager = Paginator(qs, 50)
+    page_obj = pager.get_page(request.GET.get("page"))
+    return render(request, "people/list.html", {"page": page_obj, "q": q, "unit": unit})
+
+
+@page
+def person_detail(request, pk):
+    person = selectors.person_get(user=request.user, pk=pk)
+    return render(request, "people/detail.html", {"person": person})
+
+
+@require_POST
+@page
+def person_reveal(request, pk):
+    person = selectors.person_get(user=request.user, pk=pk)
+    field = request.POST.get("field", "")
+    try:
+        value = services.person_reveal(actor=request.user, person=person, field=field)
+    except ServiceError as exc:
+        return render(request, "people/_reveal.html", {"error": exc.message}, status=exc.status)
+    return render(request, "people/_reveal.html", {"value": value})

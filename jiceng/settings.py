@@ -1,0 +1,158 @@
+"""Jiceng settings. Every value comes from the environment; see the README table."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from jiceng.core.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("JICENG_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("JICENG_DEBUG", False)
+SECRET_KEY = env_secret("JICENG_SECRET_KEY", str(VAR_DIR / "secret.key"))
+# AES-256-GCM key (base64, 32 bytes) for identity and phone numbers; HMAC key derived from it.
+JICENG_DATA_KEY = env_secret("JICENG_DATA_KEY", str(VAR_DIR / "data.key"))
+ALLOWED_HOSTS = env_list("JICENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("JICENG_CSRF_TRUSTED_ORIGINS", [])
+# Demo logins (demo-admin / demo-admin …) exist only in a database built by `demo_city`.
+JICENG_DEMO = env_bool("JICENG_DEMO", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    # Jiceng domains, one app each (docs/architecture.md).
+    "jiceng.core",
+    "jiceng.accounts",
+    "jiceng.orgs",
+    "jiceng.people",
+    "jiceng.network",
+    "jiceng.cases",
+    "jiceng.mobilize",
+    "jiceng.consult",
+    "jiceng.meetings",
+    "jiceng.projects",
+    "jiceng.workforce",
+    "jiceng.stations",
+    "jiceng.funds",
+    "jiceng.cockpit",
+    "jiceng.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "jiceng.urls"
+WSGI_APPLICATION = "jiceng.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "orgs:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "jiceng" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "jiceng.core.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiceng.sqlite3'}"),
+        conn_max_age=env_int("JICENG_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": env_str("JICENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+# Failed logins: after this many failures for one username or address within the window, refuse.
+JICENG_LOGIN_MAX_FAILURES = env_int("JICENG_LOGIN_MAX_FAILURES", 5)
+JICENG_LOGIN_WINDOW_SECONDS = env_int("JICENG_LOGIN_WINDOW_SECONDS", 900)
+JICENG_TOKEN_TTL_DAYS = env_int("JICENG_TOKEN_TTL_DAYS", 30)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "jiceng" / "locale"]
+TIME_ZONE = env_str("JICENG_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def _package_dir(package: str, *parts: str) -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    return str(Path(spec.submodule_search_locations[0], *parts))
+
+
+# Leaflet (from django-leaflet) and plotly.js (from plotly) served locally: intranets have no internet.
+STATICFILES_DIRS = [
+    ("leaflet", _package_dir("leaflet", "static", "leaflet")),
+    ("plotly", _package_dir("plotly", "package_data")),
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("JICENG_MEDIA_ROOT", str(VAR_DIR / "media")))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("JICENG_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LEAFLET_CONFIG = {
+    "TILES": env_str("JICENG_MAP_TILES", ""),
+    "DEFAULT_CENTER": (36.08, 111.52),
+    "DEFAULT_ZOOM": 11,
+    "RESET_VIEW": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("JICENG_LOG_LEVEL", "WARNING")},
+}
