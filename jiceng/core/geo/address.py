@@ -49,7 +49,9 @@ _RE_TRAILING_CN = re.compile(rf"(?:(?<=单元)|(?<=号))([{_CN_CHARS}]+)$")
 _RE_TRAILING_ROOM = re.compile(r"(?:(?<=单元)|(?<=号))([0-9]+)号?$")
 _RE_STRAY_DASH = re.compile(r"(?<![0-9])-|-(?![0-9])")
 _RE_NO_ROUTE_PREFIX = re.compile(r"^中国")
-_RE_PROVINCE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,8}(?:自治区|特别行政区)|(?:北京|天津|上海|重庆)市)")
+_RE_PROVINCE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,8}(?:自治区|特别行政区)|(?:北京|天津|上海|重庆)市)"
+)
 _RE_COMPOUND_SUFFIX = re.compile(r"小区(?=[0-9A-Z])")
 
 
@@ -73,7 +75,7 @@ def _keep_char(ch: str) -> bool:
     if ch == "-":
         return True
     cat = unicodedata.category(ch)
-    return not (cat[0] in "PSZC")
+    return cat[0] not in "PSZC"
 
 
 def normalize_address(s: str) -> str:
@@ -83,7 +85,7 @@ def normalize_address(s: str) -> str:
     if not isinstance(s, str):
         raise TypeError(f"address must be a string, got {type(s).__name__}")
     t = unicodedata.normalize("NFKC", s).upper()
-    t = _RE_DASHES.sub("-", t)
+    t = _RE_DASHES.sub("-", t).replace("○", "〇")  # a white circle is often typed for 〇 (zero)
     t = "".join(ch for ch in t if _keep_char(ch) or ch == "#")
     t = _RE_HASH.sub("号", t)
     t = t.replace("#", "")
