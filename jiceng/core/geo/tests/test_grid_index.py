@@ -180,3 +180,11 @@ def test_bad_construction():
         GridIndex([(7, Polygon())])
     with pytest.raises(ValueError, match="length"):
         GridIndex([(1, box(0, 0, 1, 1))]).locate_many([0.5, 0.5], [0.5])
+
+
+def test_speedcheck_smoke(capsys):
+    from jiceng.core.geo import _speedcheck
+
+    result = _speedcheck.main(["--points", "20000", "--loop-points", "300", "--repeat", "1", "--json"])
+    assert result["polygons"] == 1910 and result["loop_agrees"]
+    assert '"points_per_second"' in capsys.readouterr().out
