@@ -56,7 +56,10 @@ class GridIndex:
         *,
         max_cells: int | None = None,
         threads: int = 2,
+        validate: bool = True,
     ):
+        """``max_cells`` caps the raster (default: 2,048 cells per polygon, between 65,536 and 4,194,304);
+        ``threads`` splits large exact-path batches; ``validate`` rejects invalid polygons (ValueError)."""
         unit_list = list(units)
         if not unit_list:
             raise ValueError("GridIndex needs at least one unit polygon")
@@ -64,6 +67,11 @@ class GridIndex:
         for uid, geom in unit_list:
             if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
                 raise ValueError(f"unit {uid!r}: geometry must be a non-empty Polygon or MultiPolygon")
+            if validate and not geom.is_valid:
+                reason = shapely.is_valid_reason(geom)
+                raise ValueError(
+                    f"unit {uid!r}: invalid geometry ({reason}); repair it with shapely.make_valid"
+                )
             ids.append(uid)
             geoms.append(geom)
         self.unit_ids: list = ids

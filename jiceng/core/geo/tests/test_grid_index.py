@@ -178,6 +178,10 @@ def test_bad_construction():
         GridIndex([(7, shapely.LineString([(0, 0), (1, 1)]))])
     with pytest.raises(ValueError):
         GridIndex([(7, Polygon())])
+    bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    with pytest.raises(ValueError, match="make_valid"):
+        GridIndex([(8, bowtie)])
+    assert len(GridIndex([(8, bowtie)], validate=False)) == 1
     with pytest.raises(ValueError, match="length"):
         GridIndex([(1, box(0, 0, 1, 1))]).locate_many([0.5, 0.5], [0.5])
 
