@@ -1,0 +1,274 @@
+"""Routing (B3): a point or an address goes to exactly one grid, and from there up to the city.
+
+The grid index (jiceng.core.geo.grid_index.GridIndex over every grid polygon) lives in the process. Before
+each use the process reads one cheap row from the database, the *fingerprint*:
+
+    (GeometryVersion.version, MAX(updated_at) of grid units, COUNT(*) of grid units)
+
+and rebuilds the index when it differs from the one the index was built from. The version is bumped by
+every network service that changes geometry (imports); the max/count pair catches the writes that do not
+go through the network app (`jiceng.orgs.services.unit_update` / `unit_create` save the unit, which moves
+its `updated_at`; a created or removed grid changes the count). So several processes stay consistent
+without any message bus, at the cost of one small aggregate over the ~2,000 grid rows per request
+(an index range on orgs_unit(kind, path)). `NETWORK_INDEX_CHECK_SECONDS` (setting, default 0 = every
+call) lets a busy deployment check at most every N seconds instead.
+
+Only grid ids and polygons are kept in the index; the unit chain is read from the database on each
+answer (one query), so a unit renamed or moved is never shown stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from jiceng.core.errors import ValidationFailed
+from jiceng.core.geo import coords
+from jiceng.core.geo.address import address_key
+from jiceng.core.geo.grid_index import GridIndex
+from jiceng.orgs.models import Unit
+
+DEFAULT_TOLERANCE_M = 200.0
+MAX_BATCH = 10_000
+
+
+def default_tolerance_m() -> float:
+    return float(getattr(settings, "NETWORK_TOLERANCE_M", DEFAULT_TOLERANCE_M))
+
+
+@dataclasses.dataclass
+class LocateResult:
+    grid: Unit | None  # None: outside the jurisdiction
+    distance_m: float  # 0 inside a grid; metres to the grid when within the tolerance; inf outside
+    chain: list[Unit]  # city → … → grid (empty outside)
+    lat: float  # the point in WGS-84
+    lng: float
+
+    @property
+    def inside(self) -> bool:
+        return self.grid is not None and self.distance_m == 0.0
+
+
+@dataclasses.dataclass
+class AddressResult:
+    building: Unit | None
+    grid: Unit | None
+    chain: list[Unit]
+    key: str  # the normalized lookup key of the query
+    matched: str  # the gazetteer address that matched ("" when none)
+    exact: bool  # the whole key matched (else a leading part did, e.g. building of a room address)
+
+
+# ------------------------------------------------------------------------------------------------
+# The per-process index
+
+
+@dataclasses.dataclass
+class _State:
+    fingerprint: tuple
+    index: GridIndex | None
+    paths: dict  # grid id -> path when the index was built
+    prefixes: tuple  # names of city, counties, streets, communities (address prefixes)
+    built_at: float
+    checked_at: float
+
+
+_lock = threading.Lock()
+_state: _State | None = None
+
+
+def _fingerprint() -> tuple:
+    from jiceng.network.models import GeometryVersion
+
+    unit_table = connection.ops.quote_name(Unit._meta.db_table)
+    version_table = connection.ops.quote_name(GeometryVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {version_table} WHERE id = 1), MAX(updated_at), COUNT(*) "  # noqa: S608
+            f"FROM {unit_table} WHERE kind = %s", ["grid"])
+        version, latest, count = cursor.fetchone()
+    return (version or 0, str(latest), count)
+
+
+def _build(fingerprint: tuple) -> _State:
+    rows = list(Unit.objects.filter(kind="grid", geom__isnull=False).order_by("id")
+                .values_list("id", "path", "geom"))
+    prefixes = tuple(Unit.objects.filter(kind__in=["city", "county", "street", "community"])
+                     .values_list("name", flat=True))
+    index = None
+    if rows:
+        geoms = shapely.from_wkb([bytes(r[2]) for r in rows])
+        units = [(r[0], g) for r, g in zip(rows, geoms, strict=True)
+                 if g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon")]
+        if units:
+            index = GridIndex(units, validate=False)  # units were validated when saved
+    now = time.monotonic()
+    return _State(fingerprint=fingerprint, index=index, paths={r[0]: r[1] for r in rows}, prefixes=prefixes,
+                  built_at=now, checked_at=now)
+
+
+def current_state() -> _State:
+    """The process's index, rebuilt first when the database's geometry fingerprint moved."""
+    global _state
+    state = _state
+    interval = float(getattr(settings, "NETWORK_INDEX_CHECK_SECONDS", 0))
+    if state is not None and interval > 0 and time.monotonic() - state.checked_at < interval:
+        return state
+    fingerprint = _fingerprint()
+    if state is not None and state.fingerprint == fingerprint:
+        state.checked_at = time.monotonic()
+        return state
+    with _lock:
+        if _state is not None and _state.fingerprint == fingerprint:
+            return _state
+        _state = _build(fingerprint)
+        return _state
+
+
+def reset_index() -> None:
+    """Forget the process's index (tests that swap databases)."""
+    global _state
+    with _lock:
+        _state = None
+
+
+# ------------------------------------------------------------------------------------------------
+# Input checks (clear messages for the API and the pages)
+
+
+def check_crs(crs: str | None) -> str:
+    try:
+        return coords._check_crs(crs or "wgs84")
+    except ValueError:
+        raise ValidationFailed(
+            _("Unknown coordinate system “%(crs)s”: use wgs84, gcj02 or bd09.") % {"crs": crs},
+            code="unknown_crs", field="crs") from None
+
+
+def check_lat_lng(lat, lng) -> tuple[float, float]:
+    try:
+        flat, flng = float(lat), float(lng)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Latitude and longitude must be numbers."), code="bad_coordinates") from None
+    if not math.isfinite(flat) or not -90.0 <= flat <= 90.0:
+        raise ValidationFailed(_("Latitude %(lat)s is out of range: it must lie between -90 and 90.")
+                               % {"lat": lat}, code="lat_out_of_range", field="lat")
+    if not math.isfinite(flng) or not -180.0 <= flng <= 180.0:
+        raise ValidationFailed(_("Longitude %(lng)s is out of range: it must lie between -180 and 180.")
+                               % {"lng": lng}, code="lng_out_of_range", field="lng")
+    return flat, flng
+
+
+def check_tolerance(tolerance_m) -> float:
+    if tolerance_m is None:
+        return default_tolerance_m()
+    t = float(tolerance_m)
+    if not math.isfinite(t) or t < 0 or t > 5000:
+        raise ValidationFailed(_("The tolerance must be between 0 and 5,000 metres."), field="tolerance_m")
+    return t
+
+
+# ------------------------------------------------------------------------------------------------
+# Points
+
+
+def chain_for(grid_id: int, cached_path: str | None = None) -> list[Unit]:
+    """City → grid for a grid id: one query when the cached path is still right, two otherwise."""
+    codes = [c for c in (cached_path or "").split("/") if c]
+    units = list(Unit.objects.filter(Q(pk=grid_id) | Q(code__in=codes)))
+    grid = next((u for u in units if u.pk == grid_id), None)
+    if grid is None:
+        return []
+    by_code = {u.code: u for u in units}
+    wanted = grid.ancestor_codes
+    if any(c not in by_code for c in wanted):
+        by_code.update({u.code: u for u in Unit.objects.filter(code__in=wanted)})
+    return [by_code[c] for c in wanted if c in by_code]
+
+
+def locate_point(lat: float, lng: float, crs: str = "wgs84", tolerance_m: float | None = None) -> LocateResult:
+    """Route one point given in `crs` to its grid (within `tolerance_m`, default 200 m), with the chain."""
+    key = check_crs(crs)
+    flat, flng = check_lat_lng(lat, lng)
+    tol = check_tolerance(tolerance_m)
+    wlat, wlng = coords.to_wgs84(flat, flng, key)
+    state = current_state()
+    if state.index is None:
+        return LocateResult(None, math.inf, [], wlat, wlng)
+    grid_id, distance = state.index.locate(wlat, wlng, tolerance_m=tol)
+    if grid_id is None:
+        return LocateResult(None, math.inf, [], wlat, wlng)
+    chain = chain_for(int(grid_id), state.paths.get(int(grid_id)))
+    if not chain:  # the grid vanished since the fingerprint was read
+        return LocateResult(None, math.inf, [], wlat, wlng)
+    return LocateResult(chain[-1], float(distance), chain, wlat, wlng)
+
+
+def locate_many(lats, lngs, crs: str = "wgs84", tolerance_m: float | None = None):
+    """Route many points at once: (grid ids as int64 with -1 outside, distances in metres, inf outside)."""
+    key = check_crs(crs)
+    tol = check_tolerance(tolerance_m)
+    lat = np.asarray(lats, dtype=np.float64).ravel()
+    lng = np.asarray(lngs, dtype=np.float64).ravel()
+    if lat.shape != lng.shape:
+        raise ValidationFailed(_("There must be as many latitudes as longitudes."), code="bad_coordinates")
+    bad_lat = ~(np.isfinite(lat) & (np.abs(lat) <= 90))
+    if bad_lat.any():
+        i = int(np.flatnonzero(bad_lat)[0])
+        raise ValidationFailed(_("Latitude of point %(i)d is out of range: it must lie between -90 and 90.")
+                               % {"i": i}, code="lat_out_of_range", field="lat")
+    bad_lng = ~(np.isfinite(lng) & (np.abs(lng) <= 180))
+    if bad_lng.any():
+        i = int(np.flatnonzero(bad_lng)[0])
+        raise ValidationFailed(_("Longitude of point %(i)d is out of range: it must lie between -180 and 180.")
+                               % {"i": i}, code="lng_out_of_range", field="lng")
+    if key != "wgs84":
+        lat, lng = coords.to_wgs84_array(lat, lng, key)
+    state = current_state()
+    if state.index is None or lat.size == 0:
+        return np.full(lat.size, -1, dtype=np.int64), np.full(lat.size, np.inf)
+    ids, dist = state.index.locate_many(lat, lng, tolerance_m=tol)
+    return np.asarray(ids, dtype=np.int64), np.asarray(dist, dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------------------------
+# Addresses
+
+
+def normalize_query(address: str, prefixes=()) -> str:
+    if address is None or not str(address).strip():
+        raise ValidationFailed(_("The address is empty."), code="empty_address", field="address")
+    try:
+        return address_key(str(address), prefixes)
+    except ValueError:
+        raise ValidationFailed(_("The address is empty."), code="empty_address", field="address") from None
+
+
+def address_lookup(address: str) -> AddressResult:
+    """Find the building (and grid) of an address through the gazetteer, tolerantly.
+
+    Both sides are reduced with `address_key` (full/half-width digits, 号/栋/幢/座 and 单元/室 variants,
+    Chinese numerals, administrative prefixes). The longest gazetteer key that the query starts with
+    wins, so a room address (…1号楼2单元301室) finds its building (…1号楼). One query.
+    """
+    from jiceng.network.models import GazetteerEntry
+
+    state = current_state()
+    key = normalize_query(address, state.prefixes)
+    candidates = {key[:i] for i in range(len(key), min(3, len(key)) - 1, -1)}
+    entries = sorted(GazetteerEntry.objects.filter(key__in=candidates).select_related("building", "grid"),
+                     key=lambda e: (-len(e.key), e.pk))
+    if not entries:
+        return AddressResult(None, None, [], key, "", False)
+    best = entries[0]
+    chain = chain_for(best.grid_id, best.grid.path)
+    return AddressResult(best.building, best.grid, chain, key, best.address, best.key == key)
