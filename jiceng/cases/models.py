@@ -1,0 +1,350 @@
+"""Cases (B1–B9): categories, the case with its workflow state, timeline, whistles to departments,
+supervision cards, notifications, idempotency and throttling records, and the monthly rollup that
+keeps the measures fast."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    """The handling level of a case: the kind of the unit that holds it."""
+
+    GRID = "grid", _("Grid")
+    COMMUNITY = "community", _("Community")
+    STREET = "street", _("Street")
+    COUNTY = "county", _("County / district")
+    CITY = "city", _("City")
+
+
+LEVEL_ORDER = [lv.value for lv in Level]
+LEVEL_UP = dict(zip(LEVEL_ORDER[:-1], LEVEL_ORDER[1:], strict=True))
+
+
+class DeadlineKind(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar hours")
+    WORKING = "working", _("Working hours")
+
+
+class BusinessLine(models.TextChoices):
+    PARTY = "party", _("Party building")
+    COMPREHENSIVE = "comprehensive", _("Comprehensive governance")
+    CIVIL = "civil", _("Civil affairs")
+    URBAN = "urban", _("Urban management")
+    EMERGENCY = "emergency", _("Emergency management")
+
+
+class Category(models.Model):
+    """A node of the category tree (GB/T 30428.2 spirit plus social governance)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    group = models.CharField(_("group"), max_length=16, blank=True)  # event / component / social
+    default_level = models.CharField(_("default handling level"), max_length=16, choices=Level.choices,
+                                     default=Level.GRID)
+    deadline_hours = models.PositiveIntegerField(_("deadline (hours)"), default=72)
+    deadline_kind = models.CharField(_("deadline counted in"), max_length=16, choices=DeadlineKind.choices,
+                                     default=DeadlineKind.CALENDAR)
+    response_hours = models.PositiveIntegerField(_("response limit (hours)"), default=24)
+    business_line = models.CharField(_("responsible line"), max_length=16, choices=BusinessLine.choices,
+                                     default=BusinessLine.COMPREHENSIVE)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.parent_id is not None
+
+
+class Holiday(models.Model):
+    """A day that differs from the Monday–Friday rule: a holiday (workday=False) or a make-up workday."""
+
+    date = models.DateField(unique=True)
+    workday = models.BooleanField(default=False)
+    name = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self):
+        return str(self.date)
+
+
+class Department(models.Model):
+    """A functional department that a street (or higher) can whistle to (吹哨)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    business_line = models.CharField(_("line"), max_length=16, choices=BusinessLine.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    REGISTERED = "registered", _("Registered")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_PROGRESS = "in_progress", _("In progress")
+    HANDLED = "handled", _("Handled")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    REWORK = "rework", _("Returned for rework")
+    SUSPENDED = "suspended", _("Suspended")
+    VOIDED = "voided", _("Voided")
+    MERGED = "merged", _("Merged")
+
+
+FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.VOIDED, Status.MERGED}
+OPEN_STATUSES = [s.value for s in Status if s not in FINAL_STATUSES]
+
+
+class Source(models.TextChoices):
+    PHONE = "phone", _("Resident phone page")
+    PATROL = "patrol", _("Grid patrol")
+    HOTLINE = "hotline", _("Hotline")
+    API = "api", _("REST API")
+    OPEN311 = "open311", _("Open311")
+    IMPORT = "import", _("Bulk import")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    NOT = "not", _("Not satisfied")
+
+
+class Case(models.Model):
+    code = models.CharField(_("case code"), max_length=16, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    version = models.PositiveIntegerField(default=1)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    description = models.TextField(_("description"), max_length=4000)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    # The grid where the case lies (scope: that grid and every unit above it see the case).
+    grid = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    # The unit that holds the case now (grid, community, street, county, city).
+    handler = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    handler_path = models.CharField(max_length=255, db_index=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.GRID)
+    # Reporter: never shown in full; phone encrypted like every personal number.
+    anonymous = models.BooleanField(default=False)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    reporter_name = models.CharField(max_length=60, blank=True)
+    reporter_phone_enc = models.TextField(blank=True, editable=False)
+    reporter_phone_masked = models.CharField(max_length=20, blank=True, editable=False)
+    reporter_email_enc = models.TextField(blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=140, null=True, blank=True, unique=True)
+    received_at = models.DateTimeField(db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_on_time = models.BooleanField(default=False)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warned = models.BooleanField(default=False)
+    overdue = models.BooleanField(default=False)  # missed a deadline at least once
+    closed_on_time = models.BooleanField(default=False)
+    escalations = models.PositiveSmallIntegerField(default=0)
+    reworks = models.PositiveSmallIntegerField(default=0)
+    reopened = models.BooleanField(default=False)
+    settled_level = models.CharField(max_length=16, choices=Level.choices, blank=True)
+    rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged_cases")
+    # A pending suspend / extend / void request, waiting for the level above.
+    pending_action = models.CharField(max_length=16, blank=True)
+    pending_reason = models.CharField(max_length=400, blank=True)
+    pending_hours = models.PositiveIntegerField(default=0)
+    service_request_token = models.CharField(max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["unit_path", "received_at"], name="case_path_received"),
+            models.Index(fields=["handler_path", "status"], name="case_handler_status"),
+            models.Index(fields=["status", "deadline_at"], name="case_status_deadline"),
+            models.Index(fields=["status", "warn_at"], name="case_status_warn"),
+            models.Index(fields=["category", "received_at"], name="case_category_received"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def audit_unit_path(self):
+        return self.unit_path
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class CaseEvent(models.Model):
+    """One step on the case timeline (the audit log holds the tamper-evident copy)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=24)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    handler_path = models.CharField(max_length=255, blank=True)
+    comment = models.CharField(max_length=2000, blank=True)
+    public = models.BooleanField(default=True)  # shown on the reporter's follow page
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.action}"
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.code}/{instance.event_id or 'intake'}-{filename[-60:]}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.file.name
+
+
+class Whistle(models.Model):
+    """A street (or higher) calls a department to a case (吹哨); the department reports in (报到)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="whistles")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="whistles")
+    unit_path = models.CharField(max_length=255, db_index=True)  # the calling unit
+    called_at = models.DateTimeField()
+    report_in_by = models.DateTimeField()
+    reported_in_at = models.DateTimeField(null=True, blank=True)
+    part = models.CharField(_("part in the joint handling"), max_length=2000, blank=True)
+    handled_on_time = models.BooleanField(null=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)  # 1–5 by the street
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "department"], name="whistle_case_department")]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.department_id}"
+
+
+class SupervisionCard(models.Model):
+    """督办单: raised when a case breaches its deadline; held by the level above the handler."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cards")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)  # the supervising (upper) unit
+    handler_path = models.CharField(max_length=255)
+    raised_at = models.DateTimeField()
+    deadline_was = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_path", "resolved_at"], name="card_path_open")]
+
+    def __str__(self):
+        return f"card {self.case_id}"
+
+
+class Notification(models.Model):
+    """An in-app notification (H4); other channels leave no row besides the delivery log."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="notifications")
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)  # for a whole unit's desk
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    text = models.CharField(max_length=400)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class IntakeAttempt(models.Model):
+    """One public (anonymous) intake, for throttling by client address."""
+
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"], name="intake_addr_at")]
+
+    def __str__(self):
+        return self.address
+
+
+class Open311Key(models.Model):
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=80)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Rollup(models.Model):
+    """Counters per grid and month of receipt, kept current in the same transaction as case writes."""
+
+    unit_path = models.CharField(max_length=255)
+    month = models.DateField()
+    received = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)  # responded within the category's response limit
+    accepted = models.IntegerField(default=0)  # received minus rejected, voided and merged
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    rework = models.IntegerField(default=0)  # closed cases that were returned for rework at least once
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basic = models.IntegerField(default=0)
+    settled_grid = models.IntegerField(default=0)
+    settled_community = models.IntegerField(default=0)  # at community level or below
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_path", "month"], name="rollup_path_month")]
+        indexes = [models.Index(fields=["month", "unit_path"], name="rollup_month_path")]
+
+
+    def __str__(self):
+        return f"{self.unit_path} {self.month}"
+
+
+ROLLUP_FIELDS = ["received", "responded", "accepted", "closed", "closed_on_time", "rework", "rated",
+                 "satisfied", "basic", "settled_grid", "settled_community"]

@@ -1,0 +1,87 @@
+"""Reads of cases, always within the user's scope."""
+
+from django.db.models import Count, Q
+
+from jiceng.cases.models import (
+    FINAL_STATUSES,
+    Case,
+    CaseEvent,
+    Category,
+    Notification,
+    Status,
+    SupervisionCard,
+)
+from jiceng.core.errors import NotFound
+from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+
+LIST_FIELDS = ("category", "handler", "grid")
+
+
+def case_get(*, user, code: str) -> Case:
+    """The access helper for cases: 404 for unknown codes and for cases outside the user's area."""
+    case = (scope_filter(Case.objects.select_related("category", "handler", "grid"), user, "unit_path")
+            .filter(code=code).first())
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def cases_in_scope(*, user, unit=None, status: str | None = None, level: str | None = None,
+                   open_only: bool = False, category: str | None = None):
+    qs = scope_filter(Case.objects.select_related(*LIST_FIELDS), user, "unit_path")
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    if open_only:
+        qs = qs.exclude(status__in=list(FINAL_STATUSES))
+    if level:
+        qs = qs.filter(level=level)
+    if category:
+        qs = qs.filter(category__code=category)
+    return qs.order_by("-received_at", "-id")
+
+
+def queue_for(*, user):
+    """Open cases that the user's units hold now (handler inside the user's subtrees)."""
+    prefixes = scope_prefixes(user, "write")
+    if not prefixes:
+        return Case.objects.none()
+    q = Q()
+    for p in prefixes:
+        q |= subtree_q(p, "handler_path")
+    return (Case.objects.filter(q).exclude(status__in=list(FINAL_STATUSES) + [Status.SUSPENDED])
+            .select_related(*LIST_FIELDS).order_by("deadline_at", "id"))
+
+
+def supervision_board(*, user, unit=None):
+    """Open supervision cards held by units in the user's area (the level above the late handler)."""
+    qs = scope_filter(SupervisionCard.objects.filter(resolved_at__isnull=True)
+                      .select_related("case", "case__category", "case__handler", "unit"), user, "unit_path")
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    return qs.order_by("raised_at")
+
+
+def case_timeline(case: Case, *, public_only: bool = False):
+    qs = CaseEvent.objects.filter(case=case)
+    if public_only:
+        qs = qs.filter(public=True)
+    return qs.order_by("at", "id")
+
+
+def status_counts(*, user, unit=None) -> dict:
+    qs = cases_in_scope(user=user, unit=unit).order_by()
+    return {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("id"))}
+
+
+def categories_leaves():
+    return Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code")
+
+
+def notifications_for(*, user):
+    prefixes = scope_prefixes(user)
+    q = Q(user=user)
+    for p in prefixes:
+        q |= Q(unit_path=p)
+    return Notification.objects.filter(q).order_by("-created_at", "-id")

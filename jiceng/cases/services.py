@@ -1,0 +1,635 @@
+"""Writes to cases. Every function checks scope and role, validates, runs in one transaction, writes
+the audit log and the case timeline, keeps the monthly rollup current, and queues notifications on
+commit. `actor=None` is the system (demo builder, sweeps, the public pages acting for a reporter)."""
+
+import datetime
+import math
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.cases import workflow
+from jiceng.cases.deadlines import deadline_for
+from jiceng.cases.models import (
+    FINAL_STATUSES,
+    LEVEL_ORDER,
+    ROLLUP_FIELDS,
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Department,
+    IntakeAttempt,
+    Level,
+    Rating,
+    Rollup,
+    Source,
+    Status,
+    SupervisionCard,
+    Whistle,
+)
+from jiceng.core.audit import audit_record
+from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from jiceng.core.notify import Message, encrypt_contact, notify
+from jiceng.core.pii import mask_phone, validate_phone
+from jiceng.core.scope import require_scope, user_grants
+from jiceng.orgs.models import Unit
+
+MAX_DESCRIPTION = 4000
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 4
+IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"GIF87a": "image/gif",
+               b"GIF89a": "image/gif"}
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+
+
+class Throttled(ServiceError):
+    status = 429
+    default_code = "throttled"
+
+
+def new_case_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def month_of(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+# ------------------------------------------------------------------------------------------------
+# The rollup
+
+
+def rollup_bump(unit_path: str, month: datetime.date, **deltas) -> None:
+    """Add `deltas` to the grid's counters for the month (insert the row if missing), in one statement."""
+    deltas = {k: v for k, v in deltas.items() if v}
+    if not deltas:
+        return
+    cols = ["unit_path", "month", *ROLLUP_FIELDS]
+    values = [unit_path, month] + [deltas.get(f, 0) for f in ROLLUP_FIELDS]
+    table = Rollup._meta.db_table
+    sets = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in deltas)
+    placeholders = ", ".join(["%s"] * len(cols))
+    sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders}) "  # noqa: S608
+           f"ON CONFLICT (unit_path, month) DO UPDATE SET {sets}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def _close_counts(case: Case, sign: int = 1) -> dict:
+    return {
+        "closed": sign,
+        "closed_on_time": sign if case.closed_on_time else 0,
+        "rework": sign if case.reworks else 0,
+        "settled_grid": sign if case.settled_level == Level.GRID else 0,
+        "settled_community": sign if case.settled_level in (Level.GRID, Level.COMMUNITY) else 0,
+    }
+
+
+def _rating_counts(rating: str, sign: int = 1) -> dict:
+    return {"rated": sign, "satisfied": sign if rating == Rating.SATISFIED else 0,
+            "basic": sign if rating == Rating.BASIC else 0}
+
+
+# ------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _event(case: Case, *, actor, action: str, before: str, comment: str = "", at=None, public: bool = True):
+    return CaseEvent.objects.create(
+        case=case, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=getattr(actor, "username", "") or "system", action=action, from_status=before,
+        to_status=case.status, handler_path=case.handler_path, comment=(comment or "")[:2000], public=public)
+
+
+def _notify_case(case: Case, text: str, *, kind: str = "case.status", reporter: bool = True, desk: bool = True):
+    msg = Message(kind=kind, text=text, case_id=case.pk, unit_path=case.handler_path if desk else "",
+                  data={"code": case.code, "status": case.status})
+    if reporter:
+        if case.reporter_id:
+            msg.user_ids = [case.reporter_id]
+        msg.phone_enc = case.reporter_phone_enc
+        msg.email_enc = case.reporter_email_enc
+        msg.subject = _("Case %(code)s") % {"code": case.code}
+    notify(msg)
+
+
+def _roles_over(actor, path: str, *, strictly_above: bool = False) -> set[str]:
+    roles = set()
+    for g in user_grants(actor):
+        if path.startswith(g.unit_path) and not (strictly_above and g.unit_path == path):
+            roles.add(g.role)
+    return roles
+
+
+def check_action_allowed(actor, case: Case, action: workflow.Action) -> None:
+    """404 when the case is outside the actor's area; 403 when the role may not take this action."""
+    if actor is None:
+        return
+    require_scope(actor, case.unit_path, "read")
+    roles = _roles_over(actor, case.handler_path, strictly_above=action.where == "above")
+    if not roles & action.roles:
+        raise Forbidden(_("Your role may not “%(action)s” this case at its current level.")
+                        % {"action": action.label})
+
+
+def _set_deadline(case: Case, start: datetime.datetime, category: Category, hours: float | None = None):
+    case.deadline_at, case.warn_at = deadline_for(start, hours or category.deadline_hours, category.deadline_kind)
+    case.warned = False
+
+
+def _handler_for_level(chain: list[Unit], level: str) -> Unit:
+    by_kind = {u.kind: u for u in chain}
+    return by_kind.get(level) or chain[-1]
+
+
+def validate_photos(photos) -> list:
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(_("At most %(n)d photos per case.") % {"n": MAX_PHOTOS}, field="photos")
+    out = []
+    for photo in photos:
+        if photo.size > MAX_PHOTO_BYTES:
+            raise ValidationFailed(_("A photo may be at most %(mb)d MB.") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)},
+                                   field="photos", code="photo_too_large")
+        head = photo.read(16)
+        photo.seek(0)
+        kind = next((ct for magic, ct in IMAGE_MAGIC.items() if head.startswith(magic)), None)
+        if kind is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            kind = "image/webp"
+        if kind is None:
+            raise ValidationFailed(_("A photo must be a JPEG, PNG, GIF or WebP image."), field="photos",
+                                   code="photo_not_image")
+        out.append((photo, kind))
+    return out
+
+
+def _throttle(client_address: str, now) -> None:
+    limit = getattr(settings, "JICENG_INTAKE_MAX_PER_HOUR", 20)
+    since = now - datetime.timedelta(hours=1)
+    if IntakeAttempt.objects.filter(address=client_address[:64], at__gte=since).count() >= limit:
+        raise Throttled(_("Too many reports from this connection. Please try again in an hour, or call the "
+                          "hotline."))
+    IntakeAttempt.objects.create(address=client_address[:64], at=now)
+
+
+# ------------------------------------------------------------------------------------------------
+# Intake (B1)
+
+
+def locate(*, lat=None, lng=None, crs: str = "wgs84", address: str = ""):
+    """(grid, chain, lat, lng) for a point or an address; ValidationFailed outside the city."""
+    from jiceng.network import routing
+
+    if lat is not None and lng is not None:
+        result = routing.locate_point(float(lat), float(lng), crs or "wgs84")
+        if result.grid is None:
+            raise ValidationFailed(_("This location is outside the city's grids."), field="lat", code="outside_city")
+        return result.grid, result.chain, result.lat, result.lng
+    if (address or "").strip():
+        found = routing.address_lookup(address)
+        if found.grid is None:
+            raise ValidationFailed(_("This address was not found in the city; please put a pin on the map."),
+                                   field="address", code="address_unknown")
+        b = found.building
+        return found.grid, found.chain, (b.lat if b else None), (b.lng if b else None)
+    raise ValidationFailed(_("Give a location: a point on the map or an address."), field="lat",
+                           code="no_location")
+
+
+def category_for(code: str) -> Category:
+    cat = Category.objects.filter(code=code, active=True, parent__isnull=False).first()
+    if cat is None:
+        raise ValidationFailed(_("Unknown case category “%(code)s”.") % {"code": code}, field="category",
+                               code="unknown_category")
+    return cat
+
+
+def case_submit(*, actor, category: Category, description: str, source: str, lat=None, lng=None,
+                crs: str = "wgs84", address: str = "", anonymous: bool = False, reporter_name: str = "",
+                reporter_phone: str = "", reporter_email: str = "", photos=(), idempotency_key: str | None = None,
+                client_address: str | None = None, now=None) -> tuple[Case, bool]:
+    """Create a case at its grid (or at the category's default level). Returns (case, created):
+    a known idempotency key returns the case it created before, and writes nothing."""
+    if idempotency_key:
+        idempotency_key = idempotency_key.strip()[:140]
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    description = (description or "").strip()
+    if not description:
+        raise ValidationFailed(_("Describe the problem."), field="description")
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed(_("A description has at most %(n)d characters.") % {"n": MAX_DESCRIPTION},
+                               field="description", code="too_long")
+    if source not in Source.values:
+        raise ValidationFailed(_("Unknown source."), field="source")
+    if len(address or "") > 200:
+        raise ValidationFailed(_("An address has at most 200 characters."), field="address")
+    phone = validate_phone(reporter_phone) if (reporter_phone or "").strip() else ""
+    email = (reporter_email or "").strip()
+    if email and ("@" not in email or len(email) > 120):
+        raise ValidationFailed(_("The e-mail address is not valid."), field="email")
+    photos = validate_photos(photos)
+    grid, chain, wlat, wlng = locate(lat=lat, lng=lng, crs=crs, address=address)
+    handler = _handler_for_level(chain, category.default_level)
+    now = now or timezone.now()
+    case = Case(
+        code=new_case_code(), category=category, status=Status.RECEIVED, source=source, description=description,
+        address=(address or "").strip(), lat=wlat, lng=wlng, grid=grid, unit_path=grid.path, handler=handler,
+        handler_path=handler.path, level=handler.kind, anonymous=anonymous,
+        reporter=actor if (actor is not None and not anonymous) else None,
+        reporter_name="" if anonymous else (reporter_name or "").strip()[:60],
+        reporter_phone_enc=encrypt_contact(phone), reporter_phone_masked=mask_phone(phone),
+        reporter_email_enc=encrypt_contact(email), idempotency_key=idempotency_key or None, received_at=now,
+    )
+    _set_deadline(case, now, category)
+    try:
+        with transaction.atomic():
+            if client_address is not None:
+                _throttle(client_address, now)
+            case.save()
+            for photo, kind in photos:
+                Attachment.objects.create(case=case, file=photo, content_type=kind, size=photo.size)
+            _event(case, actor=actor, action="receive", before="", at=now,
+                   comment=_("Received through %(source)s.") % {"source": Source(source).label})
+            rollup_bump(grid.path, month_of(now), received=1, accepted=1)
+            audit_record(actor=actor, action="case.submit", obj=case,
+                         changes={"code": case.code, "category": category.code, "source": source,
+                                  "handler": handler.code, "photos": len(photos)})
+            _notify_case(case, _("Your report was received; case code %(code)s.") % {"code": case.code},
+                         kind="case.received")
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise Conflict(_("The case could not be saved; please try again.")) from None
+    return case, True
+
+
+def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "") -> int:
+    """Many validated cases in one transaction (demo, bulk import): rollup and one audit event per batch.
+
+    The caller sets every field (statuses, times, levels) consistently; this checks the basic rules."""
+    if not cases:
+        return 0
+    counts: dict[tuple, dict] = {}
+    for c in cases:
+        if not c.description or len(c.description) > MAX_DESCRIPTION:
+            raise ValidationFailed(_("A description has at most %(n)d characters.") % {"n": MAX_DESCRIPTION})
+        if c.status not in Status.values:
+            raise ValidationFailed(_("Unknown status."))
+        c.code = c.code or new_case_code()
+        key = (c.unit_path, month_of(c.received_at))
+        row = counts.setdefault(key, dict.fromkeys(ROLLUP_FIELDS, 0))
+        row["received"] += 1
+        row["responded"] += int(c.responded_on_time)
+        if c.status not in (Status.REJECTED, Status.VOIDED, Status.MERGED):
+            row["accepted"] += 1
+        if c.status == Status.CLOSED:
+            for k, v in _close_counts(c).items():
+                row[k] += v
+        if c.rating:
+            for k, v in _rating_counts(c.rating).items():
+                row[k] += v
+    with transaction.atomic():
+        Case.objects.bulk_create(cases, batch_size=5000)
+        if events:
+            CaseEvent.objects.bulk_create(
+                [CaseEvent(case=c, at=c.received_at, action="receive", to_status=c.status, handler_path=c.handler_path,
+                           actor_label="import", comment=note[:200]) for c in cases], batch_size=5000)
+        existing = {(r.unit_path, r.month): r for r in Rollup.objects.filter(
+            unit_path__in={k[0] for k in counts}, month__in={k[1] for k in counts})}
+        new, changed = [], []
+        for (path, month), row in counts.items():
+            r = existing.get((path, month))
+            if r is None:
+                new.append(Rollup(unit_path=path, month=month, **row))
+            else:
+                for k, v in row.items():
+                    setattr(r, k, getattr(r, k) + v)
+                changed.append(r)
+        Rollup.objects.bulk_create(new, batch_size=5000)
+        if changed:
+            Rollup.objects.bulk_update(changed, ROLLUP_FIELDS, batch_size=2000)
+        audit_record(actor=None, action="case.bulk_create", object_type="cases.case",
+                     unit_path=min((c.unit_path for c in cases), key=len),
+                     changes={"count": len(cases), "note": note})
+    return len(cases)
+
+
+# ------------------------------------------------------------------------------------------------
+# The workflow (B4–B6)
+
+
+def _lock(case: Case, version: int | None) -> Case:
+    fresh = Case.objects.select_for_update().select_related("category", "handler").get(pk=case.pk)
+    if version is not None and fresh.version != version:
+        raise Conflict(_("Someone else changed this case first (it is now “%(status)s”, version %(v)d). "
+                         "Reload it and try again.") % {"status": Status(fresh.status).label, "v": fresh.version},
+                       code="stale_version")
+    return fresh
+
+
+def case_act(*, actor, case: Case, action: str, version: int | None, comment: str = "", hours: int = 0,
+             now=None) -> Case:
+    """Take one workflow action (see workflow.ACTIONS). `version` is the version the actor saw."""
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        raise ValidationFailed(_("Unknown action “%(a)s”.") % {"a": action}, field="action")
+    comment = (comment or "").strip()
+    if len(comment) > 2000:
+        raise ValidationFailed(_("A comment has at most 2,000 characters."), field="comment")
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _lock(case, version)
+        check_action_allowed(actor, case, spec)
+        if case.status not in spec.sources:
+            raise ValidationFailed(_("A case that is “%(status)s” cannot be “%(action)s”.")
+                                   % {"status": Status(case.status).label, "action": spec.label},
+                                   code="bad_transition")
+        if spec.needs_comment and not comment:
+            raise ValidationFailed(_("Give a reason or comment for “%(action)s”.") % {"action": spec.label},
+                                   field="comment")
+        before = case.status
+        changes = {"action": action, "status": [before, None]}
+        month = month_of(case.received_at)
+        if action in ("register", "reject") and case.responded_at is None:
+            case.responded_at = now
+            case.responded_on_time = now <= case.received_at + datetime.timedelta(hours=case.category.response_hours)
+            if case.responded_on_time:
+                rollup_bump(case.unit_path, month, responded=1)
+        if action == "escalate":
+            _escalate(case, now)
+            changes["handler"] = case.handler.code
+        elif action in ("request_suspend", "request_extend", "request_void"):
+            if case.pending_action:
+                raise ValidationFailed(_("A request is already waiting for the level above."), code="pending")
+            if action == "request_extend" and not (1 <= hours <= 24 * 90):
+                raise ValidationFailed(_("Ask for between 1 hour and 90 days more."), field="hours")
+            case.pending_action = action.removeprefix("request_")
+            case.pending_reason = comment[:400]
+            case.pending_hours = hours if action == "request_extend" else 0
+        elif action in ("approve", "deny"):
+            if not case.pending_action:
+                raise ValidationFailed(_("There is no request to decide on."), code="no_request")
+            changes["request"] = case.pending_action
+            if action == "approve":
+                if case.pending_action == "suspend":
+                    case.status = Status.SUSPENDED
+                elif case.pending_action == "extend":
+                    case.deadline_at = max(case.deadline_at or now, now) + datetime.timedelta(hours=case.pending_hours)
+                    case.warn_at = case.deadline_at - datetime.timedelta(hours=case.pending_hours * 0.25)
+                    case.warned = False
+                elif case.pending_action == "void":
+                    case.status = Status.VOIDED
+                    rollup_bump(case.unit_path, month, accepted=-1)
+            case.pending_action, case.pending_reason, case.pending_hours = "", "", 0
+        else:
+            case.status = spec.target
+        if action == "reject":
+            rollup_bump(case.unit_path, month, accepted=-1)
+        if action == "handle":
+            case.handled_at = now
+        if action == "rework":
+            case.reworks += 1
+        if action == "resume":
+            _set_deadline(case, now, case.category, hours=max(1, (case.deadline_at - now).total_seconds() / 3600)
+                          if case.deadline_at and case.deadline_at > now else case.category.deadline_hours)
+        if action == "close":
+            case.closed_at = now
+            case.settled_level = case.level
+            case.closed_on_time = not case.overdue and (case.deadline_at is None or now <= case.deadline_at)
+            rollup_bump(case.unit_path, month, **_close_counts(case))
+            SupervisionCard.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=now)
+        if case.status in FINAL_STATUSES:
+            case.pending_action = ""
+        case.version += 1
+        case.save()
+        changes["status"][1] = case.status
+        _event(case, actor=actor, action=action, before=before, comment=comment, at=now,
+               public=action not in ("request_suspend", "request_extend", "request_void", "approve", "deny"))
+        audit_record(actor=actor, action=f"case.{action}", obj=case, changes=changes)
+        if action in ("register", "handle", "close", "reject", "escalate"):
+            _notify_case(case, _("Case %(code)s: %(status)s.") % {"code": case.code,
+                                                                  "status": Status(case.status).label})
+    return case
+
+
+def _escalate(case: Case, now) -> None:
+    handler = case.handler
+    if handler.kind == Level.CITY or handler.parent_id is None:
+        raise ValidationFailed(_("The city is the top level; this case cannot be reported further up."),
+                               code="top_level")
+    parent = Unit.objects.get(pk=handler.parent_id)
+    case.handler, case.handler_path, case.level = parent, parent.path, parent.kind
+    case.status = Status.REGISTERED
+    case.escalations += 1
+    case.pending_action = ""
+    _set_deadline(case, now, case.category)
+
+
+def case_escalate(*, actor, case: Case, reason: str, version: int | None) -> Case:
+    """Report a case up one level (上报), with a reason."""
+    return case_act(actor=actor, case=case, action="escalate", version=version, comment=reason)
+
+
+def case_whistle(*, actor, case: Case, departments: list[Department], version: int | None, comment: str = "",
+                 report_in_hours: int = 24, now=None) -> Case:
+    """Blow the whistle (吹哨) to named departments from street level up; each must report in by a deadline."""
+    now = now or timezone.now()
+    if not departments:
+        raise ValidationFailed(_("Name at least one department."), field="departments")
+    if not (1 <= report_in_hours <= 24 * 14):
+        raise ValidationFailed(_("The report-in deadline is between 1 hour and 14 days."), field="report_in_hours")
+    with transaction.atomic():
+        case = _lock(case, version)
+        if actor is not None:
+            require_scope(actor, case.unit_path, "read")
+            if not _roles_over(actor, case.handler_path) & workflow.STREET_UP:
+                raise Forbidden(_("Only the street (or a higher level) holding the case can blow the whistle."))
+        if LEVEL_ORDER.index(case.level) < LEVEL_ORDER.index(Level.STREET):
+            raise ValidationFailed(_("Report the case up to the street before blowing the whistle."),
+                                   code="below_street")
+        if case.status not in workflow.OPEN_WORK:
+            raise ValidationFailed(_("Only open cases can call departments."), code="bad_transition")
+        for dept in departments:
+            if not case.handler_path.startswith(dept.unit_path) and not dept.unit_path.startswith(case.handler_path):
+                raise ValidationFailed(_("The department %(d)s does not serve this area.") % {"d": dept.name},
+                                       field="departments")
+        existing = set(Whistle.objects.filter(case=case, department__in=departments).values_list("department_id",
+                                                                                                  flat=True))
+        made = [Whistle.objects.create(case=case, department=d, unit_path=case.handler_path, called_at=now,
+                                       report_in_by=now + datetime.timedelta(hours=report_in_hours))
+                for d in departments if d.pk not in existing]
+        case.version += 1
+        case.save(update_fields=["version"])
+        names = ", ".join(d.name for d in departments)
+        _event(case, actor=actor, action="whistle", before=case.status, comment=(comment + " → " + names).strip(" →"),
+               at=now)
+        audit_record(actor=actor, action="case.whistle", obj=case,
+                     changes={"departments": [d.pk for d in departments], "new": len(made)})
+        for w in made:
+            notify(Message(kind="case.whistle", case_id=case.pk, user_ids=[w.department.user_id] if
+                           w.department.user_id else [], unit_path=w.department.unit_path,
+                           text=_("Case %(code)s calls %(dept)s: report in by %(by)s.")
+                           % {"code": case.code, "dept": w.department.name,
+                              "by": timezone.localtime(w.report_in_by).strftime("%Y-%m-%d %H:%M")}))
+    return case
+
+
+def whistle_report_in(*, actor, whistle: Whistle, part: str, now=None) -> Whistle:
+    """A department reports in (报到) and records its part of the joint handling."""
+    now = now or timezone.now()
+    part = (part or "").strip()
+    if not part:
+        raise ValidationFailed(_("Say what the department did or will do."), field="part")
+    if actor is not None and whistle.department.user_id != actor.pk:
+        require_scope(actor, whistle.unit_path, "write")
+    with transaction.atomic():
+        w = Whistle.objects.select_for_update().get(pk=whistle.pk)
+        if w.reported_in_at is not None:
+            raise Conflict(_("This department has already reported in."))
+        w.reported_in_at, w.part = now, part[:2000]
+        w.handled_on_time = now <= w.report_in_by
+        w.save()
+        _event(w.case, actor=actor, action="report_in", before=w.case.status,
+               comment=f"{w.department.name}: {part[:200]}", at=now)
+        audit_record(actor=actor, action="case.report_in", obj=w.case, changes={"department": w.department_id,
+                                                                                  "on_time": w.handled_on_time})
+    return w
+
+
+def whistle_rate(*, actor, whistle: Whistle, score: int) -> Whistle:
+    """The calling street rates a department's part (1–5)."""
+    if actor is not None:
+        require_scope(actor, whistle.unit_path, "read")
+        if not _roles_over(actor, whistle.unit_path) & workflow.STREET_UP:
+            raise Forbidden()
+    if score not in range(1, 6):
+        raise ValidationFailed(_("A score is from 1 to 5."), field="score")
+    with transaction.atomic():
+        whistle.score = score
+        whistle.save(update_fields=["score"])
+        audit_record(actor=actor, action="case.whistle_rate", obj=whistle.case,
+                     changes={"department": whistle.department_id, "score": score})
+    return whistle
+
+
+# ------------------------------------------------------------------------------------------------
+# Reporter loop (B7) and duplicates (B8)
+
+
+def case_rate(*, case: Case, rating: str, comment: str = "", actor=None, now=None) -> Case:
+    """The reporter rates a closed case. "Not satisfied" reopens it once, for review by the level above."""
+    if rating not in Rating.values:
+        raise ValidationFailed(_("Choose satisfied, basically satisfied or not satisfied."), field="rating")
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("handler", "category").get(pk=case.pk)
+        if case.status != Status.CLOSED:
+            raise ValidationFailed(_("A case can be rated once it is closed."), code="not_closed")
+        if case.rating and not case.reopened:
+            raise Conflict(_("This case has already been rated."), code="already_rated")
+        if case.rating and case.reopened and case.rated_at and case.rated_at > (case.closed_at or now):
+            raise Conflict(_("This case has already been rated."), code="already_rated")
+        month = month_of(case.received_at)
+        if case.rating:
+            rollup_bump(case.unit_path, month, **_rating_counts(case.rating, -1))
+        case.rating, case.rated_at = rating, now
+        rollup_bump(case.unit_path, month, **_rating_counts(rating))
+        before = case.status
+        action = "rate"
+        if rating == Rating.NOT and not case.reopened:
+            action = "reopen"
+            rollup_bump(case.unit_path, month, **_close_counts(case, -1))
+            handler = case.handler
+            if handler.parent_id is not None and handler.kind != Level.CITY:
+                handler = Unit.objects.get(pk=handler.parent_id)
+            case.handler, case.handler_path, case.level = handler, handler.path, handler.kind
+            case.status, case.reopened, case.closed_at, case.settled_level = Status.REGISTERED, True, None, ""
+            case.closed_on_time = False
+            _set_deadline(case, now, case.category)
+        case.version += 1
+        case.save()
+        _event(case, actor=actor, action=action, before=before,
+               comment=f"{Rating(rating).label}. {(comment or '').strip()[:500]}".strip(), at=now)
+        audit_record(actor=actor, action=f"case.{action}", obj=case, changes={"rating": rating})
+        if action == "reopen":
+            _notify_case(case, _("Case %(code)s was reopened for review after a “not satisfied” rating.")
+                         % {"code": case.code}, reporter=False)
+    return case
+
+
+def case_duplicates(*, category: Category, lat: float, lng: float, now=None, radius_m: float = 100.0,
+                    hours: int = 72, exclude_pk=None) -> list[Case]:
+    """Open cases of the same category within `radius_m` and `hours` (B8)."""
+    now = now or timezone.now()
+    dlat = radius_m / 111_195.0
+    dlng = dlat / max(0.01, math.cos(math.radians(lat)))
+    qs = (Case.objects.filter(category=category, status__in=[s for s in Status.values if s not in FINAL_STATUSES],
+                              received_at__gte=now - datetime.timedelta(hours=hours),
+                              lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
+          .exclude(pk=exclude_pk).order_by("-received_at")[:20])
+    out = []
+    for c in qs:
+        dy = (c.lat - lat) * 111_195.0
+        dx = (c.lng - lng) * 111_195.0 * math.cos(math.radians(lat))
+        if math.hypot(dx, dy) <= radius_m:
+            out.append(c)
+    return out
+
+
+def case_merge(*, actor, case: Case, into: Case, version: int | None) -> Case:
+    """Merge a duplicate into an open case; its reporter follows the surviving case from now on."""
+    if case.pk == into.pk:
+        raise ValidationFailed(_("A case cannot be merged into itself."))
+    with transaction.atomic():
+        case = _lock(case, version)
+        if actor is not None:
+            require_scope(actor, case.unit_path, "write")
+            require_scope(actor, into.unit_path, "write")
+        into = Case.objects.select_for_update().get(pk=into.pk)
+        if case.status in FINAL_STATUSES or into.status in FINAL_STATUSES:
+            raise ValidationFailed(_("Only open cases can be merged."), code="bad_transition")
+        if case.category_id != into.category_id:
+            raise ValidationFailed(_("Only cases of the same category can be merged."), field="into")
+        before = case.status
+        case.status, case.merged_into, case.pending_action = Status.MERGED, into, ""
+        case.version += 1
+        case.save()
+        rollup_bump(case.unit_path, month_of(case.received_at), accepted=-1)
+        _event(case, actor=actor, action="merge", before=before, comment=into.code)
+        _event(into, actor=actor, action="absorb", before=into.status, comment=case.code, public=False)
+        audit_record(actor=actor, action="case.merge", obj=case, changes={"into": into.code})
+        _notify_case(case, _("Your report %(code)s is being handled together with case %(into)s.")
+                     % {"code": case.code, "into": into.code}, desk=False)
+    return case
+
+
+def merged_reporters(case: Case) -> list[Case]:
+    return list(Case.objects.filter(merged_into=case))
+
+
+def department_create(*, actor, unit: Unit, name: str, business_line: str, user=None) -> Department:
+    require_scope(actor, unit.path, "structure")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A department needs a name."), field="name")
+    with transaction.atomic():
+        dept = Department.objects.create(unit=unit, unit_path=unit.path, name=name, business_line=business_line,
+                                         user=user)
+        audit_record(actor=actor, action="department.create", object_type="cases.department", object_id=dept.pk,
+                     unit_path=unit.path, changes={"name": name})
+    return dept
+
+
+def case_get_by_code_public(code: str) -> Case:
+    case = Case.objects.select_related("category").filter(code=(code or "").strip().upper()).first()
+    if case is None:
+        raise NotFound(_("No case with this code."))
+    return case

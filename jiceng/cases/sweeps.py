@@ -1,0 +1,87 @@
+"""Deadline sweep (B5, B6), run by `manage.py sweep`: a warning at 75 % of a case's deadline, and at
+breach a supervision card (督办单) held by the level above plus automatic escalation one level.
+
+Each case is claimed with a row lock (SKIP LOCKED on PostgreSQL), so several sweepers never act on the
+same case twice, and a sweeper killed mid-way leaves every case either untouched or fully handled."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.cases.models import Case, CaseEvent, Level, Status, SupervisionCard
+from jiceng.cases.services import _escalate, _event, _notify_case
+from jiceng.core.audit import audit_record
+from jiceng.core.notify import Message, notify
+from jiceng.orgs.models import Unit
+
+LIVE = [Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK, Status.HANDLED]
+BATCH = 500
+
+
+def _claim(qs):
+    if connection.vendor == "postgresql":
+        return qs.select_for_update(skip_locked=True)
+    return qs.select_for_update()
+
+
+def sweep_warnings(now) -> int:
+    with transaction.atomic():
+        due = list(_claim(Case.objects.filter(status__in=LIVE, warned=False, warn_at__lte=now,
+                                              deadline_at__gt=now).order_by("warn_at"))[:BATCH])
+        if not due:
+            return 0
+        Case.objects.filter(pk__in=[c.pk for c in due]).update(warned=True)
+        CaseEvent.objects.bulk_create([
+            CaseEvent(case=c, at=now, action="warning", from_status=c.status, to_status=c.status,
+                      handler_path=c.handler_path, actor_label="system", public=False,
+                      comment=_("75 %% of the deadline has passed; due %(due)s.")
+                      % {"due": timezone.localtime(c.deadline_at).strftime("%Y-%m-%d %H:%M")}) for c in due])
+        audit_record(actor=None, action="case.warn_batch", object_type="cases.case",
+                     changes={"count": len(due), "cases": [c.code for c in due[:50]]})
+        for c in due:
+            notify(Message(kind="case.warning", case_id=c.pk, unit_path=c.handler_path,
+                           text=_("Case %(code)s is nearing its deadline.") % {"code": c.code}))
+    return len(due)
+
+
+def sweep_breaches(now) -> int:
+    done = 0
+    ids = list(Case.objects.filter(status__in=LIVE, deadline_at__lte=now).order_by("deadline_at")
+               .values_list("pk", flat=True)[:BATCH])
+    for pk in ids:
+        with transaction.atomic():
+            case = _claim(Case.objects.select_related("handler", "category")
+                          .filter(pk=pk, status__in=LIVE, deadline_at__lte=now)).first()
+            if case is None:
+                continue
+            handler = case.handler
+            upper = Unit.objects.get(pk=handler.parent_id) if handler.parent_id else handler
+            SupervisionCard.objects.create(case=case, unit=upper, unit_path=upper.path,
+                                           handler_path=case.handler_path, raised_at=now,
+                                           deadline_was=case.deadline_at)
+            before = case.status
+            case.overdue = True
+            if handler.kind != Level.CITY and handler.parent_id:
+                _escalate(case, now)
+                action = "auto_escalate"
+            else:
+                from jiceng.cases.deadlines import deadline_for
+
+                case.deadline_at, case.warn_at = deadline_for(now, case.category.deadline_hours,
+                                                              case.category.deadline_kind)
+                case.warned = False
+                action = "supervise"
+            case.version += 1
+            case.save()
+            _event(case, actor=None, action=action, before=before, at=now,
+                   comment=_("Deadline missed: supervision card raised and the case reported up."))
+            audit_record(actor=None, action=f"case.{action}", obj=case,
+                         changes={"card_unit": upper.code, "handler": case.handler_path})
+            _notify_case(case, _("Case %(code)s missed its deadline and now has a supervision card.")
+                         % {"code": case.code}, reporter=False)
+            done += 1
+    return done
+
+
+def sweep(now) -> dict:
+    return {"warnings": sweep_warnings(now), "breaches": sweep_breaches(now)}
