@@ -1,0 +1,107 @@
+"""Reads for joint meetings, always within the user's scope."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from jiceng.core.errors import NotFound
+from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.meetings.models import (
+    ActionItem,
+    Attendance,
+    ContactPoint,
+    Meeting,
+    MeetingPeriod,
+    MeetingSystem,
+    PeriodStatus,
+)
+
+
+def system_get(*, user, pk: int) -> MeetingSystem:
+    obj = scope_filter(MeetingSystem.objects.select_related("unit"), user, "unit_path").filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def meeting_get(*, user, pk: int) -> Meeting:
+    obj = scope_filter(Meeting.objects.select_related("unit", "system"), user, "unit_path").filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def action_item_get(*, user, pk: int) -> ActionItem:
+    obj = scope_filter(ActionItem.objects.select_related("resolution__meeting"), user, "unit_path") \
+        .filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def systems_in(*, user, unit):
+    return (scope_filter(MeetingSystem.objects.filter(subtree_q(unit.path, "unit_path"), active=True), user,
+                         "unit_path").select_related("unit").annotate(member_count=Count("members"))
+            .order_by("unit_path"))
+
+
+def periods_in(*, user, unit, year: int):
+    return (scope_filter(MeetingPeriod.objects.filter(subtree_q(unit.path, "unit_path"), year=year), user,
+                         "unit_path").select_related("system__unit", "meeting").order_by("unit_path", "index"))
+
+
+def meetings_in(*, user, unit, year: int | None = None):
+    qs = scope_filter(Meeting.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
+    if year:
+        qs = qs.filter(held_on__year=year)
+    return qs.select_related("unit").order_by("-held_on", "-id")
+
+
+def action_items_in(*, user, unit, status: str | None = None):
+    qs = scope_filter(ActionItem.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("resolution__meeting", "owner_unit").order_by("deadline", "id")
+
+
+def _counted_q(today: datetime.date):
+    """Periods that count toward compliance: held ones, and ones that have ended."""
+    return Q(status=PeriodStatus.HELD) | Q(ends_on__lt=today)
+
+
+def on_time_rate(unit, year: int, today: datetime.date) -> float | None:
+    """Share of this year's counted periods under `unit` held on time (quorate, inside the period)."""
+    row = (MeetingPeriod.objects.filter(subtree_q(unit.path, "unit_path"), year=year, system__active=True)
+           .filter(_counted_q(today))
+           .aggregate(n=Count("id"), held=Count("id", filter=Q(status=PeriodStatus.HELD))))
+    return row["held"] / row["n"] if row["n"] else None
+
+
+def on_time_rates_by_prefix(units, year: int, today: datetime.date) -> dict[int, float | None]:
+    """The same rate for many units at once: one grouped query per path length."""
+    out = {}
+    by_len: dict[int, list] = {}
+    for u in units:
+        by_len.setdefault(len(u.path), []).append(u)
+    for length, group in by_len.items():
+        rows = (MeetingPeriod.objects.filter(year=year, system__active=True).filter(_counted_q(today))
+                .annotate(prefix=Substr("unit_path", 1, length)).values("prefix")
+                .annotate(n=Count("id"), held=Count("id", filter=Q(status=PeriodStatus.HELD))).order_by())
+        stats = {r["prefix"]: r for r in rows}
+        for u in group:
+            r = stats.get(u.path)
+            out[u.pk] = (r["held"] / r["n"]) if r and r["n"] else None
+    return out
+
+
+def contact_point_stats(*, user, unit, year: int):
+    """Each contact point under `unit`: meetings held there this year and how many its leader attended."""
+    points = list(scope_filter(ContactPoint.objects.filter(subtree_q(unit.path, "unit_path"), active=True), user,
+                               "unit_path").select_related("unit", "leader_unit").order_by("leader_name", "id"))
+    held = dict(Meeting.objects.filter(unit_id__in={p.unit_id for p in points}, held_on__year=year)
+                .values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    attended = dict(Attendance.objects.filter(contact_point__in=points, present=True,
+                                              meeting__held_on__year=year)
+                    .values("contact_point_id").annotate(n=Count("id")).values_list("contact_point_id", "n"))
+    return [{"point": p, "meetings": held.get(p.unit_id, 0), "attended": attended.get(p.pk, 0)} for p in points]

@@ -1,0 +1,279 @@
+"""Writes for joint meetings (E1–E2). Every one checks scope, validates, runs in a transaction and
+writes the audit log."""
+
+import calendar
+import datetime
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.core.audit import audit_record
+from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.scope import require_scope
+from jiceng.meetings.models import (
+    CADENCE_MONTHS,
+    DEFAULT_CADENCE,
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Cadence,
+    ContactPoint,
+    Meeting,
+    MeetingPeriod,
+    MeetingSystem,
+    PeriodStatus,
+    Resolution,
+    SystemMember,
+)
+from jiceng.orgs.models import Unit
+
+MEETING_LEVELS = ("city", "county", "street", "community")
+# Records an agenda item may link to (generic reference "app_label.model").
+AGENDA_REF_TYPES = ("cases.case", "mobilize.need", "projects.project", "projects.keytask")
+
+
+def default_system_name(unit: Unit) -> str:
+    if unit.kind == "community":
+        return _("%(unit)s big party committee joint meeting") % {"unit": unit.name}
+    return _("%(unit)s party-building joint meeting") % {"unit": unit.name}
+
+
+def _validate_system(unit: Unit, cadence: str, quorum_share: float):
+    if unit.kind not in MEETING_LEVELS:
+        raise ValidationFailed(_("Joint meetings are held by cities, counties, streets and communities."),
+                               field="unit")
+    if cadence not in CADENCE_MONTHS:
+        raise ValidationFailed(_("Unknown cadence “%(c)s”.") % {"c": cadence}, field="cadence")
+    if unit.kind != "street" and cadence != DEFAULT_CADENCE[unit.kind]:
+        raise ValidationFailed(
+            _("The cadence of a %(kind)s joint meeting is fixed: %(cadence)s.")
+            % {"kind": unit.get_kind_display(), "cadence": Cadence(DEFAULT_CADENCE[unit.kind]).label},
+            field="cadence")
+    if not 0 < quorum_share <= 1:
+        raise ValidationFailed(_("The quorum is a share of the members between 0 and 1."), field="quorum_share")
+
+
+def system_configure(*, actor, unit: Unit, cadence: str | None = None, name: str = "", quorum_share: float = 0.5,
+                     remind_days: int = 7, members: list[dict] | None = None) -> MeetingSystem:
+    """Set up (or reconfigure) the unit's joint-meeting system; `members`: [{"name", "position"}]."""
+    require_scope(actor, unit.path, "structure")
+    cadence = cadence or DEFAULT_CADENCE.get(unit.kind, "")
+    _validate_system(unit, cadence, quorum_share)
+    members = members or []
+    if any(not (m.get("name") or "").strip() for m in members):
+        raise ValidationFailed(_("Every member needs a name."), field="members")
+    with transaction.atomic():
+        system = MeetingSystem.objects.select_for_update().filter(unit=unit, active=True).first()
+        created = system is None
+        if created:
+            system = MeetingSystem(unit=unit, unit_path=unit.path, level=unit.kind)
+        old = {"cadence": system.cadence, "quorum_share": system.quorum_share}
+        system.cadence, system.quorum_share, system.remind_days = cadence, quorum_share, remind_days
+        system.name = (name or "").strip() or system.name or default_system_name(unit)
+        system.save()
+        if members:
+            SystemMember.objects.bulk_create([
+                SystemMember(system=system, unit_path=unit.path, name=m["name"].strip(),
+                             position=(m.get("position") or "").strip(), person=m.get("person"))
+                for m in members])
+        audit_record(actor=actor, action="meeting_system.create" if created else "meeting_system.update",
+                     obj=system, changes={"cadence": [old["cadence"], cadence], "members_added": len(members)})
+    return system
+
+
+def period_bounds(cadence: str, year: int) -> list[tuple[datetime.date, datetime.date]]:
+    step = CADENCE_MONTHS[cadence]
+    out = []
+    for start_month in range(1, 13, step):
+        end_month = start_month + step - 1
+        out.append((datetime.date(year, start_month, 1),
+                    datetime.date(year, end_month, calendar.monthrange(year, end_month)[1])))
+    return out
+
+
+def _period_rows(system: MeetingSystem, year: int) -> list[MeetingPeriod]:
+    return [MeetingPeriod(system=system, unit_path=system.unit_path, year=year, index=i + 1, starts_on=s, ends_on=e)
+            for i, (s, e) in enumerate(period_bounds(system.cadence, year))]
+
+
+def schedule_generate(*, actor, system: MeetingSystem, year: int) -> int:
+    """Generate the year's periods of a system (idempotent: existing periods are kept)."""
+    require_scope(actor, system.unit_path, "write")
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed(_("The year is out of range."), field="year")
+    with transaction.atomic():
+        existing = set(MeetingPeriod.objects.filter(system=system, year=year).values_list("index", flat=True))
+        rows = [p for p in _period_rows(system, year) if p.index not in existing]
+        MeetingPeriod.objects.bulk_create(rows)
+        audit_record(actor=actor, action="meeting_system.schedule", obj=system,
+                     changes={"year": year, "periods": len(rows)})
+    return len(rows)
+
+
+def systems_bulk_setup(*, actor, units: list[Unit], year: int, members_per_unit: dict[int, list[str]],
+                       note: str = "") -> list[MeetingSystem]:
+    """Set up default systems with members and this year's schedule for many units (demo, imports)."""
+    for unit in units:
+        require_scope(actor, unit.path, "structure")
+        _validate_system(unit, DEFAULT_CADENCE[unit.kind], 0.5)
+    with transaction.atomic():
+        systems = [MeetingSystem(unit=u, unit_path=u.path, level=u.kind, cadence=DEFAULT_CADENCE[u.kind],
+                                 name=default_system_name(u)) for u in units]
+        MeetingSystem.objects.bulk_create(systems, batch_size=1000)
+        if not systems or systems[0].pk is None:  # backends without RETURNING
+            by_unit = {s.unit_id: s for s in MeetingSystem.objects.filter(unit__in=units, active=True)}
+            systems = [by_unit[u.pk] for u in units]
+        SystemMember.objects.bulk_create(
+            [SystemMember(system=s, unit_path=s.unit_path, name=name)
+             for s in systems for name in members_per_unit.get(s.unit_id, [])], batch_size=2000)
+        MeetingPeriod.objects.bulk_create([p for s in systems for p in _period_rows(s, year)], batch_size=2000)
+        audit_record(actor=actor, action="meeting_system.bulk_setup", object_type="meetings.meetingsystem",
+                     unit_path=min((u.path for u in units), key=len) if units else "",
+                     changes={"count": len(units), "year": year, "note": note})
+    return systems
+
+
+def _check_ref(meeting_unit: Unit, ref_type: str, ref_id: str):
+    if not ref_type:
+        return
+    if ref_type not in AGENDA_REF_TYPES:
+        raise ValidationFailed(_("An agenda item links to a case, a need, a project or a key task, not “%(t)s”.")
+                               % {"t": ref_type}, field="agenda")
+    try:
+        model = apps.get_model(ref_type)
+    except (LookupError, ValueError):
+        raise ValidationFailed(_("Records of type “%(t)s” are not available yet.") % {"t": ref_type},
+                               field="agenda") from None
+    obj = model.objects.filter(pk=ref_id).values("unit_path").first() if str(ref_id).isdigit() else None
+    # The linked record must sit in the meeting unit's area (or above it: a city task on a community agenda).
+    if obj is None or not (obj["unit_path"].startswith(meeting_unit.path) or meeting_unit.path.startswith(
+            obj["unit_path"])):
+        raise ValidationFailed(_("The linked record %(t)s #%(id)s does not exist in this unit's area.")
+                               % {"t": ref_type, "id": ref_id}, field="agenda")
+
+
+def meeting_record(*, actor, system: MeetingSystem, held_on: datetime.date, title: str, minutes: str = "",
+                   agenda: list[dict] | None = None, present_member_ids: list[int] | None = None,
+                   leader_contact_point_ids: list[int] | None = None, today: datetime.date | None = None) -> Meeting:
+    """Record a held meeting. It fills its period (held on time) when quorate and inside the period."""
+    require_scope(actor, system.unit_path, "write")
+    today = today or timezone.localdate()
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("A meeting needs a title."), field="title")
+    if held_on > today:
+        raise ValidationFailed(_("A meeting cannot be recorded before it is held."), field="held_on")
+    unit = Unit.objects.get(pk=system.unit_id)
+    agenda = agenda or []
+    for item in agenda:
+        if not (item.get("title") or "").strip():
+            raise ValidationFailed(_("Every agenda item needs a title."), field="agenda")
+        _check_ref(unit, item.get("ref_type") or "", str(item.get("ref_id") or ""))
+    members = {m.pk: m for m in SystemMember.objects.filter(system=system, active=True)}
+    present = set(present_member_ids or [])
+    if present - set(members):
+        raise ValidationFailed(_("Some people marked present are not members of this joint meeting."),
+                               field="present_member_ids")
+    points = {c.pk: c for c in ContactPoint.objects.filter(pk__in=leader_contact_point_ids or [], active=True)}
+    if len(points) != len(set(leader_contact_point_ids or [])) or any(
+            c.unit_id != unit.pk for c in points.values()):
+        raise ValidationFailed(_("A higher leader attends at one of their contact points: this unit."),
+                               field="leader_contact_point_ids")
+    quorate = bool(members) and len(present) / len(members) >= system.quorum_share - 1e-9
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            system=system, unit=unit, unit_path=system.unit_path, held_on=held_on, title=title, minutes=minutes,
+            member_count=len(members), present_count=len(present), quorate=quorate,
+            created_by=actor if getattr(actor, "pk", None) else None)
+        AgendaItem.objects.bulk_create([
+            AgendaItem(meeting=meeting, unit_path=meeting.unit_path, order=i, title=item["title"].strip(),
+                       ref_type=item.get("ref_type") or "", ref_id=str(item.get("ref_id") or ""))
+            for i, item in enumerate(agenda)])
+        Attendance.objects.bulk_create(
+            [Attendance(meeting=meeting, unit_path=meeting.unit_path, member=m, name=m.name, present=m.pk in present)
+             for m in members.values()]
+            + [Attendance(meeting=meeting, unit_path=meeting.unit_path, contact_point=c, name=c.leader_name)
+               for c in points.values()])
+        period = _fill_period(system, meeting)
+        audit_record(actor=actor, action="meeting.record", obj=meeting,
+                     changes={"held_on": held_on, "present": len(present), "members": len(members),
+                              "quorate": quorate, "period": period.pk if period else None})
+    return meeting
+
+
+def _fill_period(system, meeting):
+    period = (MeetingPeriod.objects.select_for_update()
+              .filter(system=system, starts_on__lte=meeting.held_on, ends_on__gte=meeting.held_on).first())
+    if period is None or not meeting.quorate or period.status == PeriodStatus.HELD:
+        return period
+    period.status, period.meeting = PeriodStatus.HELD, meeting
+    period.save(update_fields=["status", "meeting"])
+    from jiceng.projects.services import prompt_cards_resolve
+
+    prompt_cards_resolve(kinds=["meeting_due", "meeting_missed"], subject_type="meetings.meetingperiod",
+                         subject_ids=[period.pk])
+    return period
+
+
+def resolution_add(*, actor, meeting: Meeting, text: str, actions: list[dict]) -> Resolution:
+    """A resolution and its action items: [{"title", "owner_name", "deadline", "owner_unit": Unit|None}]."""
+    require_scope(actor, meeting.unit_path, "write")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("A resolution needs its text."), field="text")
+    for a in actions:
+        if not (a.get("title") or "").strip() or not (a.get("owner_name") or "").strip():
+            raise ValidationFailed(_("Every action item needs a title and an owner."), field="actions")
+        if not isinstance(a.get("deadline"), datetime.date):
+            raise ValidationFailed(_("Every action item needs a deadline."), field="actions")
+        if a["deadline"] < meeting.held_on:
+            raise ValidationFailed(_("An action item's deadline cannot be before the meeting."), field="actions")
+        owner_unit = a.get("owner_unit")
+        if owner_unit is not None and not owner_unit.path.startswith(meeting.unit_path):
+            raise ValidationFailed(_("An action item's owner unit must be in the meeting unit's area."),
+                                   field="actions")
+    with transaction.atomic():
+        resolution = Resolution.objects.create(meeting=meeting, unit_path=meeting.unit_path, text=text)
+        ActionItem.objects.bulk_create([
+            ActionItem(resolution=resolution, unit_path=(a.get("owner_unit").path if a.get("owner_unit")
+                                                         else meeting.unit_path),
+                       title=a["title"].strip(), owner_name=a["owner_name"].strip(), owner_unit=a.get("owner_unit"),
+                       deadline=a["deadline"]) for a in actions])
+        audit_record(actor=actor, action="meeting.resolution_add", obj=resolution,
+                     changes={"meeting": meeting.pk, "actions": len(actions)})
+    return resolution
+
+
+def action_item_complete(*, actor, item: ActionItem, note: str = "",
+                         today: datetime.date | None = None) -> ActionItem:
+    require_scope(actor, item.unit_path, "write")
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        if item.status == ActionStatus.DONE:
+            raise Conflict(_("This action item is already done."))
+        item.status, item.done_on, item.done_note = ActionStatus.DONE, today or timezone.localdate(), note.strip()
+        item.save(update_fields=["status", "done_on", "done_note"])
+        from jiceng.projects.services import prompt_cards_resolve
+
+        prompt_cards_resolve(kinds=["action_overdue"], subject_type="meetings.actionitem", subject_ids=[item.pk])
+        audit_record(actor=actor, action="action_item.complete", obj=item, changes={"done_on": item.done_on})
+    return item
+
+
+def contact_point_create(*, actor, leader_name: str, leader_unit: Unit, unit: Unit, leader=None) -> ContactPoint:
+    require_scope(actor, leader_unit.path, "structure")
+    if not (leader_name or "").strip():
+        raise ValidationFailed(_("A contact point needs the leader's name."), field="leader_name")
+    if unit.pk == leader_unit.pk or not unit.path.startswith(leader_unit.path):
+        raise ValidationFailed(_("A leader's contact point is a unit below the leader's own unit."), field="unit")
+    if unit.kind not in MEETING_LEVELS:
+        raise ValidationFailed(_("Contact points are counties, streets or communities."), field="unit")
+    with transaction.atomic():
+        point = ContactPoint.objects.create(leader_name=leader_name.strip(), leader=leader, leader_unit=leader_unit,
+                                            unit=unit, unit_path=unit.path)
+        audit_record(actor=actor, action="contact_point.create", obj=point,
+                     changes={"leader_unit": leader_unit.code, "unit": unit.code})
+    return point

@@ -1,0 +1,33 @@
+import pytest
+
+from jiceng.core.errors import ValidationFailed
+from jiceng.meetings import services
+from jiceng.meetings.models import MeetingPeriod
+
+
+def test_each_level_gets_its_default_cadence(city):
+    assert services.system_configure(actor=None, unit=city.city).cadence == "half_year"
+    assert services.system_configure(actor=None, unit=city.county).cadence == "quarter"
+    assert services.system_configure(actor=None, unit=city.street).cadence == "quarter"
+    assert services.system_configure(actor=None, unit=city.community).cadence == "month"
+
+
+def test_a_street_may_configure_its_cadence_but_a_community_may_not(city):
+    assert services.system_configure(actor=None, unit=city.street, cadence="two_months").cadence == "two_months"
+    with pytest.raises(ValidationFailed):
+        services.system_configure(actor=None, unit=city.community, cadence="quarter")
+
+
+def test_the_schedule_has_one_period_per_cadence_step_and_is_idempotent(city):
+    for unit, n in [(city.city, 2), (city.county, 4), (city.community, 12)]:
+        s = services.system_configure(actor=None, unit=unit)
+        assert services.schedule_generate(actor=None, system=s, year=2026) == n
+        assert services.schedule_generate(actor=None, system=s, year=2026) == 0
+    periods = list(MeetingPeriod.objects.filter(system__unit=city.county).order_by("index"))
+    assert [(p.starts_on.month, p.ends_on.month, p.ends_on.day) for p in periods] == [
+        (1, 3, 31), (4, 6, 30), (7, 9, 30), (10, 12, 31)]
+
+
+def test_grid_units_hold_no_joint_meeting(city):
+    with pytest.raises(ValidationFailed):
+        services.system_configure(actor=None, unit=city.grid)

@@ -1,0 +1,144 @@
+"""Reads for the policy framework, projects, key tasks and prompt cards, always within scope."""
+
+import datetime
+
+from django.db.models import Avg, Count, Q
+
+from jiceng.core.errors import NotFound
+from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.projects.models import (
+    ImplementationPlan,
+    KeyTask,
+    Milestone,
+    PolicyItem,
+    Project,
+    ProjectStatus,
+    PromptCard,
+)
+
+
+def _get(qs, user, pk):
+    obj = scope_filter(qs, user, "unit_path").filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def project_get(*, user, pk: int) -> Project:
+    return _get(Project.objects.select_related("unit", "leader", "party_org"), user, pk)
+
+
+def task_get(*, user, pk: int) -> KeyTask:
+    return _get(KeyTask.objects.select_related("unit", "issuer"), user, pk)
+
+
+def milestone_get(*, user, pk: int) -> Milestone:
+    return _get(Milestone.objects.all(), user, pk)
+
+
+def card_get(*, user, pk: int) -> PromptCard:
+    return _get(PromptCard.objects.select_related("unit"), user, pk)
+
+
+def projects_in(*, user, unit, year: int | None = None, level: str | None = None, status: str | None = None):
+    qs = scope_filter(Project.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
+    if year:
+        qs = qs.filter(year=year)
+    if level:
+        qs = qs.filter(level=level)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("unit").order_by("unit_path", "id")
+
+
+def showcase_projects(*, year: int | None = None):
+    """Public showcase: projects their units chose to publish (no personal data beyond the leader's name)."""
+    qs = Project.objects.filter(public=True).exclude(status=ProjectStatus.SUSPENDED)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.select_related("unit").order_by("-year", "level", "unit_path", "id")
+
+
+def showcase_project_get(pk: int) -> Project:
+    obj = showcase_projects().filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def tasks_in(*, user, unit, year: int):
+    return (scope_filter(KeyTask.objects.filter(subtree_q(unit.path, "unit_path"), year=year), user, "unit_path")
+            .select_related("unit", "issuer").order_by("deadline", "id"))
+
+
+def cards_in(*, user, unit, open_only: bool = True):
+    qs = scope_filter(PromptCard.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
+    if open_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs.select_related("unit").order_by("-raised_at", "-id")
+
+
+def expected_progress_map(*, tasks, projects, today: datetime.date) -> dict:
+    """(model label, pk) -> where the schedule says progress should be today (0–100).
+
+    With milestones: the weighted share of top-level milestones due by today. Without: linear from the
+    start (Jan 1 for projects) to the deadline."""
+    out = {}
+    weights: dict = {}
+    ms = Milestone.objects.filter(parent__isnull=True).filter(
+        Q(task__in=[t.pk for t in tasks]) | Q(project__in=[p.pk for p in projects])).values(
+        "task_id", "project_id", "due", "weight")
+    for m in ms:
+        key = ("projects.keytask", m["task_id"]) if m["task_id"] else ("projects.project", m["project_id"])
+        total, due = weights.get(key, (0.0, 0.0))
+        weights[key] = (total + m["weight"], due + (m["weight"] if m["due"] <= today else 0.0))
+    for obj in list(tasks) + list(projects):
+        key = (obj._meta.label_lower, obj.pk)
+        if key in weights and weights[key][0] > 0:
+            out[key] = 100.0 * weights[key][1] / weights[key][0]
+        else:
+            start = getattr(obj, "starts_on", None) or datetime.date(obj.year, 1, 1)
+            span = max((obj.deadline - start).days, 1)
+            out[key] = max(0.0, min(100.0, 100.0 * (today - start).days / span))
+    return out
+
+
+def uncovered_items(*, city, year: int) -> list[dict]:
+    """For each county plan under the city: the city items it leaves uncovered."""
+    items = list(PolicyItem.objects.filter(unit=city).order_by("code"))
+    plans = {p.unit_id: p for p in ImplementationPlan.objects.filter(subtree_q(city.path, "unit_path"), year=year)
+             .prefetch_related("items")}
+    from jiceng.orgs.models import Unit
+
+    out = []
+    for county in Unit.objects.filter(parent=city, kind="county").order_by("code"):
+        plan = plans.get(county.pk)
+        covered = {i.pk for i in plan.items.all()} if plan else set()
+        out.append({"county": county, "plan": plan, "uncovered": [i for i in items if i.pk not in covered]})
+    return out
+
+
+def dispatch_rows(*, user, unit, year: int, today: datetime.date) -> list[dict]:
+    """Mid-year dispatch: key tasks and projects by responsible unit (progress vs schedule)."""
+    tasks = list(tasks_in(user=user, unit=unit, year=year))
+    projects = list(projects_in(user=user, unit=unit, year=year))
+    expected = expected_progress_map(tasks=tasks, projects=projects, today=today)
+    rows: dict = {}
+    for obj in tasks + projects:
+        r = rows.setdefault(obj.unit_id, {"unit": obj.unit, "tasks": 0, "projects": 0, "progress": 0.0,
+                                          "expected": 0.0, "behind": 0, "done": 0, "n": 0})
+        r["tasks" if isinstance(obj, KeyTask) else "projects"] += 1
+        r["n"] += 1
+        r["progress"] += obj.progress
+        r["expected"] += expected[(obj._meta.label_lower, obj.pk)]
+        r["behind"] += obj.progress + 1e-9 < expected[(obj._meta.label_lower, obj.pk)]
+        r["done"] += obj.progress >= 100
+    for r in rows.values():
+        r["progress"] = round(r["progress"] / r["n"], 1)
+        r["expected"] = round(r["expected"] / r["n"], 1)
+    return sorted(rows.values(), key=lambda r: r["unit"].path)
+
+
+def completion_stats(year: int):
+    """(avg project progress, done share) per unit id — used by assessment sources."""
+    return Project.objects.filter(year=year).values("unit_id").annotate(avg=Avg("progress"), n=Count("id"))
