@@ -184,14 +184,14 @@ def check_tolerance(tolerance_m) -> float:
 def chain_for(grid_id: int, cached_path: str | None = None) -> list[Unit]:
     """City → grid for a grid id: one query when the cached path is still right, two otherwise."""
     codes = [c for c in (cached_path or "").split("/") if c]
-    units = list(Unit.objects.filter(Q(pk=grid_id) | Q(code__in=codes)))
+    units = list(Unit.objects.filter(Q(pk=grid_id) | Q(code__in=codes)).defer("geom"))
     grid = next((u for u in units if u.pk == grid_id), None)
     if grid is None:
         return []
     by_code = {u.code: u for u in units}
     wanted = grid.ancestor_codes
     if any(c not in by_code for c in wanted):
-        by_code.update({u.code: u for u in Unit.objects.filter(code__in=wanted)})
+        by_code.update({u.code: u for u in Unit.objects.filter(code__in=wanted).defer("geom")})
     return [by_code[c] for c in wanted if c in by_code]
 
 
@@ -272,3 +272,11 @@ def address_lookup(address: str) -> AddressResult:
     best = entries[0]
     chain = chain_for(best.grid_id, best.grid.path)
     return AddressResult(best.building, best.grid, chain, key, best.address, best.key == key)
+
+
+def grid_codes(ids) -> dict[int, str]:
+    """Codes of the grids in a locate_many answer: one query."""
+    wanted = {int(i) for i in np.unique(np.asarray(ids)) if int(i) >= 0}
+    if not wanted:
+        return {}
+    return dict(Unit.objects.filter(pk__in=wanted).values_list("id", "code"))

@@ -1,0 +1,364 @@
+"""The one network's API: routing (locate a point, a batch, an address), geometry import/export and the
+integrity report, grid staff, compounds, business lines and their legacy grids.
+
+Routing answers any logged-in user (case intake from residents and hotline operators needs it): it
+names grids and their on-duty staff (names and roles only, no personal data), as the boards in every
+compound do. Everything else is scope-filtered like the rest of the API.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.network import geoio, routing, selectors, services
+from jiceng.network.models import BusinessLine, CompoundProfile
+from jiceng.orgs.selectors import unit_get
+
+router = Router(tags=["network"])
+PREFIX = "/"
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class StaffOut(Schema):
+    id: int
+    name: str
+    role: str
+    role_label: str
+    on_duty: bool
+    since: datetime.date | None
+
+    @staticmethod
+    def resolve_role_label(obj):
+        return str(obj.get_role_display())
+
+
+class PointOut(Schema):
+    lat: float
+    lng: float
+
+
+class LocateOut(Schema):
+    point: PointOut
+    inside: bool
+    outside_jurisdiction: bool
+    distance_m: float | None
+    grid: UnitRef | None
+    chain: list[UnitRef]
+    staff: list[StaffOut]
+
+
+def _ref(u):
+    return {"code": u.code, "name": u.name, "kind": u.kind}
+
+
+@router.get("/locate", response=LocateOut, summary="Route a point (WGS-84, GCJ-02 or BD-09) to its grid")
+def locate(request, lat: float, lng: float, crs: str = "wgs84", tolerance_m: float | None = None):
+    result = routing.locate_point(lat, lng, crs, tolerance_m)
+    staff = selectors.staff_on_duty([result.grid.pk]).get(result.grid.pk, []) if result.grid else []
+    return {
+        "point": {"lat": result.lat, "lng": result.lng},
+        "inside": result.inside,
+        "outside_jurisdiction": result.grid is None,
+        "distance_m": None if math.isinf(result.distance_m) else round(result.distance_m, 2),
+        "grid": _ref(result.grid) if result.grid else None,
+        "chain": [_ref(u) for u in result.chain],
+        "staff": staff,
+    }
+
+
+class BatchIn(Schema):
+    lats: list[float]
+    lngs: list[float]
+    crs: str = "wgs84"
+    tolerance_m: float | None = None
+
+
+class BatchOut(Schema):
+    count: int
+    inside: int
+    outside_jurisdiction: int
+    grids: list[str | None]
+    distance_m: list[float | None]
+
+
+@router.post("/locate/batch", response=BatchOut, summary="Route up to 10,000 points at once")
+def locate_batch(request, payload: BatchIn):
+    if len(payload.lats) > routing.MAX_BATCH or len(payload.lngs) > routing.MAX_BATCH:
+        raise ValidationFailed(_("At most %(n)s points per batch.") % {"n": f"{routing.MAX_BATCH:,}"},
+                               code="batch_too_large")
+    ids, dist = routing.locate_many(payload.lats, payload.lngs, payload.crs, payload.tolerance_m)
+    codes = routing.grid_codes(ids)
+    return {
+        "count": len(ids),
+        "inside": int((dist == 0).sum()),
+        "outside_jurisdiction": int((ids < 0).sum()),
+        "grids": [codes.get(int(i)) for i in ids],
+        "distance_m": [None if math.isinf(d) else round(float(d), 2) for d in dist],
+    }
+
+
+class AddressOut(Schema):
+    query_key: str
+    matched: str
+    exact: bool
+    building: UnitRef
+    grid: UnitRef
+    chain: list[UnitRef]
+
+
+@router.get("/locate/address", response=AddressOut, summary="Find the building and grid of an address")
+def locate_address(request, q: str = ""):
+    result = routing.address_lookup(q)
+    if result.building is None:
+        raise NotFound(_("No building with this address is in the gazetteer."), code="address_not_found")
+    return {"query_key": result.key, "matched": result.matched, "exact": result.exact,
+            "building": _ref(result.building), "grid": _ref(result.grid), "chain": [_ref(u) for u in result.chain]}
+
+
+# ------------------------------------------------------------------------------------------------
+# Geometry
+
+
+@router.get("/network/units/{code}/grids", summary="The grids under a unit as GeoJSON, with one figure each")
+def unit_grids(request, code: str, figure: str = "residents"):
+    unit = unit_get(user=request.user, code=code)
+    if figure not in selectors.GRID_FIGURES:
+        raise ValidationFailed(_("Unknown figure “%(f)s”.") % {"f": figure}, field="figure")
+    grids = list(selectors.units_of_kind(user=request.user, unit=unit, kind="grid"))
+    values = selectors.grid_figures(unit, grids, figure)
+    collection = geoio.export_geojson(grids)
+    for feat, g in zip(collection["features"], grids, strict=True):
+        feat["properties"]["value"] = values.get(g.id, 0)
+    collection["figure"] = figure
+    return collection
+
+
+@router.get("/network/units/{code}/geometry", summary="Export the communities, grids or compounds under a unit")
+def unit_geometry_export(request, code: str, kind: str = "grid", format: str = "geojson"):
+    unit = unit_get(user=request.user, code=code)
+    if kind not in services.IMPORT_KINDS:
+        raise ValidationFailed(_("Geometry can be exported for communities, grids and compounds."), field="kind")
+    units = list(selectors.units_of_kind(user=request.user, unit=unit, kind=kind))
+    if format == "xlsx":
+        response = HttpResponse(geoio.export_excel(units),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{unit.code}-{kind}.xlsx"'
+        return response
+    if format != "geojson":
+        raise ValidationFailed(_("The format is geojson or xlsx."), field="format")
+    return geoio.export_geojson(units)
+
+
+@router.get("/network/units/{code}/integrity", summary="Gaps, overlaps, crossings and invalid polygons under a unit")
+def unit_integrity(request, code: str):
+    unit = unit_get(user=request.user, code=code)
+    report = selectors.integrity_report(unit)
+    return {"unit": _ref(unit), "checked": len(report),
+            "problems": sum(len(r["findings"]) for r in report),
+            "parents": [r for r in report if r["findings"]]}
+
+
+@router.post("/network/geometry/import", summary="Import communities, grids or compounds (GeoJSON or Excel)")
+def geometry_import(request, kind: str, file: UploadedFile = File(...), crs: str = "wgs84", dry_run: bool = False):
+    content = file.read()
+    if file.name.lower().endswith((".xlsx", ".xlsm")):
+        features = geoio.parse_excel(content, crs=crs)
+    else:
+        features = geoio.parse_geojson(content, crs=crs)
+    return services.geometry_import(actor=request.user, kind=kind, features=features, dry_run=dry_run)
+
+
+# ------------------------------------------------------------------------------------------------
+# Grid staff
+
+
+class StaffIn(Schema):
+    role: str
+    name: str
+    since: datetime.date | None = None
+    on_duty: bool = True
+
+
+class AssessmentIn(Schema):
+    assessed_on: datetime.date
+    ability: int
+    prestige: int
+    public_spirit: int
+    enthusiasm: int
+    note: str = ""
+
+
+class AssessmentOut(Schema):
+    id: int
+    assessed_on: datetime.date
+    ability: int
+    prestige: int
+    public_spirit: int
+    enthusiasm: int
+    passed: bool
+
+
+@router.get("/network/grids/{code}/staff", response=list[StaffOut], summary="A grid's staff")
+def grid_staff(request, code: str):
+    grid = selectors.grid_get(user=request.user, code=code)
+    return list(selectors.grid_staff(grid))
+
+
+@router.post("/network/grids/{code}/staff", response={201: StaffOut}, summary="Assign a person to a grid")
+def grid_staff_assign(request, code: str, payload: StaffIn):
+    grid = selectors.grid_get(user=request.user, code=code)
+    staff = services.grid_staff_assign(actor=request.user, grid=grid, role=payload.role, name=payload.name,
+                                       since=payload.since, on_duty=payload.on_duty)
+    return Status(201, staff)
+
+
+@router.post("/network/staff/{staff_id}/end", response=StaffOut, summary="End a grid staff assignment")
+def grid_staff_end(request, staff_id: int):
+    staff = selectors.staff_get(user=request.user, pk=staff_id)
+    return services.grid_staff_end(actor=request.user, staff=staff)
+
+
+@router.post("/network/staff/{staff_id}/four-haves", response={201: AssessmentOut},
+             summary="Record a four-haves assessment of a grid party secretary")
+def four_haves(request, staff_id: int, payload: AssessmentIn):
+    staff = selectors.staff_get(user=request.user, pk=staff_id)
+    rec = services.four_haves_record(actor=request.user, staff=staff, **payload.dict())
+    return Status(201, rec)
+
+
+@router.get("/network/units/{code}/staff-coverage", summary="Grids without a leader or without a worker")
+def staff_coverage(request, code: str):
+    unit = unit_get(user=request.user, code=code)
+    gaps = selectors.staff_coverage(unit)
+    return {"unit": _ref(unit), "gaps": [{"code": g["code"], "name": g["name"], "missing": g["missing"]}
+                                         for g in gaps]}
+
+
+# ------------------------------------------------------------------------------------------------
+# Compounds
+
+
+class ProfileIn(Schema):
+    property_company: str = ""
+    project_manager: str = ""
+    owners_committee: str = ""
+    competent_unit: str = ""
+
+
+class ArrangementIn(Schema):
+    arrangement: str
+    since: datetime.date | None = None
+
+
+class ProfileOut(Schema):
+    compound: UnitRef
+    property_company: str
+    project_manager: str
+    owners_committee: str
+    competent_unit: str
+    three_without: bool
+    three_without_since: datetime.date | None
+    arrangement: str
+    arranged_since: datetime.date | None
+    open: bool
+
+    @staticmethod
+    def resolve_open(obj):
+        return obj.three_without_open
+
+
+@router.get("/network/compounds/{code}/profile", response=ProfileOut, summary="Who runs a compound")
+def compound_profile(request, code: str):
+    compound = selectors.compound_get(user=request.user, code=code)
+    profile = CompoundProfile.objects.filter(compound=compound).select_related("compound").first()
+    if profile is None:
+        profile = CompoundProfile(compound=compound, unit_path=compound.path)
+    return profile
+
+
+@router.put("/network/compounds/{code}/profile", response=ProfileOut, summary="Set who runs a compound")
+def compound_profile_set(request, code: str, payload: ProfileIn):
+    compound = selectors.compound_get(user=request.user, code=code)
+    return services.compound_profile_set(actor=request.user, compound=compound, **payload.dict())
+
+
+@router.post("/network/compounds/{code}/arrangement", response=ProfileOut,
+             summary="Record who manages a three-without compound, and since when")
+def compound_arrangement(request, code: str, payload: ArrangementIn):
+    compound = selectors.compound_get(user=request.user, code=code)
+    return services.compound_arrangement_set(actor=request.user, compound=compound, **payload.dict())
+
+
+@router.get("/network/units/{code}/three-without", response=list[ProfileOut],
+            summary="Three-without compounds still without an arrangement")
+def three_without(request, code: str):
+    unit = unit_get(user=request.user, code=code)
+    return list(selectors.three_without_open(unit)[:1000])
+
+
+# ------------------------------------------------------------------------------------------------
+# Business lines
+
+
+class LineOut(Schema):
+    code: str
+    name: str
+    position: int
+    active: bool
+
+
+class LineIn(Schema):
+    code: str
+    name: str
+    position: int = 0
+    active: bool = True
+
+
+@router.get("/network/lines", response=list[LineOut], summary="The business lines of the one network")
+def lines(request):
+    return list(BusinessLine.objects.all())
+
+
+@router.post("/network/lines", response={201: LineOut}, summary="Add or change a business line")
+def line_save(request, payload: LineIn):
+    return Status(201, services.business_line_save(actor=request.user, **payload.dict()))
+
+
+def _line(code):
+    line = BusinessLine.objects.filter(code=code).first()
+    if line is None:
+        raise NotFound()
+    return line
+
+
+@router.post("/network/lines/{line_code}/legacy-grids",
+             summary="Import a line's legacy grid layer under a unit and map it onto the grids")
+def legacy_import(request, line_code: str, unit: str, file: UploadedFile = File(...), crs: str = "wgs84"):
+    target = unit_get(user=request.user, code=unit)
+    line = _line(line_code)
+    content = file.read()
+    features = (geoio.parse_excel(content, crs=crs) if file.name.lower().endswith(".xlsx")
+                else geoio.parse_geojson(content, crs=crs))
+    return services.legacy_grids_import(actor=request.user, line=line, unit=target, features=features)
+
+
+@router.get("/network/lines/{line_code}/mapping",
+            summary="Share of each legacy grid of a line in each unified grid under a unit")
+def legacy_mapping(request, line_code: str, unit: str):
+    target = unit_get(user=request.user, code=unit)
+    line = _line(line_code)
+    rows = selectors.legacy_mappings(user=request.user, line=line, unit=target)[:5000]
+    return [{"legacy": m.legacy.code, "legacy_name": m.legacy.name, "grid": m.grid.code,
+             "share": round(m.share, 4), "area_m2": round(m.area_m2, 1)} for m in rows]
