@@ -10,6 +10,8 @@ register themselves the same way when they exist.
 
 import dataclasses
 import datetime
+import os
+import types
 from collections.abc import Callable
 
 from django.db.models import Avg, Count, F, Q
@@ -118,16 +120,24 @@ CASE_MEASURES = {
 }
 
 
+def _common_path(units) -> str:
+    paths = [u.path for u in units]
+    prefix = os.path.commonprefix(paths)
+    return prefix[: prefix.rstrip("/").rfind("/") + 1] if not prefix.endswith("/") else prefix
+
+
 def register_case_sources() -> bool:
-    """Register `cases.<measure>` sources from the cases app's own measures function, if it has one."""
+    """Register `cases.<measure>` sources from the cases app's own measures (B9), if it has them:
+    `jiceng.cases.measures.unit_measures(unit, start, end)` per unit, and its grouped twin
+    `children_measures(unit, children, start, end)` (same rollup, same formulas) for a whole level."""
     try:
-        from jiceng.cases import selectors as case_selectors
+        from jiceng.cases import measures as case_measures
     except ImportError:
         return False
-    measures = getattr(case_selectors, "unit_measures", None) or getattr(case_selectors, "measures_for_unit", None)
-    if measures is None:
+    per_unit_fn = getattr(case_measures, "unit_measures", None)
+    if per_unit_fn is None:
         return False
-    batch = getattr(case_selectors, "units_measures", None)
+    grouped_fn = getattr(case_measures, "children_measures", None)
 
     def period(year):
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -135,14 +145,15 @@ def register_case_sources() -> bool:
     for name, label in CASE_MEASURES.items():
         def per_unit(unit, year, name=name):
             start, end = period(year)
-            return _clamp(measures(unit, start=start, end=end).get(name))
+            return _clamp(getattr(per_unit_fn(unit, start, end), name))
 
         def many(units, year, name=name):
             start, end = period(year)
-            if batch is None:
-                return {u.pk: _clamp(measures(u, start=start, end=end).get(name)) for u in units}
-            got = batch(units, start=start, end=end)
-            return {u.pk: _clamp((got.get(u.pk) or {}).get(name)) for u in units}
+            units = list(units)
+            if grouped_fn is None or not units or len({len(u.path) for u in units}) != 1:
+                return {u.pk: per_unit(u, year) for u in units}
+            got = grouped_fn(types.SimpleNamespace(path=_common_path(units)), units, start, end)
+            return {u.pk: _clamp(getattr(got[u.path], name)) for u in units}
 
         register(f"cases.{name}", label, per_unit, many)
     return True
