@@ -8,9 +8,11 @@ import shapely
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
+from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, NotFound, ValidationFailed
 from jiceng.core.paths import rewrite_paths
 from jiceng.core.scope import require_scope, subtree_q
@@ -141,13 +143,27 @@ def units_bulk_create(*, actor, units: list[Unit], note: str = "") -> int:
                            field="code")
         try:
             with transaction.atomic():
-                Unit.objects.bulk_create(units, batch_size=2000)
+                _insert_units(units)
         except IntegrityError:
             raise Conflict(_("Some of these codes are already used by other units."), field="code") from None
         audit_record(actor=actor, action="unit.bulk_create", object_type="orgs.unit",
                      unit_path=min(parents, key=len) if parents else "",
                      changes={"count": len(units), "first": units[0].code, "last": units[-1].code, "note": note})
     return len(units)
+
+
+def _insert_units(units: list[Unit]) -> None:
+    ids = reserve_ids(Unit, len(units))
+    now = adapt(Unit, "created_at", timezone.now())
+    fields = ["id", "kind", "code", "name", "parent", "path", "depth", "geom", "lat", "lng", "address",
+              "created_at", "updated_at"]
+    rows = []
+    for pk, u in zip(ids, units, strict=True):
+        u.pk = pk
+        u._state.adding, u._state.db = False, "default"
+        rows.append((pk, u.kind, u.code, u.name, u.parent_id, u.path, u.depth, u.geom, u.lat, u.lng, u.address,
+                     now, now))
+    insert_rows(Unit, fields, rows)
 
 
 def unit_update(*, actor, unit: Unit, name: str | None = None, geometry=None, address: str | None = None) -> Unit:

@@ -3,10 +3,12 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
+from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.pii import (
     mask_id_number,
@@ -92,12 +94,30 @@ def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                Person.objects.bulk_create(people, batch_size=2000)
+                _insert_people(people)
         except IntegrityError:
             raise Conflict(_("Some identity numbers are already registered."), field="id_number") from None
         audit_record(actor=actor, action="person.bulk_create", object_type="people.person",
                      unit_path=min(paths, key=len), changes={"count": len(people), "note": note})
     return len(people)
+
+
+PERSON_FIELDS = ["id", "name", "gender", "birth_date", "id_number_enc", "id_number_hash", "id_number_masked",
+                 "phone_enc", "phone_hash", "phone_masked", "household", "unit_path", "is_resident", "created_at",
+                 "updated_at"]
+
+
+def _insert_people(people: list[Person]) -> None:
+    ids = reserve_ids(Person, len(people))
+    now = adapt(Person, "created_at", timezone.now())
+    rows = []
+    for pk, p in zip(ids, people, strict=True):
+        p.pk = pk
+        p._state.adding, p._state.db = False, "default"
+        rows.append((pk, p.name, p.gender, adapt(Person, "birth_date", p.birth_date), p.id_number_enc, p.id_number_hash,
+                     p.id_number_masked, p.phone_enc, p.phone_hash, p.phone_masked, p.household_id, p.unit_path,
+                     p.is_resident, now, now))
+    insert_rows(Person, PERSON_FIELDS, rows)
 
 
 def person_update(*, actor, person: Person, name: str | None = None, phone: str | None = None,
