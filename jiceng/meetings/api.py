@@ -1,0 +1,328 @@
+"""Joint meetings API (E1–E2): systems and schedules, meetings, resolutions and action items, contact points."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.meetings import selectors, services
+from jiceng.orgs.selectors import unit_get, unit_top_for
+
+router = Router(tags=["meetings"])
+
+
+def _unit(request, code):
+    if code:
+        return unit_get(user=request.user, code=code)
+    top = unit_top_for(request.user)
+    if top is None:
+        raise NotFound()
+    return top
+
+
+class MemberIn(Schema):
+    name: str
+    position: str = ""
+
+
+class SystemIn(Schema):
+    unit: str
+    cadence: str | None = None
+    name: str = ""
+    quorum_share: float = 0.5
+    remind_days: int = 7
+    members: list[MemberIn] = []
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    position: str
+
+
+class SystemOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    level: str
+    name: str
+    cadence: str
+    quorum_share: float
+    remind_days: int
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+
+class YearIn(Schema):
+    year: int
+
+
+class PeriodOut(Schema):
+    id: int
+    system_id: int
+    unit_code: str
+    year: int
+    index: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+    status: str
+    meeting_id: int | None
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.system.unit.code
+
+
+class AgendaIn(Schema):
+    title: str
+    ref_type: str = ""
+    ref_id: str = ""
+
+
+class MeetingIn(Schema):
+    system_id: int
+    held_on: datetime.date
+    title: str
+    minutes: str = ""
+    agenda: list[AgendaIn] = []
+    present_member_ids: list[int] = []
+    leader_contact_point_ids: list[int] = []
+
+
+class MeetingRow(Schema):
+    id: int
+    unit_code: str
+    held_on: datetime.date
+    title: str
+    member_count: int
+    present_count: int
+    quorate: bool
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+
+class AgendaOut(Schema):
+    order: int
+    title: str
+    ref_type: str
+    ref_id: str
+
+
+class AttendanceOut(Schema):
+    name: str
+    present: bool
+    member_id: int | None
+    contact_point_id: int | None
+
+
+class ActionOut(Schema):
+    id: int
+    title: str
+    owner_name: str
+    owner_unit: str | None
+    deadline: datetime.date
+    status: str
+    done_on: datetime.date | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_owner_unit(obj):
+        return obj.owner_unit.code if obj.owner_unit_id else None
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.status == "open" and obj.deadline < timezone.localdate()
+
+
+class ResolutionOut(Schema):
+    id: int
+    text: str
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_actions(obj):
+        return list(obj.actions.all())
+
+
+class MeetingOut(MeetingRow):
+    minutes: str
+    agenda: list[AgendaOut]
+    attendance: list[AttendanceOut]
+    resolutions: list[ResolutionOut]
+
+    @staticmethod
+    def resolve_agenda(obj):
+        return list(obj.agenda.all())
+
+    @staticmethod
+    def resolve_attendance(obj):
+        return list(obj.attendance.all())
+
+    @staticmethod
+    def resolve_resolutions(obj):
+        return list(obj.resolutions.prefetch_related("actions__owner_unit"))
+
+
+class ActionIn(Schema):
+    title: str
+    owner_name: str
+    deadline: datetime.date
+    owner_unit: str | None = None
+
+
+class ResolutionIn(Schema):
+    text: str
+    actions: list[ActionIn] = []
+
+
+class DoneIn(Schema):
+    note: str = ""
+
+
+class ContactPointIn(Schema):
+    leader_name: str
+    leader_unit: str
+    unit: str
+
+
+class ContactPointOut(Schema):
+    id: int
+    leader_name: str
+    leader_unit: str
+    unit: str
+
+    @staticmethod
+    def resolve_leader_unit(obj):
+        return obj.leader_unit.code
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+
+class ContactStatOut(Schema):
+    contact_point: ContactPointOut
+    meetings: int
+    attended: int
+
+
+class ComplianceOut(Schema):
+    unit: str
+    year: int
+    on_time_rate: float | None
+
+
+@router.get("/systems", response=list[SystemOut], summary="Joint-meeting systems under a unit")
+def systems(request, unit: str | None = None):
+    return list(selectors.systems_in(user=request.user, unit=_unit(request, unit)))
+
+
+@router.post("/systems", response={201: SystemOut}, summary="Set up or reconfigure a unit's joint-meeting system")
+def system_configure(request, payload: SystemIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    system = services.system_configure(actor=request.user, unit=unit, cadence=payload.cadence, name=payload.name,
+                                       quorum_share=payload.quorum_share, remind_days=payload.remind_days,
+                                       members=[m.dict() for m in payload.members])
+    return Status(201, system)
+
+
+@router.get("/systems/{system_id}/members", response=list[MemberOut], summary="Members of a joint meeting")
+def system_members(request, system_id: int):
+    system = selectors.system_get(user=request.user, pk=system_id)
+    return list(system.members.filter(active=True).order_by("id"))
+
+
+@router.post("/systems/{system_id}/schedule", summary="Generate a year's schedule (idempotent)")
+def schedule(request, system_id: int, payload: YearIn):
+    system = selectors.system_get(user=request.user, pk=system_id)
+    return {"created": services.schedule_generate(actor=request.user, system=system, year=payload.year)}
+
+
+@router.get("/periods", response=list[PeriodOut], summary="The year's schedule and compliance under a unit")
+def periods(request, unit: str | None = None, year: int | None = None, limit: int = 500, offset: int = 0):
+    year = year or timezone.localdate().year
+    qs = selectors.periods_in(user=request.user, unit=_unit(request, unit), year=year)
+    return list(qs[offset:offset + max(1, min(limit, 2000))])
+
+
+@router.get("/compliance", response=ComplianceOut, summary="Share of periods held on time this year under a unit")
+def compliance(request, unit: str | None = None, year: int | None = None):
+    u = _unit(request, unit)
+    today = timezone.localdate()
+    year = year or today.year
+    return {"unit": u.code, "year": year,
+            "on_time_rate": selectors.on_time_rate(u, year, min(today, datetime.date(year + 1, 1, 1)))}
+
+
+@router.get("/meetings", response=list[MeetingRow], summary="Meetings held under a unit")
+def meetings(request, unit: str | None = None, year: int | None = None, limit: int = 100, offset: int = 0):
+    qs = selectors.meetings_in(user=request.user, unit=_unit(request, unit), year=year)
+    return list(qs[offset:offset + max(1, min(limit, 500))])
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="Record a held meeting (agenda, attendance, minutes)")
+def meeting_record(request, payload: MeetingIn):
+    system = selectors.system_get(user=request.user, pk=payload.system_id)
+    meeting = services.meeting_record(
+        actor=request.user, system=system, held_on=payload.held_on, title=payload.title, minutes=payload.minutes,
+        agenda=[a.dict() for a in payload.agenda], present_member_ids=payload.present_member_ids,
+        leader_contact_point_ids=payload.leader_contact_point_ids)
+    return Status(201, meeting)
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingOut, summary="One meeting with agenda, attendance, resolutions")
+def meeting_detail(request, meeting_id: int):
+    return selectors.meeting_get(user=request.user, pk=meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/resolutions", response={201: ResolutionOut},
+             summary="A resolution and the action items it creates")
+def resolution_add(request, meeting_id: int, payload: ResolutionIn):
+    meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
+    actions = []
+    for a in payload.actions:
+        data = a.dict()
+        data["owner_unit"] = unit_get(user=request.user, code=a.owner_unit) if a.owner_unit else None
+        actions.append(data)
+    return Status(201, services.resolution_add(actor=request.user, meeting=meeting, text=payload.text,
+                                               actions=actions))
+
+
+@router.get("/action-items", response=list[ActionOut], summary="Action items under a unit")
+def action_items(request, unit: str | None = None, status: str | None = None, limit: int = 200, offset: int = 0):
+    if status not in (None, "open", "done"):
+        raise ValidationFailed(_("The status is “open” or “done”."), field="status")
+    qs = selectors.action_items_in(user=request.user, unit=_unit(request, unit), status=status)
+    return list(qs[offset:offset + max(1, min(limit, 1000))])
+
+
+@router.post("/action-items/{item_id}/done", response=ActionOut, summary="Mark an action item done")
+def action_done(request, item_id: int, payload: DoneIn):
+    item = selectors.action_item_get(user=request.user, pk=item_id)
+    return services.action_item_complete(actor=request.user, item=item, note=payload.note)
+
+
+@router.post("/contact-points", response={201: ContactPointOut}, summary="A higher leader's contact point")
+def contact_point_create(request, payload: ContactPointIn):
+    leader_unit = unit_get(user=request.user, code=payload.leader_unit)
+    unit = unit_get(user=request.user, code=payload.unit)
+    return Status(201, services.contact_point_create(actor=request.user, leader_name=payload.leader_name,
+                                                     leader_unit=leader_unit, unit=unit))
+
+
+@router.get("/contact-points/stats", response=list[ContactStatOut],
+            summary="Each contact point: meetings held there this year and how many its leader attended")
+def contact_point_stats(request, unit: str | None = None, year: int | None = None):
+    rows = selectors.contact_point_stats(user=request.user, unit=_unit(request, unit),
+                                         year=year or timezone.localdate().year)
+    return [{"contact_point": r["point"], "meetings": r["meetings"], "attended": r["attended"]} for r in rows]

@@ -1,0 +1,101 @@
+"""Persona verdicts for every joint-meeting page and endpoint (data made on first use, per test)."""
+
+import datetime
+
+from jiceng.core.matrix import SEE_CITY, SEE_COMMUNITY, Check, statuses
+
+PAGE = {"anonymous": 302}
+WRITERS = ["city_admin", "street_official", "community_worker"]
+LOGGED_IN = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident",
+             "outsider"]
+YEAR = datetime.date.today().year
+
+
+def data(c):
+    """K1's joint meeting with a held meeting, a resolution and an action item owned by grid G1."""
+    if getattr(c, "_meetings", None) is None:
+        from jiceng.meetings import services
+
+        system = services.system_configure(actor=None, unit=c.community, members=[{"name": "赵强"}, {"name": "钱敏"}])
+        services.schedule_generate(actor=None, system=system, year=YEAR)
+        meeting = services.meeting_record(actor=None, system=system, held_on=datetime.date(YEAR, 1, 10),
+                                          title="一月联席会议", present_member_ids=[m.pk for m in system.members.all()],
+                                          today=datetime.date(YEAR, 12, 31))
+        res = services.resolution_add(actor=None, meeting=meeting, text="整治停车", actions=[
+            {"title": "施划车位", "owner_name": "物业", "deadline": datetime.date(YEAR, 2, 1), "owner_unit": c.grid}])
+        c._meetings = {"system": system, "meeting": meeting, "action": res.actions.get()}
+    return c._meetings
+
+
+API = "/api/v1/meetings"
+K1 = SEE_COMMUNITY
+
+CHECKS = {
+    "meetings:home": [
+        Check("GET", lambda c: "/meetings/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
+        Check("GET", lambda c: f"/meetings/?unit={c.community.code}", statuses(200, allowed=K1, others=PAGE)),
+    ],
+    "meetings:meeting": [
+        Check("GET", lambda c: f"/meetings/{data(c)['meeting'].pk}/", statuses(200, allowed=K1, others=PAGE)),
+    ],
+    "meetings:action_done": [
+        Check("POST", lambda c: f"/meetings/actions/{data(c)['action'].pk}/done/",
+              statuses(302, allowed=WRITERS + ["grid_worker"], others={**PAGE, "party_member": 403}),
+              data=lambda c: {"note": "done"}, json=False),
+    ],
+    "meetings:contact_points": [
+        Check("GET", lambda c: f"/meetings/contact-points/?unit={c.community.code}",
+              statuses(200, allowed=K1, others=PAGE)),
+    ],
+    "GET /api/v1/meetings/systems": [
+        Check("GET", lambda c: f"{API}/systems?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/systems": [
+        Check("POST", lambda c: f"{API}/systems", statuses(201, allowed=["city_admin", "street_official"]),
+              data=lambda c: {"unit": c.street.code, "cadence": "two_months", "members": [{"name": "甲"}]}),
+    ],
+    "GET /api/v1/meetings/systems/{system_id}/members": [
+        Check("GET", lambda c: f"{API}/systems/{data(c)['system'].pk}/members", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/systems/{system_id}/schedule": [
+        Check("POST", lambda c: f"{API}/systems/{data(c)['system'].pk}/schedule",
+              statuses(200, allowed=WRITERS, others={"party_member": 403}), data=lambda c: {"year": YEAR + 1}),
+    ],
+    "GET /api/v1/meetings/periods": [
+        Check("GET", lambda c: f"{API}/periods?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+    "GET /api/v1/meetings/compliance": [
+        Check("GET", lambda c: f"{API}/compliance?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+    "GET /api/v1/meetings/meetings": [
+        Check("GET", lambda c: f"{API}/meetings?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/meetings": [
+        Check("POST", lambda c: f"{API}/meetings", statuses(201, allowed=WRITERS, others={"party_member": 403}),
+              data=lambda c: {"system_id": data(c)["system"].pk, "held_on": f"{YEAR}-01-20", "title": "会议"}),
+    ],
+    "GET /api/v1/meetings/meetings/{meeting_id}": [
+        Check("GET", lambda c: f"{API}/meetings/{data(c)['meeting'].pk}", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/meetings/{meeting_id}/resolutions": [
+        Check("POST", lambda c: f"{API}/meetings/{data(c)['meeting'].pk}/resolutions",
+              statuses(201, allowed=WRITERS, others={"party_member": 403}),
+              data=lambda c: {"text": "决议", "actions": [{"title": "落实", "owner_name": "主任",
+                                                          "deadline": f"{YEAR}-03-01"}]}),
+    ],
+    "GET /api/v1/meetings/action-items": [
+        Check("GET", lambda c: f"{API}/action-items?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/action-items/{item_id}/done": [
+        Check("POST", lambda c: f"{API}/action-items/{data(c)['action'].pk}/done",
+              statuses(200, allowed=WRITERS + ["grid_worker"], others={"party_member": 403}),
+              data=lambda c: {"note": "ok"}),
+    ],
+    "POST /api/v1/meetings/contact-points": [
+        Check("POST", lambda c: f"{API}/contact-points", statuses(201, allowed=SEE_CITY),
+              data=lambda c: {"leader_name": "区委书记", "leader_unit": c.county.code, "unit": c.community.code}),
+    ],
+    "GET /api/v1/meetings/contact-points/stats": [
+        Check("GET", lambda c: f"{API}/contact-points/stats?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+}

@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.views import page
+from jiceng.meetings import selectors, services
+from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.projects.selectors import cards_in
+
+
+def _unit(request):
+    code = request.GET.get("unit", "")
+    if code:
+        return unit_get(user=request.user, code=code)
+    top = unit_top_for(request.user)
+    if top is None:
+        raise NotFound()
+    return top
+
+
+def _year(request):
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@page
+def home(request):
+    unit, year = _unit(request), _year(request)
+    today = timezone.localdate()
+    pager = Paginator(selectors.systems_in(user=request.user, unit=unit), 50)
+    page_obj = pager.get_page(request.GET.get("page"))
+    systems = list(page_obj.object_list)
+    periods: dict = {}
+    for p in selectors.periods_in(user=request.user, unit=unit, year=year).filter(system__in=systems):
+        periods.setdefault(p.system_id, []).append(p)
+    rate = selectors.on_time_rate(unit, year, today)
+    return render(request, "meetings/home.html", {
+        "unit": unit, "year": year, "page": page_obj, "today": today,
+        "rows": [(s, periods.get(s.pk, [])) for s in systems],
+        "rate": rate,
+        "meetings": list(selectors.meetings_in(user=request.user, unit=unit, year=year)[:20]),
+        "actions": list(selectors.action_items_in(user=request.user, unit=unit, status="open")[:30]),
+        "cards": list(cards_in(user=request.user, unit=unit).filter(
+            kind__in=["meeting_missed", "meeting_due", "action_overdue"])[:30]),
+    })
+
+
+@page
+def meeting_page(request, pk):
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    return render(request, "meetings/meeting.html", {
+        "meeting": meeting,
+        "agenda": list(meeting.agenda.all()),
+        "attendance": list(meeting.attendance.select_related("contact_point__leader_unit")),
+        "resolutions": list(meeting.resolutions.prefetch_related("actions__owner_unit")),
+        "today": timezone.localdate(),
+    })
+
+
+@require_POST
+@page
+def action_done(request, pk):
+    item = selectors.action_item_get(user=request.user, pk=pk)
+    try:
+        services.action_item_complete(actor=request.user, item=item, note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    return redirect("meetings:meeting", pk=item.resolution.meeting_id)
+
+
+@page
+def contact_points(request):
+    unit, year = _unit(request), _year(request)
+    return render(request, "meetings/contact_points.html", {
+        "unit": unit, "year": year,
+        "rows": selectors.contact_point_stats(user=request.user, unit=unit, year=year)})
