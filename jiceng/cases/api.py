@@ -1,0 +1,293 @@
+"""Cases over REST: intake (with Idempotency-Key), lists, workflow actions, whistle, merge, measures,
+and the reporter's follow/rate endpoints (no account: the case code is the key)."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from jiceng.cases import measures, selectors, services
+from jiceng.cases.models import Department, Whistle
+from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.scope import scope_filter
+from jiceng.orgs.selectors import unit_get, unit_top_for
+
+router = Router(tags=["cases"])
+PREFIX = "/"
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    group: str
+    parent: str
+    default_level: str
+    deadline_hours: int
+    deadline_kind: str
+    business_line: str
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent.name
+
+
+class CaseIn(Schema):
+    category: str
+    description: str
+    lat: float | None = None
+    lng: float | None = None
+    crs: str = "wgs84"
+    address: str = ""
+    source: str = "api"
+    anonymous: bool = False
+    reporter_name: str = ""
+    reporter_phone: str = ""
+
+
+class CaseOut(Schema):
+    code: str
+    category: str
+    category_name: str
+    status: str
+    version: int
+    level: str
+    grid: str
+    handler: str
+    description: str
+    address: str
+    lat: float | None
+    lng: float | None
+    received_at: datetime.datetime
+    deadline_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    overdue: bool
+    rating: str
+    pending_action: str
+    reporter_phone: str
+
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category.code
+
+    @staticmethod
+    def resolve_category_name(obj):
+        return obj.category.name
+
+    @staticmethod
+    def resolve_grid(obj):
+        return obj.grid.code
+
+    @staticmethod
+    def resolve_handler(obj):
+        return obj.handler.code
+
+    @staticmethod
+    def resolve_reporter_phone(obj):
+        return obj.reporter_phone_masked
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class ActionIn(Schema):
+    action: str
+    version: int
+    comment: str = ""
+    hours: int = 0
+
+
+class WhistleIn(Schema):
+    departments: list[int]
+    version: int
+    report_in_hours: int = 24
+    comment: str = ""
+
+
+class ReportInIn(Schema):
+    part: str
+
+
+class MergeIn(Schema):
+    into: str
+    version: int
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor_label: str
+    comment: str
+
+
+class PublicCaseOut(Schema):
+    code: str
+    category_name: str
+    status: str
+    received_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    rating: str
+    timeline: list[EventOut]
+
+
+class RatingIn(Schema):
+    rating: str
+    comment: str = ""
+
+
+class MeasuresOut(Schema):
+    unit: str
+    start: datetime.date
+    end: datetime.date
+    measures: dict
+    departments: list[dict]
+
+
+class CardOut(Schema):
+    id: int
+    case: str
+    unit: str
+    raised_at: datetime.datetime
+    deadline_was: datetime.datetime
+
+    @staticmethod
+    def resolve_case(obj):
+        return obj.case.code
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+
+@router.get("/case-categories", response=list[CategoryOut], summary="Case categories (leaves of the tree)")
+def categories(request):
+    return list(selectors.categories_leaves())
+
+
+@router.post("/cases", response={200: CaseOut, 201: CaseOut},
+             summary="Report a case; an Idempotency-Key header makes retries return the first case")
+def case_create(request, payload: CaseIn):
+    if payload.source not in ("api", "patrol", "hotline"):
+        raise ValidationFailed(_("The source is one of api, patrol, hotline."), field="source")
+    key = request.headers.get("Idempotency-Key")
+    case, created = services.case_submit(
+        actor=request.user, category=services.category_for(payload.category), description=payload.description,
+        source=payload.source, lat=payload.lat, lng=payload.lng, crs=payload.crs, address=payload.address,
+        anonymous=payload.anonymous, reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
+        idempotency_key=f"api:{request.user.pk}:{key}" if key else None)
+    case = selectors.Case.objects.select_related("category", "grid", "handler").get(pk=case.pk) \
+        if not created else case
+    return Status(201 if created else 200, case)
+
+
+@router.get("/cases", response=CasePage, summary="Cases in the caller's area, newest first")
+def case_list(request, unit: str | None = None, status: str | None = None, level: str | None = None,
+              category: str | None = None, open: bool = False, limit: int = 50, offset: int = 0):  # noqa: A002
+    scope_unit = unit_get(user=request.user, code=unit) if unit else None
+    qs = selectors.cases_in_scope(user=request.user, unit=scope_unit, status=status, level=level,
+                                  category=category, open_only=open)
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+
+
+@router.get("/cases/{code}", response=CaseOut, summary="One case")
+def case_detail(request, code: str):
+    return selectors.case_get(user=request.user, code=code)
+
+
+@router.get("/cases/{code}/timeline", response=list[EventOut], summary="A case's timeline")
+def case_timeline(request, code: str):
+    return list(selectors.case_timeline(selectors.case_get(user=request.user, code=code)))
+
+
+@router.post("/cases/{code}/actions", response=CaseOut,
+             summary="Take a workflow action; a stale version gets 409")
+def case_action(request, code: str, payload: ActionIn):
+    case = selectors.case_get(user=request.user, code=code)
+    case = services.case_act(actor=request.user, case=case, action=payload.action, version=payload.version,
+                             comment=payload.comment, hours=payload.hours)
+    return selectors.case_get(user=request.user, code=case.code)
+
+
+@router.post("/cases/{code}/whistle", response=CaseOut, summary="Blow the whistle to departments (street up)")
+def case_whistle(request, code: str, payload: WhistleIn):
+    case = selectors.case_get(user=request.user, code=code)
+    depts = list(Department.objects.filter(pk__in=payload.departments))
+    if len(depts) != len(set(payload.departments)):
+        raise ValidationFailed(_("Unknown department."), field="departments")
+    services.case_whistle(actor=request.user, case=case, departments=depts, version=payload.version,
+                          comment=payload.comment, report_in_hours=payload.report_in_hours)
+    return selectors.case_get(user=request.user, code=code)
+
+
+@router.post("/whistles/{whistle_id}/report-in", summary="A department reports in and records its part")
+def whistle_report_in(request, whistle_id: int, payload: ReportInIn):
+    w = (Whistle.objects.select_related("department", "case").filter(pk=whistle_id).first())
+    if w is None or (w.department.user_id != request.user.pk
+                     and not scope_filter(Whistle.objects.filter(pk=whistle_id), request.user, "unit_path").exists()):
+        raise NotFound()
+    w = services.whistle_report_in(actor=request.user, whistle=w, part=payload.part)
+    return {"id": w.pk, "reported_in_at": w.reported_in_at, "on_time": w.handled_on_time}
+
+
+@router.post("/cases/{code}/merge", response=CaseOut, summary="Merge a duplicate into another open case")
+def case_merge(request, code: str, payload: MergeIn):
+    case = selectors.case_get(user=request.user, code=code)
+    into = selectors.case_get(user=request.user, code=payload.into)
+    services.case_merge(actor=request.user, case=case, into=into, version=payload.version)
+    return selectors.case_get(user=request.user, code=code)
+
+
+@router.get("/cases/{code}/duplicates", response=list[CaseOut],
+            summary="Open cases of the same category within 100 m and 72 h")
+def case_duplicates(request, code: str):
+    case = selectors.case_get(user=request.user, code=code)
+    if case.lat is None:
+        return []
+    found = services.case_duplicates(category=case.category, lat=case.lat, lng=case.lng, exclude_pk=case.pk)
+    allowed = set(scope_filter(selectors.Case.objects.filter(pk__in=[c.pk for c in found]), request.user,
+                               "unit_path").values_list("pk", flat=True))
+    return [c for c in found if c.pk in allowed]
+
+
+@router.get("/case-measures", response=MeasuresOut, summary="Case measures for a unit and period (B9)")
+def case_measures(request, unit: str | None = None, start: datetime.date | None = None,
+                  end: datetime.date | None = None):
+    target = unit_get(user=request.user, code=unit) if unit else unit_top_for(request.user)
+    if target is None:
+        raise NotFound()
+    today = timezone.localdate()
+    start = start or datetime.date(today.year, 1, 1)
+    end = end or today
+    if end < start:
+        raise ValidationFailed(_("The period ends before it starts."), field="end")
+    return {"unit": target.code, "start": start, "end": end,
+            "measures": measures.unit_measures(target, start, end).as_dict(),
+            "departments": measures.department_evaluation(target, start, end)}
+
+
+@router.get("/case-supervision", response=list[CardOut], summary="Open supervision cards held in the caller's area")
+def supervision(request):
+    return list(selectors.supervision_board(user=request.user)[:500])
+
+
+@router.get("/public/cases/{code}", response=PublicCaseOut, auth=None,
+            summary="Follow a case by its code (no account needed)")
+def public_case(request, code: str):
+    case = services.case_get_by_code_public(code)
+    return {"code": case.code, "category_name": case.category.name, "status": case.status,
+            "received_at": case.received_at, "closed_at": case.closed_at, "rating": case.rating,
+            "timeline": list(selectors.case_timeline(case, public_only=True))}
+
+
+@router.post("/public/cases/{code}/rating", response=PublicCaseOut, auth=None,
+             summary="Rate a closed case; 'not' reopens it once for review by the level above")
+def public_rate(request, code: str, payload: RatingIn):
+    case = services.case_get_by_code_public(code)
+    services.case_rate(case=case, rating=payload.rating, comment=payload.comment)
+    return public_case(request, code)

@@ -1,0 +1,115 @@
+from jiceng.core.matrix import SEE_GRID, SEE_STREET, Check, Exempt, statuses
+
+PAGE = {"anonymous": 302}
+WORKERS = ["city_admin", "street_official", "community_worker", "grid_worker"]
+ALL_IN = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident", "outsider"]
+
+
+def _case(c, point=(36.05, 111.42), code="E0101"):
+    """A fresh case in grid G1 (or elsewhere), created by the system for the check."""
+    from jiceng.cases.models import Category
+    from jiceng.cases.services import case_submit
+
+    case, _ = case_submit(actor=None, category=Category.objects.get(code=code), description="矩阵检查",
+                          source="api", lat=point[0], lng=point[1])
+    return case
+
+
+def _case_code(c):
+    if not hasattr(c, "_matrix_case"):
+        c._matrix_case = _case(c)
+    return c._matrix_case.code
+
+
+def _street_case(c):
+    if not hasattr(c, "_matrix_street_case"):
+        c._matrix_street_case = _case(c, code="E0501")  # 路面塌陷: street level
+    return c._matrix_street_case
+
+
+def _department(c):
+    from jiceng.cases.services import department_create
+
+    if not hasattr(c, "_matrix_dept"):
+        c._matrix_dept = department_create(actor=None, unit=c.county, name="区住建局", business_line="urban")
+    return c._matrix_dept
+
+
+def _whistle(c):
+    from jiceng.cases.services import case_whistle
+
+    if not hasattr(c, "_matrix_whistle"):
+        case = _street_case(c)
+        case_whistle(actor=None, case=case, departments=[_department(c)], version=None)
+        c._matrix_whistle = case.whistles.get()
+    return c._matrix_whistle
+
+
+CHECKS = {
+    # Public pages (their own tests: test_pages_public.py).
+    "cases:report": Exempt("public phone page, anonymous allowed; tested in test_pages_public.py"),
+    "cases:report_duplicates": Exempt("public fragment of the phone page; tested in test_pages_public.py"),
+    "cases:follow": Exempt("public follow page keyed by the unguessable case code; test_pages_public.py"),
+    "cases:open311_root": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "cases:open311_discovery": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "cases:open311_services": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "cases:open311_service": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "cases:open311_requests": Exempt("Open311 GeoReport v2, api_key for POST; tested in test_open311.py"),
+    "cases:open311_request": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "cases:open311_token": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "GET /api/v1/public/cases/{code}": Exempt("follow by case code without an account; test_api_public.py"),
+    "POST /api/v1/public/cases/{code}/rating": Exempt("reporter rates by case code; test_api_public.py"),
+    # Staff pages.
+    "cases:queue": [Check("GET", lambda c: "/cases/queue/", statuses(200, allowed=ALL_IN, others=PAGE))],
+    "cases:desk": [Check("GET", lambda c: "/cases/desk/", statuses(200, allowed=ALL_IN, others=PAGE)),
+                   Check("GET", lambda c: f"/cases/desk/?unit={c.community.code}",
+                         statuses(200, allowed=SEE_GRID[:4], others=PAGE))],
+    "cases:board": [Check("GET", lambda c: f"/cases/board/?unit={c.street.code}",
+                          statuses(200, allowed=SEE_STREET, others=PAGE))],
+    "cases:detail": [Check("GET", lambda c: f"/cases/{_case_code(c)}/", statuses(200, allowed=SEE_GRID, others=PAGE))],
+    "cases:act": [Check("POST", lambda c: f"/cases/{_case_code(c)}/act/",
+                        statuses(302, allowed=WORKERS, others={**PAGE, "party_member": 403}),
+                        data=lambda c: {"action": "register", "version": 1}, json=False)],
+    # API.
+    "GET /api/v1/case-categories": [Check("GET", lambda c: "/api/v1/case-categories",
+                                          statuses(200, allowed=ALL_IN))],
+    "POST /api/v1/cases": [Check("POST", lambda c: "/api/v1/cases", statuses(201, allowed=ALL_IN),
+                                 data=lambda c: {"category": "E0101", "description": "垃圾", "lat": 36.05,
+                                                 "lng": 111.42})],
+    "GET /api/v1/cases": [Check("GET", lambda c: f"/api/v1/cases?unit={c.community.code}",
+                                statuses(200, allowed=SEE_GRID[:4]))],
+    "GET /api/v1/cases/{code}": [Check("GET", lambda c: f"/api/v1/cases/{_case_code(c)}",
+                                       statuses(200, allowed=SEE_GRID))],
+    "GET /api/v1/cases/{code}/timeline": [Check("GET", lambda c: f"/api/v1/cases/{_case_code(c)}/timeline",
+                                                statuses(200, allowed=SEE_GRID))],
+    "POST /api/v1/cases/{code}/actions": [
+        Check("POST", lambda c: f"/api/v1/cases/{_case_code(c)}/actions",
+              statuses(200, allowed=WORKERS, others={"party_member": 403}),
+              data=lambda c: {"action": "register", "version": 1}),
+        Check("POST", lambda c: f"/api/v1/cases/{_case_code(c)}/actions",
+              statuses(409, allowed=WORKERS, others={"party_member": 409}),
+              data=lambda c: {"action": "register", "version": 7}, note="stale version"),
+    ],
+    "POST /api/v1/cases/{code}/whistle": [
+        Check("POST", lambda c: f"/api/v1/cases/{_street_case(c).code}/whistle",
+              statuses(200, allowed=SEE_STREET, others={"community_worker": 403, "grid_worker": 403,
+                                                        "party_member": 403}),
+              data=lambda c: {"departments": [_department(c).pk], "version": 1}),
+    ],
+    "POST /api/v1/whistles/{whistle_id}/report-in": [
+        Check("POST", lambda c: f"/api/v1/whistles/{_whistle(c).pk}/report-in",
+              statuses(200, allowed=SEE_STREET),
+              data=lambda c: {"part": "派人到场"}),
+    ],
+    "POST /api/v1/cases/{code}/merge": [
+        Check("POST", lambda c: f"/api/v1/cases/{_case_code(c)}/merge",
+              statuses(200, allowed=WORKERS, others={"party_member": 403}),
+              data=lambda c: {"into": _case(c).code, "version": 1}),
+    ],
+    "GET /api/v1/cases/{code}/duplicates": [Check("GET", lambda c: f"/api/v1/cases/{_case_code(c)}/duplicates",
+                                                  statuses(200, allowed=SEE_GRID))],
+    "GET /api/v1/case-measures": [Check("GET", lambda c: f"/api/v1/case-measures?unit={c.street.code}",
+                                        statuses(200, allowed=SEE_STREET))],
+    "GET /api/v1/case-supervision": [Check("GET", lambda c: "/api/v1/case-supervision",
+                                           statuses(200, allowed=ALL_IN))],
+}

@@ -1,0 +1,65 @@
+"""The resident's phone page and follow page: no account, photos, rating reopens once."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from jiceng.cases.models import Case, Status
+from jiceng.cases.services import case_act
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def test_a_resident_reports_anonymously_with_a_photo_and_follows_the_case(city):
+    c = Client()
+    assert c.get("/cases/report/").status_code == 200
+    r = c.post("/cases/report/", {"category": "E0101", "description": "小区门口垃圾", "lat": "36.05",
+                                  "lng": "111.42", "anonymous": "1", "token": "t1",
+                                  "photos": SimpleUploadedFile("a.png", PNG, "image/png")})
+    assert r.status_code == 302
+    case = Case.objects.get()
+    assert r["Location"] == f"/cases/follow/{case.code}/"
+    assert case.anonymous and case.attachments.count() == 1 and case.grid == city.grid
+    page = c.get(r["Location"])
+    assert page.status_code == 200 and case.code in page.content.decode()
+    assert c.post("/cases/report/", {"category": "E0101", "description": "x", "lat": "36.05", "lng": "111.42",
+                                     "token": "t1"}).status_code == 302
+    assert Case.objects.count() == 1  # the same form token twice: one case
+
+
+def test_a_non_image_photo_is_refused_with_a_message(city):
+    r = Client().post("/cases/report/", {"category": "E0101", "description": "x", "lat": "36.05", "lng": "111.42",
+                                         "photos": SimpleUploadedFile("a.png", b"hello", "image/png")})
+    assert r.status_code == 422 and Case.objects.count() == 0
+
+
+def test_duplicates_are_offered_at_intake(submit, city):
+    case = submit()
+    r = Client().get("/cases/report/duplicates/?category=E0101&lat=36.0502&lng=111.4201")
+    assert case.code in r.content.decode()
+    far = Client().get("/cases/report/duplicates/?category=E0101&lat=36.06&lng=111.42")
+    assert case.code not in far.content.decode()
+
+
+def _close(case, city):
+    for who, action in [("grid_worker", "register"), ("grid_worker", "dispatch"), ("grid_worker", "start"),
+                        ("grid_worker", "handle"), ("community_worker", "verify"), ("community_worker", "close")]:
+        case = case_act(actor=city.users[who], case=case, action=action, version=case.version, comment="ok")
+    return case
+
+
+def test_not_satisfied_reopens_once_for_the_level_above(submit, city):
+    case = _close(submit(), city)
+    c = Client()
+    c.post(f"/cases/follow/{case.code}/", {"rating": "not"})
+    case.refresh_from_db()
+    assert case.status == Status.REGISTERED and case.reopened and case.handler == city.community
+    case = case_act(actor=city.users["community_worker"], case=case, action="dispatch", version=case.version)
+    for who, action in [("community_worker", "start"), ("community_worker", "handle"), ("street_official", "verify"),
+                        ("street_official", "close")]:
+        case = case_act(actor=city.users[who], case=case, action=action, version=case.version, comment="ok")
+    c.post(f"/cases/follow/{case.code}/", {"rating": "not"})
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.rating == "not"  # reopens only once
+    r = c.get("/api/v1/public/cases/" + case.code)
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert Client().get("/cases/follow/NOSUCHCODE/").status_code == 404

@@ -1,0 +1,26 @@
+from django.urls import path, re_path
+
+from jiceng.cases import views
+from jiceng.cases.open311 import views as o311
+
+app_name = "cases"
+URL_PREFIX = ""
+FMT = r"\.(?P<fmt>json|xml)$"
+urlpatterns = [
+    path("cases/report/", views.report, name="report"),
+    path("cases/report/duplicates/", views.report_duplicates, name="report_duplicates"),
+    path("cases/follow/<str:code>/", views.follow, name="follow"),
+    path("cases/queue/", views.queue, name="queue"),
+    path("cases/desk/", views.desk, name="desk"),
+    path("cases/board/", views.board, name="board"),
+    path("cases/<str:code>/", views.detail, name="detail"),
+    path("cases/<str:code>/act/", views.act, name="act"),
+    path("open311/v2/", o311.root, name="open311_root"),
+    re_path(r"^open311/v2/discovery" + FMT, o311.discovery, name="open311_discovery"),
+    re_path(r"^open311/v2/services" + FMT, o311.services_list, name="open311_services"),
+    re_path(r"^open311/v2/services/(?P<service_code>[^/.]+)" + FMT, o311.service_definition,
+            name="open311_service"),
+    re_path(r"^open311/v2/requests" + FMT, o311.requests_view, name="open311_requests"),
+    re_path(r"^open311/v2/requests/(?P<request_id>[^/.]+)" + FMT, o311.request_detail, name="open311_request"),
+    re_path(r"^open311/v2/tokens/(?P<token>[^/.]+)" + FMT, o311.token_detail, name="open311_token"),
+]

@@ -1,0 +1,183 @@
+"""Case pages: the resident phone page and follow page (public), the grid worker's queue, the
+community desk, the street/district board and the case timeline. Views stay thin: parse, load through
+the access helper, call one service, render."""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.cases import measures, selectors, services, workflow
+from jiceng.cases.models import Category, Source
+from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.scope import user_grants
+from jiceng.core.views import page
+from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
+
+
+def client_address(request) -> str:
+    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
+
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _tiles():
+    return settings.LEAFLET_CONFIG.get("TILES", "")
+
+
+def report(request):
+    """The resident's phone page: no account needed, anonymous allowed, photos, point or address."""
+    categories = list(selectors.categories_leaves())
+    form = {}
+    if request.method == "POST":
+        form = request.POST
+        try:
+            category = services.category_for(request.POST.get("category", ""))
+            user = request.user if request.user.is_authenticated else None
+            case, _created = services.case_submit(
+                actor=user, category=category, description=request.POST.get("description", ""),
+                source=Source.PHONE, lat=_float(request.POST.get("lat")), lng=_float(request.POST.get("lng")),
+                crs=request.POST.get("crs") or "wgs84", address=request.POST.get("address", ""),
+                anonymous=bool(request.POST.get("anonymous")) or user is None and not request.POST.get("name"),
+                reporter_name=request.POST.get("name", ""), reporter_phone=request.POST.get("phone", ""),
+                photos=request.FILES.getlist("photos"), client_address=client_address(request),
+                idempotency_key=("phone:" + request.POST["token"]) if request.POST.get("token") else None)
+            return redirect("cases:follow", code=case.code)
+        except ServiceError as exc:
+            return render(request, "cases/report.html", {
+                "categories": categories, "form": form, "error": exc.message, "tiles": _tiles(), "field": exc.field,
+                "token": request.POST.get("token", "")}, status=exc.status)
+    import secrets
+
+    return render(request, "cases/report.html", {"categories": categories, "form": form, "tiles": _tiles(),
+                                                  "token": secrets.token_urlsafe(16)})
+
+
+def report_duplicates(request):
+    """An htmx fragment on the phone page: open cases of the same category within 100 m and 72 h."""
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    category = Category.objects.filter(code=request.GET.get("category", ""), parent__isnull=False).first()
+    found = []
+    if category is not None and lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
+        found = services.case_duplicates(category=category, lat=lat, lng=lng)[:5]
+    return render(request, "cases/_duplicates.html", {"found": found})
+
+
+def follow(request, code):
+    """Follow a case by its code, and rate it once it is closed."""
+    try:
+        case = services.case_get_by_code_public(code)
+    except NotFound:
+        raise Http404() from None
+    if request.method == "POST":
+        try:
+            services.case_rate(case=case, rating=request.POST.get("rating", ""),
+                               comment=request.POST.get("comment", ""))
+            messages.success(request, _("Thank you for your rating."))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("cases:follow", code=case.code)
+    return render(request, "cases/follow.html", {
+        "case": case, "timeline": selectors.case_timeline(case, public_only=True),
+        "merged_into": case.merged_into.code if case.merged_into_id else None,
+        "can_rate": case.status == "closed" and (not case.rating or case.reopened and not case.rated_at
+                                                 or (case.reopened and case.closed_at and case.rated_at
+                                                     and case.rated_at < case.closed_at)),
+    })
+
+
+@page
+def queue(request):
+    """The grid worker's queue: open cases held by the worker's units, earliest deadline first."""
+    cases = list(selectors.queue_for(user=request.user)[:200])
+    return render(request, "cases/queue.html", {"cases": cases, "now": timezone.now()})
+
+
+def _area(request):
+    code = request.GET.get("unit")
+    unit = unit_get(user=request.user, code=code) if code else unit_top_for(request.user)
+    if unit is None:
+        raise NotFound()
+    return unit
+
+
+@page
+def desk(request):
+    """The community desk: the queue, a map of open cases and the supervision board."""
+    unit = _area(request)
+    cases = list(selectors.queue_for(user=request.user)[:200])
+    open_cases = list(selectors.cases_in_scope(user=request.user, unit=unit, open_only=True)
+                      .values("code", "lat", "lng", "status", "category__name")[:1000])
+    cards = list(selectors.supervision_board(user=request.user, unit=unit)[:100])
+    return render(request, "cases/desk.html", {
+        "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(),
+        "counts": selectors.status_counts(user=request.user, unit=unit),
+        "map_points": json.dumps([p for p in open_cases if p["lat"] is not None], ensure_ascii=False),
+        "tiles": settings.LEAFLET_CONFIG.get("TILES", ""),
+    })
+
+
+@page
+def board(request):
+    """The street and district board: supervision cards and measures of each unit below."""
+    unit = _area(request)
+    today = timezone.localdate()
+    start = datetime.date(today.year, 1, 1)
+    children = list(unit_children(user=request.user, unit=unit)[:300])
+    by_child = measures.children_measures(unit, children, start, today)
+    return render(request, "cases/board.html", {
+        "unit": unit, "start": start, "end": today,
+        "mine": measures.unit_measures(unit, start, today),
+        "rows": [(c, by_child.get(c.path)) for c in children],
+        "cards": list(selectors.supervision_board(user=request.user, unit=unit)[:200]),
+        "departments": measures.department_evaluation(unit, start, today),
+    })
+
+
+@page
+def detail(request, code):
+    case = selectors.case_get(user=request.user, code=code)
+    roles_here = {g.role for g in user_grants(request.user) if case.handler_path.startswith(g.unit_path)}
+    roles_above = {g.role for g in user_grants(request.user)
+                   if case.handler_path.startswith(g.unit_path) and g.unit_path != case.handler_path}
+    actions = [a for a in workflow.ACTIONS.values() if case.status in a.sources
+               and (a.roles & (roles_above if a.where == "above" else roles_here))
+               and (a.name not in ("approve", "deny") or case.pending_action)]
+    return render(request, "cases/detail.html", {
+        "case": case, "timeline": selectors.case_timeline(case).select_related("actor"),
+        "actions": actions, "whistles": case.whistles.select_related("department"),
+        "cards": case.cards.select_related("unit"), "attachments": case.attachments.all(),
+    })
+
+
+@page
+@require_POST
+def act(request, code):
+    case = selectors.case_get(user=request.user, code=code)
+    try:
+        version = int(request.POST.get("version", "0"))
+        hours = int(request.POST.get("hours") or 0)
+    except ValueError:
+        version, hours = -1, 0
+    try:
+        services.case_act(actor=request.user, case=case, action=request.POST.get("action", ""), version=version,
+                          comment=request.POST.get("comment", ""), hours=hours)
+        messages.success(request, _("Done."))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+        if exc.status == 409:
+            return render(request, "core/error.html", {"message": exc.message}, status=409)
+    return redirect("cases:detail", code=case.code)
