@@ -15,6 +15,7 @@ from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 
 LIST_FIELDS = ("category", "handler", "grid")
+LIST_DEFER = ("grid__geom", "handler__geom")
 
 
 def case_get(*, user, code: str) -> Case:
@@ -28,7 +29,7 @@ def case_get(*, user, code: str) -> Case:
 
 def cases_in_scope(*, user, unit=None, status: str | None = None, level: str | None = None,
                    open_only: bool = False, category: str | None = None):
-    qs = scope_filter(Case.objects.select_related(*LIST_FIELDS), user, "unit_path")
+    qs = scope_filter(Case.objects.select_related(*LIST_FIELDS).defer(*LIST_DEFER), user, "unit_path")
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "unit_path"))
     if status:
@@ -51,7 +52,7 @@ def queue_for(*, user):
     for p in prefixes:
         q |= subtree_q(p, "handler_path")
     return (Case.objects.filter(q).exclude(status__in=list(FINAL_STATUSES) + [Status.SUSPENDED])
-            .select_related(*LIST_FIELDS).order_by("deadline_at", "id"))
+            .select_related(*LIST_FIELDS).defer(*LIST_DEFER).order_by("deadline_at", "id"))
 
 
 def supervision_board(*, user, unit=None):
