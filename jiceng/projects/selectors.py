@@ -2,11 +2,13 @@
 
 import datetime
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 from jiceng.projects.models import (
+    Assessment,
+    AssessmentResult,
     ImplementationPlan,
     KeyTask,
     Milestone,
@@ -139,6 +141,28 @@ def dispatch_rows(*, user, unit, year: int, today: datetime.date) -> list[dict]:
     return sorted(rows.values(), key=lambda r: r["unit"].path)
 
 
-def completion_stats(year: int):
-    """(avg project progress, done share) per unit id — used by assessment sources."""
-    return Project.objects.filter(year=year).values("unit_id").annotate(avg=Avg("progress"), n=Count("id"))
+def assessment_get(*, user, pk: int) -> Assessment:
+    """Visible to the assessing area and to the assessed units inside it (they see their own results)."""
+    a = Assessment.objects.select_related("unit").filter(pk=pk).first()
+    prefixes = scope_prefixes(user)
+    if a is None or not any(p.startswith(a.unit_path) or a.unit_path.startswith(p) for p in prefixes):
+        raise NotFound()
+    return a
+
+
+def assessments_for(*, user):
+    prefixes = scope_prefixes(user)
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= subtree_q(p, "unit_path")
+        # Assessments by units above the user's area assess it too.
+        ancestors = ["/".join(p.split("/")[:i]) + "/" for i in range(2, p.count("/"))]
+        q |= Q(unit_path__in=ancestors)
+    return Assessment.objects.filter(q).select_related("unit").order_by("-year", "unit_path")
+
+
+def results_in(*, user, assessment: Assessment, level: str | None = None):
+    qs = scope_filter(AssessmentResult.objects.filter(assessment=assessment), user, "unit_path")
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("level", "rank", "unit_code")

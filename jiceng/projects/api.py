@@ -1,0 +1,612 @@
+"""Projects API (F1–F4): policy framework, secretary-led projects, key tasks, prompt cards, assessment."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jiceng.core.errors import NotFound
+from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.projects import assessment as assessment_services
+from jiceng.projects import selectors, services
+from jiceng.projects.models import PolicyItem, SecretaryReport
+
+router = Router(tags=["projects"])
+
+
+def _unit(request, code):
+    if code:
+        return unit_get(user=request.user, code=code)
+    top = unit_top_for(request.user)
+    if top is None:
+        raise NotFound()
+    return top
+
+
+def _year(year):
+    return year or timezone.localdate().year
+
+
+# ---------------------------------------------------------------- schemas
+class MilestoneOut(Schema):
+    id: int
+    parent_id: int | None
+    title: str
+    due: datetime.date
+    weight: float
+    progress: float
+    done_on: datetime.date | None
+
+
+class ProjectRow(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    level: str
+    year: int
+    title: str
+    leader_name: str
+    deadline: datetime.date
+    status: str
+    progress: float
+    public: bool
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+
+class EvidenceOut(Schema):
+    id: int
+    title: str
+    milestone_id: int | None
+    has_file: bool
+
+    @staticmethod
+    def resolve_has_file(obj):
+        return bool(obj.file)
+
+
+class ProjectOut(ProjectRow):
+    problem: str
+    goals: str
+    milestones: list[MilestoneOut]
+    evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_milestones(obj):
+        return list(obj.milestones.all())
+
+    @staticmethod
+    def resolve_evidence(obj):
+        return list(obj.evidence.all())
+
+
+class ProjectIn(Schema):
+    unit: str
+    title: str
+    problem: str
+    goals: str
+    deadline: datetime.date
+    year: int | None = None
+    leader_name: str = ""
+    public: bool = False
+
+
+class MilestoneIn(Schema):
+    title: str
+    due: datetime.date
+    weight: float = 1.0
+    parent_id: int | None = None
+
+
+class ProgressIn(Schema):
+    progress: float
+
+
+class StatusIn(Schema):
+    status: str
+    public: bool | None = None
+
+
+class ReportIn(Schema):
+    month: datetime.date
+    progress: float
+    note: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    month: datetime.date
+    progress: float
+    note: str
+
+
+class ShowcaseOut(Schema):
+    id: int
+    unit_name: str
+    level: str
+    year: int
+    title: str
+    problem: str
+    goals: str
+    leader_name: str
+    status: str
+    progress: float
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+
+class TaskOut(Schema):
+    id: int
+    issuer: str
+    unit_code: str
+    unit_name: str
+    year: int
+    title: str
+    measures: str
+    starts_on: datetime.date
+    deadline: datetime.date
+    progress: float
+    done_on: datetime.date | None
+
+    @staticmethod
+    def resolve_issuer(obj):
+        return obj.issuer.code
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+
+class TaskIn(Schema):
+    issuer: str
+    unit: str
+    year: int
+    title: str
+    measures: str = ""
+    deadline: datetime.date
+    starts_on: datetime.date | None = None
+    policy_item_id: int | None = None
+
+
+class StepIn(Schema):
+    title: str
+    weight: float = 1.0
+
+
+class ScheduleIn(Schema):
+    steps: list[StepIn]
+
+
+class CardOut(Schema):
+    id: int
+    kind: str
+    unit_code: str
+    title: str
+    subject_type: str
+    subject_id: str
+    raised_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+
+class RuleIn(Schema):
+    unit: str
+    kind: str
+    threshold: float
+
+
+class RuleOut(Schema):
+    id: int
+    kind: str
+    threshold: float
+
+
+class PolicyItemIn(Schema):
+    unit: str
+    kind: str
+    code: str
+    title: str
+    body: str = ""
+    parent_id: int | None = None
+
+
+class PolicyItemOut(Schema):
+    id: int
+    kind: str
+    code: str
+    title: str
+    body: str
+    parent_id: int | None
+
+
+class PlanIn(Schema):
+    unit: str
+    year: int
+    title: str
+    item_ids: list[int]
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    title: str
+    item_ids: list[int]
+
+    @staticmethod
+    def resolve_item_ids(obj):
+        return sorted(i.pk for i in obj.items.all())
+
+
+class UncoveredOut(Schema):
+    county: str
+    county_name: str
+    plan_id: int | None
+    uncovered: list[str]
+
+
+# ---------------------------------------------------------------- projects
+@router.get("/projects", response=list[ProjectRow], summary="Secretary-led projects under a unit")
+def projects(request, unit: str | None = None, year: int | None = None, level: str | None = None,
+             status: str | None = None, limit: int = 100, offset: int = 0):
+    qs = selectors.projects_in(user=request.user, unit=_unit(request, unit), year=year, level=level, status=status)
+    return list(qs[offset:offset + max(1, min(limit, 500))])
+
+
+@router.post("/projects", response={201: ProjectOut}, summary="Start a secretary-led project")
+def project_create(request, payload: ProjectIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    project = services.project_create(actor=request.user, unit=unit, title=payload.title, problem=payload.problem,
+                                      goals=payload.goals, deadline=payload.deadline, year=payload.year,
+                                      leader_name=payload.leader_name, public=payload.public)
+    return Status(201, project)
+
+
+@router.get("/projects/{project_id}", response=ProjectOut, summary="One project with milestones and evidence")
+def project_detail(request, project_id: int):
+    return selectors.project_get(user=request.user, pk=project_id)
+
+
+@router.post("/projects/{project_id}/status", response=ProjectRow, summary="Change a project's status")
+def project_status(request, project_id: int, payload: StatusIn):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    return services.project_set_status(actor=request.user, project=project, status=payload.status,
+                                       public=payload.public)
+
+
+@router.post("/projects/{project_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone")
+def project_milestone_add(request, project_id: int, payload: MilestoneIn):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    parent = project.milestones.filter(pk=payload.parent_id).first() if payload.parent_id else None
+    if payload.parent_id and parent is None:
+        raise NotFound()
+    return Status(201, services.milestone_add(actor=request.user, project=project, title=payload.title,
+                                              due=payload.due, weight=payload.weight, parent=parent))
+
+
+@router.post("/projects/{project_id}/evidence", response={201: EvidenceOut}, summary="Attach evidence")
+def project_evidence(request, project_id: int, title: Form[str], milestone_id: Form[int | None] = None,
+                     file: File[UploadedFile] = None):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    milestone = project.milestones.filter(pk=milestone_id).first() if milestone_id else None
+    return Status(201, services.evidence_add(actor=request.user, project=project, title=title, file=file,
+                                             milestone=milestone))
+
+
+@router.post("/projects/{project_id}/reports", response={201: ReportOut}, summary="Monthly progress report")
+def project_report(request, project_id: int, payload: ReportIn):
+    project = selectors.project_get(user=request.user, pk=project_id)
+    return Status(201, services.progress_report_submit(actor=request.user, project=project, month=payload.month,
+                                                       progress=payload.progress, note=payload.note))
+
+
+@router.post("/milestones/{milestone_id}/progress", response=MilestoneOut, summary="Report a milestone's progress")
+def milestone_progress(request, milestone_id: int, payload: ProgressIn):
+    milestone = selectors.milestone_get(user=request.user, pk=milestone_id)
+    return services.milestone_report(actor=request.user, milestone=milestone, progress=payload.progress)
+
+
+@router.get("/showcase", response=list[ShowcaseOut], auth=None, summary="Public showcase of secretary-led projects")
+def showcase(request, year: int | None = None, limit: int = 100, offset: int = 0):
+    return list(selectors.showcase_projects(year=year)[offset:offset + max(1, min(limit, 500))])
+
+
+# ---------------------------------------------------------------- key tasks
+@router.get("/tasks", response=list[TaskOut], summary="The key task list under a unit")
+def tasks(request, unit: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
+    qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=_year(year))
+    return list(qs[offset:offset + max(1, min(limit, 1000))])
+
+
+@router.post("/tasks", response={201: TaskOut}, summary="Publish a key task")
+def task_create(request, payload: TaskIn):
+    issuer = unit_get(user=request.user, code=payload.issuer)
+    unit = unit_get(user=request.user, code=payload.unit)
+    item = PolicyItem.objects.filter(pk=payload.policy_item_id).first() if payload.policy_item_id else None
+    return Status(201, services.key_task_create(
+        actor=request.user, issuer=issuer, unit=unit, year=payload.year, title=payload.title,
+        measures=payload.measures, deadline=payload.deadline, starts_on=payload.starts_on, policy_item=item))
+
+
+@router.post("/tasks/{task_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone to a task")
+def task_milestone_add(request, task_id: int, payload: MilestoneIn):
+    task = selectors.task_get(user=request.user, pk=task_id)
+    parent = task.milestones.filter(pk=payload.parent_id).first() if payload.parent_id else None
+    return Status(201, services.milestone_add(actor=request.user, task=task, title=payload.title, due=payload.due,
+                                              weight=payload.weight, parent=parent))
+
+
+@router.post("/tasks/{task_id}/schedule", response={201: list[MilestoneOut]},
+             summary="Schedule milestones backwards from the deadline")
+def task_schedule(request, task_id: int, payload: ScheduleIn):
+    task = selectors.task_get(user=request.user, pk=task_id)
+    return Status(201, services.task_schedule_backward(actor=request.user, task=task,
+                                                       steps=[s.dict() for s in payload.steps]))
+
+
+@router.post("/tasks/{task_id}/reports", response={201: ReportOut}, summary="Monthly progress report on a task")
+def task_report(request, task_id: int, payload: ReportIn):
+    task = selectors.task_get(user=request.user, pk=task_id)
+    return Status(201, services.progress_report_submit(actor=request.user, task=task, month=payload.month,
+                                                       progress=payload.progress, note=payload.note))
+
+
+# ---------------------------------------------------------------- prompt cards and rules
+@router.get("/cards", response=list[CardOut], summary="Supervision prompt cards under a unit")
+def cards(request, unit: str | None = None, open_only: bool = True, limit: int = 200, offset: int = 0):
+    qs = selectors.cards_in(user=request.user, unit=_unit(request, unit), open_only=open_only)
+    return list(qs[offset:offset + max(1, min(limit, 1000))])
+
+
+@router.post("/rules", response={201: RuleOut}, summary="Set a prompt-card rule for a unit and below")
+def rule_set(request, payload: RuleIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    return Status(201, services.prompt_rule_set(actor=request.user, unit=unit, kind=payload.kind,
+                                                threshold=payload.threshold))
+
+
+# ---------------------------------------------------------------- policy framework
+@router.get("/policy/items", response=list[PolicyItemOut], summary="The city's 2+1+N policy items")
+def policy_items(request, unit: str | None = None):
+    u = _unit(request, unit)
+    city_path = "/" + u.path.strip("/").split("/")[0] + "/"
+    return list(PolicyItem.objects.filter(unit_path=city_path).order_by("code"))
+
+
+@router.post("/policy/items", response={201: PolicyItemOut}, summary="Add a policy item")
+def policy_item_create(request, payload: PolicyItemIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    parent = PolicyItem.objects.filter(pk=payload.parent_id, unit=unit).first() if payload.parent_id else None
+    return Status(201, services.policy_item_create(actor=request.user, unit=unit, kind=payload.kind,
+                                                   code=payload.code, title=payload.title, body=payload.body,
+                                                   parent=parent))
+
+
+@router.post("/policy/plans", response={201: PlanOut}, summary="Set a county's implementation plan")
+def plan_set(request, payload: PlanIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    items = list(PolicyItem.objects.filter(pk__in=payload.item_ids))
+    return Status(201, services.plan_set(actor=request.user, unit=unit, year=payload.year, title=payload.title,
+                                         items=items))
+
+
+@router.get("/policy/uncovered", response=list[UncoveredOut], summary="City items each county's plan leaves uncovered")
+def policy_uncovered(request, unit: str | None = None, year: int | None = None):
+    u = _unit(request, unit)
+    if u.kind != "city":
+        raise NotFound()
+    return [{"county": r["county"].code, "county_name": r["county"].name,
+             "plan_id": r["plan"].pk if r["plan"] else None, "uncovered": [i.code for i in r["uncovered"]]}
+            for r in selectors.uncovered_items(city=u, year=_year(year))]
+
+
+# ---------------------------------------------------------------- year-end assessment
+class AssessmentIn(Schema):
+    unit: str
+    year: int
+    title: str = ""
+    thresholds: dict | None = None
+    review_weight: float = 0.3
+
+
+class AssessmentOut(Schema):
+    id: int
+    unit_code: str
+    year: int
+    title: str
+    status: str
+    thresholds: dict
+    review_weight: float
+    computed_at: datetime.datetime | None
+    published_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+
+class IndicatorNode(Schema):
+    code: str
+    title: str
+    weight: float
+    source: str = ""
+    children: list["IndicatorNode"] = []
+
+
+IndicatorNode.model_rebuild()
+
+
+class TreeIn(Schema):
+    tree: list[IndicatorNode]
+
+
+class CriterionIn(Schema):
+    title: str
+    max_score: float
+
+
+class RubricIn(Schema):
+    criteria: list[CriterionIn]
+
+
+class CriterionOut(Schema):
+    id: int
+    title: str
+    max_score: float
+
+
+class RaterIn(Schema):
+    level: str
+    username: str
+    own_unit: str
+
+
+class SecretaryReportIn(Schema):
+    unit: str
+    secretary_name: str
+    text: str
+
+
+class SecretaryReportOut(Schema):
+    id: int
+    unit_code: str
+    secretary_name: str
+    text: str
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+
+class ScoresIn(Schema):
+    scores: dict[int, float]
+
+
+class EntryIn(Schema):
+    indicator_code: str
+    level: str
+    unit: str
+    value: float
+    evidence: str
+
+
+class ResultOut(Schema):
+    unit_code: str
+    unit_name: str
+    level: str
+    indicator_score: float
+    review_score: float | None
+    rating: str
+    score: float
+    rank: int
+    breakdown: dict
+
+
+@router.post("/assessments", response={201: AssessmentOut}, summary="Create a year-end assessment")
+def assessment_create(request, payload: AssessmentIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    return Status(201, assessment_services.assessment_create(
+        actor=request.user, unit=unit, year=payload.year, title=payload.title, thresholds=payload.thresholds,
+        review_weight=payload.review_weight))
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="One assessment")
+def assessment_detail(request, assessment_id: int):
+    return selectors.assessment_get(user=request.user, pk=assessment_id)
+
+
+@router.put("/assessments/{assessment_id}/indicators/{level}", summary="Replace a level's indicator tree")
+def indicator_tree(request, assessment_id: int, level: str, payload: TreeIn):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    n = assessment_services.indicator_tree_set(actor=request.user, assessment=a, level=level,
+                                               tree=[node.dict() for node in payload.tree])
+    return {"indicators": n}
+
+
+@router.put("/assessments/{assessment_id}/rubric/{level}", response=list[CriterionOut],
+            summary="Replace a level's review rubric")
+def rubric(request, assessment_id: int, level: str, payload: RubricIn):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    return assessment_services.rubric_set(actor=request.user, assessment=a, level=level,
+                                          criteria=[c.dict() for c in payload.criteria])
+
+
+@router.post("/assessments/{assessment_id}/raters", response={201: dict}, summary="Add a rater for a level")
+def rater_add(request, assessment_id: int, payload: RaterIn):
+    from jiceng.accounts.models import User
+
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    own_unit = unit_get(user=request.user, code=payload.own_unit)
+    user = User.objects.filter(username=payload.username).first()
+    if user is None:
+        raise NotFound()
+    r = assessment_services.rater_add(actor=request.user, assessment=a, level=payload.level, user=user,
+                                      own_unit=own_unit)
+    return Status(201, {"id": r.pk, "level": r.level, "username": user.username})
+
+
+@router.post("/assessments/{assessment_id}/reports", response={201: SecretaryReportOut},
+             summary="Submit a secretary's report for review")
+def report_submit(request, assessment_id: int, payload: SecretaryReportIn):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    unit = unit_get(user=request.user, code=payload.unit)
+    return Status(201, assessment_services.secretary_report_submit(
+        actor=request.user, assessment=a, unit=unit, secretary_name=payload.secretary_name, text=payload.text))
+
+
+@router.post("/reports/{report_id}/scores", summary="A rater scores a report on the rubric")
+def report_scores(request, report_id: int, payload: ScoresIn):
+    from jiceng.core.scope import scope_filter
+
+    report = scope_filter(SecretaryReport.objects.select_related("assessment", "unit"), request.user,
+                          "unit_path").filter(pk=report_id).first()
+    if report is None:
+        raise NotFound()
+    return {"scored": assessment_services.review_score(actor=request.user, report=report, scores=payload.scores)}
+
+
+@router.post("/assessments/{assessment_id}/entries", summary="Enter an entered indicator's value with evidence")
+def entry(request, assessment_id: int, payload: EntryIn):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    unit = unit_get(user=request.user, code=payload.unit)
+    indicator = a.indicators.filter(level=payload.level, code=payload.indicator_code).first()
+    if indicator is None:
+        raise NotFound()
+    e = assessment_services.indicator_enter(actor=request.user, indicator=indicator, unit=unit,
+                                            value=payload.value, evidence=payload.evidence)
+    return {"id": e.pk, "value": e.value}
+
+
+@router.post("/assessments/{assessment_id}/compute", summary="Compute scores and ranks from live data")
+def compute(request, assessment_id: int):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    return {"results": assessment_services.assessment_compute(actor=request.user, assessment=a)}
+
+
+@router.post("/assessments/{assessment_id}/publish", response=AssessmentOut, summary="Publish and freeze")
+def publish(request, assessment_id: int):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    return assessment_services.assessment_publish(actor=request.user, assessment=a)
+
+
+@router.get("/assessments/{assessment_id}/results", response=list[ResultOut],
+            summary="Results (scores, ranks, ratings) within the caller's area")
+def results(request, assessment_id: int, level: str | None = None):
+    a = selectors.assessment_get(user=request.user, pk=assessment_id)
+    return list(selectors.results_in(user=request.user, assessment=a, level=level))
+

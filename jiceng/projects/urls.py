@@ -1,0 +1,20 @@
+from django.urls import path
+
+from jiceng.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.project_new, name="project_new"),
+    path("<int:pk>/", views.project_page, name="project"),
+    path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("milestones/<int:pk>/progress/", views.milestone_progress, name="milestone_progress"),
+    path("showcase/", views.showcase, name="showcase"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/dispatch.xlsx", views.dispatch_xlsx, name="dispatch_xlsx"),
+    path("policy/", views.policy, name="policy"),
+    path("assessments/", views.assessments, name="assessments"),
+    path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
+    path("assessments/<int:pk>/results.xlsx", views.assessment_xlsx, name="assessment_xlsx"),
+]

@@ -1,0 +1,220 @@
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.views import page
+from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.projects import exports, selectors, services
+from jiceng.projects.models import PROJECT_LEVELS, Indicator, PolicyItem
+
+
+def _unit(request):
+    code = request.GET.get("unit", "") or request.POST.get("unit", "")
+    if code:
+        return unit_get(user=request.user, code=code)
+    top = unit_top_for(request.user)
+    if top is None:
+        raise NotFound()
+    return top
+
+
+def _year(request):
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value, default=None):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@page
+def home(request):
+    unit, year = _unit(request), _year(request)
+    level = request.GET.get("level") if request.GET.get("level") in PROJECT_LEVELS else None
+    pager = Paginator(selectors.projects_in(user=request.user, unit=unit, year=year, level=level), 50)
+    page_obj = pager.get_page(request.GET.get("page"))
+    from jiceng.projects.figures import figures
+
+    return render(request, "projects/home.html", {
+        "unit": unit, "year": year, "level": level, "page": page_obj, "figures": figures(unit, today=timezone.localdate()),
+        "cards": list(selectors.cards_in(user=request.user, unit=unit)[:30]),
+    })
+
+
+@page
+def project_new(request):
+    unit = _unit(request)
+    form = {"unit": unit.code if unit.kind in PROJECT_LEVELS else "", "title": "", "problem": "", "goals": "",
+            "deadline": f"{timezone.localdate().year}-12-31", "leader_name": ""}
+    error = None
+    if request.method == "POST":
+        form.update({k: request.POST.get(k, "") for k in form})
+        target = unit_get(user=request.user, code=form["unit"])
+        try:
+            project = services.project_create(
+                actor=request.user, unit=target, title=form["title"], problem=form["problem"], goals=form["goals"],
+                deadline=_date(form["deadline"]), leader_name=form["leader_name"],
+                public=request.POST.get("public") == "on")
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise
+            error = exc.message
+        else:
+            messages.success(request, _("Project created."))
+            return redirect("projects:project", pk=project.pk)
+    return render(request, "projects/project_new.html", {"form": form, "error": error},
+                  status=422 if error else 200)
+
+
+@page
+def project_page(request, pk):
+    project = selectors.project_get(user=request.user, pk=pk)
+    milestones = list(project.milestones.all())
+    parents = {m.parent_id for m in milestones if m.parent_id}
+    return render(request, "projects/project.html", {
+        "project": project, "milestones": [(m, m.pk not in parents) for m in milestones],
+        "evidence": list(project.evidence.select_related("milestone")),
+        "reports": list(project.reports.order_by("-month")[:12]),
+        "today": timezone.localdate(),
+    })
+
+
+def _act(request, pk, fn):
+    project = selectors.project_get(user=request.user, pk=pk)
+    try:
+        fn(project)
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("projects:project", pk=project.pk)
+
+
+@require_POST
+@page
+def milestone_add(request, pk):
+    def fn(project):
+        parent = project.milestones.filter(pk=request.POST.get("parent") or 0).first()
+        services.milestone_add(actor=request.user, project=project, title=request.POST.get("title", ""),
+                               due=_date(request.POST.get("due")), weight=_float(request.POST.get("weight"), 1.0),
+                               parent=parent)
+
+    return _act(request, pk, fn)
+
+
+@require_POST
+@page
+def milestone_progress(request, pk):
+    milestone = selectors.milestone_get(user=request.user, pk=pk)
+
+    def fn(project):
+        services.milestone_report(actor=request.user, milestone=milestone,
+                                  progress=_float(request.POST.get("progress"), -1))
+
+    if milestone.project_id is None:
+        raise NotFound()
+    return _act(request, milestone.project_id, fn)
+
+
+@require_POST
+@page
+def evidence_add(request, pk):
+    def fn(project):
+        services.evidence_add(actor=request.user, project=project, title=request.POST.get("title", ""),
+                              file=request.FILES.get("file"))
+
+    return _act(request, pk, fn)
+
+
+def showcase(request):
+    """Public: the projects their units chose to show (no login)."""
+    year = _year(request) if request.GET.get("year") else None
+    pager = Paginator(selectors.showcase_projects(year=year), 30)
+    return render(request, "projects/showcase.html", {"page": pager.get_page(request.GET.get("page"))})
+
+
+@page
+def tasks(request):
+    unit, year = _unit(request), _year(request)
+    today = timezone.localdate()
+    rows = list(selectors.tasks_in(user=request.user, unit=unit, year=year)[:500])
+    expected = selectors.expected_progress_map(tasks=rows, projects=[], today=today)
+    return render(request, "projects/tasks.html", {
+        "unit": unit, "year": year,
+        "rows": [(t, round(expected[("projects.keytask", t.pk)], 1)) for t in rows]})
+
+
+@page
+def dispatch_xlsx(request):
+    unit, year = _unit(request), _year(request)
+    today = timezone.localdate()
+    task_rows = list(selectors.tasks_in(user=request.user, unit=unit, year=year))
+    project_rows = list(selectors.projects_in(user=request.user, unit=unit, year=year))
+    expected = selectors.expected_progress_map(tasks=task_rows, projects=project_rows, today=today)
+    data = exports.dispatch_xlsx(rows=selectors.dispatch_rows(user=request.user, unit=unit, year=year, today=today),
+                                 tasks=task_rows, projects=project_rows, expected=expected)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="dispatch-{unit.code}-{year}.xlsx"'
+    return response
+
+
+@page
+def policy(request):
+    unit, year = _unit(request), _year(request)
+    city_code = unit.path.strip("/").split("/")[0]
+    items = list(PolicyItem.objects.filter(unit__code=city_code).order_by("code"))
+    uncovered = selectors.uncovered_items(city=unit, year=year) if unit.kind == "city" else []
+    return render(request, "projects/policy.html", {"unit": unit, "year": year, "items": items,
+                                                    "uncovered": uncovered})
+
+
+@page
+def assessments(request):
+    return render(request, "projects/assessments.html",
+                  {"rows": list(selectors.assessments_for(user=request.user)[:50])})
+
+
+def _results(request, pk):
+    a = selectors.assessment_get(user=request.user, pk=pk)
+    results = list(selectors.results_in(user=request.user, assessment=a))
+    codes = list(Indicator.objects.filter(assessment=a, children__isnull=True).order_by("code")
+                 .values_list("code", flat=True).distinct())
+    return a, results, codes
+
+
+@page
+def assessment_page(request, pk):
+    a, results, codes = _results(request, pk)
+    by_level = [(lv, [r for r in results if r.level == lv]) for lv in PROJECT_LEVELS]
+    return render(request, "projects/assessment.html", {"a": a, "by_level": [x for x in by_level if x[1]],
+                                                        "codes": codes})
+
+
+@page
+def assessment_xlsx(request, pk):
+    a, results, codes = _results(request, pk)
+    response = HttpResponse(exports.assessment_xlsx(assessment=a, results=results, codes=codes),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{a.year}.xlsx"'
+    return response
