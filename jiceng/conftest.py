@@ -111,3 +111,81 @@ def client_for(city):
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Browser tests: Debian's chromium driven by Playwright (never a downloaded browser) ---------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A browser page on the live server; any request that would leave the machine is blocked and recorded."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    outside = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.outside_requests = outside
+    yield pg
+    context.close()
+
+
+def browser_login(page, username: str, password: str):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable(request):
+    """Transactional tests end with a flush (DELETE on SQLite), which the append-only audit trigger
+    refuses: lift the SQLite triggers for that flush and put them back for the next test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if not transactional:
+        yield
+        return
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from importlib import import_module
+
+    mig = import_module("jiceng.core.migrations.0002_audit_append_only")
+    request.getfixturevalue("_django_db_helper")
+    with connection.schema_editor() as editor:
+        mig.up(None, editor)
+    yield
+    with connection.schema_editor() as editor:
+        mig.down(None, editor)

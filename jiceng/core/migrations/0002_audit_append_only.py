@@ -13,9 +13,9 @@ DROP TRIGGER IF EXISTS core_auditevent_no_update ON core_auditevent;
 DROP FUNCTION IF EXISTS core_auditevent_append_only();
 """
 SQLITE_UP = [
-    "CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
+    "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only'); END;",
-    "CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
+    "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
     "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only'); END;",
 ]
 SQLITE_DOWN = ["DROP TRIGGER IF EXISTS core_auditevent_no_update;", "DROP TRIGGER IF EXISTS core_auditevent_no_delete;"]
