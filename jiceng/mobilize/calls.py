@@ -1,0 +1,529 @@
+"""Wartime whistle calls (C4): mode switch, calls with posts, optimal assignment through the engine in
+`jiceng.mobilize.assignment`, accept/decline, take an open seat, check-in/out, refill, escalation.
+
+Lock order: Call row, then Member row. An assignment run writes everything in one transaction, so a
+worker killed half-way leaves the call as it was.
+"""
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from jiceng.core.audit import audit_record
+from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
+from jiceng.core.scope import require_scope, subtree_q
+from jiceng.mobilize.assignment import AssignmentProblem, BusyIntervals, Members, Seats, Shifts
+from jiceng.mobilize.models import (
+    Assignment,
+    AssignmentState,
+    Blackout,
+    Call,
+    CallStatus,
+    Member,
+    Mode,
+    ModeSwitch,
+    Post,
+    PostKind,
+    RegistrationStatus,
+    Seat,
+    TO_REFILL_STATES,
+)
+from jiceng.mobilize.services import skill_bits, skills_mask
+from jiceng.orgs.models import Unit, UnitKind
+
+log = logging.getLogger(__name__)
+
+ALL_HOURS = "1" * 168
+RECENT_DAYS = 30
+PENALTY_PER_RECENT_M = 1000
+NO_SHOW_AFTER = datetime.timedelta(minutes=30)
+CHECK_IN_EARLY = datetime.timedelta(hours=1)
+SERVED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CHECKED_IN, AssignmentState.CHECKED_OUT)
+PINNED_STATES = SERVED_STATES
+
+
+# --- mode -----------------------------------------------------------------------------------------
+
+
+def unit_mode(unit: Unit) -> str:
+    """The latest switch on the unit or a unit above it (a street's switch covers its communities)."""
+    codes = unit.ancestor_codes
+    sw = (ModeSwitch.objects.filter(unit__code__in=codes).order_by("-at", "-id").values_list("mode", flat=True)
+          .first())
+    return sw or Mode.PEACETIME
+
+
+def mode_switch(*, actor, unit: Unit, mode: str, reason: str, now=None) -> ModeSwitch:
+    require_scope(actor, unit.path, "write")
+    if unit.kind not in (UnitKind.STREET, UnitKind.COMMUNITY):
+        raise ValidationFailed(_("Streets and communities switch between peacetime and wartime."), field="unit")
+    if mode not in Mode.values:
+        raise ValidationFailed(_("The mode is peacetime or wartime."), field="mode")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give the reason for the switch."), field="reason")
+    with transaction.atomic():
+        sw = ModeSwitch.objects.create(unit=unit, unit_path=unit.path, mode=mode, reason=reason.strip(),
+                                       at=now or timezone.now(), by=actor)
+        audit_record(actor=actor, action="mode.switch", obj=unit, changes={"mode": mode})
+    return sw
+
+
+# --- issuing a call -------------------------------------------------------------------------------
+
+
+def validate_posts(posts: list[dict]) -> list[dict]:
+    """Each post: kind, place, lat, lng, shift_start, shift_end, headcount, skills (codes)."""
+    if not posts:
+        raise ValidationFailed(_("A call needs at least one post."), field="posts")
+    bits = skill_bits()
+    out = []
+    for i, p in enumerate(posts):
+        where = f"posts[{i}]"
+        kind = p.get("kind")
+        if kind not in PostKind.values:
+            raise ValidationFailed(_("Post %(n)d: unknown post type “%(k)s”.") % {"n": i + 1, "k": kind},
+                                   field=f"{where}.kind")
+        place = (p.get("place") or "").strip()
+        if not place:
+            raise ValidationFailed(_("Post %(n)d: name the place.") % {"n": i + 1}, field=f"{where}.place")
+        try:
+            lat, lng = float(p["lat"]), float(p["lng"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationFailed(_("Post %(n)d: give the place's latitude and longitude.") % {"n": i + 1},
+                                   field=f"{where}.lat") from None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationFailed(_("Post %(n)d: the coordinates are out of range.") % {"n": i + 1},
+                                   field=f"{where}.lat")
+        start, end = p.get("shift_start"), p.get("shift_end")
+        if not isinstance(start, datetime.datetime) or not isinstance(end, datetime.datetime):
+            raise ValidationFailed(_("Post %(n)d: give the shift's start and end.") % {"n": i + 1},
+                                   field=f"{where}.shift_start")
+        if end <= start:
+            raise ValidationFailed(_("Post %(n)d: the shift ends before it starts.") % {"n": i + 1},
+                                   field=f"{where}.shift_end")
+        headcount = p.get("headcount")
+        if not isinstance(headcount, int) or headcount < 1:
+            raise ValidationFailed(_("Post %(n)d: the headcount is at least 1.") % {"n": i + 1},
+                                   field=f"{where}.headcount")
+        if headcount > 5000:
+            raise ValidationFailed(_("Post %(n)d: at most 5,000 people per post.") % {"n": i + 1},
+                                   field=f"{where}.headcount")
+        mask = skills_mask(p.get("skills") or [], field=f"{where}.skills", bits=bits)
+        out.append({"kind": kind, "place": place, "lat": lat, "lng": lng, "shift_start": start, "shift_end": end,
+                    "headcount": headcount, "required_skills": mask})
+    return out
+
+
+def call_issue(*, actor, unit: Unit, title: str, posts: list[dict], respond_minutes: int = 30,
+               max_distance_m: int = 5000, now=None) -> Call:
+    """Issue a call with its posts and seats (no assignment yet: `call_assign` does that)."""
+    require_scope(actor, unit.path, "write")
+    if unit.kind not in (UnitKind.STREET, UnitKind.COMMUNITY):
+        raise ValidationFailed(_("Calls are issued by a community or a street."), field="unit")
+    if unit_mode(unit) != Mode.WARTIME:
+        raise ValidationFailed(_("Record the switch to wartime before issuing a call."), field="unit")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("A call needs a title."), field="title")
+    if not 1 <= int(respond_minutes) <= 24 * 60:
+        raise ValidationFailed(_("Members answer within 1 minute to 24 hours."), field="respond_minutes")
+    if not 100 <= int(max_distance_m) <= 50_000:
+        raise ValidationFailed(_("The distance limit is 100 m to 50 km."), field="max_distance_m")
+    clean = validate_posts(posts)
+    now = now or timezone.now()
+    with transaction.atomic():
+        call = Call.objects.create(unit=unit, unit_path=unit.path, title=title, issued_at=now,
+                                   respond_minutes=respond_minutes, max_distance_m=max_distance_m,
+                                   pool_path=unit.path)
+        objs = Post.objects.bulk_create([Post(call=call, unit_path=unit.path, **p) for p in clean], batch_size=2000)
+        if not all(o.pk for o in objs):  # SQLite < 3.35 returns no ids
+            objs = list(Post.objects.filter(call=call).order_by("id"))
+        Seat.objects.bulk_create([Seat(post=o, call=call, number=n + 1) for o in objs for n in range(o.headcount)],
+                                 batch_size=5000)
+        audit_record(actor=actor, action="call.issue", obj=call,
+                     changes={"posts": len(clean), "seats": sum(p["headcount"] for p in clean)})
+    return call
+
+
+# --- the engine glue ------------------------------------------------------------------------------
+
+
+def _epoch(dt: datetime.datetime) -> int:
+    return int(dt.timestamp())
+
+
+def _shift_slots(start: datetime.datetime, end: datetime.datetime) -> np.ndarray:
+    """Hours of the week (Monday 00:00 = 0, local time) a shift touches."""
+    s, e = timezone.localtime(start), timezone.localtime(end)
+    hours = int(np.ceil((e - s).total_seconds() / 3600 + s.minute / 60))
+    first = s.weekday() * 24 + s.hour
+    return (first + np.arange(min(max(hours, 1), 168))) % 168
+
+
+@dataclass
+class Instance:
+    problem: AssignmentProblem
+    members: Members
+    seats: Seats
+    seat_post: dict
+    seat_shift: dict  # seat id -> (start, end) datetimes
+    post_unit: dict
+    loaded_s: float
+
+
+def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids=()) -> Instance:
+    """Load the pool, the call's seats and shifts, busy intervals and availability into the engine."""
+    t0 = time.perf_counter()
+    posts = {p[0]: p for p in Post.objects.filter(call=call).values_list(
+        "id", "lat", "lng", "required_skills", "shift_start", "shift_end")}
+    shift_key = {}
+    for p in posts.values():
+        shift_key.setdefault((p[4], p[5]), len(shift_key) + 1)
+    seat_rows = np.array(list(Seat.objects.filter(call=call).values_list("id", "post_id")), dtype=np.int64)
+    seat_rows = seat_rows.reshape(-1, 2)
+    post_ids = seat_rows[:, 1]
+    post_lat = {k: v[1] for k, v in posts.items()}
+    post_lng = {k: v[2] for k, v in posts.items()}
+    seats = Seats(
+        id=seat_rows[:, 0], post_id=post_ids,
+        lat=np.array([post_lat[p] for p in post_ids.tolist()], dtype=np.float64),
+        lng=np.array([post_lng[p] for p in post_ids.tolist()], dtype=np.float64),
+        required=np.array([posts[p][3] for p in post_ids.tolist()], dtype=np.int64),
+        shift_id=np.array([shift_key[(posts[p][4], posts[p][5])] for p in post_ids.tolist()], dtype=np.int64),
+    )
+    keys = sorted(shift_key.items(), key=lambda kv: kv[1])
+    shifts = Shifts(id=np.array([v for _k, v in keys], dtype=np.int64),
+                    start=np.array([_epoch(k[0]) for k, _v in keys], dtype=np.int64),
+                    end=np.array([_epoch(k[1]) for k, _v in keys], dtype=np.int64))
+    lo = min(k[0] for k, _v in keys)
+    hi = max(k[1] for k, _v in keys)
+
+    pool = Q(subtree_q(call.pool_path, "unit_path"), status=RegistrationStatus.CONFIRMED, lat__isnull=False)
+    exclude = set(exclude_member_ids) - set(include_member_ids)
+    qs = Member.objects.filter(pool | Q(id__in=list(include_member_ids)))
+    rows = np.array(list(qs.values_list("id", "lat", "lng", "skills")), dtype=np.float64).reshape(-1, 4)
+    if exclude:
+        rows = rows[~np.isin(rows[:, 0].astype(np.int64), np.fromiter(exclude, dtype=np.int64))]
+    ids = rows[:, 0].astype(np.int64)
+    recent = np.zeros(len(ids), dtype=np.int64)
+    since = now - datetime.timedelta(days=RECENT_DAYS)
+    served = dict(Assignment.objects.filter(state__in=SERVED_STATES, shift_start__gte=since, shift_start__lt=now)
+                  .values("member_id").annotate(n=Count("id")).order_by().values_list("member_id", "n"))
+    if served:
+        order = np.argsort(ids)
+        sid = np.fromiter(served.keys(), dtype=np.int64)
+        pos = np.searchsorted(ids[order], sid)
+        ok = (pos < len(ids)) & (ids[order][np.minimum(pos, len(ids) - 1)] == sid) if len(ids) else pos < 0
+        recent[order[pos[ok]]] = np.fromiter(served.values(), dtype=np.int64)[ok]
+    members = Members(id=ids, lat=rows[:, 1], lng=rows[:, 2], skills=rows[:, 3].astype(np.int64), recent=recent)
+
+    # Availability: weekly hours (only members who limited theirs), blackout dates, other calls' shifts.
+    available = None
+    limited = list(qs.exclude(weekly=ALL_HOURS).values_list("id", "weekly"))
+    if limited:
+        index = {m: k for k, m in enumerate(ids.tolist())}
+        available = np.ones((len(ids), len(keys)), dtype=bool)
+        slots = [_shift_slots(k[0], k[1]) for k, _v in keys]
+        for mid, weekly in limited:
+            k = index.get(mid)
+            if k is None:
+                continue
+            hours = np.frombuffer(weekly.encode(), dtype=np.uint8) == ord("1")
+            for s, sl in enumerate(slots):
+                available[k, s] = bool(hours[sl].all())
+    busy_m, busy_s, busy_e = [], [], []
+    tz = timezone.get_current_timezone()
+    for mid, start, end in Blackout.objects.filter(start__lte=timezone.localtime(hi).date(),
+                                                   end__gte=timezone.localtime(lo).date(),
+                                                   member__in=qs).values_list("member_id", "start", "end"):
+        busy_m.append(mid)
+        busy_s.append(_epoch(datetime.datetime.combine(start, datetime.time(), tz)))
+        busy_e.append(_epoch(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tz)))
+    for mid, start, end in (Assignment.objects.filter(active=True, shift_start__lt=hi, shift_end__gt=lo)
+                            .exclude(call=call).values_list("member_id", "shift_start", "shift_end")):
+        busy_m.append(mid)
+        busy_s.append(_epoch(start))
+        busy_e.append(_epoch(end))
+    busy = BusyIntervals(member_id=np.array(busy_m, dtype=np.int64), start=np.array(busy_s, dtype=np.int64),
+                         end=np.array(busy_e, dtype=np.int64)) if busy_m else None
+    problem = AssignmentProblem(members, seats, shifts, max_distance_m=float(call.max_distance_m),
+                                penalty_per_recent=PENALTY_PER_RECENT_M, busy=busy, available=available)
+    seat_shift = {}
+    inv = {v: k for k, v in shift_key.items()}
+    for sid, shid in zip(seats.id.tolist(), seats.shift_id.tolist(), strict=True):
+        seat_shift[sid] = inv[shid]
+    return Instance(problem, members, seats, dict(zip(seats.id.tolist(), seats.post_id.tolist(), strict=True)),
+                    seat_shift, {}, time.perf_counter() - t0)
+
+
+def _write_offers(call: Call, inst: Instance, member_ids, seat_ids, distances, now) -> int:
+    respond_by = now + datetime.timedelta(minutes=call.respond_minutes)
+    rows = []
+    for m, s, d in zip(member_ids, seat_ids, distances, strict=True):
+        start, end = inst.seat_shift[s]
+        rows.append(Assignment(call_id=call.pk, post_id=inst.seat_post[s], seat_id=s, member_id=m,
+                               unit_path=call.unit_path, state=AssignmentState.OFFERED, shift_start=start,
+                               shift_end=end, distance_m=int(d), offered_at=now, respond_by=respond_by))
+    Assignment.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _declined_ids(call: Call) -> set[int]:
+    return set(Assignment.objects.filter(call=call, state__in=TO_REFILL_STATES).values_list("member_id", flat=True))
+
+
+def call_assign(*, actor, call: Call, now=None, keep_offers: bool = False) -> dict:
+    """(Re-)optimize the whole call: members who accepted or are on duty keep their seats; open offers
+    are released and re-made (kept with `keep_offers`). All in one transaction."""
+    require_scope(actor, call.unit_path, "write")
+    now = now or timezone.now()
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.status != CallStatus.OPEN:
+            raise Conflict(_("The call is closed."))
+        states = PINNED_STATES + ((AssignmentState.OFFERED,) if keep_offers else ())
+        pinned = list(Assignment.objects.filter(call=call, active=True, state__in=states)
+                      .values_list("member_id", "seat_id"))
+        pinned_members = {m for m, _s in pinned}
+        inst = build_instance(call, now=now, include_member_ids=pinned_members,
+                              exclude_member_ids=_declined_ids(call))
+        t_load = time.perf_counter()
+        res = inst.problem.solve(pinned=tuple(zip(*pinned, strict=True)) if pinned else None)
+        t_solve = time.perf_counter()
+        released = 0
+        if not keep_offers:
+            released = Assignment.objects.filter(call=call, active=True, state=AssignmentState.OFFERED).update(
+                active=False, state=AssignmentState.RELEASED)
+        new = ~res.pinned
+        written = _write_offers(call, inst, res.member_id[new].tolist(), res.seat_id[new].tolist(),
+                                res.distance_m[new].tolist(), now)
+        summary = {"seats": res.seats, "filled": res.filled, "offered": written, "released": released,
+                   "kept": int(res.pinned.sum()), "total_distance_m": res.total_distance_m,
+                   "total_cost": res.total_cost, "unfilled": int(len(res.unfilled_seat_id)),
+                   "seconds": {"load": round(t_load - t0, 3), "solve": round(t_solve - t_load, 3),
+                               "write": round(time.perf_counter() - t_solve, 3)}}
+        call.runs += 1
+        call.last_run_at, call.last_run = now, summary
+        call.save(update_fields=["runs", "last_run_at", "last_run"])
+        _maybe_escalate(call, summary["unfilled"], now)
+        audit_record(actor=actor, action="call.assign", obj=call,
+                     changes={k: v for k, v in summary.items() if k != "seconds"})
+        call_id, when = call.pk, now.isoformat()
+        transaction.on_commit(lambda: _notify(call_id, when))
+    return summary
+
+
+def _notify(call_id: int, since: str) -> None:
+    try:
+        notify_offers.enqueue(call_id, since)
+    except Exception:  # noqa: BLE001 — a queue outage must not fail the committed assignment
+        log.exception("could not queue notifications for call %s", call_id)
+
+
+@task()
+def notify_offers(call_id: int, since: str) -> int:
+    """Tell members about their new offers. The in-app channel is the phone page "my calls"; further
+    channels (SMS, webhook) plug in here once core has them."""
+    n = Assignment.objects.filter(call_id=call_id, state=AssignmentState.OFFERED, active=True,
+                                  offered_at__gte=datetime.datetime.fromisoformat(since)).count()
+    log.info("call %s: %d members notified", call_id, n)
+    return n
+
+
+def _maybe_escalate(call: Call, unfilled: int, now) -> None:
+    if unfilled and call.escalated_at is None and call.unit.kind == UnitKind.COMMUNITY:
+        call.escalated_at = now
+        call.save(update_fields=["escalated_at"])
+        audit_record(actor=None, action="call.escalate", obj=call, changes={"unfilled": unfilled})
+
+
+def call_draw_neighbours(*, actor, call: Call, now=None) -> dict:
+    """The street widens the pool to every community under it and fills the open seats."""
+    street = call.unit if call.unit.kind == UnitKind.STREET else call.unit.parent
+    require_scope(actor, street.path, "write")
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(pool_path=street.path)
+        audit_record(actor=actor, action="call.draw_neighbours", obj=call, changes={"pool": street.code})
+    call.refresh_from_db()
+    return call_assign(actor=None, call=call, now=now, keep_offers=True)
+
+
+def call_close(*, actor, call: Call) -> Call:
+    require_scope(actor, call.unit_path, "write")
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(status=CallStatus.CLOSED)
+        Assignment.objects.filter(call=call, active=True, state=AssignmentState.OFFERED).update(
+            active=False, state=AssignmentState.RELEASED)
+        audit_record(actor=actor, action="call.close", obj=call)
+    call.refresh_from_db()
+    return call
+
+
+# --- refill ---------------------------------------------------------------------------------------
+
+
+def call_refill(*, call: Call, now=None) -> dict:
+    """Give the seats freed by declines, expired offers and no-shows to the next best members."""
+    now = now or timezone.now()
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        freed = list(Assignment.objects.filter(call=call, state__in=TO_REFILL_STATES, refilled=False)
+                     .values_list("id", "member_id", "seat_id"))
+        if not freed or call.status != CallStatus.OPEN:
+            return {"freed": 0, "refilled": 0}
+        active = list(Assignment.objects.filter(call=call, active=True).values_list("member_id", "seat_id"))
+        held = {s for _m, s in active}
+        freed_pairs = [(m, s) for _i, m, s in freed if s not in held]
+        freed_pairs = list({s: (m, s) for m, s in freed_pairs}.values())  # one pair per seat
+        declined_all = _declined_ids(call)
+        include = {m for m, _s in active} | {m for m, _s in freed_pairs}
+        inst = build_instance(call, now=now, include_member_ids=include)
+        current = active + freed_pairs
+        rr = inst.problem.refill(tuple(zip(*current, strict=True)),
+                                 tuple(zip(*freed_pairs, strict=True)) if freed_pairs else None,
+                                 exclude_member_ids=np.fromiter(declined_all, dtype=np.int64))
+        new_m, new_s = rr.new_member_id.tolist(), rr.new_seat_id.tolist()
+        dist = dict(zip(rr.result.seat_id.tolist(), rr.result.distance_m.tolist(), strict=True))
+        Assignment.objects.filter(id__in=[i for i, _m, _s in freed]).update(refilled=True)
+        written = _write_offers(call, inst, new_m, new_s, [dist[s] for s in new_s], now)
+        still = int(len(rr.still_unfilled_seat_id))
+        _maybe_escalate(call, still, now)
+        audit_record(actor=None, action="call.refill", obj=call,
+                     changes={"freed": len(freed_pairs), "refilled": written, "still_unfilled": still})
+        call_id, when = call.pk, now.isoformat()
+        transaction.on_commit(lambda: _notify(call_id, when))
+    return {"freed": len(freed_pairs), "refilled": written, "still_unfilled": still,
+            "seconds": round(time.perf_counter() - t0, 3)}
+
+
+# --- the member's side ----------------------------------------------------------------------------
+
+
+def _own(actor, assignment_or_member_person_id: int, path: str) -> None:
+    """Only the member acts on their own offers; others in scope get 403, outsiders 404."""
+    if actor is not None and getattr(actor, "person_id", None) == assignment_or_member_person_id:
+        return
+    require_scope(actor, path, "read")
+    raise Forbidden(_("Only the member answers their own call."))
+
+
+def assignment_respond(*, actor, assignment: Assignment, accept: bool, now=None) -> Assignment:
+    _own(actor, assignment.member.person_id, assignment.unit_path)
+    now = now or timezone.now()
+    with transaction.atomic():
+        n = Assignment.objects.filter(pk=assignment.pk, state=AssignmentState.OFFERED, active=True,
+                                      respond_by__gte=now).update(
+            state=AssignmentState.ACCEPTED if accept else AssignmentState.DECLINED, active=accept,
+            responded_at=now)
+        if not n:
+            raise Conflict(_("This offer is no longer open."))
+        audit_record(actor=actor, action="assignment.accept" if accept else "assignment.decline", obj=assignment)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def seat_take(*, actor, post: Post, member: Member, now=None) -> Assignment:
+    """A member takes an open seat of a post: of two members racing for the last seat, exactly one
+    gets it (the partial unique index on active seat holders decides)."""
+    _own(actor, member.person_id, post.unit_path)
+    now = now or timezone.now()
+    if member.status != RegistrationStatus.CONFIRMED:
+        raise ValidationFailed(_("Only confirmed registered members take seats."), field="member")
+    if member.skills & post.required_skills != post.required_skills:
+        raise ValidationFailed(_("This post needs skills you have not registered."), field="skills")
+    if post.shift_end <= now:
+        raise Conflict(_("This shift is over."))
+    with transaction.atomic():
+        call = Call.objects.get(pk=post.call_id)
+        if call.status != CallStatus.OPEN:
+            raise Conflict(_("The call is closed."))
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        if Assignment.objects.filter(member=member, active=True, shift_start__lt=post.shift_end,
+                                     shift_end__gt=post.shift_start).exists():
+            raise Conflict(_("You already hold a shift at that time."), code="overlap")
+        for _attempt in range(3):
+            held = Assignment.objects.filter(post=post, active=True).values("seat_id")
+            seat = Seat.objects.filter(post=post).exclude(id__in=held).order_by("number").first()
+            if seat is None:
+                raise Conflict(_("All seats of this post are taken."), code="full")
+            try:
+                with transaction.atomic():
+                    a = Assignment.objects.create(
+                        call=call, post=post, seat=seat, member=member, unit_path=post.unit_path,
+                        state=AssignmentState.ACCEPTED, shift_start=post.shift_start, shift_end=post.shift_end,
+                        distance_m=_distance(member, post), offered_at=now, respond_by=now, responded_at=now)
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise Conflict(_("Someone else took the seat first."), code="taken")
+        audit_record(actor=actor, action="seat.take", obj=a, changes={"post": post.pk})
+    return a
+
+
+def _distance(member: Member, post: Post) -> int:
+    from jiceng.mobilize.services import haversine_m
+
+    if member.lat is None:
+        return 0
+    return int(round(haversine_m(member.lat, member.lng, post.lat, post.lng)))
+
+
+def assignment_check_in(*, actor, assignment: Assignment, now=None) -> Assignment:
+    _own(actor, assignment.member.person_id, assignment.unit_path)
+    now = now or timezone.now()
+    if now < assignment.shift_start - CHECK_IN_EARLY or now >= assignment.shift_end:
+        raise ValidationFailed(_("Check in from one hour before the shift until its end."), field="time")
+    with transaction.atomic():
+        n = Assignment.objects.filter(pk=assignment.pk, state=AssignmentState.ACCEPTED, active=True).update(
+            state=AssignmentState.CHECKED_IN, checked_in_at=now)
+        if not n:
+            raise Conflict(_("Accept the offer before checking in."))
+        audit_record(actor=actor, action="assignment.check_in", obj=assignment)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_check_out(*, actor, assignment: Assignment, now=None) -> Assignment:
+    _own(actor, assignment.member.person_id, assignment.unit_path)
+    now = now or timezone.now()
+    with transaction.atomic():
+        n = Assignment.objects.filter(pk=assignment.pk, state=AssignmentState.CHECKED_IN).update(
+            state=AssignmentState.CHECKED_OUT, checked_out_at=now)
+        if not n:
+            raise Conflict(_("Check in before checking out."))
+        audit_record(actor=actor, action="assignment.check_out", obj=assignment)
+    assignment.refresh_from_db()
+    return assignment
+
+
+# --- the sweep ------------------------------------------------------------------------------------
+
+
+def calls_sweep(now) -> dict:
+    """Expire unanswered offers, mark no-shows, refill what they freed. Each step is idempotent."""
+    with transaction.atomic():
+        expired = Assignment.objects.filter(state=AssignmentState.OFFERED, active=True, respond_by__lt=now).update(
+            state=AssignmentState.EXPIRED, active=False)
+        no_show = Assignment.objects.filter(state=AssignmentState.ACCEPTED, active=True,
+                                            shift_start__lt=now - NO_SHOW_AFTER).update(
+            state=AssignmentState.NO_SHOW, active=False)
+        if expired or no_show:
+            audit_record(actor=None, action="calls.sweep", object_type="mobilize.assignment",
+                         changes={"expired": expired, "no_show": no_show})
+    refilled = 0
+    call_ids = (Assignment.objects.filter(state__in=TO_REFILL_STATES, refilled=False, call__status=CallStatus.OPEN)
+                .values_list("call_id", flat=True).distinct())
+    for call in Call.objects.filter(id__in=list(call_ids)).select_related("unit"):
+        refilled += call_refill(call=call, now=now).get("refilled", 0)
+    return {"expired": expired, "no_show": no_show, "refilled": refilled}

@@ -1,0 +1,620 @@
+"""Writes for double registration (C1), the three lists (C2) and activities with service hours (C3).
+
+Wartime calls (C4) are in `jiceng.mobilize.calls`.
+"""
+
+import datetime
+import io
+import math
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.core.audit import audit_record
+from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from jiceng.core.scope import require_scope, user_can
+from jiceng.mobilize.models import (
+    Activity,
+    ActivityKind,
+    AgencyRegistration,
+    Blackout,
+    Category,
+    Member,
+    Need,
+    Project,
+    ProjectEvaluation,
+    ProjectStage,
+    RegistrationStatus,
+    Resource,
+    Signup,
+    Skill,
+    Urgency,
+)
+from jiceng.orgs.models import Unit, UnitKind
+
+CHECK_IN_RADIUS_M = 200
+
+
+# --- small shared rules ---------------------------------------------------------------------------
+
+
+def skill_bits() -> dict[str, int]:
+    return {s.code: s.bit for s in Skill.objects.filter(active=True)}
+
+
+def skills_mask(codes, *, field: str = "skills", bits: dict | None = None) -> int:
+    """Bit mask of skill codes; an unknown code is a clear validation error."""
+    bits = skill_bits() if bits is None else bits
+    mask = 0
+    for code in codes or []:
+        code = str(code).strip()
+        if not code:
+            continue
+        if code not in bits:
+            raise ValidationFailed(_("Unknown skill “%(skill)s”. Known skills: %(known)s.")
+                                   % {"skill": code, "known": ", ".join(sorted(bits))}, field=field)
+        mask |= 1 << bits[code]
+    return mask
+
+
+def skills_codes(mask: int, bits: dict | None = None) -> list[str]:
+    bits = skill_bits() if bits is None else bits
+    return [code for code, bit in sorted(bits.items(), key=lambda kv: kv[1]) if mask & (1 << bit)]
+
+
+def community_resolve(code: str, *, field: str = "community") -> Unit:
+    """A community of this city by its code; anything else is a clear validation error."""
+    unit = Unit.objects.filter(code=(code or "").strip()).first()
+    if unit is None or unit.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(_("“%(code)s” is not a community of this city.") % {"code": code}, field=field)
+    return unit
+
+
+def validate_weekly(weekly: str | None) -> str:
+    if weekly is None or weekly == "":
+        return "1" * 168
+    if len(weekly) != 168 or set(weekly) - {"0", "1"}:
+        raise ValidationFailed(_("Weekly availability has 168 hours, each 0 or 1 (Monday 00:00 first)."),
+                               field="weekly")
+    return weekly
+
+
+def weekly_from_ranges(ranges) -> str:
+    """[(weekday 0=Monday, from hour, to hour), …] → the 168-hour string."""
+    hours = ["0"] * 168
+    for day, start, end in ranges:
+        if not (0 <= day <= 6 and 0 <= start < end <= 24):
+            raise ValidationFailed(_("An availability range is a weekday 0–6 and hours 0–24, ending after it starts."),
+                                   field="weekly")
+        for h in range(start, end):
+            hours[day * 24 + h] = "1"
+    return "".join(hours)
+
+
+def haversine_m(lat1, lng1, lat2, lng2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def place_of(unit_path: str) -> tuple[float | None, float | None]:
+    """The deepest located unit on a path (household → … → community): the member's home point."""
+    codes = [c for c in unit_path.split("/") if c]
+    rows = Unit.objects.filter(code__in=codes, lat__isnull=False).values_list("path", "lat", "lng")
+    best = max(rows, key=lambda r: len(r[0]), default=None)
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _is_self(actor, person_id) -> bool:
+    return actor is not None and getattr(actor, "person_id", None) is not None and actor.person_id == person_id
+
+
+def _lives_under(actor, path: str) -> bool:
+    person = getattr(actor, "person", None) if actor is not None else None
+    return person is not None and person.unit_path.startswith(path)
+
+
+# --- C1: agencies ---------------------------------------------------------------------------------
+
+
+def agency_register(*, actor, community: Unit, name: str, agreement_start: datetime.date,
+                    agreement_end: datetime.date, commitments: str, party_org=None) -> AgencyRegistration:
+    require_scope(actor, community.path, "write")
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(_("Agencies register with a community."), field="community")
+    name, commitments = (name or "").strip(), (commitments or "").strip()
+    if not name:
+        raise ValidationFailed(_("The agency party organization needs a name."), field="name")
+    if not commitments:
+        raise ValidationFailed(_("A co-building agreement lists the agency's commitments."), field="commitments")
+    if agreement_end <= agreement_start:
+        raise ValidationFailed(_("The agreement must end after it starts."), field="agreement_end")
+    with transaction.atomic():
+        if AgencyRegistration.objects.filter(community=community, name=name).exists():
+            raise Conflict(_("This agency is already registered with this community."), field="name")
+        reg = AgencyRegistration.objects.create(
+            name=name, party_org=party_org, community=community, unit_path=community.path,
+            agreement_start=agreement_start, agreement_end=agreement_end, commitments=commitments)
+        audit_record(actor=actor, action="agency.register", obj=reg,
+                     changes={"name": name, "community": community.code,
+                              "term": [agreement_start, agreement_end]})
+    return reg
+
+
+def agency_confirm(*, actor, agency: AgencyRegistration) -> AgencyRegistration:
+    require_scope(actor, agency.unit_path, "write")
+    with transaction.atomic():
+        n = AgencyRegistration.objects.filter(pk=agency.pk, status=RegistrationStatus.PENDING).update(
+            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now())
+        if not n:
+            raise Conflict(_("This registration is not waiting for confirmation."))
+        audit_record(actor=actor, action="agency.confirm", obj=agency)
+    agency.refresh_from_db()
+    return agency
+
+
+def agencies_bulk_create(*, actor, agencies: list[AgencyRegistration], note: str = "") -> int:
+    if not agencies:
+        return 0
+    for a in agencies:
+        if a.agreement_end <= a.agreement_start or not a.name or not a.commitments:
+            raise ValidationFailed(_("Every agency needs a name, commitments and a term that ends after it starts."))
+        a.unit_path = a.community.path
+    with transaction.atomic():
+        AgencyRegistration.objects.bulk_create(agencies, batch_size=2000)
+        audit_record(actor=actor, action="agency.bulk_register", object_type="mobilize.agencyregistration",
+                     unit_path=min({a.unit_path for a in agencies}, key=len),
+                     changes={"count": len(agencies), "note": note})
+    return len(agencies)
+
+
+# --- C1: in-service members -----------------------------------------------------------------------
+
+
+def member_register(*, actor, community: Unit, employer: str, skills=(), weekly: str | None = None,
+                    blackouts=(), person=None, agency: AgencyRegistration | None = None) -> Member:
+    """Register an in-service member with the community they live in; the community confirms later.
+
+    A member registers themselves (their account's person) or a community worker registers them.
+    """
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(_("“%(code)s” is not a community of this city.") % {"code": community.code},
+                               field="community")
+    if person is None:
+        person = getattr(actor, "person", None) if actor is not None else None
+        if person is None:
+            raise ValidationFailed(_("Say who registers: your account has no person record."), field="person")
+    if not _is_self(actor, person.pk):
+        require_scope(actor, community.path, "write")
+    employer = (employer or "").strip()
+    if not employer:
+        raise ValidationFailed(_("Name the employer organization."), field="employer")
+    mask = skills_mask(skills)
+    weekly = validate_weekly(weekly)
+    blackouts = list(blackouts or [])
+    for start, end in blackouts:
+        if end < start:
+            raise ValidationFailed(_("A blackout period must end on or after its first day."), field="blackouts")
+    from jiceng.people.models import PartyMembership
+
+    membership = PartyMembership.objects.filter(person=person).first()
+    lat, lng = place_of(person.unit_path if person.unit_path.startswith(community.path) else community.path)
+    with transaction.atomic():
+        if Member.objects.filter(person=person).exists():
+            raise Conflict(_("This member is already registered with a community."), field="person")
+        try:
+            with transaction.atomic():
+                member = Member.objects.create(
+                    person=person, membership=membership, name=person.name, community=community,
+                    unit_path=community.path, employer=employer, agency=agency, skills=mask, weekly=weekly,
+                    lat=lat, lng=lng)
+        except IntegrityError:
+            raise Conflict(_("This member is already registered with a community."), field="person") from None
+        Blackout.objects.bulk_create([Blackout(member=member, start=s, end=e) for s, e in blackouts])
+        audit_record(actor=actor, action="member.register", obj=member,
+                     changes={"community": community.code, "employer": employer, "skills": mask,
+                              "blackouts": len(blackouts)})
+    return member
+
+
+def member_confirm(*, actor, member: Member) -> Member:
+    require_scope(actor, member.unit_path, "write")
+    with transaction.atomic():
+        n = Member.objects.filter(pk=member.pk, status=RegistrationStatus.PENDING).update(
+            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now())
+        if not n:
+            raise Conflict(_("This registration is not waiting for confirmation."))
+        audit_record(actor=actor, action="member.confirm", obj=member)
+    member.refresh_from_db()
+    return member
+
+
+def members_bulk_create(*, actor, members: list[Member], note: str = "") -> int:
+    """Insert validated member rows (demo city, uploads) in one transaction; one audit event."""
+    if not members:
+        return 0
+    paths = {m.unit_path for m in members}
+    if actor is not None:
+        for path in paths:
+            require_scope(actor, path, "write")
+    for m in members:
+        validate_weekly(m.weekly)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Member.objects.bulk_create(members, batch_size=5000)
+        except IntegrityError:
+            raise Conflict(_("Some of these people are already registered."), field="person") from None
+        audit_record(actor=actor, action="member.bulk_register", object_type="mobilize.member",
+                     unit_path=min(paths, key=len), changes={"count": len(members), "note": note})
+    return len(members)
+
+
+UPLOAD_COLUMNS = ["name", "id_number", "phone", "community", "skills", "employer"]
+
+
+def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = None) -> int:
+    """An employer's Excel list of members: all rows or none, with every row's problems listed.
+
+    Columns (first row is the header): name, identity number, phone, home community code, skills
+    (codes separated by commas), employer (defaults to the agency's name).
+    """
+    import openpyxl
+
+    from jiceng.core.pii import validate_id_number, validate_phone
+    from jiceng.people.models import PartyMembership, Person
+    from jiceng.people.services import people_bulk_create, pii_columns
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — any unreadable file gets the same message
+        raise ValidationFailed(_("The file is not an Excel workbook (.xlsx)."), field="file") from None
+    rows = list(wb.active.iter_rows(values_only=True))
+    if len(rows) < 2:
+        raise ValidationFailed(_("The workbook has no member rows under the header."), field="file")
+    bits = skill_bits()
+    communities = {u.code: u for u in Unit.objects.filter(kind=UnitKind.COMMUNITY)}
+    errors, parsed, seen = [], [], set()
+    for n, row in enumerate(rows[1:], start=2):
+        cells = [("" if c is None else str(c).strip()) for c in (list(row) + [None] * 6)[:6]]
+        if not any(cells):
+            continue
+        name, id_number, phone, code, skills, employer = cells
+        try:
+            if not name:
+                raise ValidationFailed(_("A member needs a name."), field="name")
+            norm_id = validate_id_number(id_number)
+            norm_phone = validate_phone(phone) if phone else ""
+            community = communities.get(code)
+            if community is None:
+                raise ValidationFailed(_("“%(code)s” is not a community of this city.") % {"code": code},
+                                       field="community")
+            if actor is not None and not user_can(actor, community.path, "write"):
+                raise ValidationFailed(_("The community %(code)s is outside your area.") % {"code": code},
+                                       field="community")
+            mask = skills_mask(skills.replace("，", ",").split(","), bits=bits)
+            employer = employer or (agency.name if agency else "")
+            if not employer:
+                raise ValidationFailed(_("Name the employer organization."), field="employer")
+            if norm_id in seen:
+                raise ValidationFailed(_("This identity number appears twice in the file."), field="id_number")
+            seen.add(norm_id)
+            parsed.append((n, name, norm_id, norm_phone, community, mask, employer))
+        except ValidationFailed as exc:
+            errors.append({"row": n, "field": exc.field, "message": exc.message})
+    if not parsed and not errors:
+        raise ValidationFailed(_("The workbook has no member rows under the header."), field="file")
+    from jiceng.core import crypto
+
+    hashes = {crypto.lookup_hash(p[2]): p for p in parsed}
+    existing = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=list(hashes))}
+    registered = set(Member.objects.filter(person__in=list(existing.values())).values_list("person_id", flat=True))
+    for h, p in hashes.items():
+        if h in existing and existing[h].pk in registered:
+            errors.append({"row": p[0], "field": "id_number",
+                           "message": _("This member is already registered with a community.")})
+    if errors:
+        errors.sort(key=lambda e: e["row"])
+        raise ValidationFailed(_("Nothing was imported: %(n)d row(s) have problems.") % {"n": len(errors)},
+                               field="file", errors=errors)
+    with transaction.atomic():
+        new_people = []
+        for h, (_n, name, norm_id, norm_phone, community, _mask, _emp) in hashes.items():
+            if h not in existing:
+                from jiceng.core.pii import id_birth_date, id_gender
+
+                new_people.append(Person(name=name, gender=id_gender(norm_id), birth_date=id_birth_date(norm_id),
+                                         unit_path=community.path, is_resident=False,
+                                         **pii_columns(id_number=norm_id, phone=norm_phone)))
+        people_bulk_create(actor=None, people=new_people, note="member upload")
+        by_hash = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=list(hashes))}
+        memberships = dict(PartyMembership.objects.filter(person__in=list(by_hash.values()))
+                           .values_list("person_id", "pk"))
+        members = []
+        for h, (_n, name, _id, _ph, community, mask, employer) in hashes.items():
+            person = by_hash[h]
+            lat, lng = place_of(person.unit_path if person.unit_path.startswith(community.path) else community.path)
+            members.append(Member(person=person, membership_id=memberships.get(person.pk), name=person.name,
+                                  community=community, unit_path=community.path, employer=employer,
+                                  agency=agency, skills=mask, lat=lat, lng=lng))
+        members_bulk_create(actor=actor, members=members, note="employer upload")
+    return len(members)
+
+
+# --- C2: the three lists --------------------------------------------------------------------------
+
+
+def _check_dates(start, end, field):
+    if end < start:
+        raise ValidationFailed(_("The period must end on or after its first day."), field=field)
+
+
+def _may_add_to_list(actor, community: Unit):
+    if _lives_under(actor, community.path) and user_can(actor, actor.person.unit_path, "read"):
+        return
+    require_scope(actor, community.path, "write")
+
+
+def need_create(*, actor, community: Unit, title: str, category: str, source: str = "community", place: str = "",
+                lat=None, lng=None, urgency: int = Urgency.NORMAL, wanted_from: datetime.date,
+                wanted_to: datetime.date, quantity: int = 1) -> Need:
+    """A need from a resident (of the community) or from the community itself."""
+    _may_add_to_list(actor, community)
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(_("Needs are listed by a community."), field="community")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("Say what is needed."), field="title")
+    if category not in Category.values:
+        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    if source not in ("resident", "community"):
+        raise ValidationFailed(_("A need comes from a resident or from the community."), field="source")
+    if urgency not in Urgency.values:
+        raise ValidationFailed(_("Urgency is 1 (low), 2 (normal) or 3 (high)."), field="urgency")
+    if quantity < 1:
+        raise ValidationFailed(_("The quantity is at least 1."), field="quantity")
+    _check_dates(wanted_from, wanted_to, "wanted_to")
+    if lat is None:
+        lat, lng = community.lat, community.lng
+    with transaction.atomic():
+        need = Need.objects.create(community=community, unit_path=community.path, title=title, category=category,
+                                   source=source, place=place, lat=lat, lng=lng, urgency=urgency,
+                                   wanted_from=wanted_from, wanted_to=wanted_to, quantity=quantity)
+        audit_record(actor=actor, action="need.create", obj=need, changes={"category": category, "title": title})
+    return need
+
+
+def resource_create(*, actor, community: Unit, title: str, category: str, available_from: datetime.date,
+                    available_to: datetime.date, capacity: int = 1, agency=None, member=None,
+                    lat=None, lng=None) -> Resource:
+    if member is not None and _is_self(actor, member.person_id):
+        pass
+    else:
+        require_scope(actor, community.path, "write")
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(_("Resources are listed with a community."), field="community")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("Say what is offered."), field="title")
+    if category not in Category.values:
+        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    if capacity < 1:
+        raise ValidationFailed(_("The amount offered is at least 1."), field="capacity")
+    _check_dates(available_from, available_to, "available_to")
+    if lat is None:
+        src = member or agency
+        lat, lng = (src.lat, src.lng) if member is not None else (community.lat, community.lng)
+    with transaction.atomic():
+        res = Resource.objects.create(community=community, unit_path=community.path, title=title, category=category,
+                                      agency=agency, member=member, lat=lat, lng=lng, capacity=capacity,
+                                      available_from=available_from, available_to=available_to)
+        audit_record(actor=actor, action="resource.create", obj=res, changes={"category": category, "title": title})
+    return res
+
+
+MATCH_RADIUS_M = 10_000
+
+
+def match_score(need: Need, res: Resource) -> dict:
+    """Score parts in 0..1 and their weighted total (category 0.4, distance 0.3, time 0.2, capacity 0.1)."""
+    category = 1.0 if res.category == need.category else 0.0
+    if None in (need.lat, need.lng, res.lat, res.lng):
+        distance_m, near = None, 0.5
+    else:
+        distance_m = haversine_m(need.lat, need.lng, res.lat, res.lng)
+        near = max(0.0, 1.0 - distance_m / MATCH_RADIUS_M)
+    lo, hi = max(need.wanted_from, res.available_from), min(need.wanted_to, res.available_to)
+    wanted_days = (need.wanted_to - need.wanted_from).days + 1
+    overlap = max(0, (hi - lo).days + 1) / wanted_days
+    capacity = min(1.0, res.capacity / need.quantity)
+    total = 0.4 * category + 0.3 * near + 0.2 * overlap + 0.1 * capacity
+    return {"score": round(total, 4), "category": category, "distance_m": None if distance_m is None
+            else round(distance_m), "time_overlap": round(overlap, 4), "capacity": round(capacity, 4)}
+
+
+def project_create(*, actor, need: Need, resources: list[Resource], title: str = "") -> Project:
+    require_scope(actor, need.unit_path, "write")
+    if not resources:
+        raise ValidationFailed(_("A project matches a need with at least one resource."), field="resources")
+    street_path = "/".join(need.unit_path.split("/")[:-2]) + "/"
+    for r in resources:
+        if not r.unit_path.startswith(street_path):
+            raise ValidationFailed(_("Resources come from the need's street."), field="resources")
+    with transaction.atomic():
+        project = Project.objects.create(need=need, unit_path=need.unit_path, title=(title or need.title).strip(),
+                                         set_at=timezone.now())
+        project.resources.set(resources)
+        audit_record(actor=actor, action="project.set", obj=project,
+                     changes={"need": need.pk, "resources": [r.pk for r in resources]})
+    return project
+
+
+def project_check(*, actor, project: Project, note: str) -> Project:
+    require_scope(actor, project.unit_path, "write")
+    if not (note or "").strip():
+        raise ValidationFailed(_("Say what the check found."), field="note")
+    with transaction.atomic():
+        n = Project.objects.filter(pk=project.pk, stage=ProjectStage.SET).update(
+            stage=ProjectStage.CHECKED, check_note=note.strip(), checked_at=timezone.now())
+        if not n:
+            raise Conflict(_("Only a project that is set can be checked."))
+        audit_record(actor=actor, action="project.check", obj=project)
+    project.refresh_from_db()
+    return project
+
+
+def project_evaluate(*, actor, project: Project, score: int, comment: str = "") -> ProjectEvaluation:
+    """A resident served by the project evaluates it (1–5); the project's score is the residents' mean."""
+    person = getattr(actor, "person", None)
+    if person is None or not person.unit_path.startswith(project.unit_path):
+        require_scope(actor, project.unit_path, "read")
+        raise Forbidden(_("Only residents of the community evaluate its projects."))
+    if not 1 <= int(score) <= 5:
+        raise ValidationFailed(_("The score is 1 to 5."), field="score")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.stage == ProjectStage.SET:
+            raise Conflict(_("A project is evaluated after it has been checked."))
+        try:
+            with transaction.atomic():
+                ev = ProjectEvaluation.objects.create(project=project, person=person, score=score,
+                                                      comment=(comment or "")[:300])
+        except IntegrityError:
+            raise Conflict(_("You have already evaluated this project.")) from None
+        scores = list(project.evaluations.values_list("score", flat=True))
+        project.score = sum(scores) / len(scores)
+        project.stage, project.evaluated_at = ProjectStage.EVALUATED, timezone.now()
+        project.save(update_fields=["score", "stage", "evaluated_at"])
+        audit_record(actor=actor, action="project.evaluate", obj=project, changes={"score": score})
+    return ev
+
+
+# --- C3: activities and hours ---------------------------------------------------------------------
+
+
+def activity_create(*, actor, community: Unit, kind: str, title: str, starts_at, ends_at, capacity: int,
+                    lat=None, lng=None) -> Activity:
+    require_scope(actor, community.path, "write")
+    if kind not in ActivityKind.values:
+        raise ValidationFailed(_("Unknown activity kind “%(k)s”.") % {"k": kind}, field="kind")
+    if not (title or "").strip():
+        raise ValidationFailed(_("An activity needs a title."), field="title")
+    if ends_at <= starts_at:
+        raise ValidationFailed(_("The activity must end after it starts."), field="ends_at")
+    if capacity < 1:
+        raise ValidationFailed(_("The sign-up limit is at least 1."), field="capacity")
+    with transaction.atomic():
+        act = Activity.objects.create(community=community, unit_path=community.path, kind=kind, title=title.strip(),
+                                      starts_at=starts_at, ends_at=ends_at, capacity=capacity,
+                                      lat=lat if lat is not None else community.lat,
+                                      lng=lng if lng is not None else community.lng,
+                                      code=f"{secrets.randbelow(10**6):06d}")
+        audit_record(actor=actor, action="activity.create", obj=act, changes={"kind": kind, "capacity": capacity})
+    return act
+
+
+def _member_acts(actor, member: Member, path: str):
+    if not _is_self(actor, member.person_id):
+        require_scope(actor, path, "write")
+
+
+def activity_signup(*, actor, activity: Activity, member: Member) -> Signup:
+    _member_acts(actor, member, activity.unit_path)
+    if member.status != RegistrationStatus.CONFIRMED:
+        raise ValidationFailed(_("Only confirmed registered members sign up."), field="member")
+    with transaction.atomic():
+        act = Activity.objects.select_for_update().get(pk=activity.pk)
+        if Signup.objects.filter(activity=act, member=member).exists():
+            raise Conflict(_("Already signed up."))
+        if Signup.objects.filter(activity=act).count() >= act.capacity:
+            raise Conflict(_("The activity is full."), code="full")
+        signup = Signup.objects.create(activity=act, member=member, unit_path=act.unit_path,
+                                       year=timezone.localtime(act.starts_at).year)
+        audit_record(actor=actor, action="activity.signup", obj=act, changes={"member": member.pk})
+    return signup
+
+
+def credited_hours(activity: Activity, checked_in_at, checked_out_at) -> Decimal:
+    start = max(checked_in_at, activity.starts_at)
+    end = min(checked_out_at, activity.ends_at)
+    seconds = max(0.0, (end - start).total_seconds())
+    return Decimal(round(seconds / 3600, 2)).quantize(Decimal("0.01"))
+
+
+def _presence_ok(activity: Activity, code: str | None, lat, lng) -> None:
+    if code:
+        if not secrets.compare_digest(str(code).strip(), activity.code):
+            raise ValidationFailed(_("The code does not match the one shown at the activity."), field="code")
+        return
+    if lat is not None and lng is not None and activity.lat is not None:
+        if haversine_m(lat, lng, activity.lat, activity.lng) <= CHECK_IN_RADIUS_M:
+            return
+        raise ValidationFailed(_("You are not at the activity's place."), field="location")
+    raise ValidationFailed(_("Give the code shown at the activity, or your location."), field="code")
+
+
+def activity_check_in(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
+                      now=None) -> Signup:
+    _member_acts(actor, member, activity.unit_path)
+    _presence_ok(activity, code, lat, lng)
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+        if signup is None:
+            raise NotFound(_("Sign up first."))
+        if signup.checked_in_at:
+            raise Conflict(_("Already checked in."))
+        signup.checked_in_at = now
+        signup.save(update_fields=["checked_in_at"])
+        audit_record(actor=actor, action="activity.check_in", obj=activity, changes={"member": member.pk})
+    return signup
+
+
+def activity_check_out(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
+                       now=None) -> Signup:
+    _member_acts(actor, member, activity.unit_path)
+    _presence_ok(activity, code, lat, lng)
+    now = now or timezone.now()
+    with transaction.atomic():
+        signup = Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+        if signup is None or not signup.checked_in_at:
+            raise Conflict(_("Check in first."))
+        if signup.checked_out_at:
+            raise Conflict(_("Already checked out."))
+        signup.checked_out_at = now
+        signup.hours = credited_hours(activity, signup.checked_in_at, now)
+        signup.save(update_fields=["checked_out_at", "hours"])
+        audit_record(actor=actor, action="activity.check_out", obj=activity,
+                     changes={"member": member.pk, "hours": signup.hours})
+    return signup
+
+
+def signups_bulk_create(*, actor, signups: list[Signup], note: str = "") -> int:
+    if not signups:
+        return 0
+    with transaction.atomic():
+        Signup.objects.bulk_create(signups, batch_size=5000)
+        audit_record(actor=actor, action="activity.bulk_signups", object_type="mobilize.signup",
+                     unit_path=min({s.unit_path for s in signups}, key=len),
+                     changes={"count": len(signups), "note": note})
+    return len(signups)
+
+
+def employer_report_xlsx(*, rows, employer: str, year: int) -> bytes:
+    """The yearly report to an employer party organization: its members' hours and activities."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = str(year)
+    ws.append([_("Employer organization"), employer, _("Year"), year])
+    ws.append([_("Member"), _("Community"), _("Activities"), _("Hours"), _("Wartime shifts")])
+    for r in rows:
+        ws.append([r["name"], r["community"], r["activities"], float(r["hours"] or 0), r["shifts"]])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
