@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.geo import coords
-from jiceng.core.geo.address import address_key
+from jiceng.core.geo.address import address_key, normalize_address
 from jiceng.core.geo.grid_index import GridIndex
 from jiceng.orgs.models import Unit
 
@@ -77,7 +77,7 @@ class _State:
     fingerprint: tuple
     index: GridIndex | None
     paths: dict  # grid id -> path when the index was built
-    prefixes: tuple  # names of city, counties, streets, communities (address prefixes)
+    prefixes: tuple  # normalized names of city, counties, streets, communities (address prefixes)
     built_at: float
     checked_at: float
 
@@ -102,8 +102,8 @@ def _fingerprint() -> tuple:
 def _build(fingerprint: tuple) -> _State:
     rows = list(Unit.objects.filter(kind="grid", geom__isnull=False).order_by("id")
                 .values_list("id", "path", "geom"))
-    prefixes = tuple(Unit.objects.filter(kind__in=["city", "county", "street", "community"])
-                     .values_list("name", flat=True))
+    prefixes = normalized_prefixes(Unit.objects.filter(kind__in=["city", "county", "street", "community"])
+                                   .values_list("name", flat=True))
     index = None
     if rows:
         geoms = shapely.from_wkb([bytes(r[2]) for r in rows])
@@ -244,11 +244,30 @@ def locate_many(lats, lngs, crs: str = "wgs84", tolerance_m: float | None = None
 # Addresses
 
 
-def normalize_query(address: str, prefixes=()) -> str:
+def normalized_prefixes(names) -> tuple[str, ...]:
+    """Administrative names normalized once, longest first (address_key would redo this per call)."""
+    return tuple(sorted({normalize_address(n) for n in names if n} - {""}, key=len, reverse=True))
+
+
+def lookup_key(text: str, norm_prefixes: tuple[str, ...]) -> str:
+    """`address_key(text, prefixes)` with the prefixes already normalized. Raises ValueError when empty."""
+    key = address_key(text)
+    changed = True
+    while changed:
+        changed = False
+        for p in norm_prefixes:
+            if key.startswith(p) and len(key) > len(p):
+                key = key[len(p):]
+                changed = True
+                break
+    return key
+
+
+def normalize_query(address: str, norm_prefixes=()) -> str:
     if address is None or not str(address).strip():
         raise ValidationFailed(_("The address is empty."), code="empty_address", field="address")
     try:
-        return address_key(str(address), prefixes)
+        return lookup_key(str(address), tuple(norm_prefixes))
     except ValueError:
         raise ValidationFailed(_("The address is empty."), code="empty_address", field="address") from None
 

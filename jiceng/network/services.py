@@ -7,7 +7,6 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
-from jiceng.core.geo.address import address_key
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.network.models import GazetteerEntry, GeometryVersion
 from jiceng.orgs.models import CODE_LENGTH, Unit
@@ -21,9 +20,11 @@ def geometry_version_bump(*, note: str = "") -> int:
     return GeometryVersion.objects.get(pk=1).version
 
 
-def admin_prefixes() -> list[str]:
-    return list(Unit.objects.filter(kind__in=["city", "county", "street", "community"])
-                .values_list("name", flat=True))
+def admin_prefixes() -> tuple[str, ...]:
+    from jiceng.network.routing import normalized_prefixes
+
+    return normalized_prefixes(Unit.objects.filter(kind__in=["city", "county", "street", "community"])
+                               .values_list("name", flat=True))
 
 
 def _grid_code(path: str) -> str | None:
@@ -31,7 +32,11 @@ def _grid_code(path: str) -> str | None:
 
 
 def gazetteer_keys(*, building: Unit, compound: Unit | None, prefixes) -> dict[str, str]:
-    """The ways a building's address is written: {key: address}. Road address, compound + building."""
+    """The ways a building's address is written: {key: address}. Road address, compound + building.
+
+    `prefixes`: normalized administrative names (admin_prefixes())."""
+    from jiceng.network.routing import lookup_key
+
     out = {}
     texts = []
     if building.address:
@@ -40,7 +45,7 @@ def gazetteer_keys(*, building: Unit, compound: Unit | None, prefixes) -> dict[s
         texts.append(compound.name + building.name)
     for text in texts:
         try:
-            out.setdefault(address_key(text, prefixes)[:200], text[:200])
+            out.setdefault(lookup_key(text, prefixes)[:200], text[:200])
         except ValueError:
             continue
     return out
@@ -77,8 +82,10 @@ def gazetteer_add(*, actor, building: Unit, address: str) -> GazetteerEntry:
     require_scope(actor, building.path, "write")
     if building.kind != "building":
         raise ValidationFailed(_("Gazetteer entries point to buildings."), field="building")
+    from jiceng.network.routing import lookup_key
+
     try:
-        key = address_key(address or "", admin_prefixes())
+        key = lookup_key(address or "", admin_prefixes())
     except ValueError:
         raise ValidationFailed(_("The address is empty."), code="empty_address", field="address") from None
     grid = Unit.objects.get(code=_grid_code(building.path))
