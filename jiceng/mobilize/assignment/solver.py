@@ -348,8 +348,8 @@ class AssignmentProblem:
         busy: BusyIntervals | None = None,
         available: np.ndarray | None = None,
         rest_gap_s: int = 0,
-        knn_factor: int = 2,
-        knn_extra: int = 16,
+        knn_factor: int = 4,
+        knn_extra: int = 32,
         bypass_arc: bool = False,
     ) -> None:
         t0 = time.perf_counter()
