@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, NotFound, ValidationFailed
-from jiceng.core.paths import rewrite_paths
+from jiceng.core.paths import moved_path, rewrite_paths
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.orgs.models import (
     CHILD_KIND,
@@ -231,12 +231,12 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, new_code: str | None = Non
             raise Conflict(_("Codes below the moved unit would collide with existing codes."), field="code")
         descendants.update(
             code=Concat(Value(new_code), Substr(F("code"), len(old_code) + 1)),
-            path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)),
+            path=moved_path("path", old_path, new_path, old_code, new_code),
             depth=F("depth") + depth_delta,
         )
         unit.parent, unit.code, unit.path, unit.depth = new_parent, new_code, new_path, new_parent.depth + 1
         unit.save()
-        rows = rewrite_paths(old_path, new_path, exclude=(Unit,))
+        rows = rewrite_paths(old_path, new_path, old_code, new_code, exclude=(Unit,))
         audit_record(actor=actor, action="unit.move", obj=unit,
                      changes={"code": [old_code, new_code], "path": [old_path, new_path],
                               "descendants": len(codes), "copied_paths": rows})
