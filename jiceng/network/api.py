@@ -113,6 +113,8 @@ class AddressOut(Schema):
     query_key: str
     matched: str
     exact: bool
+    ambiguous: bool
+    candidates: list[UnitRef]
     building: UnitRef
     grid: UnitRef
     chain: list[UnitRef]
@@ -124,6 +126,7 @@ def locate_address(request, q: str = ""):
     if result.building is None:
         raise NotFound(_("No building with this address is in the gazetteer."), code="address_not_found")
     return {"query_key": result.key, "matched": result.matched, "exact": result.exact,
+            "ambiguous": len(result.candidates) > 1, "candidates": [_ref(b) for b in result.candidates],
             "building": _ref(result.building), "grid": _ref(result.grid), "chain": [_ref(u) for u in result.chain]}
 
 

@@ -66,6 +66,7 @@ class AddressResult:
     key: str  # the normalized lookup key of the query
     matched: str  # the gazetteer address that matched ("" when none)
     exact: bool  # the whole key matched (else a leading part did, e.g. building of a room address)
+    candidates: list = dataclasses.field(default_factory=list)  # buildings sharing the best key (>1: ambiguous)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -289,8 +290,9 @@ def address_lookup(address: str) -> AddressResult:
     if not entries:
         return AddressResult(None, None, [], key, "", False)
     best = entries[0]
+    candidates = list({e.building_id: e.building for e in entries if e.key == best.key}.values())
     chain = chain_for(best.grid_id, best.grid.path)
-    return AddressResult(best.building, best.grid, chain, key, best.address, best.key == key)
+    return AddressResult(best.building, best.grid, chain, key, best.address, best.key == key, candidates)
 
 
 def grid_codes(ids) -> dict[int, str]:
