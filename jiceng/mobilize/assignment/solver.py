@@ -283,16 +283,26 @@ def _potentials(tails: np.ndarray, heads: np.ndarray, w: np.ndarray, n: int) -> 
     dist = np.zeros(n, dtype=np.int64)
     if len(tails) == 0:
         return dist
-    order = np.argsort(heads, kind="stable")
+    order = np.argsort(tails, kind="stable")
     tails, heads, w = tails[order], heads[order], w[order]
-    starts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
-    uh = heads[starts]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tails, minlength=n), out=indptr[1:])
+    active = np.unique(tails)
     for _ in range(n + 1):
-        best = np.minimum.reduceat(dist[tails] + w, starts)
-        better = best < dist[uh]
-        if not better.any():
+        # Relax only the arcs leaving nodes whose label changed in the previous pass.
+        starts = indptr[active]
+        lens = indptr[active + 1] - starts
+        total = int(lens.sum())
+        if total == 0:
             return dist
-        dist[uh[better]] = best[better]
+        offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+        hd = heads[offs]
+        new = dist.copy()
+        np.minimum.at(new, hd, dist[tails[offs]] + w[offs])
+        active = np.flatnonzero(new < dist)
+        if len(active) == 0:
+            return dist
+        dist = new
     raise RuntimeError("negative cycle in a residual graph: the flow was not optimal")
 
 
@@ -830,7 +840,15 @@ class AssignmentProblem:
                     radius[:] = np.inf
                 nm, ng, nd, nb = self._ball_pairs(todo, radius, trees)
                 bound[todo] = nb[todo]
-                new = ~np.isin(nm * G + ng, pm * G + pg)
+                # The widened pools contain the old ones: drop their old entries unless in the graph.
+                is_todo = np.zeros(G, dtype=bool)
+                is_todo[todo] = True
+                old = is_todo[pg]
+                drop = old & ~in_graph
+                if drop.any():
+                    pm, pg, pd, pc, in_graph = pm[~drop], pg[~drop], pd[~drop], pc[~drop], in_graph[~drop]
+                    old = is_todo[pg]
+                new = ~np.isin(nm * G + ng, (pm * G + pg)[old], kind="sort")
                 pm = np.concatenate([pm, nm[new]])
                 pg = np.concatenate([pg, ng[new]])
                 pd = np.concatenate([pd, nd[new]])
