@@ -1,0 +1,169 @@
+"""Reads for mobilization, always within the user's scope (one access helper per object type)."""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from jiceng.core.errors import NotFound
+from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.mobilize.models import (
+    Activity,
+    AgencyRegistration,
+    Assignment,
+    AssignmentState,
+    Call,
+    Member,
+    Need,
+    Post,
+    Project,
+    Resource,
+    Signup,
+)
+from jiceng.mobilize.services import match_score
+
+
+def _get(qs, user, pk):
+    obj = scope_filter(qs, user, "unit_path").filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def agency_get(*, user, pk):
+    return _get(AgencyRegistration.objects.all(), user, pk)
+
+
+def member_get(*, user, pk) -> Member:
+    m = Member.objects.filter(pk=pk).first()
+    if m is not None and getattr(user, "person_id", None) == m.person_id:
+        return m
+    return _get(Member.objects.all(), user, pk)
+
+
+def need_get(*, user, pk) -> Need:
+    return _get(Need.objects.select_related("community"), user, pk)
+
+
+def resource_get(*, user, pk) -> Resource:
+    return _get(Resource.objects.all(), user, pk)
+
+
+def project_get(*, user, pk) -> Project:
+    project = Project.objects.filter(pk=pk).first()
+    person = getattr(user, "person", None) if getattr(user, "person_id", None) else None
+    if project is not None and person is not None and person.unit_path.startswith(project.unit_path):
+        return project  # residents of the community see (and evaluate) its projects
+    return _get(Project.objects.all(), user, pk)
+
+
+def activity_get(*, user, pk) -> Activity:
+    act = Activity.objects.filter(pk=pk).first()
+    me = member_for_user(user)
+    if act is not None and me is not None and me.unit_path == act.unit_path:
+        return act  # a member may see and join the activities of their home community
+    return _get(Activity.objects.all(), user, pk)
+
+
+def call_get(*, user, pk) -> Call:
+    return _get(Call.objects.select_related("unit"), user, pk)
+
+
+def post_get(*, user, pk) -> Post:
+    post = Post.objects.select_related("call").filter(pk=pk).first()
+    me = member_for_user(user)
+    if post is not None and me is not None and me.unit_path.startswith(post.call.pool_path):
+        return post  # members of the call's pool see its posts
+    return _get(Post.objects.select_related("call"), user, pk)
+
+
+def assignment_get(*, user, pk) -> Assignment:
+    a = Assignment.objects.select_related("member", "post", "call").filter(pk=pk).first()
+    if a is not None and getattr(user, "person_id", None) == a.member.person_id:
+        return a
+    return _get(Assignment.objects.select_related("member", "post", "call"), user, pk)
+
+
+def member_for_user(user) -> Member | None:
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return None
+    cached = getattr(user, "_mobilize_member", False)
+    if cached is False:
+        cached = Member.objects.filter(person_id=person_id).first()
+        user._mobilize_member = cached
+    return cached
+
+
+def members_in(*, user, unit, status: str | None = None):
+    qs = scope_filter(Member.objects.all(), user, "unit_path").filter(subtree_q(unit.path, "unit_path"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("unit_path", "id")
+
+
+def calls_in(*, user, unit=None):
+    qs = scope_filter(Call.objects.select_related("unit"), user, "unit_path")
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    return qs.order_by("-issued_at")
+
+
+def call_board(call: Call) -> dict:
+    """Seats filled/required per post and people on duty now: two queries."""
+    filled = Q(assignments__active=True, assignments__state__in=[
+        AssignmentState.ACCEPTED, AssignmentState.CHECKED_IN, AssignmentState.CHECKED_OUT])
+    posts = list(Post.objects.filter(call=call).order_by("shift_start", "id").annotate(
+        filled=Count("assignments", filter=filled),
+        offered=Count("assignments", filter=Q(assignments__active=True,
+                                               assignments__state=AssignmentState.OFFERED)),
+        on_duty=Count("assignments", filter=Q(assignments__active=True,
+                                               assignments__state=AssignmentState.CHECKED_IN)),
+    ))
+    return {
+        "posts": posts,
+        "required": sum(p.headcount for p in posts),
+        "filled": sum(p.filled for p in posts),
+        "offered": sum(p.offered for p in posts),
+        "on_duty": sum(p.on_duty for p in posts),
+        "as_of": timezone.now(),
+    }
+
+
+def my_calls(member: Member | None, *, limit: int = 50):
+    """The member's assignments, open ones first: one query."""
+    if member is None:
+        return []
+    return list(Assignment.objects.filter(member=member).exclude(state=AssignmentState.RELEASED)
+                .select_related("post", "call").order_by("-active", "shift_start")[:limit])
+
+
+def match_suggestions(need: Need, *, limit: int = 10) -> list[tuple[Resource, dict]]:
+    """Resources of the need's street that are available in the wanted period, best first."""
+    street_path = "/".join(need.unit_path.split("/")[:-2]) + "/"
+    candidates = Resource.objects.filter(subtree_q(street_path, "unit_path"),
+                                         available_to__gte=need.wanted_from, available_from__lte=need.wanted_to)
+    scored = [(r, match_score(need, r)) for r in candidates[:2000]]
+    scored.sort(key=lambda rs: (-rs[1]["score"], rs[0].pk))
+    return scored[:limit]
+
+
+def member_year_summary(member: Member, year: int) -> dict:
+    signups = Signup.objects.filter(member=member, year=year)
+    agg = signups.aggregate(hours=Sum("hours"), n=Count("id", filter=Q(checked_out_at__isnull=False)))
+    shifts = Assignment.objects.filter(member=member, shift_start__year=year,
+                                       state=AssignmentState.CHECKED_OUT)
+    return {"member": member.pk, "year": year, "activities": agg["n"] or 0, "hours": float(agg["hours"] or 0),
+            "wartime_shifts": shifts.count()}
+
+
+def employer_rows(*, user, employer: str, year: int) -> list[dict]:
+    members = scope_filter(Member.objects.filter(employer=employer), user, "unit_path").select_related("community")
+    members = members.annotate(
+        hours=Sum("signups__hours", filter=Q(signups__year=year)),
+        activities=Count("signups", filter=Q(signups__year=year, signups__checked_out_at__isnull=False),
+                         distinct=True),
+    ).order_by("community__code", "name")
+    shifts = dict(Assignment.objects.filter(member__employer=employer, shift_start__year=year,
+                                            state=AssignmentState.CHECKED_OUT)
+                  .values("member_id").annotate(n=Count("id")).order_by().values_list("member_id", "n"))
+    return [{"name": m.name, "community": m.community.name, "activities": m.activities, "hours": m.hours or 0,
+             "shifts": shifts.get(m.pk, 0)} for m in members]

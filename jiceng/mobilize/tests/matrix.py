@@ -1,0 +1,205 @@
+"""Persona verdicts for every mobilization page and endpoint (fixtures are built once per city)."""
+
+import datetime
+import io
+
+from django.utils import timezone
+
+from jiceng.core.matrix import ALL, SEE_COMMUNITY, Check, statuses
+
+PAGE = {"anonymous": 302}
+WRITE_K1 = ["city_admin", "street_official", "community_worker"]
+API = "/api/v1/mobilize"
+
+
+def _fx(c):
+    """Mobilization objects in the small city, made on first use and kept for the city's lifetime."""
+    fx = getattr(c, "_mobilize", None)
+    if fx is not None:
+        return fx
+    from jiceng.mobilize import calls, services
+    from jiceng.mobilize.models import Assignment, AssignmentState, Post, Seat, Signup
+
+    fx = c._mobilize = type("Fx", (), {})()
+    now = timezone.now().replace(microsecond=0)
+    today = timezone.localdate()
+    fx.member = services.member_register(actor=None, community=c.community, employer="临汾市税务局",
+                                         skills=["medical"], person=c.member_person)
+    services.member_confirm(actor=None, member=fx.member)
+    fx.member.refresh_from_db()
+    fx.pending = services.member_register(actor=None, community=c.community2, employer="某公司",
+                                          person=c.other_person)
+    fx.agency = services.agency_register(actor=None, community=c.community, name="临汾市税务局机关党委",
+                                         agreement_start=today, agreement_end=today + datetime.timedelta(days=365),
+                                         commitments="每月一次志愿服务")
+    fx.need = services.need_create(actor=None, community=c.community, title="老人助餐", category="elderly",
+                                   wanted_from=today, wanted_to=today + datetime.timedelta(days=30))
+    fx.resource = services.resource_create(actor=None, community=c.community, title="送餐志愿者",
+                                           category="elderly", available_from=today,
+                                           available_to=today + datetime.timedelta(days=60), agency=fx.agency)
+    fx.project = services.project_create(actor=None, need=fx.need, resources=[fx.resource])
+    fx.checked = services.project_create(actor=None, need=fx.need, resources=[fx.resource], title="助餐二期")
+    services.project_check(actor=None, project=fx.checked, note="已落实")
+
+    def act(start_h):
+        return services.activity_create(actor=None, community=c.community, kind="volunteer", title="清洁家园",
+                                        starts_at=now + datetime.timedelta(hours=start_h),
+                                        ends_at=now + datetime.timedelta(hours=start_h + 3), capacity=10)
+
+    fx.activity = act(-1)
+    Signup.objects.create(activity=fx.activity, member=fx.member, unit_path=fx.activity.unit_path, year=now.year)
+    fx.activity_open = act(24)
+    fx.activity_in = act(-2)
+    Signup.objects.create(activity=fx.activity_in, member=fx.member, unit_path=fx.activity_in.unit_path,
+                          year=now.year, checked_in_at=now - datetime.timedelta(hours=1))
+    calls.mode_switch(actor=None, unit=c.community, mode="wartime", reason="演练")
+
+    def post(start_h, length, n=3):
+        return {"kind": "checkpoint", "place": "五一路卡口", "lat": 36.05, "lng": 111.45,
+                "shift_start": now + datetime.timedelta(hours=start_h),
+                "shift_end": now + datetime.timedelta(hours=start_h + length), "headcount": n, "skills": []}
+
+    fx.call = calls.call_issue(actor=None, unit=c.community, title="封控值守", posts=[post(2, 4)])
+    calls.call_assign(actor=None, call=fx.call)
+    fx.offer = Assignment.objects.get(call=fx.call, member=fx.member, active=True)
+    fx.call2 = calls.call_issue(actor=None, unit=c.community, title="核酸筛查", posts=[post(0, 1), post(30, 4)])
+    p_now, fx.later_post = list(Post.objects.filter(call=fx.call2).order_by("shift_start"))
+    seats = list(Seat.objects.filter(post=p_now).order_by("number"))
+
+    def assignment(seat, state):
+        return Assignment.objects.create(
+            call=fx.call2, post=p_now, seat=seat, member=fx.member, unit_path=p_now.unit_path, state=state,
+            shift_start=p_now.shift_start, shift_end=p_now.shift_end, offered_at=now, respond_by=now)
+
+    fx.accepted = assignment(seats[0], AssignmentState.ACCEPTED)
+    fx.on_duty = assignment(seats[1], AssignmentState.CHECKED_IN)
+    return fx
+
+
+def _upload(c):
+    import openpyxl
+
+    from jiceng.core.pii import id_check_digit
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["name", "id_number", "phone", "community", "skills", "employer"])
+    first17 = "14100219880808123"
+    wb.active.append(["周杰", first17 + id_check_digit(first17), "13700001234", c.community.code, "driving",
+                      "临汾市财政局"])
+    f = io.BytesIO()
+    wb.save(f)
+    f.seek(0)
+    f.name = "members.xlsx"
+    return {"file": f}
+
+
+def _post(c):
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    return {"kind": "screening", "place": "社区广场", "lat": 36.05, "lng": 111.45,
+            "shift_start": start.isoformat(), "shift_end": (start + datetime.timedelta(hours=4)).isoformat(),
+            "headcount": 2, "skills": []}
+
+
+OWN = statuses(200, allowed=["party_member"], others={p: 403 for p in WRITE_K1})
+SEE_ALL = statuses(200, allowed=ALL)
+TODAY = datetime.date.today().isoformat()
+LATER = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+
+CHECKS = {
+    # pages
+    "mobilize:home": [Check("GET", lambda c: "/mobilize/", statuses(200, allowed=ALL, others=PAGE))],
+    "mobilize:call": [Check("GET", lambda c: f"/mobilize/calls/{_fx(c).call.pk}/",
+                            statuses(200, allowed=SEE_COMMUNITY, others=PAGE))],
+    "mobilize:call_board": [Check("GET", lambda c: f"/mobilize/calls/{_fx(c).call.pk}/board/",
+                                  statuses(200, allowed=SEE_COMMUNITY, others=PAGE))],
+    "mobilize:my_calls": [Check("GET", lambda c: "/mobilize/my-calls/", statuses(200, allowed=ALL, others=PAGE))],
+    "mobilize:assignment_action": [
+        Check("POST", lambda c: f"/mobilize/assignments/{_fx(c).offer.pk}/accept/",
+              statuses(302, allowed=["party_member"], others={**PAGE, **{p: 403 for p in WRITE_K1}}), json=False),
+    ],
+    "mobilize:activity_code": [Check("GET", lambda c: f"/mobilize/activities/{_fx(c).activity.pk}/code/",
+                                     statuses(200, allowed=WRITE_K1, others={**PAGE, "party_member": 403}))],
+    "mobilize:employer_report": [Check("GET", lambda c: "/mobilize/employer-report.xlsx?employer=临汾市税务局",
+                                       statuses(200, allowed=ALL, others=PAGE))],
+    # C1
+    f"POST {API}/agencies": [Check("POST", lambda c: f"{API}/agencies", statuses(
+        201, allowed=WRITE_K1, others={"party_member": 403}), data=lambda c: {
+        "community": c.community.code, "name": "尧都区法院机关党支部", "agreement_start": TODAY,
+        "agreement_end": LATER, "commitments": "法律咨询"})],
+    f"POST {API}/agencies/{{agency_id}}/confirm": [Check("POST", lambda c: f"{API}/agencies/{_fx(c).agency.pk}/confirm",
+                                                         statuses(200, allowed=WRITE_K1,
+                                                                  others={"party_member": 403}))],
+    f"POST {API}/members": [Check("POST", lambda c: f"{API}/members", statuses(
+        201, allowed=WRITE_K1 + ["resident"], others={"party_member": 403}), data=lambda c: {
+        "community": c.community.code, "employer": "尧都区教育局", "skills": ["it"],
+        "person_id": c.resident_person.pk})],
+    f"POST {API}/members/{{member_id}}/confirm": [Check("POST", lambda c: f"{API}/members/{_fx(c).pending.pk}/confirm",
+                                                        statuses(200, allowed=["city_admin", "outsider"]))],
+    f"POST {API}/members/upload": [Check("POST", lambda c: f"{API}/members/upload",
+                                         statuses(201, allowed=WRITE_K1, denied=422), data=_upload, json=False)],
+    f"GET {API}/members/{{member_id}}/summary": [Check("GET", lambda c: f"{API}/members/{_fx(c).member.pk}/summary",
+                                                       statuses(200, allowed=SEE_COMMUNITY))],
+    # C2
+    f"POST {API}/needs": [Check("POST", lambda c: f"{API}/needs", statuses(
+        201, allowed=WRITE_K1 + ["party_member", "resident"]), data=lambda c: {
+        "community": c.community.code, "title": "楼道灯坏了", "category": "repair", "source": "resident",
+        "wanted_from": TODAY, "wanted_to": LATER})],
+    f"POST {API}/resources": [Check("POST", lambda c: f"{API}/resources", statuses(
+        201, allowed=WRITE_K1, others={"party_member": 403}), data=lambda c: {
+        "community": c.community.code, "title": "电工", "category": "repair", "available_from": TODAY,
+        "available_to": LATER})],
+    f"GET {API}/needs/{{need_id}}/matches": [Check("GET", lambda c: f"{API}/needs/{_fx(c).need.pk}/matches",
+                                                   statuses(200, allowed=SEE_COMMUNITY))],
+    f"POST {API}/projects": [Check("POST", lambda c: f"{API}/projects", statuses(
+        201, allowed=WRITE_K1, others={"party_member": 403}),
+        data=lambda c: {"need_id": _fx(c).need.pk, "resource_ids": [_fx(c).resource.pk]})],
+    f"POST {API}/projects/{{project_id}}/check": [Check("POST", lambda c: f"{API}/projects/{_fx(c).project.pk}/check",
+                                                        statuses(200, allowed=WRITE_K1, others={"party_member": 403}),
+                                                        data=lambda c: {"note": "按期完成"})],
+    f"POST {API}/projects/{{project_id}}/evaluate": [Check(
+        "POST", lambda c: f"{API}/projects/{_fx(c).checked.pk}/evaluate",
+        statuses(200, allowed=["party_member", "resident"], others={p: 403 for p in WRITE_K1}),
+        data=lambda c: {"score": 5})],
+    # C3
+    f"POST {API}/activities": [Check("POST", lambda c: f"{API}/activities", statuses(
+        201, allowed=WRITE_K1, others={"party_member": 403}), data=lambda c: {
+        "community": c.community.code, "kind": "party_day", "title": "主题党日",
+        "starts_at": "2026-07-01T09:00:00+08:00", "ends_at": "2026-07-01T11:00:00+08:00", "capacity": 30})],
+    f"POST {API}/activities/{{activity_id}}/signup": [Check(
+        "POST", lambda c: f"{API}/activities/{_fx(c).activity_open.pk}/signup",
+        statuses(201, allowed=["party_member"], others={p: 422 for p in WRITE_K1}))],
+    f"POST {API}/activities/{{activity_id}}/check-in": [Check(
+        "POST", lambda c: f"{API}/activities/{_fx(c).activity.pk}/check-in",
+        statuses(200, allowed=["party_member"], others={p: 422 for p in WRITE_K1}),
+        data=lambda c: {"code": _fx(c).activity.code})],
+    f"POST {API}/activities/{{activity_id}}/check-out": [Check(
+        "POST", lambda c: f"{API}/activities/{_fx(c).activity_in.pk}/check-out",
+        statuses(200, allowed=["party_member"], others={p: 422 for p in WRITE_K1}),
+        data=lambda c: {"code": _fx(c).activity_in.code})],
+    # C4
+    f"POST {API}/mode": [Check("POST", lambda c: f"{API}/mode", statuses(
+        201, allowed=WRITE_K1, others={"party_member": 403}),
+        data=lambda c: {"unit": c.community.code, "mode": "wartime", "reason": "防汛"})],
+    f"POST {API}/calls": [Check("POST", lambda c: (_fx(c), f"{API}/calls")[1], statuses(
+        201, allowed=WRITE_K1, others={"party_member": 403}),
+        data=lambda c: {"unit": c.community.code, "title": "防汛值守", "posts": [_post(c)]})],
+    f"GET {API}/calls/{{call_id}}/board": [Check("GET", lambda c: f"{API}/calls/{_fx(c).call.pk}/board",
+                                                 statuses(200, allowed=SEE_COMMUNITY))],
+    f"POST {API}/calls/{{call_id}}/assign": [Check("POST", lambda c: f"{API}/calls/{_fx(c).call.pk}/assign",
+                                                   statuses(200, allowed=WRITE_K1, others={"party_member": 403}))],
+    f"POST {API}/calls/{{call_id}}/draw-neighbours": [Check(
+        "POST", lambda c: f"{API}/calls/{_fx(c).call.pk}/draw-neighbours",
+        statuses(200, allowed=["city_admin", "street_official"]))],
+    f"GET {API}/my-calls": [Check("GET", lambda c: f"{API}/my-calls", SEE_ALL)],
+    f"POST {API}/assignments/{{assignment_id}}/accept": [Check(
+        "POST", lambda c: f"{API}/assignments/{_fx(c).offer.pk}/accept", OWN)],
+    f"POST {API}/assignments/{{assignment_id}}/decline": [Check(
+        "POST", lambda c: f"{API}/assignments/{_fx(c).offer.pk}/decline", OWN)],
+    f"POST {API}/assignments/{{assignment_id}}/check-in": [Check(
+        "POST", lambda c: f"{API}/assignments/{_fx(c).accepted.pk}/check-in", OWN)],
+    f"POST {API}/assignments/{{assignment_id}}/check-out": [Check(
+        "POST", lambda c: f"{API}/assignments/{_fx(c).on_duty.pk}/check-out", OWN)],
+    f"POST {API}/posts/{{post_id}}/take": [Check(
+        "POST", lambda c: f"{API}/posts/{_fx(c).later_post.pk}/take",
+        statuses(201, allowed=["party_member"], others={p: 422 for p in WRITE_K1}))],
+}

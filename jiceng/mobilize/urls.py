@@ -1,0 +1,14 @@
+from django.urls import path
+
+from jiceng.mobilize import views
+
+app_name = "mobilize"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("calls/<int:pk>/", views.call_page, name="call"),
+    path("calls/<int:pk>/board/", views.call_board, name="call_board"),
+    path("my-calls/", views.my_calls, name="my_calls"),
+    path("assignments/<int:pk>/<str:action>/", views.assignment_action, name="assignment_action"),
+    path("activities/<int:pk>/code/", views.activity_code, name="activity_code"),
+    path("employer-report.xlsx", views.employer_report, name="employer_report"),
+]
