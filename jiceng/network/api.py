@@ -134,7 +134,8 @@ def locate_address(request, q: str = ""):
 # Geometry
 
 
-@router.get("/network/units/{code}/grids", summary="The grids under a unit as GeoJSON, with one figure each")
+@router.get("/network/units/{code}/grids", url_name="network_unit_grids",
+            summary="The grids under a unit as GeoJSON, with one figure each")
 def unit_grids(request, code: str, figure: str = "residents"):
     unit = unit_get(user=request.user, code=code)
     if figure not in selectors.GRID_FIGURES:

@@ -131,3 +131,20 @@ CHECKS = {
               statuses(200, allowed=SEE_COMMUNITY)),
     ],
 }
+
+CHECKS.update({
+    "network:map": [
+        Check("GET", lambda c: "/network/", statuses(200, allowed=EVERYONE, others=PAGE)),
+        Check("GET", lambda c: f"/network/?unit={c.community.code}&figure=staff",
+              statuses(200, allowed=SEE_COMMUNITY, others=PAGE)),
+    ],
+    "network:grid": [
+        Check("GET", lambda c: f"/network/grids/{c.grid.code}/", statuses(200, allowed=SEE_GRID, others=PAGE)),
+        Check("GET", lambda c: f"/network/grids/{c.grid2.code}/",
+              statuses(200, allowed=["city_admin", "outsider"], others=PAGE)),
+    ],
+    "network:integrity": [
+        Check("GET", lambda c: f"/network/integrity/{c.community.code}/",
+              statuses(200, allowed=SEE_COMMUNITY, others=PAGE)),
+    ],
+})

@@ -1,0 +1,40 @@
+// The grid map: grids of a unit coloured by one figure. No base map unless a tile URL is configured
+// (LEAFLET_CONFIG["TILES"], e.g. an intranet map service), so nothing leaves the machine by default.
+(function () {
+  var el = document.getElementById("grid-map");
+  if (!el || !window.L) return;
+  var map = L.map(el, { zoomSnap: 0.25, attributionControl: false })
+    .setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)], 11);
+  if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
+  var colours = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"];
+  var status = document.getElementById("map-status");
+  fetch(el.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
+    var values = fc.features.map(function (f) { return f.properties.value || 0; });
+    var max = Math.max.apply(null, values.concat([1]));
+    function colour(v) { return colours[Math.min(colours.length - 1, Math.floor(v / max * (colours.length - 1)))]; }
+    var layer = L.geoJSON(fc, {
+      style: function (f) {
+        return { color: "#555", weight: 1, fillOpacity: 0.75, fillColor: colour(f.properties.value || 0) };
+      },
+      onEachFeature: function (f, l) {
+        var a = document.createElement("a");
+        a.href = el.dataset.gridUrl.replace("000", f.properties.code);
+        a.textContent = f.properties.name + " (" + f.properties.value + ")";
+        l.bindPopup(a);
+      }
+    }).addTo(map);
+    if (fc.features.length) map.fitBounds(layer.getBounds());
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "legend");
+      for (var i = 0; i < colours.length; i++) {
+        var lo = Math.round(max * i / colours.length);
+        div.innerHTML += '<i style="background:' + colours[i] + '"></i>' + lo + "+<br>";
+      }
+      return div;
+    };
+    legend.addTo(map);
+    el.dataset.loaded = String(fc.features.length);
+    status.textContent = fc.features.length + " ✓";
+  }).catch(function (e) { status.textContent = String(e); });
+})();

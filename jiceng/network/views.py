@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.shortcuts import render
+
+from jiceng.core.errors import NotFound
+from jiceng.core.scope import scope_filter
+from jiceng.core.views import page
+from jiceng.network import selectors
+from jiceng.orgs.models import Unit
+from jiceng.orgs.selectors import unit_ancestors, unit_get, unit_top_for
+
+def _figure_choices():
+    from django.utils.translation import gettext_lazy as _
+
+    return [("residents", _("Residents")), ("households", _("Households")), ("compounds", _("Compounds")),
+            ("three_without_open", _("Three-without compounds still open")), ("staff", _("Grid staff")),
+            ("staff_gaps", _("Grids missing a leader or worker"))]
+
+
+def _unit_from_query(request):
+    code = request.GET.get("unit")
+    if code:
+        return unit_get(user=request.user, code=code)
+    top = unit_top_for(request.user)
+    if top is None:
+        raise NotFound()
+    return top
+
+
+@page
+def map_page(request):
+    unit = _unit_from_query(request)
+    figure = request.GET.get("figure", "residents")
+    if figure not in selectors.GRID_FIGURES:
+        figure = "residents"
+    return render(request, "network/map.html", {
+        "unit": unit, "ancestors": unit_ancestors(unit), "figure": figure, "figures": _figure_choices(),
+        "tiles": settings.LEAFLET_CONFIG.get("TILES", ""),
+        "center": list(settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (36.08, 111.52))),
+    })
+
+
+@page
+def grid_page(request, code):
+    grid = selectors.grid_get(user=request.user, code=code)
+    compounds = list(selectors.compounds_of(grid))
+    buildings = list(scope_filter(Unit.objects.filter(parent__parent=grid, kind="building"), request.user)
+                     .select_related("parent").order_by("code")[:300])
+    households = list(scope_filter(Unit.objects.filter(parent__parent__parent=grid, kind="household"), request.user)
+                      .select_related("parent").order_by("code")[:200])
+    return render(request, "network/grid.html", {
+        "grid": grid, "ancestors": unit_ancestors(grid), "staff": list(selectors.grid_staff(grid)),
+        "compounds": compounds, "buildings": buildings, "households": households,
+    })
+
+
+@page
+def integrity_page(request, code):
+    unit = unit_get(user=request.user, code=code)
+    report = selectors.integrity_report(unit)
+    return render(request, "network/integrity.html", {
+        "unit": unit, "ancestors": unit_ancestors(unit), "report": report,
+        "problems": sum(len(r["findings"]) for r in report), "coverage": selectors.staff_coverage(unit),
+    })
