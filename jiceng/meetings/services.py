@@ -6,6 +6,7 @@ import datetime
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,7 +114,7 @@ def schedule_generate(*, actor, system: MeetingSystem, year: int) -> int:
     return len(rows)
 
 
-def systems_bulk_setup(*, actor, units: list[Unit], year: int, members_per_unit: dict[int, list[str]],
+def systems_bulk_setup(*, actor, units: list[Unit], years: list[int], members_per_unit: dict[int, list[str]],
                        note: str = "") -> list[MeetingSystem]:
     """Set up default systems with members and this year's schedule for many units (demo, imports)."""
     for unit in units:
@@ -129,10 +130,11 @@ def systems_bulk_setup(*, actor, units: list[Unit], year: int, members_per_unit:
         SystemMember.objects.bulk_create(
             [SystemMember(system=s, unit_path=s.unit_path, name=name)
              for s in systems for name in members_per_unit.get(s.unit_id, [])], batch_size=2000)
-        MeetingPeriod.objects.bulk_create([p for s in systems for p in _period_rows(s, year)], batch_size=2000)
+        MeetingPeriod.objects.bulk_create([p for s in systems for y in years for p in _period_rows(s, y)],
+                                          batch_size=2000)
         audit_record(actor=actor, action="meeting_system.bulk_setup", object_type="meetings.meetingsystem",
                      unit_path=min((u.path for u in units), key=len) if units else "",
-                     changes={"count": len(units), "year": year, "note": note})
+                     changes={"count": len(units), "years": years, "note": note})
     return systems
 
 
@@ -277,3 +279,76 @@ def contact_point_create(*, actor, leader_name: str, leader_unit: Unit, unit: Un
         audit_record(actor=actor, action="contact_point.create", obj=point,
                      changes={"leader_unit": leader_unit.code, "unit": unit.code})
     return point
+
+
+def meetings_bulk_record(*, actor, rows: list[dict], note: str = "", today: datetime.date | None = None) -> int:
+    """Record many held meetings at once (demo, imports); one audit event. Each row: {"system", "held_on",
+    "title", "minutes", "present": [SystemMember], "absent": [SystemMember], "leaders": [ContactPoint],
+    "agenda": [title], "resolution": (text, [action dicts]) or None}. Fills periods like `meeting_record`."""
+    today = today or timezone.localdate()
+    for r in rows:
+        require_scope(actor, r["system"].unit_path, "write")
+        if r["held_on"] > today or not (r.get("title") or "").strip():
+            raise ValidationFailed(_("A meeting needs a title and cannot be recorded before it is held."))
+        if any(c.unit_id != r["system"].unit_id for c in r.get("leaders", [])):
+            raise ValidationFailed(_("A higher leader attends at one of their contact points: this unit."))
+    with transaction.atomic():
+        meetings = []
+        for r in rows:
+            s = r["system"]
+            n = len(r["present"]) + len(r.get("absent", []))
+            meetings.append(Meeting(system=s, unit_id=s.unit_id, unit_path=s.unit_path, held_on=r["held_on"],
+                                    title=r["title"].strip(), minutes=r.get("minutes", ""), member_count=n,
+                                    present_count=len(r["present"]),
+                                    quorate=bool(n) and len(r["present"]) / n >= s.quorum_share - 1e-9))
+        Meeting.objects.bulk_create(meetings, batch_size=1000)
+        agenda, attendance, resolutions, actions = [], [], [], []
+        for m, r in zip(meetings, rows, strict=True):
+            agenda += [AgendaItem(meeting=m, unit_path=m.unit_path, order=i, title=t)
+                       for i, t in enumerate(r.get("agenda", []))]
+            attendance += [Attendance(meeting=m, unit_path=m.unit_path, member=p, name=p.name, present=True)
+                           for p in r["present"]]
+            attendance += [Attendance(meeting=m, unit_path=m.unit_path, member=p, name=p.name, present=False)
+                           for p in r.get("absent", [])]
+            attendance += [Attendance(meeting=m, unit_path=m.unit_path, contact_point=c, name=c.leader_name)
+                           for c in r.get("leaders", [])]
+            if r.get("resolution"):
+                text, acts = r["resolution"]
+                res = Resolution(meeting=m, unit_path=m.unit_path, text=text)
+                resolutions.append(res)
+                for a in acts:
+                    if a["deadline"] < m.held_on:
+                        raise ValidationFailed(_("An action item's deadline cannot be before the meeting."))
+                    actions.append((res, a))
+        AgendaItem.objects.bulk_create(agenda, batch_size=2000)
+        Attendance.objects.bulk_create(attendance, batch_size=2000)
+        Resolution.objects.bulk_create(resolutions, batch_size=1000)
+        ActionItem.objects.bulk_create([
+            ActionItem(resolution=res, unit_path=res.unit_path, title=a["title"], owner_name=a["owner_name"],
+                       deadline=a["deadline"], status=a.get("status", ActionStatus.OPEN), done_on=a.get("done_on"))
+            for res, a in actions], batch_size=2000)
+        # Fill the periods: the first quorate meeting inside each open period (one UPDATE).
+        first = (Meeting.objects.filter(system_id=OuterRef("system_id"), quorate=True,
+                                        held_on__gte=OuterRef("starts_on"), held_on__lte=OuterRef("ends_on"))
+                 .order_by("held_on", "id").values("id")[:1])
+        open_periods = MeetingPeriod.objects.filter(system__in={r["system"].pk for r in rows},
+                                                    status=PeriodStatus.OPEN)
+        filled = open_periods.filter(Exists(first)).update(status=PeriodStatus.HELD, meeting=Subquery(first))
+        audit_record(actor=actor, action="meeting.bulk_record", object_type="meetings.meeting",
+                     unit_path=min((m.unit_path for m in meetings), key=len) if meetings else "",
+                     changes={"meetings": len(meetings), "periods_held": filled, "actions": len(actions),
+                              "note": note})
+    return len(meetings)
+
+
+def contact_points_bulk_create(*, actor, points: list[ContactPoint], note: str = "") -> list[ContactPoint]:
+    for p in points:
+        require_scope(actor, p.leader_unit.path, "structure")
+        if p.unit_id == p.leader_unit.pk or not p.unit.path.startswith(p.leader_unit.path):
+            raise ValidationFailed(_("A leader's contact point is a unit below the leader's own unit."), field="unit")
+        p.unit_path = p.unit.path
+    with transaction.atomic():
+        ContactPoint.objects.bulk_create(points)
+        audit_record(actor=actor, action="contact_point.bulk_create", object_type="meetings.contactpoint",
+                     changes={"count": len(points), "note": note})
+    return points

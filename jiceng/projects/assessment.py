@@ -360,3 +360,86 @@ def assessment_publish(*, actor, assessment: Assessment, when: datetime.datetime
         audit_record(actor=actor, action="assessment.publish", obj=assessment,
                      changes={"results": AssessmentResult.objects.filter(assessment=assessment).count()})
     return assessment
+
+
+def reports_bulk_submit(*, actor, assessment: Assessment, reports: list[SecretaryReport]) -> int:
+    _require_draft(assessment)
+    for r in reports:
+        require_scope(actor, r.unit.path, "write")
+        _level(r.unit.kind)
+        if not (r.secretary_name or "").strip() or not (r.text or "").strip():
+            raise ValidationFailed(_("A report needs the secretary's name and its text."), field="text")
+        r.assessment, r.unit_path = assessment, r.unit.path
+    with transaction.atomic():
+        SecretaryReport.objects.bulk_create(reports, batch_size=1000)
+        audit_record(actor=actor, action="assessment.reports_bulk_submit", obj=assessment,
+                     changes={"count": len(reports)})
+    return len(reports)
+
+
+def review_scores_bulk(*, actor, assessment: Assessment, rows: list[tuple]) -> int:
+    """Many review scores (demo, imports): rows of (report, rater, criterion, score), same rules as
+    `review_score` (range, no rater scoring their own unit); one audit event."""
+    _require_draft(assessment)
+    scores = []
+    for report, rater, criterion, score in rows:
+        if actor is not None and rater.user_id != actor.pk:
+            raise Forbidden(_("You may only enter your own scores."))
+        if rater.own_unit.path.startswith(report.unit_path):
+            raise Forbidden(_("A rater may not score their own unit."), code="own_unit")
+        if not 0 <= score <= criterion.max_score:
+            raise ValidationFailed(_("“%(c)s” is scored from 0 to %(max)s; %(s)s is outside that range.")
+                                   % {"c": criterion.title, "max": criterion.max_score, "s": score}, field="scores")
+        scores.append(ReviewScore(report=report, rater=rater, criterion=criterion, score=score))
+    with transaction.atomic():
+        ReviewScore.objects.bulk_create(scores, batch_size=2000)
+        audit_record(actor=actor, action="assessment.review_scores_bulk", obj=assessment,
+                     changes={"count": len(scores)})
+    return len(scores)
+
+
+def indicator_entries_bulk(*, actor, entries: list[IndicatorEntry]) -> int:
+    for e in entries:
+        _require_draft(e.indicator.assessment)
+        require_scope(actor, e.unit.path, "supervise")
+        if e.indicator.source or not 0 <= e.value <= 1 or not (e.evidence or "").strip():
+            raise ValidationFailed(_("Entered values are 0–1, for entered leaves, with evidence."), field="value")
+        e.unit_path = e.unit.path
+    with transaction.atomic():
+        IndicatorEntry.objects.bulk_create(entries, batch_size=2000)
+        audit_record(actor=actor, action="assessment.indicator_entries_bulk",
+                     obj=entries[0].indicator.assessment if entries else None,
+                     object_type="projects.assessment", changes={"count": len(entries)})
+    return len(entries)
+
+
+def standard_tree(*, with_projects: bool = True) -> list[dict]:
+    """The default target-responsibility tree: case measures (when the cases app provides them), joint
+    meetings, project and task completion, and party-building basics entered with evidence."""
+    case_keys = [k for k in ("cases.response_rate", "cases.resolution_rate", "cases.satisfaction_rate",
+                             "cases.on_time_closure_rate") if k in indicators.SOURCES]
+    if len(case_keys) == 4:
+        governance = [{"code": "A1", "title": _("Case response rate"), "weight": 0.2, "source": case_keys[0]},
+                      {"code": "A2", "title": _("Case resolution rate"), "weight": 0.3, "source": case_keys[1]},
+                      {"code": "A3", "title": _("Case satisfaction rate"), "weight": 0.3, "source": case_keys[2]},
+                      {"code": "A4", "title": _("Case on-time closure rate"), "weight": 0.2, "source": case_keys[3]}]
+    else:
+        governance = [{"code": "A1", "title": _("Grassroots governance results"), "weight": 1.0}]
+    tree = [
+        {"code": "A", "title": _("Grassroots governance"), "weight": 0.4, "children": governance},
+        {"code": "B", "title": _("Joint meetings"), "weight": 0.2, "children": [
+            {"code": "B1", "title": _("Held on time"), "weight": 0.7, "source": "meetings.on_time_rate"},
+            {"code": "B2", "title": _("Action items done on time"), "weight": 0.3,
+             "source": "meetings.actions_done_on_time"}]},
+        {"code": "C", "title": _("Project-based work"), "weight": 0.25, "children": [
+            {"code": "C1", "title": _("Secretary-led projects"), "weight": 0.6, "source": "projects.progress"},
+            {"code": "C2", "title": _("Key tasks"), "weight": 0.4, "source": "tasks.progress"}]},
+        {"code": "D", "title": _("Party-building basics"), "weight": 0.15},
+    ]
+    if not with_projects:
+        tree = [tree[0] | {"weight": 0.5}, tree[1] | {"weight": 0.3}, tree[3] | {"weight": 0.2}]
+    return tree
+
+
+STANDARD_RUBRIC = [{"title": "Performance of duties", "max_score": 40}, {"title": "Results", "max_score": 40},
+                   {"title": "Residents' satisfaction", "max_score": 20}]

@@ -193,6 +193,14 @@ def projects_bulk_create(*, actor, projects: list[Project], milestones: dict[int
                 m.project, m.unit_path = p, p.unit_path
                 rows.append(m)
         Milestone.objects.bulk_create(rows, batch_size=2000)
+        for i, p in enumerate(projects):
+            ms = milestones.get(i, [])
+            if ms:
+                p.progress, _values = weighted_rollup([{"id": m.pk, "parent": m.parent_id, "weight": m.weight,
+                                                        "progress": m.progress} for m in ms])
+                if p.progress >= 100:
+                    p.status = ProjectStatus.DONE
+        Project.objects.bulk_update(projects, ["progress", "status"], batch_size=500)
         audit_record(actor=actor, action="project.bulk_create", object_type="projects.project",
                      unit_path=min((p.unit_path for p in projects), key=len) if projects else "",
                      changes={"count": len(projects), "milestones": len(rows), "note": note})
@@ -415,3 +423,48 @@ def progress_report_submit(*, actor, month: datetime.date, progress: float, note
         audit_record(actor=actor, action="progress_report.submit", obj=owner,
                      changes={"month": month, "progress": progress})
     return report
+
+
+def progress_reports_bulk(*, actor, reports: list[ProgressReport], note: str = "") -> int:
+    """Many monthly reports (demo, imports); the owners' progress is set by the caller. One audit event."""
+    for r in reports:
+        owner = r.task or r.project
+        require_scope(actor, owner.unit_path, "write")
+        if not 0 <= r.progress <= 100:
+            raise ValidationFailed(_("Progress is between 0 and 100."), field="progress")
+        r.unit_path, r.month = owner.unit_path, r.month.replace(day=1)
+    with transaction.atomic():
+        ProgressReport.objects.bulk_create(reports, batch_size=2000)
+        audit_record(actor=actor, action="progress_report.bulk_submit", object_type="projects.progressreport",
+                     changes={"count": len(reports), "note": note})
+    return len(reports)
+
+
+def task_progress_set_bulk(*, actor, tasks: list[KeyTask], note: str = "") -> None:
+    """Set reported progress of many tasks (after their reports and milestones); one audit event."""
+    for t in tasks:
+        require_scope(actor, t.unit_path, "write")
+        if not 0 <= t.progress <= 100:
+            raise ValidationFailed(_("Progress is between 0 and 100."), field="progress")
+    with transaction.atomic():
+        KeyTask.objects.bulk_update(tasks, ["progress", "done_on"], batch_size=1000)
+        audit_record(actor=actor, action="key_task.bulk_progress", object_type="projects.keytask",
+                     changes={"count": len(tasks), "note": note})
+
+
+def milestones_bulk_create(*, actor, milestones: list[Milestone], note: str = "") -> int:
+    """Many milestones of projects or tasks (demo, imports), same date rule as `milestone_add`."""
+    for m in milestones:
+        owner = _owner(m.project, m.task)
+        require_scope(actor, owner.unit_path, "write")
+        if m.due > owner.deadline:
+            raise ValidationFailed(_("A milestone cannot fall after its task's deadline (%(d)s).")
+                                   % {"d": owner.deadline.isoformat()}, field="due")
+        if not (m.weight > 0) or not 0 <= m.progress <= 100:
+            raise ValidationFailed(_("A milestone's weight must be above zero."), field="weight")
+        m.unit_path = owner.unit_path
+    with transaction.atomic():
+        Milestone.objects.bulk_create(milestones, batch_size=2000)
+        audit_record(actor=actor, action="milestone.bulk_create", object_type="projects.milestone",
+                     changes={"count": len(milestones), "note": note})
+    return len(milestones)
