@@ -8,6 +8,7 @@ from jiceng.network import selectors
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_ancestors, unit_get, unit_top_for
 
+
 def _figure_choices():
     from django.utils.translation import gettext_lazy as _
 
