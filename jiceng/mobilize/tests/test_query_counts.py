@@ -1,0 +1,30 @@
+from jiceng.core.testing import assert_queries
+from jiceng.mobilize import calls
+
+from .conftest import make_members, post
+
+
+def test_status_board_runs_a_fixed_number_of_queries(city, client_for, wartime):
+    make_members(city, 30)
+    call = calls.call_issue(actor=None, unit=city.community, title="封控", posts=[post(3) for _ in range(8)])
+    calls.call_assign(actor=None, call=call)
+    client = client_for("community_worker")
+    client.get(f"/mobilize/calls/{call.pk}/board/")
+    # user, grants, call (with unit), posts with their seat counts
+    with assert_queries(4, label="status board fragment"):
+        assert client.get(f"/mobilize/calls/{call.pk}/board/").status_code == 200
+    with assert_queries(4, label="status board API"):
+        assert client.get(f"/api/v1/mobilize/calls/{call.pk}/board").status_code == 200
+
+
+def test_my_calls_runs_a_fixed_number_of_queries(city, client_for, wartime, member):
+    make_members(city, 5)
+    for i in range(4):
+        call = calls.call_issue(actor=None, unit=city.community, title=f"封控{i}",
+                                posts=[post(2, start_end=None)])
+        calls.call_assign(actor=None, call=call)
+    client = client_for("party_member")
+    client.get("/mobilize/my-calls/")
+    # user, member, assignments with post and call, grants (nav)
+    with assert_queries(4, label="my calls page"):
+        assert client.get("/mobilize/my-calls/").status_code == 200
