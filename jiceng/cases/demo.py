@@ -1,0 +1,214 @@
+"""Demo step: a year of cases (100,000 × scale) flowing realistically through the levels, departments
+for the whistle, a holiday calendar and the Open311 key `demo-open311-key`. Bulk inserts, one audit
+event per batch, rollup filled in the same transaction (services.cases_bulk_create)."""
+
+import datetime
+import math
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiceng.cases.categories import seed_categories
+from jiceng.cases.models import (
+    LEVEL_UP,
+    Case,
+    Category,
+    Department,
+    Holiday,
+    Rating,
+    Status,
+    SupervisionCard,
+    Whistle,
+)
+from jiceng.cases.open311.views import DEMO_KEY, open311_key_create
+from jiceng.cases.services import CODE_ALPHABET, cases_bulk_create
+from jiceng.orgs.models import Unit
+
+ORDER = 40
+CASES_PER_SCALE = 100_000
+BATCH = 20_000
+ESCALATE = {"grid": 0.22, "community": 0.12, "street": 0.05, "county": 0.15}
+DEPARTMENTS = [("城市管理局", "urban"), ("住房和城乡建设局", "urban"), ("市场监督管理局", "comprehensive"),
+               ("公安分局", "comprehensive"), ("生态环境分局", "emergency")]
+HOLIDAYS_2026 = ["01-01", "01-02", "02-16", "02-17", "02-18", "02-19", "02-20", "04-06", "05-01", "05-04",
+                 "05-05", "06-19", "09-25", "10-01", "10-02", "10-05", "10-06", "10-07"]
+DESCRIPTIONS = {
+    "E01": ["小区门口垃圾堆放", "道路上有积存渣土", "人行道不洁"], "E02": ["电线杆上贴满小广告", "违规户外广告牌"],
+    "E03": ["夜间施工噪音扰民", "施工车辆遗撒"], "E04": ["早市占道经营", "楼道口乱堆杂物", "共享单车乱停放"],
+    "E05": ["路面出现塌陷", "自来水管破裂漏水"], "E06": ["其他需要处理的问题"], "C01": ["井盖破损", "路灯不亮"],
+    "C02": ["交通标志倒了", "护栏损坏"], "C03": ["垃圾箱破损", "公厕卫生差"], "C04": ["绿地被踩踏", "大风刮倒树木"],
+    "C05": ["楼顶私搭乱建"], "C06": ["健身器材损坏"], "S01": ["邻里因漏水起纠纷", "家庭矛盾需调解", "拖欠工资"],
+    "S02": ["独居老人需要帮扶", "申请养老服务", "开具居住证明"], "S03": ["楼道堆放杂物有消防隐患", "电动车在楼道充电",
+                                                                   "老旧房屋墙体开裂"],
+    "S04": ["物业不及时维修", "电梯经常停运", "小区停车难"],
+}
+
+
+def _code(rng, seen):
+    while True:
+        code = "".join(rng.choice(CODE_ALPHABET) for _ in range(10))
+        if code not in seen:
+            seen.add(code)
+            return code
+
+
+def build(ctx):
+    from django.db import connection
+
+    rng = ctx.rng("cases")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # index pages of 100,000 rows stay in memory (this connection)
+            cursor.execute("PRAGMA cache_size = -262144")
+    seed_categories(Category)
+    with transaction.atomic():
+        open311_key_create(name="demo", key=DEMO_KEY)
+        year = ctx.today.year
+        Holiday.objects.bulk_create([Holiday(date=datetime.date.fromisoformat(f"{year}-{d}"), workday=False)
+                                     for d in HOLIDAYS_2026], ignore_conflicts=True)
+    grids = list(Unit.objects.filter(kind="grid").exclude(lat=None).values_list("id", "path", "lat", "lng"))
+    if not grids:
+        ctx.say("[demo] cases: no grids with geometry, nothing to do")
+        return
+    upper = {u[1]: (u[0], u[2]) for u in Unit.objects.filter(kind__in=["community", "street", "county", "city"])
+             .values_list("id", "path", "kind")}
+    counties = list(Unit.objects.filter(kind="county"))
+    with transaction.atomic():
+        if not Department.objects.exists():
+            Department.objects.bulk_create([Department(name=f"{c.name}{n}", unit=c, unit_path=c.path, business_line=line)
+                                            for c in counties for n, line in DEPARTMENTS])
+    depts_by_county = {}
+    for d in Department.objects.all():
+        depts_by_county.setdefault(d.unit_path, []).append(d.pk)
+
+    def ancestors(path):
+        parts = [p for p in path.split("/") if p]
+        out = {}
+        for i in range(1, len(parts)):
+            p = "/" + "/".join(parts[:i]) + "/"
+            if p in upper:
+                out[upper[p][1]] = (upper[p][0], p)
+        return out
+
+    chains = {g[1]: ancestors(g[1]) for g in grids}
+    leaves = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
+    weights = [6 if c.default_level == "grid" else 3 if c.default_level == "community" else 1 for c in leaves]
+    total = int(CASES_PER_SCALE * ctx.scale)
+    now = timezone.now().replace(microsecond=0)
+    start = now - datetime.timedelta(days=365)
+    seen = set(Case.objects.values_list("code", flat=True))
+    bar = ctx.progress(total, "cases")
+    made = 0
+    overdue_open = []
+    street_cases = []
+    opened = []
+    while made < total:
+        n = min(BATCH, total - made)
+        batch = []
+        for _ in range(n):
+            gid, gpath, glat, glng = grids[rng.randrange(len(grids))]
+            cat = rng.choices(leaves, weights)[0]
+            # More cases in summer, fewer at the Spring Festival; uniform enough for measures.
+            received = start + datetime.timedelta(seconds=rng.random() * 365 * 86400)
+            age_h = (now - received).total_seconds() / 3600
+            chain = chains[gpath]
+            level = cat.default_level
+            while level in ESCALATE and rng.random() < ESCALATE[level] and LEVEL_UP[level] in chain:
+                level = LEVEL_UP[level]
+            hid, hpath = (gid, gpath) if level == "grid" else chain.get(level, (gid, gpath))
+            level = level if hpath != gpath else "grid"
+            deadline = received + datetime.timedelta(hours=cat.deadline_hours * (1.4 if cat.deadline_kind == "working"
+                                                                                 else 1))
+            responded = rng.random() < 0.96
+            case = Case(code=_code(rng, seen), category=cat, source=rng.choices(
+                ["phone", "patrol", "hotline", "api", "open311"], [30, 45, 20, 3, 2])[0],
+                description=rng.choice(DESCRIPTIONS[cat.parent.code]), lat=glat + rng.uniform(-0.0008, 0.0008),
+                lng=glng + rng.uniform(-0.0008, 0.0008), grid_id=gid, unit_path=gpath, handler_id=hid,
+                handler_path=hpath, level=level, anonymous=rng.random() < 0.3, received_at=received,
+                responded_at=received + datetime.timedelta(minutes=rng.randint(5, 90 if responded else 3000)),
+                responded_on_time=responded, deadline_at=deadline,
+                warn_at=received + (deadline - received) * 0.75, escalations=0)
+            case.escalations = ["grid", "community", "street", "county", "city"].index(level) - \
+                ["grid", "community", "street", "county", "city"].index(cat.default_level)
+            case.escalations = max(0, case.escalations)
+            r = rng.random()
+            if age_h > 24 * 10 or (age_h > cat.deadline_hours * 1.5 and r < 0.9):
+                if r < 0.03:
+                    case.status = Status.REJECTED
+                elif r < 0.04:
+                    case.status = Status.VOIDED
+                elif r < 0.05:
+                    case.status = Status.SUSPENDED
+                else:
+                    case.status = Status.CLOSED
+                    late = rng.random() < 0.1
+                    case.closed_at = min(now, deadline + datetime.timedelta(hours=rng.uniform(1, 48)) if late else
+                                         received + (deadline - received) * rng.uniform(0.2, 0.98))
+                    case.handled_at = case.closed_at - datetime.timedelta(minutes=rng.randint(10, 300))
+                    case.overdue = late
+                    case.closed_on_time = not late
+                    case.reworks = 1 if rng.random() < 0.05 else 0
+                    case.settled_level = level
+                    case.warned = late or rng.random() < 0.2
+                    if rng.random() < 0.7:
+                        case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.NOT], [82, 14, 4])[0]
+                        case.rated_at = case.closed_at + datetime.timedelta(hours=rng.uniform(1, 48))
+                        case.reopened = case.rating == Rating.NOT and rng.random() < 0.5
+            else:
+                case.status = rng.choice([Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS,
+                                          Status.HANDLED])
+                opened.append(case)
+                if case.status == Status.RECEIVED:
+                    case.responded_at, case.responded_on_time = None, False
+                if deadline < now:
+                    case.overdue = True
+                    case.warned = True
+                    overdue_open.append(case)
+                elif case.warn_at < now:
+                    case.warned = True
+            if level in ("street", "county") and rng.random() < 0.3:
+                street_cases.append(case)
+            batch.append(case)
+        cases_bulk_create(cases=batch, events=False, note="demo city")
+        made += n
+        bar.update(n)
+    bar.close()
+    # Supervision cards on open overdue cases (held by the level above), whistles on street-level cases,
+    # and the "receive" timeline event of every open case (closed demo cases carry no timeline).
+    from jiceng.cases.models import CaseEvent
+    from jiceng.cases.services import case_ids_by_code, fast_insert
+
+    street_cases = street_cases[:20000]
+    open_cases = [c for c in opened]
+    ids = case_ids_by_code([c.code for c in overdue_open + street_cases + open_cases])
+    for c in overdue_open + street_cases + open_cases:
+        c.pk = c.id = ids[c.code]
+    with transaction.atomic():
+        fast_insert(CaseEvent, [CaseEvent(case_id=c.pk, at=c.received_at, action="receive", to_status=c.status,
+                                          handler_path=c.handler_path, actor_label="demo") for c in open_cases])
+        cards = []
+        for c in overdue_open:
+            parent_path = "/".join(c.handler_path.split("/")[:-2]) + "/"
+            if parent_path in upper:
+                cards.append(SupervisionCard(case=c, unit_id=upper[parent_path][0], unit_path=parent_path,
+                                             handler_path=c.handler_path, raised_at=c.deadline_at,
+                                             deadline_was=c.deadline_at))
+        SupervisionCard.objects.bulk_create(cards, batch_size=5000)
+        whistles = []
+        for c in street_cases:
+            county_path = "/".join(c.unit_path.split("/")[:3]) + "/"
+            options = depts_by_county.get(county_path)
+            if not options:
+                continue
+            called = c.received_at + datetime.timedelta(hours=2)
+            reported = rng.random() < 0.9
+            whistles.append(Whistle(case=c, department_id=rng.choice(options), unit_path=c.handler_path,
+                                    called_at=called, report_in_by=called + datetime.timedelta(hours=24),
+                                    reported_in_at=called + datetime.timedelta(hours=rng.uniform(1, 30))
+                                    if reported else None, part="联合处置" if reported else "",
+                                    score=rng.randint(3, 5) if reported else None))
+            w = whistles[-1]
+            w.handled_on_time = bool(w.reported_in_at and w.reported_in_at <= w.report_in_by)
+        Whistle.objects.bulk_create(whistles, batch_size=5000)
+    ctx.data["cases"] = {"count": made, "cards": len(cards), "whistles": len(whistles)}
+    ctx.say(f"[demo] cases: {made} cases, {len(cards)} supervision cards, {len(whistles)} whistles "
+            f"({math.ceil(made / max(1, len(grids)))} per grid)")
