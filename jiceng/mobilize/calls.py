@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -266,6 +266,18 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
 
 def _write_offers(call: Call, inst: Instance, member_ids, seat_ids, distances, now) -> int:
     respond_by = now + datetime.timedelta(minutes=call.respond_minutes)
+    if connection.vendor == "postgresql" and len(member_ids) > 500:
+        # COPY is an order of magnitude faster than INSERT for tens of thousands of offers.
+        cols = ("call_id", "post_id", "seat_id", "member_id", "unit_path", "state", "active", "refilled",
+                "shift_start", "shift_end", "distance_m", "offered_at", "respond_by")
+        table = Assignment._meta.db_table
+        with connection.cursor() as cur, cur.cursor.copy(
+                f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for m, s, d in zip(member_ids, seat_ids, distances, strict=True):
+                start, end = inst.seat_shift[s]
+                copy.write_row((call.pk, inst.seat_post[s], s, m, call.unit_path, AssignmentState.OFFERED.value,
+                                True, False, start, end, int(d), now, respond_by))
+        return len(member_ids)
     rows = []
     for m, s, d in zip(member_ids, seat_ids, distances, strict=True):
         start, end = inst.seat_shift[s]

@@ -1,0 +1,63 @@
+"""Benchmark: refilling 500 declined seats of a city-sized call (issue 5).
+
+    python bench/refill.py [--scale 1.0] [--declines 500] [--keep]
+
+Loads the synthetic instance (see bench/assign.py), assigns it, lets 500 members decline, and times
+`jiceng.mobilize.calls.call_refill` (what the sweep runs): loading the call from the database, the
+engine's refill of the freed seats (everything else stays), and writing the new offers. Prints one
+JSON object as its last line with `seconds`.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from routing import setup_database, teardown_database  # noqa: E402
+
+NAME = "refill"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--declines", type=int, default=500)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args(argv)
+    url, created = setup_database(NAME)
+    try:
+        import random
+
+        from django.utils import timezone
+
+        from jiceng.mobilize import calls
+        from jiceng.mobilize.assignment import synthetic
+        from jiceng.mobilize.benchdata import load_instance
+        from jiceng.mobilize.models import Assignment, AssignmentState
+
+        s = args.scale
+        inst = synthetic.make_instance(n_members=int(70_000 * s), n_posts=int(2_000 * s), n_seats=int(40_000 * s))
+        call = load_instance(inst)
+        now = timezone.now()
+        calls.call_assign(actor=None, call=call, now=now)
+        offered = list(Assignment.objects.filter(call=call, active=True).values_list("id", flat=True))
+        declined = random.Random(5).sample(offered, min(args.declines, len(offered)))
+        Assignment.objects.filter(id__in=declined).update(state=AssignmentState.DECLINED, active=False,
+                                                          responded_at=now)
+        t0 = time.perf_counter()
+        result = calls.call_refill(call=call, now=now)
+        seconds = time.perf_counter() - t0
+        print(json.dumps({"name": NAME, "scale": s, "declines": len(declined), "seconds": round(seconds, 3),
+                          "refilled": result["refilled"], "still_unfilled": result["still_unfilled"]}), flush=True)
+    finally:
+        if not args.keep:
+            teardown_database(url, created)
+
+
+if __name__ == "__main__":
+    main()
