@@ -189,3 +189,12 @@ def _audit_log_flushable(request):
     yield
     with connection.schema_editor() as editor:
         mig.down(None, editor)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service-level tests read messages in English; requests still get zh-Hans via LocaleMiddleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

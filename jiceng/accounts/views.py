@@ -3,8 +3,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import ServiceError
 from jiceng.accounts.services import login_check
+from jiceng.core.errors import ServiceError
 
 
 def login_view(request):

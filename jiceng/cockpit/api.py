@@ -2,9 +2,9 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from jiceng.cockpit.registry import compute_figures
+from jiceng.core.errors import NotFound
 from jiceng.orgs.api import UnitRef
 from jiceng.orgs.selectors import unit_get, unit_top_for
-from jiceng.core.errors import NotFound
 
 router = Router(tags=["cockpit"])
 

@@ -47,7 +47,7 @@ def demo_steps():
 
 
 def build_demo_city(ctx: DemoContext, *, only: set[str] | None = None) -> DemoContext:
-    for order, label, module in demo_steps():
+    for _order, label, module in demo_steps():
         if only and label not in only:
             continue
         started = time.perf_counter()

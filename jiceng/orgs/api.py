@@ -1,7 +1,9 @@
 import json
 
 import shapely
-from ninja import Router, Schema, Status
+from django.http import HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from jiceng.orgs import selectors, services
 from jiceng.orgs.models import Unit
@@ -68,6 +70,31 @@ class PartyOrgOut(Schema):
     @staticmethod
     def resolve_secretary_name(obj):
         return obj.secretary.name if obj.secretary_id else None
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportOut(Schema):
+    created: int
+
+
+@router.post("/units/import", response={201: ImportOut},
+             summary="Import units from Excel (代码, 名称, 类型, 上级代码, 地址); all or nothing with row errors")
+def units_import(request, file: UploadedFile = File(...)):
+    from jiceng.orgs.excel import units_import as do_import
+
+    return Status(201, {"created": do_import(actor=request.user, upload=file)})
+
+
+@router.get("/units/{code}/export.xlsx", summary="The units under a unit as Excel")
+def units_export(request, code: str):
+    from jiceng.orgs.excel import units_export as do_export
+
+    unit = selectors.unit_get(user=request.user, code=code)
+    response = HttpResponse(do_export(user=request.user, unit=unit), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="units-{unit.code}.xlsx"'
+    return response
 
 
 @router.get("/units/{code}", response=UnitOut, summary="One unit")

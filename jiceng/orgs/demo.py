@@ -6,7 +6,7 @@ import datetime
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPoint, Point
+from shapely.geometry import MultiPoint
 
 from jiceng.core.geo.tiling import allocate_counts, split_polygon
 from jiceng.demo.names import COMMUNITY_ROOTS, COMPOUND_ROOTS, COMPOUND_SUFFIX, ROADS, person_name
@@ -170,8 +170,9 @@ def build(ctx):
 
 
 def _bulk_orgs(orgs, note):
-    from jiceng.core.audit import audit_record
     from django.db import transaction
+
+    from jiceng.core.audit import audit_record
 
     with transaction.atomic():
         PartyOrg.objects.bulk_create(orgs, batch_size=2000)
@@ -223,8 +224,9 @@ def _party_orgs_and_committees(ctx, rng, city, counties, streets, communities, g
     start, end = datetime.date(2024, 1, 1), datetime.date(2028, 12, 31)
     committees = [BigCommittee(unit=u, unit_path=u.path, level=CommitteeLevel(u.kind), term_start=start, term_end=end,
                                established_on=start) for u in communities + streets]
-    from jiceng.core.audit import audit_record
     from django.db import transaction
+
+    from jiceng.core.audit import audit_record
 
     sources = [("police", "派出所"), ("owners_committee", "业主委员会"), ("property_company", "物业服务有限公司"),
                ("unit_party_org", "机关党支部")]

@@ -1,6 +1,11 @@
+from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound
+from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.scope import require_scope
 from jiceng.core.views import page
 from jiceng.orgs import selectors
 from jiceng.orgs.models import UnitKind
@@ -17,13 +22,17 @@ def home(request):
 @page
 def unit_page(request, code):
     unit = selectors.unit_get(user=request.user, code=code)
+    return render(request, "orgs/unit.html", _unit_context(request, unit))
+
+
+def _unit_context(request, unit):
     children = list(selectors.unit_children(user=request.user, unit=unit)[:500])
     residents = selectors.children_resident_counts(unit, children)
     from jiceng.people.selectors import people_search
 
     people = list(people_search(user=request.user, unit=unit)[:20]) if unit.kind in (
         UnitKind.BUILDING, UnitKind.HOUSEHOLD, UnitKind.COMPOUND) else []
-    return render(request, "orgs/unit.html", {
+    return {
         "unit": unit,
         "ancestors": selectors.unit_ancestors(unit),
         "counts": selectors.subtree_kind_counts(unit),
@@ -33,4 +42,51 @@ def unit_page(request, code):
         "committees": list(selectors.big_committees_in(unit)[:50]) if unit.kind in ("street", "community") else [],
         "people": people,
         "kinds": dict(UnitKind.choices),
-    })
+    }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _import(request, unit, importer, capability):
+    require_scope(request.user, unit.path, capability)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an Excel file to import."))
+        return redirect("orgs:unit", code=unit.code)
+    try:
+        created = importer(actor=request.user, upload=upload)
+    except ServiceError as exc:
+        context = _unit_context(request, unit)
+        context.update(import_error=exc.message, import_errors=exc.as_dict().get("errors", [])[:500])
+        return render(request, "orgs/unit.html", context, status=exc.status)
+    messages.success(request, _("%(n)d rows imported.") % {"n": created})
+    return redirect("orgs:unit", code=unit.code)
+
+
+@require_POST
+@page
+def unit_import(request, code):
+    from jiceng.orgs.excel import units_import
+
+    return _import(request, selectors.unit_get(user=request.user, code=code), units_import, "structure")
+
+
+@require_POST
+@page
+def people_import(request, code):
+    from jiceng.people.excel import people_import as do_import
+
+    return _import(request, selectors.unit_get(user=request.user, code=code), do_import, "write")
+
+
+@page
+def unit_export(request, code, what):
+    from jiceng.orgs.excel import units_export
+    from jiceng.people.excel import people_export
+
+    unit = selectors.unit_get(user=request.user, code=code)
+    data = units_export(user=request.user, unit=unit) if what == "units" else people_export(user=request.user, unit=unit)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{what}-{unit.code}.xlsx"'
+    return response

@@ -1,6 +1,8 @@
 import datetime
 
-from ninja import Router, Schema, Status
+from django.http import HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
@@ -72,6 +74,29 @@ def people_list(request, unit: str | None = None, q: str = "", id_number: str = 
     return {"count": qs.count(), "results": list(qs[offset:offset + limit])}
 
 
+class ImportOut(Schema):
+    created: int
+
+
+@router.post("/people/import", response={201: ImportOut},
+             summary="Import people from Excel (姓名, 性别, 出生日期, 身份证号, 电话, 户代码); all or nothing with row errors")
+def people_import(request, file: UploadedFile = File(...)):
+    from jiceng.people.excel import people_import as do_import
+
+    return Status(201, {"created": do_import(actor=request.user, upload=file)})
+
+
+@router.get("/people/export.xlsx", summary="People under a unit as Excel (numbers masked)")
+def people_export(request, unit: str):
+    from jiceng.people.excel import people_export as do_export
+
+    target = unit_get(user=request.user, code=unit)
+    response = HttpResponse(do_export(user=request.user, unit=target),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="people-{target.code}.xlsx"'
+    return response
+
+
 @router.get("/people/{person_id}", response=PersonOut, summary="One person (numbers masked)")
 def person_detail(request, person_id: int):
     return selectors.person_get(user=request.user, pk=person_id)
@@ -93,3 +118,4 @@ def person_reveal(request, person_id: int, payload: RevealIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     return {"field": payload.field, "value": services.person_reveal(actor=request.user, person=person,
                                                                    field=payload.field)}
+
