@@ -1,0 +1,61 @@
+import datetime
+
+import pytest
+
+from jiceng.core.testing import assert_queries
+from jiceng.meetings import services
+from jiceng.meetings.tests.conftest import YEAR, day
+
+
+def _meetings(system, members, n):
+    for i in range(n):
+        services.meeting_record(actor=None, system=system, held_on=day(1 + i % 11, 5 + i), title=f"会议{i}",
+                                present_member_ids=[m.pk for m in members], today=datetime.date(YEAR, 12, 31))
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_the_meetings_page_runs_a_fixed_number_of_queries(client_for, city, system, members, n):
+    _meetings(system, members, n)
+    services.system_configure(actor=None, unit=city.street)
+    client = client_for("street_official")
+    url = f"/meetings/?unit={city.street.code}&year={YEAR}"
+    # user, grants; unit; systems count; systems page; periods; on-time rate; meetings; action items; cards
+    with assert_queries(10, label="meetings:home"):
+        r = client.get(url)
+    assert r.status_code == 200 and "会议0" in r.content.decode()
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_the_meetings_endpoint_runs_a_fixed_number_of_queries(client_for, city, system, members, n):
+    _meetings(system, members, n)
+    client = client_for("community_worker")
+    # user, grants; unit; meetings (unit joined)
+    with assert_queries(4, label="GET meetings"):
+        r = client.get(f"/api/v1/meetings/meetings?unit={city.community.code}")
+    assert r.status_code == 200 and len(r.json()) == n
+
+
+def test_a_resolution_becomes_an_action_item_tracked_to_done_through_the_api(client_for, city, system, members):
+    client = client_for("community_worker")
+    r = client.post("/api/v1/meetings/meetings", content_type="application/json", data={
+        "system_id": system.pk, "held_on": f"{YEAR}-03-05", "title": "三月联席会议", "minutes": "议定停车治理",
+        "agenda": [{"title": "停车治理"}], "present_member_ids": [m.pk for m in members[:3]]})
+    assert r.status_code == 201 and r.json()["quorate"]
+    mid = r.json()["id"]
+    r = client.post(f"/api/v1/meetings/meetings/{mid}/resolutions", content_type="application/json", data={
+        "text": "施划停车位", "actions": [{"title": "联系物业施划", "owner_name": "王主任", "deadline": f"{YEAR}-04-01",
+                                          "owner_unit": city.grid.code}]})
+    assert r.status_code == 201
+    item = r.json()["actions"][0]
+    r = client_for("grid_worker").post(f"/api/v1/meetings/action-items/{item['id']}/done",
+                                       content_type="application/json", data={"note": "已完成"})
+    assert r.status_code == 200 and r.json()["status"] == "done"
+    again = client.post(f"/api/v1/meetings/action-items/{item['id']}/done", content_type="application/json",
+                        data={})
+    assert again.status_code == 409
+
+
+def test_a_bad_meeting_is_refused_with_a_message(client_for, system):
+    r = client_for("community_worker").post("/api/v1/meetings/meetings", content_type="application/json",
+                                            data={"system_id": system.pk, "held_on": "2999-01-01", "title": "x"})
+    assert r.status_code == 422 and r.json()["field"] == "held_on"
