@@ -1,0 +1,32 @@
+"""In a real browser: a resident reports from the phone page with a map pin and a photo, then follows it."""
+
+import pytest
+
+from jiceng.conftest import build_city
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_resident_reports_from_the_phone_page_with_a_photo(page):
+    from jiceng.cases.models import Case
+
+    city = build_city()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/cases/report/")
+    page.select_option("#category", "E0101")
+    page.fill("#description", "小区门口垃圾堆放三天了")
+    box = page.locator("#pin").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # pin at the map centre
+    assert page.input_value("#lat") and page.input_value("#lng")
+    page.set_input_files("#photos", files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}])
+    page.check("input[name=anonymous]")
+    page.click("#submit")
+    page.wait_for_url("**/cases/follow/**")
+    code = page.inner_text("#case-code").strip()
+    case = Case.objects.get(code=code)
+    assert case.grid == city.grid2  # the map centre (36.08, 111.52) lies in 鼓楼第一网格
+    assert case.anonymous and case.attachments.count() == 1 and case.attachments.get().content_type == "image/png"
+    assert page.outside_requests == []
