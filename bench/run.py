@@ -1,0 +1,30 @@
+"""Run benchmarks: `python bench/run.py` runs every bench/<name>.py; `python bench/run.py NAME` one.
+
+Each benchmark prints one JSON object per line as its last output, with "name" and its figures."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv):
+    names = argv or sorted(p.stem.replace("_", "-") for p in HERE.glob("*.py")
+                           if not p.stem.startswith("_") and p.stem != "run")
+    failed = []
+    for name in names:
+        script = HERE / f"{name.replace('-', '_')}.py"
+        if not script.exists():
+            print(f"no benchmark named {name} (looked for {script})", file=sys.stderr)
+            return 2
+        print(f"== bench {name}", file=sys.stderr, flush=True)
+        if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode:
+            failed.append(name)
+    if failed:
+        print(f"failed: {failed}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
