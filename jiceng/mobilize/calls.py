@@ -22,6 +22,7 @@ from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.mobilize.assignment import AssignmentProblem, BusyIntervals, Members, Seats, Shifts
 from jiceng.mobilize.models import (
+    TO_REFILL_STATES,
     Assignment,
     AssignmentState,
     Blackout,
@@ -34,7 +35,6 @@ from jiceng.mobilize.models import (
     PostKind,
     RegistrationStatus,
     Seat,
-    TO_REFILL_STATES,
 )
 from jiceng.mobilize.services import skill_bits, skills_mask
 from jiceng.orgs.models import Unit, UnitKind
@@ -179,15 +179,22 @@ class Instance:
     loaded_s: float
 
 
-def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids=()) -> Instance:
-    """Load the pool, the call's seats and shifts, busy intervals and availability into the engine."""
+def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids=(), seat_ids=None) -> Instance:
+    """Load the pool, the call's seats and shifts, busy intervals and availability into the engine.
+
+    With `seat_ids` (a refill) only those seats are loaded, the pool is cut to the box around their
+    posts, and the call's own active assignments count as busy time.
+    """
     t0 = time.perf_counter()
-    posts = {p[0]: p for p in Post.objects.filter(call=call).values_list(
+    seat_qs = Seat.objects.filter(call=call) if seat_ids is None else Seat.objects.filter(id__in=list(seat_ids))
+    post_qs = Post.objects.filter(call=call) if seat_ids is None else Post.objects.filter(
+        id__in=seat_qs.values("post_id"))
+    posts = {p[0]: p for p in post_qs.values_list(
         "id", "lat", "lng", "required_skills", "shift_start", "shift_end")}
     shift_key = {}
     for p in posts.values():
         shift_key.setdefault((p[4], p[5]), len(shift_key) + 1)
-    seat_rows = np.array(list(Seat.objects.filter(call=call).values_list("id", "post_id")), dtype=np.int64)
+    seat_rows = np.array(list(seat_qs.values_list("id", "post_id")), dtype=np.int64)
     seat_rows = seat_rows.reshape(-1, 2)
     post_ids = seat_rows[:, 1]
     post_lat = {k: v[1] for k, v in posts.items()}
@@ -207,6 +214,13 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
     hi = max(k[1] for k, _v in keys)
 
     pool = Q(subtree_q(call.pool_path, "unit_path"), status=RegistrationStatus.CONFIRMED, lat__isnull=False)
+    if seat_ids is not None and posts:
+        lats = [p[1] for p in posts.values()]
+        lngs = [p[2] for p in posts.values()]
+        dlat = call.max_distance_m / 111_000 * 1.01
+        dlng = dlat / max(0.1, np.cos(np.radians(max(abs(min(lats)), abs(max(lats))) + dlat)))
+        pool &= Q(lat__gte=min(lats) - dlat, lat__lte=max(lats) + dlat, lng__gte=min(lngs) - dlng,
+                  lng__lte=max(lngs) + dlng)
     exclude = set(exclude_member_ids) - set(include_member_ids)
     qs = Member.objects.filter(pool | Q(id__in=list(include_member_ids)))
     rows = np.array(list(qs.values_list("id", "lat", "lng", "skills")), dtype=np.float64).reshape(-1, 4)
@@ -247,8 +261,10 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
         busy_m.append(mid)
         busy_s.append(_epoch(datetime.datetime.combine(start, datetime.time(), tz)))
         busy_e.append(_epoch(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tz)))
-    for mid, start, end in (Assignment.objects.filter(active=True, shift_start__lt=hi, shift_end__gt=lo)
-                            .exclude(call=call).values_list("member_id", "shift_start", "shift_end")):
+    others = Assignment.objects.filter(active=True, shift_start__lt=hi, shift_end__gt=lo)
+    if seat_ids is None:
+        others = others.exclude(call=call)
+    for mid, start, end in others.values_list("member_id", "shift_start", "shift_end"):
         busy_m.append(mid)
         busy_s.append(_epoch(start))
         busy_e.append(_epoch(end))
@@ -393,22 +409,16 @@ def call_refill(*, call: Call, now=None) -> dict:
                      .values_list("id", "member_id", "seat_id"))
         if not freed or call.status != CallStatus.OPEN:
             return {"freed": 0, "refilled": 0}
-        active = list(Assignment.objects.filter(call=call, active=True).values_list("member_id", "seat_id"))
-        held = {s for _m, s in active}
-        freed_pairs = [(m, s) for _i, m, s in freed if s not in held]
-        freed_pairs = list({s: (m, s) for m, s in freed_pairs}.values())  # one pair per seat
+        held = set(Assignment.objects.filter(call=call, active=True).values_list("seat_id", flat=True))
+        freed_seats = sorted({s for _i, _m, s in freed if s not in held})
         declined_all = _declined_ids(call)
-        include = {m for m, _s in active} | {m for m, _s in freed_pairs}
-        inst = build_instance(call, now=now, include_member_ids=include)
-        current = active + freed_pairs
-        rr = inst.problem.refill(tuple(zip(*current, strict=True)),
-                                 tuple(zip(*freed_pairs, strict=True)) if freed_pairs else None,
-                                 exclude_member_ids=np.fromiter(declined_all, dtype=np.int64))
-        new_m, new_s = rr.new_member_id.tolist(), rr.new_seat_id.tolist()
-        dist = dict(zip(rr.result.seat_id.tolist(), rr.result.distance_m.tolist(), strict=True))
+        inst = build_instance(call, now=now, exclude_member_ids=declined_all, seat_ids=freed_seats)
+        res = inst.problem.solve()
+        freed_pairs = freed_seats
+        new_m, new_s = res.member_id.tolist(), res.seat_id.tolist()
         Assignment.objects.filter(id__in=[i for i, _m, _s in freed]).update(refilled=True)
-        written = _write_offers(call, inst, new_m, new_s, [dist[s] for s in new_s], now)
-        still = int(len(rr.still_unfilled_seat_id))
+        written = _write_offers(call, inst, new_m, new_s, res.distance_m.tolist(), now)
+        still = int(len(res.unfilled_seat_id))
         _maybe_escalate(call, still, now)
         audit_record(actor=None, action="call.refill", obj=call,
                      changes={"freed": len(freed_pairs), "refilled": written, "still_unfilled": still})
