@@ -1,0 +1,104 @@
+"""Benchmark: server time of `GET /api/v1/locate` on the demo city (issue 3).
+
+    python bench/locate.py [--requests N] [--keep]
+
+Builds the demo city's units and the network step (grid staff) in a PostgreSQL database of its own
+(`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/jiceng_bench_locate, created and dropped
+here), logs in a grid worker, and times N requests through Django's full request cycle (middleware,
+session authentication, django-ninja, the geometry fingerprint query, the grid and chain query, the
+on-duty staff query, JSON) in process, so the figure is server time without the network. The points
+are representative points of random grids, a third each in WGS-84, GCJ-02 and BD-09. Prints one JSON
+object as its last line: name, p50_ms, p95_ms, …
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from routing import build_units, setup_database, teardown_database  # noqa: E402
+
+NAME = "locate"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args(argv)
+    url, created = setup_database(NAME)
+    try:
+        build_units(("orgs", "network"))
+        import random
+
+        import shapely
+        from django.conf import settings
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from jiceng.accounts.services import grant_create, user_create
+        from jiceng.core.geo import coords
+        from jiceng.orgs.models import Unit
+
+        settings.ALLOWED_HOSTS = ["*"]
+        grids = list(Unit.objects.filter(kind="grid").values_list("code", "geom"))
+        rng = random.Random(7)
+        city = Unit.objects.get(kind="city")
+        user = user_create(actor=None, username="bench-locate", password="bench-locate-pass")
+        grant_create(actor=None, user=user, role="city_admin", unit=city)
+        client = Client()
+        client.force_login(user)
+        crs_list = ["wgs84", "gcj02", "bd09"]
+        urls, expected = [], []
+        for i in range(args.requests):
+            code, geom = rng.choice(grids)
+            p = shapely.from_wkb(bytes(geom)).representative_point()
+            crs = crs_list[i % 3]
+            lat, lng = coords.from_wgs84(p.y, p.x, crs)
+            urls.append(f"/api/v1/locate?lat={lat:.7f}&lng={lng:.7f}&crs={crs}")
+            expected.append(code)
+        t0 = time.perf_counter()
+        client.get(urls[0])  # builds the process's grid index
+        first_ms = (time.perf_counter() - t0) * 1000
+        for u in urls[:200]:
+            client.get(u)
+        times, wrong = [], 0
+        for u, code in zip(urls, expected, strict=True):
+            t0 = time.perf_counter()
+            response = client.get(u)
+            times.append((time.perf_counter() - t0) * 1000)
+            if response.status_code != 200 or response.json()["grid"]["code"] != code:
+                wrong += 1
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(urls[1])
+        times.sort()
+        result = {
+            "name": NAME,
+            "requests": len(times),
+            "p50_ms": round(statistics.median(times), 3),
+            "p95_ms": round(times[int(0.95 * len(times)) - 1], 3),
+            "p99_ms": round(times[int(0.99 * len(times)) - 1], 3),
+            "mean_ms": round(statistics.fmean(times), 3),
+            "first_request_ms": round(first_ms, 1),
+            "queries_per_request": len(ctx.captured_queries),
+            "wrong_grid": wrong,
+            "target_p50_ms": 5,
+            "ok": statistics.median(times) <= 5 and wrong == 0,
+            "database": connection.vendor,
+        }
+    finally:
+        if not args.keep:
+            teardown_database(url, created)
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()
