@@ -2,7 +2,6 @@
 agreements, the three lists, a year of activities with hours, and one past wartime call."""
 
 import datetime
-import random
 
 from django.db import transaction
 from django.utils import timezone

@@ -335,7 +335,7 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
         memberships = dict(PartyMembership.objects.filter(person__in=list(by_hash.values()))
                            .values_list("person_id", "pk"))
         members = []
-        for h, (_n, name, _id, _ph, community, mask, employer) in hashes.items():
+        for h, (_n, _name, _id, _ph, community, mask, employer) in hashes.items():
             person = by_hash[h]
             lat, lng = place_of(person.unit_path if person.unit_path.startswith(community.path) else community.path)
             members.append(Member(person=person, membership_id=memberships.get(person.pk), name=person.name,
