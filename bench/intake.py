@@ -25,7 +25,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 NAME = "intake"
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 CLIENTS = 8
 
 
@@ -139,6 +149,8 @@ def main():
     killed = None
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {server.returncode} (port {PORT} busy?)")
             try:
                 c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
                 c.request("GET", "/api/v1/case-categories", headers={"Authorization": f"Bearer {token}"})
