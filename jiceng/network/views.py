@@ -17,6 +17,14 @@ def _figure_choices():
             ("staff_gaps", _("Grids missing a leader or worker"))]
 
 
+def _tile_url() -> str:
+    """LEAFLET_CONFIG["TILES"]: a URL template, or django-leaflet's [(name, url, options), …]; "" = no base map."""
+    tiles = getattr(settings, "LEAFLET_CONFIG", {}).get("TILES") or ""
+    if isinstance(tiles, list | tuple):
+        tiles = tiles[0][1] if tiles and isinstance(tiles[0], list | tuple) else (tiles[0] if tiles else "")
+    return str(tiles)
+
+
 def _unit_from_query(request):
     code = request.GET.get("unit")
     if code:
@@ -35,7 +43,7 @@ def map_page(request):
         figure = "residents"
     return render(request, "network/map.html", {
         "unit": unit, "ancestors": unit_ancestors(unit), "figure": figure, "figures": _figure_choices(),
-        "tiles": settings.LEAFLET_CONFIG.get("TILES", ""),
+        "tiles": _tile_url(),
         "center": list(settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (36.08, 111.52))),
     })
 
