@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from jiceng.core.env import env_bool, env_int, env_list, env_secret, env_str
+from jiceng.core.env import env_bool, env_int, env_list, env_secret, env_str, env_weights
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JICENG_VAR_DIR", str(BASE_DIR / "var")))
@@ -110,6 +110,15 @@ AUTH_PASSWORD_VALIDATORS = [
 JICENG_LOGIN_MAX_FAILURES = env_int("JICENG_LOGIN_MAX_FAILURES", 5)
 JICENG_LOGIN_WINDOW_SECONDS = env_int("JICENG_LOGIN_WINDOW_SECONDS", 900)
 JICENG_TOKEN_TTL_DAYS = env_int("JICENG_TOKEN_TTL_DAYS", 30)
+
+# Cases (issue 4): public intake throttle, unit score weights, notification channels.
+JICENG_INTAKE_MAX_PER_HOUR = env_int("JICENG_INTAKE_MAX_PER_HOUR", 20)
+JICENG_CASE_SCORE_WEIGHTS = env_weights("JICENG_CASE_SCORE_WEIGHTS",
+                                        {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4})
+JICENG_NOTIFY_CHANNELS = env_list("JICENG_NOTIFY_CHANNELS", ["inapp", "email", "sms", "webhook"])
+JICENG_SMS_BACKEND = env_str("JICENG_SMS_BACKEND", "jiceng.core.notify.ConsoleSmsGateway")
+JICENG_NOTIFY_WEBHOOK_URL = env_str("JICENG_NOTIFY_WEBHOOK_URL", "")
+EMAIL_BACKEND = env_str("JICENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -62,3 +62,22 @@ def env_secret(name: str, file_default: str) -> str:
     if not content:
         raise ImproperlyConfigured(f"The secret file {path} for {name} is empty.")
     return content
+
+
+def env_weights(name: str, default: dict[str, float]) -> dict[str, float]:
+    """`key=0.1,key2=0.9` weights that must name known keys and sum to 1."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    out = {}
+    for part in value.split(","):
+        key, sep, number = part.partition("=")
+        try:
+            out[key.strip()] = float(number)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {part!r} is not key=number.") from None
+        if not sep or key.strip() not in default:
+            raise ImproperlyConfigured(f"{name}: unknown key in {part!r}; keys are {sorted(default)}.")
+    if abs(sum(out.values()) - 1) > 1e-6:
+        raise ImproperlyConfigured(f"{name}: weights must sum to 1, not {sum(out.values())}.")
+    return {**default, **out}
