@@ -297,24 +297,25 @@ def meetings_bulk_record(*, actor, rows: list[dict], note: str = "", today: date
         for r in rows:
             s = r["system"]
             n = len(r["present"]) + len(r.get("absent", []))
-            meetings.append(Meeting(system=s, unit_id=s.unit_id, unit_path=s.unit_path, held_on=r["held_on"],
+            meetings.append(Meeting(system_id=s.pk, unit_id=s.unit_id, unit_path=s.unit_path, held_on=r["held_on"],
                                     title=r["title"].strip(), minutes=r.get("minutes", ""), member_count=n,
                                     present_count=len(r["present"]),
                                     quorate=bool(n) and len(r["present"]) / n >= s.quorum_share - 1e-9))
         Meeting.objects.bulk_create(meetings, batch_size=1000)
         agenda, attendance, resolutions, actions = [], [], [], []
         for m, r in zip(meetings, rows, strict=True):
-            agenda += [AgendaItem(meeting=m, unit_path=m.unit_path, order=i, title=t)
+            mid, path = m.pk, m.unit_path
+            agenda += [AgendaItem(meeting_id=mid, unit_path=path, order=i, title=t)
                        for i, t in enumerate(r.get("agenda", []))]
-            attendance += [Attendance(meeting=m, unit_path=m.unit_path, member=p, name=p.name, present=True)
+            attendance += [Attendance(meeting_id=mid, unit_path=path, member_id=p.pk, name=p.name, present=True)
                            for p in r["present"]]
-            attendance += [Attendance(meeting=m, unit_path=m.unit_path, member=p, name=p.name, present=False)
+            attendance += [Attendance(meeting_id=mid, unit_path=path, member_id=p.pk, name=p.name, present=False)
                            for p in r.get("absent", [])]
-            attendance += [Attendance(meeting=m, unit_path=m.unit_path, contact_point=c, name=c.leader_name)
+            attendance += [Attendance(meeting_id=mid, unit_path=path, contact_point_id=c.pk, name=c.leader_name)
                            for c in r.get("leaders", [])]
             if r.get("resolution"):
                 text, acts = r["resolution"]
-                res = Resolution(meeting=m, unit_path=m.unit_path, text=text)
+                res = Resolution(meeting_id=mid, unit_path=path, text=text)
                 resolutions.append(res)
                 for a in acts:
                     if a["deadline"] < m.held_on:
@@ -324,7 +325,7 @@ def meetings_bulk_record(*, actor, rows: list[dict], note: str = "", today: date
         Attendance.objects.bulk_create(attendance, batch_size=2000)
         Resolution.objects.bulk_create(resolutions, batch_size=1000)
         ActionItem.objects.bulk_create([
-            ActionItem(resolution=res, unit_path=res.unit_path, title=a["title"], owner_name=a["owner_name"],
+            ActionItem(resolution_id=res.pk, unit_path=res.unit_path, title=a["title"], owner_name=a["owner_name"],
                        deadline=a["deadline"], status=a.get("status", ActionStatus.OPEN), done_on=a.get("done_on"))
             for res, a in actions], batch_size=2000)
         # Fill the periods: the first quorate meeting inside each open period (one UPDATE).
