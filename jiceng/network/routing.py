@@ -26,7 +26,7 @@ import time
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
@@ -109,14 +109,17 @@ def _build(fingerprint: tuple) -> _State:
                   built_at=now, checked_at=now)
 
 
-def current_state() -> _State:
-    """The process's index, rebuilt first when the database's geometry fingerprint moved."""
+def current_state(fingerprint: tuple | None = None) -> _State:
+    """The process's index, rebuilt first when the database's geometry fingerprint moved.
+
+    `fingerprint`: one the caller has just read (saves the query)."""
     global _state
     state = _state
-    interval = float(getattr(settings, "NETWORK_INDEX_CHECK_SECONDS", 0))
-    if state is not None and interval > 0 and time.monotonic() - state.checked_at < interval:
-        return state
-    fingerprint = _fingerprint()
+    if fingerprint is None:
+        interval = float(getattr(settings, "NETWORK_INDEX_CHECK_SECONDS", 0))
+        if state is not None and interval > 0 and time.monotonic() - state.checked_at < interval:
+            return state
+        fingerprint = _fingerprint()
     if state is not None and state.fingerprint == fingerprint:
         state.checked_at = time.monotonic()
         return state
@@ -174,36 +177,63 @@ def check_tolerance(tolerance_m) -> float:
 # Points
 
 
-def chain_for(grid_id: int, cached_path: str | None = None) -> list[Unit]:
-    """City → grid for a grid id: one query when the cached path is still right, two otherwise."""
+def _chain_rows(grid_id: int, cached_path: str | None):
+    """Grid and ancestors (by the cached path) with the geometry fingerprint on each row: one query."""
+    from jiceng.network.models import GeometryVersion
+
     codes = [c for c in (cached_path or "").split("/") if c]
-    units = list(Unit.objects.filter(Q(pk=grid_id) | Q(code__in=codes)).defer("geom"))
+    version = GeometryVersion.objects.filter(pk=1)
+    return list(Unit.objects.filter(Q(pk=grid_id) | Q(code__in=codes)).defer("geom").annotate(
+        gv_version=Subquery(version.values("version")[:1]), gv_changed=Subquery(version.values("changed_at")[:1])))
+
+
+def _chain_from(units: list, grid_id: int) -> list[Unit]:
     grid = next((u for u in units if u.pk == grid_id), None)
     if grid is None:
         return []
     by_code = {u.code: u for u in units}
     wanted = grid.ancestor_codes
-    if any(c not in by_code for c in wanted):
+    if any(c not in by_code for c in wanted):  # a unit above was moved since the index was built
         by_code.update({u.code: u for u in Unit.objects.filter(code__in=wanted).defer("geom")})
     return [by_code[c] for c in wanted if c in by_code]
 
 
+def chain_for(grid_id: int, cached_path: str | None = None) -> list[Unit]:
+    """City → grid for a grid id: one query when the cached path is still right, two otherwise."""
+    return _chain_from(_chain_rows(grid_id, cached_path), grid_id)
+
+
 def locate_point(lat: float, lng: float, crs: str = "wgs84", tolerance_m: float | None = None) -> LocateResult:
-    """Route one point given in `crs` to its grid (within `tolerance_m`, default 200 m), with the chain."""
+    """Route one point given in `crs` to its grid (within `tolerance_m`, default 200 m), with the chain.
+
+    Optimistic: the point is routed with the process's index, and the chain is read together with the
+    geometry fingerprint (one query); only when that fingerprint differs from the index's is the index
+    rebuilt and the point routed again. A point outside every grid reads the fingerprint alone first.
+    """
     key = check_crs(crs)
     flat, flng = check_lat_lng(lat, lng)
     tol = check_tolerance(tolerance_m)
     wlat, wlng = coords.to_wgs84(flat, flng, key)
-    state = current_state()
-    if state.index is None:
-        return LocateResult(None, math.inf, [], wlat, wlng)
-    grid_id, distance = state.index.locate(wlat, wlng, tolerance_m=tol)
-    if grid_id is None:
-        return LocateResult(None, math.inf, [], wlat, wlng)
-    chain = chain_for(int(grid_id), state.paths.get(int(grid_id)))
-    if not chain:  # the grid vanished since the fingerprint was read
-        return LocateResult(None, math.inf, [], wlat, wlng)
-    return LocateResult(chain[-1], float(distance), chain, wlat, wlng)
+    state = _state if _state is not None else current_state()
+    for _attempt in range(3):
+        grid_id, distance = state.index.locate(wlat, wlng, tolerance_m=tol) if state.index else (None, math.inf)
+        if grid_id is None:
+            fresh = current_state()
+            if fresh is not state:
+                state = fresh
+                continue
+            return LocateResult(None, math.inf, [], wlat, wlng)
+        rows = _chain_rows(int(grid_id), state.paths.get(int(grid_id)))
+        fingerprint = (rows[0].gv_version, str(rows[0].gv_changed)) if rows and rows[0].gv_version is not None \
+            else (0, "")
+        if fingerprint != state.fingerprint:
+            state = current_state(fingerprint)
+            continue
+        chain = _chain_from(rows, int(grid_id))
+        if not chain:
+            return LocateResult(None, math.inf, [], wlat, wlng)
+        return LocateResult(chain[-1], float(distance), chain, wlat, wlng)
+    raise RuntimeError("grid geometry kept changing while routing a point")
 
 
 def locate_many(lats, lngs, crs: str = "wgs84", tolerance_m: float | None = None):

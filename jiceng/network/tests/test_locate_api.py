@@ -59,10 +59,20 @@ def test_a_missing_or_non_numeric_coordinate_is_422(city, client_for):
 def test_locate_runs_a_fixed_number_of_queries(staffed, client_for):
     client = client_for("grid_worker")
     client.get("/api/v1/locate?lat=36.05&lng=111.42")  # build the index
-    with assert_queries(4, label="locate"):
-        # 1 user (session from the cache), 2 geometry fingerprint, 3 grid and its ancestors, 4 staff on duty
+    state = routing._state
+    with assert_queries(3, label="locate"):
+        # 1 user (session from the cache), 2 grid and its ancestors with the geometry fingerprint, 3 staff on duty
         response = client.get("/api/v1/locate?lat=36.05&lng=111.42")
     assert response.status_code == 200
+    assert routing._state is state  # the fingerprint read with the chain matched: no rebuild
+
+
+def test_a_point_outside_reads_only_the_fingerprint(staffed, client_for):
+    client = client_for("grid_worker")
+    client.get("/api/v1/locate?lat=36.05&lng=111.42")
+    with assert_queries(2, label="locate outside"):
+        # 1 user, 2 geometry fingerprint (an index older than the database might know the point)
+        assert client.get("/api/v1/locate?lat=30&lng=100").json()["outside_jurisdiction"]
 
 
 def test_a_batch_routes_every_point(city, client_for):
