@@ -165,30 +165,59 @@ def browser_login(page, username: str, password: str):
     page.click("button[type=submit]")
 
 
+# Reference data that data migrations seed (a transactional test's flush deletes it): (module, function).
+RESEED_MIGRATIONS = [
+    ("jiceng.cases.migrations.0002_seed_categories", "seed"),
+    ("jiceng.mobilize.migrations.0002_default_skills", "up"),
+]
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool((marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")))
+
+
 @pytest.fixture(autouse=True)
 def _audit_log_flushable(request):
     """Transactional tests end with a flush (DELETE on SQLite), which the append-only audit trigger
-    refuses: lift the SQLite triggers for that flush and put them back for the next test."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server"))
-    if not transactional:
+    refuses: lift the SQLite triggers for that flush; `pytest_runtest_teardown` puts them back."""
+    if not _is_transactional(request.node):
         yield
         return
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        yield
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if connection.vendor == "sqlite":
+        from importlib import import_module
+
+        mig = import_module("jiceng.core.migrations.0002_audit_append_only")
+        with connection.schema_editor() as editor:
+            mig.down(None, editor)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush: restore the audit triggers and the seeded reference data,
+    so the tests that follow in this process see the database as migrations left it."""
+    yield
+    if not _is_transactional(item):
         return
     from importlib import import_module
 
-    mig = import_module("jiceng.core.migrations.0002_audit_append_only")
-    request.getfixturevalue("_django_db_helper")
-    with connection.schema_editor() as editor:
-        mig.up(None, editor)
-    yield
-    with connection.schema_editor() as editor:
-        mig.down(None, editor)
+    from django.apps import apps
+    from django.db import connection, transaction
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if connection.vendor == "sqlite":  # (PostgreSQL's TRUNCATE leaves its triggers alone)
+            audit = import_module("jiceng.core.migrations.0002_audit_append_only")
+            with connection.schema_editor() as editor:
+                audit.up(None, editor)
+        with transaction.atomic():
+            for module, function in RESEED_MIGRATIONS:
+                getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)
