@@ -1,10 +1,13 @@
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
 from jiceng.core.views import page
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_get, unit_top_for
@@ -81,3 +84,60 @@ def contact_points(request):
     return render(request, "meetings/contact_points.html", {
         "unit": unit, "year": year,
         "rows": selectors.contact_point_stats(user=request.user, unit=unit, year=year)})
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@page
+def system_page(request, pk):
+    """A unit's joint meeting: members, this year's periods, and the form to record a held meeting."""
+    system = selectors.system_get(user=request.user, pk=pk)
+    members = list(system.members.filter(active=True).order_by("id"))
+    error = None
+    if request.method == "POST":
+        held_on = _date(request.POST.get("held_on"))
+        try:
+            if held_on is None:
+                raise ValidationFailed(_("Give the date the meeting was held."), field="held_on")
+            meeting = services.meeting_record(
+                actor=request.user, system=system, held_on=held_on, title=request.POST.get("title", ""),
+                minutes=request.POST.get("minutes", ""),
+                agenda=[{"title": t} for t in _lines(request.POST.get("agenda"))],
+                present_member_ids=[int(x) for x in request.POST.getlist("present") if x.isdigit()])
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise
+            error = exc.message
+        else:
+            messages.success(request, _("Meeting recorded."))
+            return redirect("meetings:meeting", pk=meeting.pk)
+    year = _year(request)
+    return render(request, "meetings/system.html", {
+        "system": system, "members": members, "year": year, "error": error, "today": timezone.localdate(),
+        "periods": list(system.periods.filter(year=year).order_by("index")),
+    }, status=422 if error else 200)
+
+
+@require_POST
+@page
+def resolution_add(request, pk):
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    action = {"title": request.POST.get("action", ""), "owner_name": request.POST.get("owner", ""),
+              "deadline": _date(request.POST.get("deadline"))}
+    try:
+        services.resolution_add(actor=request.user, meeting=meeting, text=request.POST.get("text", ""),
+                                actions=[action] if action["title"] or action["owner_name"] else [])
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    return redirect("meetings:meeting", pk=meeting.pk)

@@ -9,6 +9,9 @@ urlpatterns = [
     path("<int:pk>/", views.project_page, name="project"),
     path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/reports/", views.report_add, name="report_add"),
+    path("<int:pk>/status/", views.status_set, name="status_set"),
+    path("tasks/<int:pk>/report/", views.task_report, name="task_report"),
     path("milestones/<int:pk>/progress/", views.milestone_progress, name="milestone_progress"),
     path("showcase/", views.showcase, name="showcase"),
     path("tasks/", views.tasks, name="tasks"),
@@ -17,4 +20,8 @@ urlpatterns = [
     path("assessments/", views.assessments, name="assessments"),
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
     path("assessments/<int:pk>/results.xlsx", views.assessment_xlsx, name="assessment_xlsx"),
+    path("assessments/<int:pk>/compute/", views.assessment_action, {"action": "compute"},
+         name="assessment_compute"),
+    path("assessments/<int:pk>/publish/", views.assessment_action, {"action": "publish"},
+         name="assessment_publish"),
 ]

@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_get, unit_top_for
 from jiceng.projects import exports, selectors, services
-from jiceng.projects.models import PROJECT_LEVELS, Indicator, PolicyItem
+from jiceng.projects.models import PROJECT_LEVELS, Indicator, PolicyItem, ProjectStatus
 
 
 def _unit(request):
@@ -94,7 +95,7 @@ def project_page(request, pk):
         "project": project, "milestones": [(m, m.pk not in parents) for m in milestones],
         "evidence": list(project.evidence.select_related("milestone")),
         "reports": list(project.reports.order_by("-month")[:12]),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "statuses": ProjectStatus.choices,
     })
 
 
@@ -218,3 +219,64 @@ def assessment_xlsx(request, pk):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="assessment-{a.year}.xlsx"'
     return response
+
+
+@require_POST
+@page
+def report_add(request, pk):
+    def fn(project):
+        month = _date(f"{request.POST.get('month')}-01") if request.POST.get("month") else timezone.localdate()
+        if month is None:
+            raise ValidationFailed(_("Give the report's month."), field="month")
+        services.progress_report_submit(actor=request.user, project=project, month=month,
+                                        progress=_float(request.POST.get("progress"), -1),
+                                        note=request.POST.get("note", ""))
+
+    return _act(request, pk, fn)
+
+
+@require_POST
+@page
+def status_set(request, pk):
+    def fn(project):
+        services.project_set_status(actor=request.user, project=project, status=request.POST.get("status", ""),
+                                    public=request.POST.get("public") == "on")
+
+    return _act(request, pk, fn)
+
+
+@require_POST
+@page
+def task_report(request, pk):
+    task = selectors.task_get(user=request.user, pk=pk)
+    try:
+        services.progress_report_submit(actor=request.user, task=task, month=timezone.localdate(),
+                                        progress=_float(request.POST.get("progress"), -1),
+                                        note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(f"{reverse('projects:tasks')}?unit={task.unit.code}&year={task.year}")
+
+
+@require_POST
+@page
+def assessment_action(request, pk, action):
+    from jiceng.projects import assessment as a_svc
+
+    a = selectors.assessment_get(user=request.user, pk=pk)
+    try:
+        if action == "publish":
+            a_svc.assessment_publish(actor=request.user, assessment=a)
+        else:
+            a_svc.assessment_compute(actor=request.user, assessment=a)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Published.") if action == "publish" else _("Computed."))
+    return redirect("projects:assessment", pk=a.pk)

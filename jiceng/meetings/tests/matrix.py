@@ -38,6 +38,19 @@ CHECKS = {
     "meetings:meeting": [
         Check("GET", lambda c: f"/meetings/{data(c)['meeting'].pk}/", statuses(200, allowed=K1, others=PAGE)),
     ],
+    "meetings:system": [
+        Check("GET", lambda c: f"/meetings/systems/{data(c)['system'].pk}/", statuses(200, allowed=K1, others=PAGE)),
+        Check("POST", lambda c: f"/meetings/systems/{data(c)['system'].pk}/",
+              statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"held_on": f"{YEAR}-01-20", "title": "会议", "agenda": "停车\n环境",
+                              "present": [m.pk for m in data(c)["system"].members.all()]}, json=False),
+    ],
+    "meetings:resolution_add": [
+        Check("POST", lambda c: f"/meetings/{data(c)['meeting'].pk}/resolutions/",
+              statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"text": "决议", "action": "落实", "owner": "主任", "deadline": f"{YEAR}-03-01"},
+              json=False),
+    ],
     "meetings:action_done": [
         Check("POST", lambda c: f"/meetings/actions/{data(c)['action'].pk}/done/",
               statuses(302, allowed=WRITERS + ["grid_worker"], others={**PAGE, "party_member": 403}),

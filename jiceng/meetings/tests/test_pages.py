@@ -59,3 +59,30 @@ def test_a_bad_meeting_is_refused_with_a_message(client_for, system):
     r = client_for("community_worker").post("/api/v1/meetings/meetings", content_type="application/json",
                                             data={"system_id": system.pk, "held_on": "2999-01-01", "title": "x"})
     assert r.status_code == 422 and r.json()["field"] == "held_on"
+
+
+def test_through_the_pages_a_meeting_is_recorded_and_its_resolution_tracked_to_done(client_for, city, system, members):
+    from jiceng.meetings.models import ActionItem, Meeting
+
+    client = client_for("community_worker")
+    r = client.post(f"/meetings/systems/{system.pk}/", {
+        "held_on": f"{YEAR}-02-10", "title": "二月联席会议", "agenda": "停车治理\n垃圾分类", "minutes": "议定事项",
+        "present": [m.pk for m in members[:3]]})
+    meeting = Meeting.objects.get(title="二月联席会议")
+    assert r.status_code == 302 and meeting.quorate and meeting.agenda.count() == 2
+    r = client.post(f"/meetings/{meeting.pk}/resolutions/", {"text": "规范停车", "action": "施划车位", "owner": "物业",
+                                                              "deadline": f"{YEAR}-03-10"})
+    item = ActionItem.objects.get()
+    assert r.status_code == 302 and item.title == "施划车位"
+    client.post(f"/meetings/actions/{item.pk}/done/", {"note": "已完成"})
+    item.refresh_from_db()
+    assert item.status == "done"
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "施划车位" in page
+
+
+def test_a_bad_meeting_form_shows_the_message_and_records_nothing(client_for, system):
+    from jiceng.meetings.models import Meeting
+
+    r = client_for("community_worker").post(f"/meetings/systems/{system.pk}/", {"held_on": "", "title": "x"})
+    assert r.status_code == 422 and not Meeting.objects.exists()

@@ -88,6 +88,27 @@ CHECKS = {
               statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}), data=lambda c: {"progress": "50"},
               json=False),
     ],
+    "projects:report_add": [
+        Check("POST", lambda c: f"/projects/{_p(c)}/reports/", statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}),
+              data=lambda c: {"month": f"{YEAR}-05", "progress": "30", "note": "n"}, json=False),
+    ],
+    "projects:status_set": [
+        Check("POST", lambda c: f"/projects/{_p(c)}/status/", statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}),
+              data=lambda c: {"status": "active"}, json=False),
+    ],
+    "projects:task_report": [
+        Check("POST", lambda c: f"/projects/tasks/{_t(c)}/report/",
+              statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}), data=lambda c: {"progress": "30"},
+              json=False),
+    ],
+    "projects:assessment_compute": [
+        Check("POST", lambda c: f"/projects/assessments/{_a(c)}/compute/", statuses(302, allowed=SEE_CITY, others=PAGE),
+              data=lambda c: {}, json=False),
+    ],
+    "projects:assessment_publish": [
+        Check("POST", lambda c: f"/projects/assessments/{_a(c)}/publish/", statuses(302, allowed=SEE_CITY, others=PAGE),
+              data=lambda c: {}, json=False),
+    ],
     "projects:showcase": Exempt("public showcase of projects their units chose to publish; "
                                 "jiceng/projects/tests/test_pages.py::test_the_showcase_is_public"),
     "projects:tasks": [

@@ -76,3 +76,30 @@ def test_the_dispatch_report_is_an_xlsx_by_unit(client_for, city):
     wb = load_workbook(io.BytesIO(r.content))
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     assert rows[1][0] == city.street.code and rows[1][4] == 55
+
+
+def test_through_the_pages_the_assessment_is_computed_published_and_then_frozen(client_for, city):
+    from jiceng.projects.models import Assessment
+
+    a = svc.assessment_create(actor=None, unit=city.city, year=YEAR)
+    svc.indicator_tree_set(actor=None, assessment=a, level="street",
+                           tree=[{"code": "S", "title": "s", "weight": 1, "source": "tasks.progress"}])
+    admin = client_for("city_admin")
+    assert admin.post(f"/projects/assessments/{a.pk}/compute/").status_code == 302
+    assert admin.post(f"/projects/assessments/{a.pk}/publish/").status_code == 302
+    assert Assessment.objects.get(pk=a.pk).status == "published"
+    r = admin.post(f"/projects/assessments/{a.pk}/compute/", follow=True)
+    assert r.status_code == 200 and "锁定" in r.content.decode()  # the frozen message, in Chinese
+    assert client_for("street_official").post(f"/projects/assessments/{a.pk}/compute/").status_code == 404
+
+
+def test_monthly_reports_and_status_through_the_project_page(client_for, city):
+    p = services.project_create(actor=None, unit=city.community, title="t", problem="p", goals="g",
+                                deadline=d(12), year=YEAR, leader_name="刘书记")
+    client = client_for("community_worker")
+    client.post(f"/projects/{p.pk}/reports/", {"month": f"{YEAR}-04", "progress": "35", "note": "推进中"})
+    client.post(f"/projects/{p.pk}/status/", {"status": "active", "public": "on"})
+    p.refresh_from_db()
+    assert p.progress == 35 and p.public
+    r = client.post(f"/projects/{p.pk}/reports/", {"month": f"{YEAR}-04", "progress": "40"}, follow=True)
+    assert "已提交" in r.content.decode()  # one report a month
