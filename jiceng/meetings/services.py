@@ -114,6 +114,19 @@ def schedule_generate(*, actor, system: MeetingSystem, year: int) -> int:
     return len(rows)
 
 
+def systems_schedule_year(*, systems: list[MeetingSystem], year: int) -> list[MeetingSystem]:
+    """The system's own action (sweep): generate a year's periods for systems that have none yet."""
+    with transaction.atomic():
+        have = set(MeetingPeriod.objects.filter(system__in=systems, year=year).values_list("system_id", flat=True))
+        todo = [s for s in systems if s.pk not in have]
+        MeetingPeriod.objects.bulk_create([p for s in todo for p in _period_rows(s, year)], batch_size=2000)
+        if todo:
+            audit_record(actor=None, action="meeting_system.schedule_year", object_type="meetings.meetingsystem",
+                         unit_path=min((s.unit_path for s in todo), key=len), changes={"year": year,
+                                                                                      "systems": len(todo)})
+    return todo
+
+
 def systems_bulk_setup(*, actor, units: list[Unit], years: list[int], members_per_unit: dict[int, list[str]],
                        note: str = "") -> list[MeetingSystem]:
     """Set up default systems with members and this year's schedule for many units (demo, imports)."""

@@ -7,14 +7,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.meetings.models import ActionItem, ActionStatus, MeetingPeriod, PeriodStatus
+from jiceng.meetings import services
+from jiceng.meetings.models import ActionItem, ActionStatus, MeetingPeriod, MeetingSystem, PeriodStatus
 from jiceng.projects.models import PromptCard
 from jiceng.projects.services import prompt_cards_raise
 
 
 def sweep(now) -> dict:
     today = timezone.localdate(now)
-    out = {"reminded": 0, "missed": 0, "actions_overdue": 0}
+    out = {"reminded": 0, "missed": 0, "actions_overdue": 0, "scheduled": 0}
+    # Each active system gets the new year's schedule on the first sweep of the year.
+    unscheduled = list(MeetingSystem.objects.filter(active=True).exclude(periods__year=today.year))
+    if unscheduled:
+        out["scheduled"] = len(services.systems_schedule_year(systems=unscheduled, year=today.year))
     with transaction.atomic():
         # Reminders: open periods ending within the system's reminder window.
         due = list(MeetingPeriod.objects.select_for_update(skip_locked=True, of=("self",))

@@ -31,3 +31,17 @@ def test_the_schedule_has_one_period_per_cadence_step_and_is_idempotent(city):
 def test_grid_units_hold_no_joint_meeting(city):
     with pytest.raises(ValidationFailed):
         services.system_configure(actor=None, unit=city.grid)
+
+
+def test_the_sweep_generates_the_new_years_schedule_once(city):
+    import datetime
+
+    from django.utils import timezone
+
+    from jiceng.meetings import sweeps
+
+    services.system_configure(actor=None, unit=city.community)
+    now = timezone.make_aware(datetime.datetime(2031, 1, 2, 8))
+    assert sweeps.sweep(now)["scheduled"] == 1
+    assert MeetingPeriod.objects.filter(year=2031).count() == 12
+    assert sweeps.sweep(now)["scheduled"] == 0
