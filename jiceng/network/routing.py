@@ -26,7 +26,7 @@ import time
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db.models import Q, Subquery
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
@@ -183,18 +183,23 @@ def _chain_rows(grid_id: int, cached_path: str | None):
 
     codes = [c for c in (cached_path or "").split("/") if c]
     version = GeometryVersion.objects.filter(pk=1)
-    return list(Unit.objects.filter(Q(pk=grid_id) | Q(code__in=codes)).defer("geom").annotate(
+    return list(Unit.objects.filter(code__in=codes).only(*CHAIN_FIELDS).annotate(
         gv_version=Subquery(version.values("version")[:1]), gv_changed=Subquery(version.values("changed_at")[:1])))
+
+
+CHAIN_FIELDS = ("id", "kind", "code", "name", "parent_id", "path", "depth")
 
 
 def _chain_from(units: list, grid_id: int) -> list[Unit]:
     grid = next((u for u in units if u.pk == grid_id), None)
-    if grid is None:
-        return []
+    if grid is None:  # the grid was moved (new code) since the index was built
+        grid = Unit.objects.filter(pk=grid_id).only(*CHAIN_FIELDS).first()
+        if grid is None:
+            return []
     by_code = {u.code: u for u in units}
     wanted = grid.ancestor_codes
     if any(c not in by_code for c in wanted):  # a unit above was moved since the index was built
-        by_code.update({u.code: u for u in Unit.objects.filter(code__in=wanted).defer("geom")})
+        by_code.update({u.code: u for u in Unit.objects.filter(code__in=wanted).only(*CHAIN_FIELDS)})
     return [by_code[c] for c in wanted if c in by_code]
 
 

@@ -35,7 +35,9 @@ def staff_get(*, user, pk: int) -> GridStaff:
 def staff_on_duty(grid_ids) -> dict[int, list[GridStaff]]:
     """Active, on-duty staff of each grid: one query."""
     out: dict[int, list[GridStaff]] = {}
-    for s in GridStaff.objects.filter(grid_id__in=list(grid_ids), active=True, on_duty=True).order_by("role", "id"):
+    qs = (GridStaff.objects.filter(grid_id__in=list(grid_ids), active=True, on_duty=True)
+          .only("id", "grid_id", "name", "role", "on_duty", "since").order_by("role", "id"))
+    for s in qs:
         out.setdefault(s.grid_id, []).append(s)
     return out
 

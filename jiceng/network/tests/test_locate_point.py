@@ -66,3 +66,12 @@ def test_many_points_at_once(city):
     ids, dist = locate_many([36.05, 36.05, 10.0], [111.42, 111.55, 10.0])
     assert list(ids) == [city.grid.pk, city.grid2.pk, -1]
     assert dist[0] == 0 and math.isinf(dist[2])
+
+
+def test_a_grid_moved_to_another_community_answers_with_its_new_chain(city):
+    assert locate_point(36.05, 111.42).chain[3] == city.community
+    org_services.unit_move(actor=None, unit=city.grid, new_parent=city.community2)
+    result = locate_point(36.05, 111.42)
+    assert result.grid.pk == city.grid.pk
+    assert [u.code for u in result.chain][:4] == [city.city.code, city.county.code, city.street2.code,
+                                                  city.community2.code]
