@@ -596,10 +596,13 @@ class AssignmentProblem:
         src, snk = 0, 1
         gnode0 = 2 + K
         groups_used = np.flatnonzero(cap > 0)
-        max_cost = int(cost.max()) + 1
-        # A simple augmenting path enters each group at most once, so it uses at most min(N, K, G)
-        # member→group arcs: with this bypass cost one more filled seat always beats any saving.
-        unfilled = max_cost * (min(n_seats, K, len(groups_used)) + 1) + 1
+        # The bypass cost must beat every pair of the COMPLETE candidate graph, not only of this sparse
+        # one: the certificate prices pairs outside it against it. A simple augmenting path enters each
+        # group at most once, so it uses at most min(N, G) member→group arcs: with this bypass cost one
+        # more filled seat always beats any saving.
+        recent_max = int(self.members.recent.max()) if len(self.members.recent) else 0
+        max_cost = max(int(cost.max()), int(np.ceil(self.max_distance_m)) + self.penalty_per_recent * recent_max) + 1
+        unfilled = max_cost * (min(n_seats, len(groups_used)) + 1) + 1
         tails = np.concatenate([
             np.full(K, src), node_of_key[ukey], gnode0 + groups_used, [src],
         ]).astype(np.int32)

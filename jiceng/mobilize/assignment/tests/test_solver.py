@@ -332,3 +332,13 @@ def test_module_level_refill():
     m = int(res.member_id[0])
     out = refill(members, seats, ONE_SHIFT, current=res, declined=[(m, s)])
     assert out.result.filled == 2 and m not in out.result.member_id.tolist()
+
+
+def test_a_seat_is_filled_even_when_its_only_candidates_cost_more_than_the_sparse_graph_knows():
+    # Found by hypothesis: the "unfilled" bypass cost was derived from the sparse candidate graph, so
+    # a member outside it who costs more than any pair inside looked worse than leaving the seat empty.
+    members, seats, shifts, kw, pinned = random_instance(616)
+    p = AssignmentProblem(members, seats, shifts, **kw)
+    res = p.solve(pinned=pinned)
+    ref = p.verify_optimal_scipy(pinned=pinned)
+    assert (res.filled, res.total_cost) == (ref["filled"], ref["total_cost"]) == (3, 6362)
