@@ -28,6 +28,7 @@ def main(argv=None):
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--declines", type=int, default=500)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--profile", help="write a cProfile of the timed refill to this file")
     args = ap.parse_args(argv)
     url, created = setup_database(NAME)
     try:
@@ -49,9 +50,18 @@ def main(argv=None):
         declined = random.Random(5).sample(offered, min(args.declines, len(offered)))
         Assignment.objects.filter(id__in=declined).update(state=AssignmentState.DECLINED, active=False,
                                                           responded_at=now)
+        prof = None
+        if args.profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
         t0 = time.perf_counter()
         result = calls.call_refill(call=call, now=now)
         seconds = time.perf_counter() - t0
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(args.profile)
         print(json.dumps({"name": NAME, "scale": s, "declines": len(declined), "seconds": round(seconds, 3),
                           "refilled": result["refilled"], "still_unfilled": result["still_unfilled"]}), flush=True)
     finally:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -168,6 +168,72 @@ def _shift_slots(start: datetime.datetime, end: datetime.datetime) -> np.ndarray
     return (first + np.arange(min(max(hours, 1), 168))) % 168
 
 
+def _fetch(qs, *fields) -> list[tuple]:
+    """Rows of plain numbers straight from the cursor (no per-row iterator machinery)."""
+    sql, params = qs.values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _within_reach(lat: np.ndarray, lng: np.ndarray, post_lat, post_lng, max_distance_m: float) -> np.ndarray:
+    """Members within `max_distance_m` of at least one post (a slightly generous superset)."""
+    from scipy.spatial import cKDTree
+
+    if not len(lat):
+        return np.zeros(0, dtype=bool)
+    plat, plng = np.asarray(post_lat, dtype=np.float64), np.asarray(post_lng, dtype=np.float64)
+    lat0 = float(plat.mean())
+    k = np.pi / 180.0 * 6_371_008.8
+    c = np.cos(np.radians(lat0))
+    tree = cKDTree(np.column_stack([(plng - plng.mean()) * k * c, (plat - lat0) * k]))
+    ok = np.isfinite(lat) & np.isfinite(lng)
+    xy = np.column_stack([(np.where(ok, lng, 0) - plng.mean()) * k * c, (np.where(ok, lat, 0) - lat0) * k])
+    dist, _i = tree.query(xy, k=1, distance_upper_bound=max_distance_m * 1.05 + 100)
+    return ok & np.isfinite(dist)
+
+
+def _drop_unavailable(members: Members, shifts: Shifts, busy: BusyIntervals, available):
+    """The members free for at least one of the shifts (and their rows of `available`)."""
+    free = np.ones((len(members.id), len(shifts.id)), dtype=bool) if available is None else available.copy()
+    order = np.argsort(members.id, kind="stable")
+    pos = np.minimum(np.searchsorted(members.id[order], busy.member_id), len(members.id) - 1)
+    known = members.id[order][pos] == busy.member_id
+    rows, bs, be = order[pos[known]], busy.start[known], busy.end[known]
+    for s in range(len(shifts.id)):
+        hit = (bs < shifts.end[s]) & (be > shifts.start[s])
+        free[rows[hit], s] = False
+    keep = free.any(axis=1)
+    if keep.all():
+        return members, available
+    kept = Members(id=members.id[keep], lat=members.lat[keep], lng=members.lng[keep], skills=members.skills[keep],
+                   recent=members.recent[keep])
+    return kept, None if available is None else available[keep]
+
+
+def weekly_available(ids: np.ndarray, limited: list[tuple[int, str]], slots: list[np.ndarray]) -> np.ndarray:
+    """Member × shift availability from the weekly hours of the members who limited theirs.
+
+    `ids` are the pool's member ids, `limited` (member id, 168-character string) pairs, `slots` the
+    hours of the week each shift touches. Members not in `limited` are available for every shift.
+    Few distinct weekly patterns exist in practice, so each is checked once against every shift.
+    """
+    available = np.ones((len(ids), len(slots)), dtype=bool)
+    if not limited or not len(ids) or not slots:
+        return available
+    mids = np.fromiter((m for m, _w in limited), dtype=np.int64, count=len(limited))
+    seen: dict[str, int] = {}
+    which = np.fromiter((seen.setdefault(w, len(seen)) for _m, w in limited), dtype=np.int64, count=len(limited))
+    hours = np.frombuffer("".join(seen).encode(), dtype=np.uint8).reshape(len(seen), 168) == ord("1")
+    per_pattern = np.stack([hours[:, sl].all(axis=1) for sl in slots], axis=1)  # patterns × shifts
+    order = np.argsort(ids, kind="stable")
+    pos = np.searchsorted(ids[order], mids)
+    pos = np.minimum(pos, len(ids) - 1)
+    known = ids[order][pos] == mids
+    available[order[pos[known]]] = per_pattern[which[known]]
+    return available
+
+
 @dataclass
 class Instance:
     problem: AssignmentProblem
@@ -182,8 +248,8 @@ class Instance:
 def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids=(), seat_ids=None) -> Instance:
     """Load the pool, the call's seats and shifts, busy intervals and availability into the engine.
 
-    With `seat_ids` (a refill) only those seats are loaded, the pool is cut to the box around their
-    posts, and the call's own active assignments count as busy time.
+    With `seat_ids` (a refill) only those seats are loaded, the pool is cut to the members within reach
+    of their posts, and the call's own active assignments count as busy time.
     """
     t0 = time.perf_counter()
     seat_qs = Seat.objects.filter(call=call) if seat_ids is None else Seat.objects.filter(id__in=list(seat_ids))
@@ -223,10 +289,22 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
                   lng__lte=max(lngs) + dlng)
     exclude = set(exclude_member_ids) - set(include_member_ids)
     qs = Member.objects.filter(pool | Q(id__in=list(include_member_ids)))
-    rows = np.array(list(qs.values_list("id", "lat", "lng", "skills")), dtype=np.float64).reshape(-1, 4)
+    # One pass over the members: the weekly hours come along only for those who limited theirs.
+    rows = _fetch(qs.annotate(limited=Case(When(weekly=ALL_HOURS, then=Value(None)), default=F("weekly"))),
+                  "id", "lat", "lng", "skills", "limited")
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    lat = np.array([r[1] for r in rows], dtype=np.float64)
+    lng = np.array([r[2] for r in rows], dtype=np.float64)
+    skills = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
+    keep = np.ones(len(ids), dtype=bool)
     if exclude:
-        rows = rows[~np.isin(rows[:, 0].astype(np.int64), np.fromiter(exclude, dtype=np.int64))]
-    ids = rows[:, 0].astype(np.int64)
+        keep &= ~np.isin(ids, np.fromiter(exclude, dtype=np.int64))
+    if seat_ids is not None and posts:
+        # A refill: only members within reach of a freed post can take one of its seats.
+        keep &= _within_reach(lat, lng, [p[1] for p in posts.values()], [p[2] for p in posts.values()],
+                              call.max_distance_m) | np.isin(ids, np.fromiter(include_member_ids, dtype=np.int64))
+    if not keep.all():
+        ids, lat, lng, skills = ids[keep], lat[keep], lng[keep], skills[keep]
     recent = np.zeros(len(ids), dtype=np.int64)
     since = now - datetime.timedelta(days=RECENT_DAYS)
     served = dict(Assignment.objects.filter(state__in=SERVED_STATES, shift_start__gte=since, shift_start__lt=now)
@@ -237,39 +315,44 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
         pos = np.searchsorted(ids[order], sid)
         ok = (pos < len(ids)) & (ids[order][np.minimum(pos, len(ids) - 1)] == sid) if len(ids) else pos < 0
         recent[order[pos[ok]]] = np.fromiter(served.values(), dtype=np.int64)[ok]
-    members = Members(id=ids, lat=rows[:, 1], lng=rows[:, 2], skills=rows[:, 3].astype(np.int64), recent=recent)
+    members = Members(id=ids, lat=lat, lng=lng, skills=skills, recent=recent)
 
     # Availability: weekly hours (only members who limited theirs), blackout dates, other calls' shifts.
     available = None
-    limited = list(qs.exclude(weekly=ALL_HOURS).values_list("id", "weekly"))
+    limited = [(r[0], r[4]) for r in rows if r[4] is not None]
     if limited:
-        index = {m: k for k, m in enumerate(ids.tolist())}
-        available = np.ones((len(ids), len(keys)), dtype=bool)
         slots = [_shift_slots(k[0], k[1]) for k, _v in keys]
-        for mid, weekly in limited:
-            k = index.get(mid)
-            if k is None:
-                continue
-            hours = np.frombuffer(weekly.encode(), dtype=np.uint8) == ord("1")
-            for s, sl in enumerate(slots):
-                available[k, s] = bool(hours[sl].all())
+        available = weekly_available(ids, limited, slots)
     busy_m, busy_s, busy_e = [], [], []
     tz = timezone.get_current_timezone()
-    for mid, start, end in Blackout.objects.filter(start__lte=timezone.localtime(hi).date(),
-                                                   end__gte=timezone.localtime(lo).date(),
-                                                   member__in=qs).values_list("member_id", "start", "end"):
+    # Blackouts of members outside the pool are ignored by the engine (cheaper than a join with the pool).
+    blackouts = Blackout.objects.filter(start__lte=timezone.localtime(hi).date(), end__gte=timezone.localtime(lo).date())
+    for mid, start, end in blackouts.values_list("member_id", "start", "end"):
         busy_m.append(mid)
         busy_s.append(_epoch(datetime.datetime.combine(start, datetime.time(), tz)))
         busy_e.append(_epoch(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tz)))
-    others = Assignment.objects.filter(active=True, shift_start__lt=hi, shift_end__gt=lo)
-    if seat_ids is None:
-        others = others.exclude(call=call)
+    others = Assignment.objects.filter(active=True, shift_start__lt=hi, shift_end__gt=lo).exclude(call=call)
     for mid, start, end in others.values_list("member_id", "shift_start", "shift_end"):
         busy_m.append(mid)
         busy_s.append(_epoch(start))
         busy_e.append(_epoch(end))
+    if seat_ids is not None:
+        # The call's own seat holders are busy during their post's shift (integers only: tens of
+        # thousands of rows, so no datetimes per row).
+        shift_of = {pid: (_epoch(a), _epoch(b)) for pid, a, b in Post.objects.filter(
+            call=call, shift_start__lt=hi, shift_end__gt=lo).values_list("id", "shift_start", "shift_end")}
+        for mid, pid in _fetch(Assignment.objects.filter(call=call, active=True), "member_id", "post_id"):
+            if pid in shift_of:
+                a, b = shift_of[pid]
+                busy_m.append(mid)
+                busy_s.append(a)
+                busy_e.append(b)
     busy = BusyIntervals(member_id=np.array(busy_m, dtype=np.int64), start=np.array(busy_s, dtype=np.int64),
                          end=np.array(busy_e, dtype=np.int64)) if busy_m else None
+    if seat_ids is not None and busy is not None and len(ids):
+        # A refill: members busy (or unavailable) for every freed shift cannot take a seat; leave them out
+        # of the engine (most of a big call's seat holders).
+        members, available = _drop_unavailable(members, shifts, busy, available)
     problem = AssignmentProblem(members, seats, shifts, max_distance_m=float(call.max_distance_m),
                                 penalty_per_recent=PENALTY_PER_RECENT_M, busy=busy, available=available)
     seat_shift = {}
@@ -282,8 +365,9 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
 
 def _write_offers(call: Call, inst: Instance, member_ids, seat_ids, distances, now) -> int:
     respond_by = now + datetime.timedelta(minutes=call.respond_minutes)
-    if connection.vendor == "postgresql" and len(member_ids) > 500:
-        # COPY is an order of magnitude faster than INSERT for tens of thousands of offers.
+    if connection.vendor == "postgresql":
+        # COPY is an order of magnitude faster than INSERT for tens of thousands of offers, and no slower
+        # for a few.
         cols = ("call_id", "post_id", "seat_id", "member_id", "unit_path", "state", "active", "refilled",
                 "shift_start", "shift_end", "distance_m", "offered_at", "respond_by")
         table = Assignment._meta.db_table
