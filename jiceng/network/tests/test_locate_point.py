@@ -70,7 +70,7 @@ def test_many_points_at_once(city):
 
 def test_a_grid_moved_to_another_community_answers_with_its_new_chain(city):
     assert locate_point(36.05, 111.42).chain[3] == city.community
-    org_services.unit_move(actor=None, unit=city.grid, new_parent=city.community2)
+    org_services.unit_move(actor=None, unit=city.grid, new_parent=city.community2, new_code="141002002001009")
     result = locate_point(36.05, 111.42)
     assert result.grid.pk == city.grid.pk
     assert [u.code for u in result.chain][:4] == [city.city.code, city.county.code, city.street2.code,
