@@ -65,12 +65,27 @@ def setup_database():
     return url, created
 
 
-def build_city_and_token() -> str:
-    from jiceng.accounts.services import token_create
-    from jiceng.conftest import build_city
+POINTS: list = []
 
-    city = build_city()
-    _token, key = token_create(user=city.users["city_admin"], name="bench")
+
+def build_city_and_token() -> str:
+    """The demo city's units (every grid of the orgs step: 1,910 at scale 1), a city administrator with
+    an API token, and a representative point of every grid, so that cases, their timeline and their
+    rollup rows spread over the real grids (three test grids would make the rollup a fake hot spot)."""
+    import shapely
+
+    from jiceng.accounts.services import grant_create, token_create, user_create
+    from jiceng.demo.runner import DemoContext, build_demo_city
+    from jiceng.orgs.models import Unit
+
+    if not Unit.objects.filter(kind="grid").exists():
+        build_demo_city(DemoContext(quiet=True), only={"orgs"})
+    for geom in Unit.objects.filter(kind="grid").exclude(geom=None).values_list("geom", flat=True):
+        pt = shapely.from_wkb(bytes(geom)).representative_point()
+        POINTS.append((pt.y, pt.x))
+    user = user_create(actor=None, username=f"bench-intake-{os.getpid()}", password="bench-intake-pass")
+    grant_create(actor=None, user=user, role="city_admin", unit=Unit.objects.get(kind="city"))
+    _token, key = token_create(user=user, name="bench")
     return key
 
 
@@ -90,10 +105,24 @@ def pgbench(url: str, seconds: int) -> float:
     return float(m.group(1))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _workers(master: int) -> list[int]:
+    return [int(p) for p in subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
+                                           text=True).stdout.split()]
+
+
 class Client(threading.Thread):
-    def __init__(self, n: int, token: str, stop: threading.Event):
+    def __init__(self, n: int, token: str, stop: threading.Event, prefix: str = "c"):
         super().__init__(daemon=True)
-        self.n, self.token, self.stop = n, token, stop
+        self.n, self.token, self.stop, self.prefix = n, token, stop, prefix
         self.ok: dict[str, str] = {}  # idempotency key -> case code
         self.retries = 0
         self.errors = 0
@@ -109,10 +138,11 @@ class Client(threading.Thread):
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         i = 0
         while not self.stop.is_set():
-            key = f"c{self.n}-{i}"
+            key = f"{self.prefix}{self.n}-{i}"
             i += 1
+            lat, lng = self.rng.choice(POINTS)
             body = json.dumps({"category": "E0101", "description": "基准测试上报", "source": "api",
-                               "lat": 36.0 + self.rng.random() * 0.1, "lng": 111.4 + self.rng.random() * 0.2})
+                               "lat": lat, "lng": lng})
             for _attempt in range(10):
                 try:
                     status, data = self._post(conn, key, body)
@@ -160,7 +190,7 @@ def main():
                 time.sleep(0.2)
         # warm every worker
         stop = threading.Event()
-        warm = [Client(100 + i, token, stop) for i in range(CLIENTS)]
+        warm = [Client(i, token, stop, prefix="w") for i in range(CLIENTS)]
         for w in warm:
             w.start()
         time.sleep(2)
@@ -169,19 +199,25 @@ def main():
             w.join()
         stop = threading.Event()
         clients = [Client(i, token, stop) for i in range(CLIENTS)]
+        cpu_start = {pid: _cpu_seconds(pid) for pid in _workers(server.pid)}
+        load_start = os.getloadavg()[0]
         t0 = time.perf_counter()
         for c in clients:
             c.start()
         time.sleep(args.seconds / 2)
-        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        children = _workers(server.pid)
+        cpu_killed = 0.0
         if children:
-            killed = int(children[0])
+            killed = children[0]
+            cpu_killed = _cpu_seconds(killed) - cpu_start.get(killed, 0.0)
             os.kill(killed, signal.SIGKILL)
         time.sleep(args.seconds / 2)
         stop.set()
         for c in clients:
             c.join()
         elapsed = time.perf_counter() - t0
+        server_cpu = cpu_killed + sum(_cpu_seconds(pid) - cpu_start.get(pid, 0.0) for pid in _workers(server.pid))
+        load_end = os.getloadavg()[0]
         ok = {}
         for c in clients:
             ok.update(c.ok)
@@ -193,15 +229,15 @@ def main():
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         replay_same = 0
         for key in random.Random(1).sample(sorted(ok), min(200, len(ok))):
-            n = int(key[1:].split("-")[0])
+            lat, lng = POINTS[0]
             status, data = replay._post(conn, key, json.dumps({"category": "E0101", "description": "重放",
-                                                                "lat": 36.05, "lng": 111.42}))
-            replay_same += int(status == 200 and json.loads(data)["code"] == ok[key] and n >= 0)
+                                                                "lat": lat, "lng": lng}))
+            replay_same += int(status == 200 and json.loads(data)["code"] == ok[key])
         after = Case.objects.count()
         rows = dict(Case.objects.filter(idempotency_key__startswith="api:").values_list("idempotency_key", "code"))
         uid_prefix = next(iter(rows)).rsplit(":", 1)[0] + ":" if rows else ""
         exactly_once = all(rows.get(uid_prefix + k) == code for k, code in ok.items())
-        bench_cases = sum(1 for k in rows if not k.split(":")[-1].startswith("c1"))
+        bench_cases = sum(1 for k in rows if k.split(":")[-1].startswith("c"))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -213,7 +249,10 @@ def main():
               "seconds": round(elapsed, 1), "cases_2xx": measured, "killed_worker": killed,
               "client_retries": sum(c.retries for c in clients), "client_4xx": sum(c.errors for c in clients),
               "exactly_once": exactly_once, "replays_same_case": replay_same, "replay_added": after - before,
-              "rows_with_keys": len(rows), "bench_rows": bench_cases}
+              "rows_with_keys": len(rows), "bench_rows": bench_cases,
+              "server_cpu_ms_per_case": round(server_cpu * 1000 / max(1, measured), 2),
+              "grids": len(POINTS), "load_average_1m": [round(load_start, 2), round(load_end, 2)],
+              "cpus": os.cpu_count()}
     if created and not args.keep:
         from django.db import connections
 

@@ -5,9 +5,11 @@ commit. `actor=None` is the system (demo builder, sweeps, the public pages actin
 import datetime
 import math
 import secrets
+import time
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,11 +100,33 @@ def _rating_counts(rating: str, sign: int = 1) -> dict:
 # Helpers
 
 
+def insert_one(obj) -> None:
+    """INSERT one new model row with a plain statement and set its primary key: Model.save() without the
+    query compiler and signals (none are connected to the case models), for the intake's hot path."""
+    model = type(obj)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", values)
+            obj.pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - every supported backend returns columns
+            cursor.execute(sql, values)
+            obj.pk = cursor.lastrowid
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
 def _event(case: Case, *, actor, action: str, before: str, comment: str = "", at=None, public: bool = True):
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "username", "") or "system", action=action, from_status=before,
         to_status=case.status, handler_path=case.handler_path, comment=(comment or "")[:2000], public=public)
+    insert_one(event)
+    return event
 
 
 def _notify_case(case: Case, text: str, *, kind: str = "case.status", reporter: bool = True, desk: bool = True):
@@ -200,12 +224,36 @@ def locate(*, lat=None, lng=None, crs: str = "wgs84", address: str = ""):
                            code="no_location")
 
 
+CATEGORY_CACHE_SECONDS = 30
+_category_cache: dict = {"at": 0.0, "by_code": {}}
+
+
+def _category_changed(**kwargs) -> None:
+    _category_cache["at"] = 0.0
+
+
+post_save.connect(_category_changed, sender=Category, dispatch_uid="cases.category_cache.save")
+post_delete.connect(_category_changed, sender=Category, dispatch_uid="cases.category_cache.delete")
+
+
 def category_for(code: str) -> Category:
-    cat = Category.objects.filter(code=code, active=True, parent__isnull=False).first()
+    """An active leaf category by code. The leaves are cached per process: a change in this process
+    clears the cache at once, a change made by another process is seen within 30 seconds."""
+    now = time.monotonic()
+    if now - _category_cache["at"] > CATEGORY_CACHE_SECONDS:
+        _category_cache["by_code"] = {c.code: c for c in Category.objects.filter(active=True, parent__isnull=False)}
+        _category_cache["at"] = now
+    cat = _category_cache["by_code"].get(code) if isinstance(code, str) else None
     if cat is None:
         raise ValidationFailed(_("Unknown case category “%(code)s”.") % {"code": code}, field="category",
                                code="unknown_category")
     return cat
+
+
+def _existing_for_key(idempotency_key: str | None) -> Case | None:
+    if not idempotency_key:
+        return None
+    return Case.objects.filter(idempotency_key=idempotency_key).first()
 
 
 def case_submit(*, actor, category: Category, description: str, source: str, lat=None, lng=None,
@@ -213,12 +261,27 @@ def case_submit(*, actor, category: Category, description: str, source: str, lat
                 reporter_phone: str = "", reporter_email: str = "", photos=(), idempotency_key: str | None = None,
                 client_address: str | None = None, now=None) -> tuple[Case, bool]:
     """Create a case at its grid (or at the category's default level). Returns (case, created):
-    a known idempotency key returns the case it created before, and writes nothing."""
+    a known idempotency key returns the case it created before, and writes nothing.
+
+    The key is not looked up beforehand (a retry is rare; the unique index decides): a first submission
+    costs no extra query, and a replay is recognised by the index or, when the replay itself would be
+    refused (validation, throttle), by one look-up before the refusal."""
     if idempotency_key:
-        idempotency_key = idempotency_key.strip()[:140]
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        idempotency_key = idempotency_key.strip()[:140] or None
+    try:
+        return _case_submit(actor=actor, category=category, description=description, source=source, lat=lat,
+                            lng=lng, crs=crs, address=address, anonymous=anonymous, reporter_name=reporter_name,
+                            reporter_phone=reporter_phone, reporter_email=reporter_email, photos=photos,
+                            idempotency_key=idempotency_key, client_address=client_address, now=now)
+    except ServiceError:
+        existing = _existing_for_key(idempotency_key)
         if existing is not None:
             return existing, False
+        raise
+
+
+def _case_submit(*, actor, category, description, source, lat, lng, crs, address, anonymous, reporter_name,
+                 reporter_phone, reporter_email, photos, idempotency_key, client_address, now):
     description = (description or "").strip()
     if not description:
         raise ValidationFailed(_("Describe the problem."), field="description")
@@ -251,22 +314,23 @@ def case_submit(*, actor, category: Category, description: str, source: str, lat
         with transaction.atomic():
             if client_address is not None:
                 _throttle(client_address, now)
-            case.save()
+            insert_one(case)
             for photo, kind in photos:
                 Attachment.objects.create(case=case, file=photo, content_type=kind, size=photo.size)
             _event(case, actor=actor, action="receive", before="", at=now,
                    comment=_("Received through %(source)s.") % {"source": Source(source).label})
             rollup_bump(grid.path, month_of(now), received=1, accepted=1)
+            _notify_case(case, _("Your report was received; case code %(code)s.") % {"code": case.code},
+                         kind="case.received")
+            # Last: the audit chain's head stays locked until the commit.
             audit_record(actor=actor, action="case.submit", obj=case,
                          changes={"code": case.code, "category": category.code, "source": source,
                                   "handler": handler.code, "photos": len(photos)})
-            _notify_case(case, _("Your report was received; case code %(code)s.") % {"code": case.code},
-                         kind="case.received")
     except IntegrityError:
-        if idempotency_key:
-            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing, False
+        case.pk = None
+        existing = _existing_for_key(idempotency_key)
+        if existing is not None:
+            return existing, False
         raise Conflict(_("The case could not be saved; please try again.")) from None
     return case, True
 

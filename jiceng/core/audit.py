@@ -38,29 +38,65 @@ def _lock_head() -> AuditHead:
     return head
 
 
+_EVENT_COLS = ("seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "unit_path",
+               "changes", "prev_hash", "hash")
+
+
+def _append(cursor, values: tuple, seq: int, digest: str) -> int | None:
+    """Insert the event and move the head; one round trip on PostgreSQL. Returns the event's id."""
+    ev_table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    head_table = connection.ops.quote_name(AuditHead._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _EVENT_COLS)
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"WITH ev AS (INSERT INTO {ev_table} ({cols}) "  # noqa: S608 - fixed identifiers
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s) RETURNING id) "
+            f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = 1 RETURNING (SELECT id FROM ev)",
+            [*values, seq, digest])
+        return cursor.fetchone()[0]
+    cursor.execute(f"INSERT INTO {ev_table} ({cols}) VALUES ({', '.join(['%s'] * len(_EVENT_COLS))})",  # noqa: S608
+                   list(values))
+    event_id = cursor.lastrowid
+    cursor.execute(f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = 1", [seq, digest])  # noqa: S608
+    return event_id
+
+
 def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_id="", unit_path: str = "",
                  changes: dict | None = None) -> AuditEvent:
-    """Append one event. Must run inside the caller's transaction (services are atomic)."""
+    """Append one event. Must run inside the caller's transaction (services are atomic).
+
+    The chain head is locked here until the caller's transaction commits, and every writer waits for
+    it: make this the LAST statement of a service (after its notifications), so that the lock is held
+    for one SELECT … FOR UPDATE, one INSERT-and-UPDATE statement and the COMMIT, nothing more."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside a service's transaction")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         unit_path = unit_path or getattr(obj, "audit_unit_path", "") or getattr(obj, "path", "") or ""
-    changes = json.loads(json.dumps(changes or {}, default=_canonical, ensure_ascii=False))
-    head = _lock_head()
-    seq = head.seq + 1
-    at = timezone.now()
+    changes_json = json.dumps(changes or {}, default=_canonical, ensure_ascii=False)
+    changes = json.loads(changes_json)
     actor_id = getattr(actor, "pk", None)
-    digest = event_digest(prev_hash=head.hash, seq=seq, at=at, actor_id=actor_id, action=action,
-                          object_type=object_type, object_id=object_id, unit_path=unit_path, changes=changes)
-    event = AuditEvent.objects.create(
-        seq=seq, at=at, actor_id=actor_id, actor_label=getattr(actor, "username", "") or "system",
-        action=action, object_type=object_type, object_id=str(object_id), unit_path=unit_path,
-        changes=changes, prev_hash=head.hash, hash=digest,
-    )
-    AuditHead.objects.filter(pk=1).update(seq=seq, hash=digest)
-    return event
+    actor_label = getattr(actor, "username", "") or "system"
+    head_table = connection.ops.quote_name(AuditHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {head_table} WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:
+            head = _lock_head()
+            row = (head.seq, head.hash)
+        prev_seq, prev_hash = row
+        seq = prev_seq + 1
+        at = timezone.now()
+        digest = event_digest(prev_hash=prev_hash, seq=seq, at=at, actor_id=actor_id, action=action,
+                              object_type=object_type, object_id=object_id, unit_path=unit_path, changes=changes)
+        values = (seq, connection.ops.adapt_datetimefield_value(at), actor_id, actor_label, action, object_type,
+                  str(object_id), unit_path, changes_json, prev_hash, digest)
+        event_id = _append(cursor, values, seq, digest)
+    return AuditEvent(id=event_id, seq=seq, at=at, actor_id=actor_id, actor_label=actor_label, action=action,
+                      object_type=object_type, object_id=str(object_id), unit_path=unit_path, changes=changes,
+                      prev_hash=prev_hash, hash=digest)
 
 
 def audit_verify(*, chunk: int = 5000):

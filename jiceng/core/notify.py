@@ -1,8 +1,12 @@
 """Notifications through pluggable channels (H4): in-app, email, SMS gateway, webhook.
 
 A service calls `notify(...)` inside its transaction; nothing leaves the process until the
-transaction commits: `transaction.on_commit` enqueues one `deliver` task (django-tasks, DB backend),
-and the worker sends through each channel. A rolled-back write sends nothing.
+transaction commits. In-app rows are written at once, in the caller's transaction (they become
+visible with the commit, and vanish with a rollback). The outward channels (email, SMS, webhook) get
+one `deliver` task, only when one of them has something to do: with the database task backend the
+task row is inserted in the same transaction too (the worker cannot see it before the commit, and a
+crash between commit and enqueue can no longer lose it); with any other backend it is enqueued by
+`transaction.on_commit`. A rolled-back write sends nothing.
 
 Personal numbers travel encrypted (the task table is a database table too) and are decrypted only
 inside the channel that needs them.
@@ -41,6 +45,7 @@ class Message:
     email_enc: str = ""  # encrypted with jiceng.core.crypto
     phone_enc: str = ""
     data: dict = field(default_factory=dict)
+    channels: list = field(default_factory=list)  # only these (empty: every enabled channel)
 
 
 class SmsGateway:
@@ -61,13 +66,23 @@ class ConsoleSmsGateway(SmsGateway):
 
 
 def _inapp(msg: Message) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
     from jiceng.cases.models import Notification
 
-    rows = [Notification(user_id=uid, case_id=msg.case_id, kind=msg.kind, text=msg.text[:400])
-            for uid in msg.user_ids]
+    now = timezone.now()
+    rows = [(uid, "", msg.case_id, msg.kind[:32], msg.text[:400], now) for uid in msg.user_ids]
     if msg.unit_path:
-        rows.append(Notification(unit_path=msg.unit_path, case_id=msg.case_id, kind=msg.kind, text=msg.text[:400]))
-    Notification.objects.bulk_create(rows)
+        rows.append((None, msg.unit_path, msg.case_id, msg.kind[:32], msg.text[:400], now))
+    if not rows:
+        return
+    # One plain INSERT (no ORM compilation): this runs inside every case write.
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (user_id, unit_path, case_id, kind, text, created_at) "  # noqa: S608
+                       f"VALUES {values}", [v for row in rows for v in row])
 
 
 def _email(msg: Message) -> None:
@@ -104,7 +119,7 @@ def deliver(payload: dict) -> dict:
     """Send one message through every enabled channel; a failing channel does not stop the others."""
     msg = Message(**payload)
     done = {}
-    for name in enabled_channels():
+    for name in msg.channels or enabled_channels():
         try:
             CHANNELS[name](msg)
             done[name] = "ok"
@@ -114,10 +129,32 @@ def deliver(payload: dict) -> dict:
     return done
 
 
+def _outward(msg: Message, enabled: list[str]) -> list[str]:
+    """The outward channels that have something to send for `msg`."""
+    wanted = {"email": bool(msg.email_enc), "sms": bool(msg.phone_enc),
+              "webhook": bool(getattr(settings, "JICENG_NOTIFY_WEBHOOK_URL", ""))}
+    return [name for name in enabled if name != "inapp" and wanted.get(name, True)]
+
+
+def _enqueue_in_transaction() -> bool:
+    backend = deliver.get_backend()
+    return type(backend).__module__.startswith("django_tasks_db") and transaction.get_connection().in_atomic_block
+
+
 def notify(msg: Message) -> None:
-    """Queue `msg` for delivery once the current transaction commits."""
+    """Deliver `msg` with the current transaction: in-app rows now, outward channels by one task."""
+    enabled = enabled_channels()
+    if "inapp" in enabled:
+        _inapp(msg)
+    outward = _outward(msg, enabled)
+    if not outward:
+        return
     payload = asdict(msg)
-    transaction.on_commit(lambda: deliver.enqueue(payload))
+    payload["channels"] = outward
+    if _enqueue_in_transaction():
+        deliver.enqueue(payload)
+    else:
+        transaction.on_commit(lambda: deliver.enqueue(payload))
 
 
 def encrypt_contact(value: str) -> str:

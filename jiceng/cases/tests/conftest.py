@@ -13,11 +13,14 @@ def _immediate_tasks(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_grid_index():
+    from jiceng.cases import services
     from jiceng.network import routing
 
     routing.reset_index()
+    services._category_changed()  # a rolled-back test must not leave its categories in the cache
     yield
     routing.reset_index()
+    services._category_changed()
 
 
 @pytest.fixture
