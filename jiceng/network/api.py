@@ -149,7 +149,8 @@ def unit_grids(request, code: str, figure: str = "residents"):
     return collection
 
 
-@router.get("/network/units/{code}/geometry", summary="Export the communities, grids or compounds under a unit")
+@router.get("/network/units/{code}/geometry", url_name="network_unit_geometry",
+            summary="Export the communities, grids or compounds under a unit")
 def unit_geometry_export(request, code: str, kind: str = "grid", format: str = "geojson"):
     unit = unit_get(user=request.user, code=code)
     if kind not in services.IMPORT_KINDS:

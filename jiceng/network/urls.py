@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.map_page, name="map"),
     path("grids/<str:code>/", views.grid_page, name="grid"),
     path("integrity/<str:code>/", views.integrity_page, name="integrity"),
+    path("integrity/<str:code>/import/", views.import_page, name="import"),
 ]

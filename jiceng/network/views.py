@@ -1,10 +1,13 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound
+from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.scope import scope_filter
 from jiceng.core.views import page
-from jiceng.network import selectors
+from jiceng.network import geoio, selectors, services
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_ancestors, unit_get, unit_top_for
 
@@ -62,11 +65,36 @@ def grid_page(request, code):
     })
 
 
+def _integrity_context(request, unit, **extra):
+    report = selectors.integrity_report(unit)
+    return {"unit": unit, "ancestors": unit_ancestors(unit), "report": report,
+            "problems": sum(len(r["findings"]) for r in report), "coverage": selectors.staff_coverage(unit),
+            **extra}
+
+
 @page
 def integrity_page(request, code):
     unit = unit_get(user=request.user, code=code)
-    report = selectors.integrity_report(unit)
-    return render(request, "network/integrity.html", {
-        "unit": unit, "ancestors": unit_ancestors(unit), "report": report,
-        "problems": sum(len(r["findings"]) for r in report), "coverage": selectors.staff_coverage(unit),
-    })
+    return render(request, "network/integrity.html", _integrity_context(request, unit))
+
+
+@page
+@require_POST
+def import_page(request, code):
+    """Upload GeoJSON or Excel geometry from the integrity page: all or nothing, every problem listed."""
+    unit = unit_get(user=request.user, code=code)
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", "grid")
+    try:
+        if upload is None:
+            raise ValidationFailed(gettext("Choose a file to import."), field="file")
+        content = upload.read()
+        parse = geoio.parse_excel if upload.name.lower().endswith((".xlsx", ".xlsm")) else geoio.parse_geojson
+        features = parse(content, crs=request.POST.get("crs", "wgs84"))
+        result = services.geometry_import(actor=request.user, kind=kind, features=features)
+    except ValidationFailed as exc:
+        return render(request, "network/integrity.html", _integrity_context(
+            request, unit, import_error=exc.message, import_errors=exc.errors), status=422)
+    messages.success(request, gettext("Imported: %(c)d created, %(u)d updated.")
+                     % {"c": result["created"], "u": result["updated"]})
+    return redirect("network:integrity", code=unit.code)

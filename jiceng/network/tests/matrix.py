@@ -148,3 +148,9 @@ CHECKS.update({
               statuses(200, allowed=SEE_COMMUNITY, others=PAGE)),
     ],
 })
+
+CHECKS["network:import"] = [
+    Check("POST", lambda c: f"/network/integrity/{c.community.code}/import/",
+          statuses(302, allowed=STRUCTURE_COMMUNITY, others={**PAGE, "party_member": 403}),
+          data=lambda c: {"kind": "grid", **_grid_file(c)}, json=False),
+]
