@@ -75,6 +75,8 @@ def system_configure(*, actor, unit: Unit, cadence: str | None = None, name: str
         system.cadence, system.quorum_share, system.remind_days = cadence, quorum_share, remind_days
         system.name = (name or "").strip() or system.name or default_system_name(unit)
         system.save()
+        if not created and old["cadence"] != cadence:
+            _reschedule(system, timezone.localdate())
         if members:
             SystemMember.objects.bulk_create([
                 SystemMember(system=system, unit_path=unit.path, name=m["name"].strip(),
@@ -98,6 +100,24 @@ def period_bounds(cadence: str, year: int) -> list[tuple[datetime.date, datetime
 def _period_rows(system: MeetingSystem, year: int) -> list[MeetingPeriod]:
     return [MeetingPeriod(system=system, unit_path=system.unit_path, year=year, index=i + 1, starts_on=s, ends_on=e)
             for i, (s, e) in enumerate(period_bounds(system.cadence, year))]
+
+
+def _reschedule(system: MeetingSystem, today: datetime.date) -> None:
+    """After a cadence change: periods not yet begun follow the new cadence; begun ones are kept."""
+    years = set(MeetingPeriod.objects.filter(system=system, year__gte=today.year).values_list("year", flat=True))
+    MeetingPeriod.objects.filter(system=system, year__gte=today.year, status=PeriodStatus.OPEN,
+                                 starts_on__gt=today).delete()
+    rows = []
+    for year in sorted(years):
+        kept = list(MeetingPeriod.objects.filter(system=system, year=year))
+        last_end = max((p.ends_on for p in kept), default=datetime.date(year, 1, 1) - datetime.timedelta(days=1))
+        index = max((p.index for p in kept), default=0)
+        for p in _period_rows(system, year):
+            if p.starts_on > last_end:
+                index += 1
+                p.index = index
+                rows.append(p)
+    MeetingPeriod.objects.bulk_create(rows)
 
 
 def schedule_generate(*, actor, system: MeetingSystem, year: int) -> int:

@@ -45,3 +45,18 @@ def test_the_sweep_generates_the_new_years_schedule_once(city):
     assert sweeps.sweep(now)["scheduled"] == 1
     assert MeetingPeriod.objects.filter(year=2031).count() == 12
     assert sweeps.sweep(now)["scheduled"] == 0
+
+
+def test_a_street_changing_its_cadence_reschedules_only_periods_not_yet_begun(city, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    s = services.system_configure(actor=None, unit=city.street)  # quarterly
+    services.schedule_generate(actor=None, system=s, year=2026)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2026, 5, 10))
+    services.system_configure(actor=None, unit=city.street, cadence="month")
+    periods = list(MeetingPeriod.objects.filter(system=s, year=2026).order_by("starts_on"))
+    # Q1 and Q2 (begun) stay quarterly; from July on, one period a month.
+    assert [(p.starts_on.month, p.ends_on.month) for p in periods] == [(1, 3), (4, 6)] + [(m, m) for m in range(7, 13)]
+    assert sorted(p.index for p in periods) == list(range(1, 9))
