@@ -166,3 +166,26 @@ def results_in(*, user, assessment: Assessment, level: str | None = None):
     if level:
         qs = qs.filter(level=level)
     return qs.order_by("level", "rank", "unit_code")
+
+
+def reports_to_review(*, user, assessment: Assessment):
+    """The reports the user rates (their rater levels, inside their area), with their rubric and own scores."""
+    from jiceng.projects.models import Rater, ReviewScore, RubricCriterion, SecretaryReport
+
+    raters = {r.level: r for r in Rater.objects.filter(assessment=assessment, user=user).select_related("own_unit")}
+    if not raters:
+        return []
+    reports = list(scope_filter(SecretaryReport.objects.filter(assessment=assessment, unit__kind__in=list(raters)),
+                                user, "unit_path").select_related("unit").order_by("unit_path")[:300])
+    criteria: dict = {}
+    for c in RubricCriterion.objects.filter(assessment=assessment, level__in=list(raters)):
+        criteria.setdefault(c.level, []).append(c)
+    mine = {(s.report_id, s.criterion_id): s.score for s in ReviewScore.objects.filter(
+        rater__in=raters.values(), report__in=reports)}
+    out = []
+    for r in reports:
+        rater = raters[r.unit.kind]
+        own = rater.own_unit.path.startswith(r.unit_path)
+        out.append({"report": r, "own": own, "criteria": [(c, mine.get((r.pk, c.pk))) for c in
+                                                          criteria.get(r.unit.kind, [])]})
+    return out

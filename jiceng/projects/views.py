@@ -280,3 +280,56 @@ def assessment_action(request, pk, action):
     else:
         messages.success(request, _("Published.") if action == "publish" else _("Computed."))
     return redirect("projects:assessment", pk=a.pk)
+
+
+@page
+def review(request, pk):
+    a = selectors.assessment_get(user=request.user, pk=pk)
+    return render(request, "projects/review.html", {"a": a, "rows": selectors.reports_to_review(user=request.user,
+                                                                                                assessment=a)})
+
+
+@require_POST
+@page
+def review_score(request, pk):
+    from jiceng.core.scope import scope_filter
+    from jiceng.projects import assessment as a_svc
+    from jiceng.projects.models import SecretaryReport
+
+    report = scope_filter(SecretaryReport.objects.select_related("assessment", "unit"), request.user,
+                          "unit_path").filter(pk=pk).first()
+    if report is None:
+        raise NotFound()
+    scores = {}
+    for key, value in request.POST.items():
+        if key.startswith("c") and key[1:].isdigit():
+            scores[int(key[1:])] = _float(value, -1.0)
+    try:
+        a_svc.review_score(actor=request.user, report=report, scores=scores)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("projects:review", pk=report.assessment_id)
+
+
+@require_POST
+@page
+def report_submit(request, pk):
+    from jiceng.projects import assessment as a_svc
+
+    a = selectors.assessment_get(user=request.user, pk=pk)
+    unit = unit_get(user=request.user, code=request.POST.get("unit", ""))
+    try:
+        a_svc.secretary_report_submit(actor=request.user, assessment=a, unit=unit,
+                                      secretary_name=request.POST.get("secretary_name", ""),
+                                      text=request.POST.get("text", ""))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Report submitted."))
+    return redirect("projects:assessment", pk=a.pk)

@@ -109,6 +109,20 @@ CHECKS = {
         Check("POST", lambda c: f"/projects/assessments/{_a(c)}/publish/", statuses(302, allowed=SEE_CITY, others=PAGE),
               data=lambda c: {}, json=False),
     ],
+    "projects:review": [
+        Check("GET", lambda c: f"/projects/assessments/{_a(c)}/review/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
+    ],
+    "projects:review_score": [
+        Check("POST", lambda c: f"/projects/assessments/reports/{data(c)['report'].pk}/score/",
+              statuses(302, allowed=["street_official"],
+                       others={**PAGE, "city_admin": 403, "community_worker": 403, "party_member": 403}),
+              data=lambda c: {f"c{data(c)['criterion'].pk}": "80"}, json=False),
+    ],
+    "projects:report_submit": [
+        Check("POST", lambda c: f"/projects/assessments/{_a(c)}/reports/",
+              statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}),
+              data=lambda c: {"unit": c.community.code, "secretary_name": "刘书记", "text": "述职"}, json=False),
+    ],
     "projects:showcase": Exempt("public showcase of projects their units chose to publish; "
                                 "jiceng/projects/tests/test_pages.py::test_the_showcase_is_public"),
     "projects:tasks": [

@@ -103,3 +103,26 @@ def test_monthly_reports_and_status_through_the_project_page(client_for, city):
     assert p.progress == 35 and p.public
     r = client.post(f"/projects/{p.pk}/reports/", {"month": f"{YEAR}-04", "progress": "40"}, follow=True)
     assert "已提交" in r.content.decode()  # one report a month
+
+
+def test_a_rater_scores_reports_on_the_review_page_but_not_their_own_unit(client_for, city):
+    from jiceng.projects.models import ReviewScore
+
+    a = svc.assessment_create(actor=None, unit=city.city, year=YEAR)
+    crit = svc.rubric_set(actor=None, assessment=a, level="community", criteria=[{"title": "履职", "max_score": 60}])[0]
+    svc.rater_add(actor=None, assessment=a, level="community", user=city.users["street_official"], own_unit=city.street)
+    svc.rater_add(actor=None, assessment=a, level="community", user=city.users["community_worker"],
+                  own_unit=city.community)
+    worker = client_for("community_worker")
+    worker.post(f"/projects/assessments/{a.pk}/reports/", {"unit": city.community.code, "secretary_name": "刘书记",
+                                                           "text": "述职报告全文"})
+    report = a.reports.get()
+    assert worker.get(f"/projects/assessments/{a.pk}/review/").status_code == 200
+    assert worker.post(f"/projects/assessments/reports/{report.pk}/score/", {f"c{crit.pk}": "50"}).status_code == 403
+    rater = client_for("street_official")
+    page = rater.get(f"/projects/assessments/{a.pk}/review/").content.decode()
+    assert "述职报告全文" in page
+    r = rater.post(f"/projects/assessments/reports/{report.pk}/score/", {f"c{crit.pk}": "61"}, follow=True)
+    assert "超出范围" in r.content.decode() and not ReviewScore.objects.exists()
+    rater.post(f"/projects/assessments/reports/{report.pk}/score/", {f"c{crit.pk}": "54"})
+    assert ReviewScore.objects.get().score == 54
