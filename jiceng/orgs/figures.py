@@ -1,15 +1,13 @@
 """Structure figures (A1–A3) for a unit and everything under it."""
 
-from django.db.models import Count
-
 from jiceng.core.scope import subtree_q
-from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, BigCommittee, PartTimeMember, PartyOrg, Unit
+from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, BigCommittee, PartTimeMember, PartyOrg, UnitTally
 
 
 def figures(unit, *, today) -> dict:
-    rows = (Unit.objects.filter(subtree_q(unit.path), kind__in=["county", "street", "community", "grid"])
-            .values("kind").annotate(n=Count("id")).order_by())
-    by_kind = {row["kind"]: row["n"] for row in rows}
+    tally = UnitTally.objects.filter(unit_id=unit.pk).first()
+    by_kind = {kind: (getattr(tally, kind) if tally else 0) + (unit.kind == kind)
+               for kind in ("county", "street", "community", "grid")}
     live = BigCommittee.objects.filter(subtree_q(unit.path, "unit_path"), level="community",
                                        term_start__lte=today, term_end__gte=today)
     return {

@@ -154,3 +154,26 @@ class PartTimeMember(models.Model):
     @property
     def audit_unit_path(self):
         return self.unit_path
+
+
+TALLY_KINDS = ["county", "street", "community", "grid", "compound", "building", "household"]
+
+
+class UnitTally(models.Model):
+    """Counts under a unit (itself excluded), kept current in the same transaction as every write
+    that changes them (units created or moved, residents registered or moved): the unit browser and
+    the structure figures read one row instead of scanning a subtree. `manage.py tally_rebuild`
+    recomputes them from scratch; a test compares them with direct counts."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, primary_key=True, related_name="tally")
+    county = models.IntegerField(default=0)
+    street = models.IntegerField(default=0)
+    community = models.IntegerField(default=0)
+    grid = models.IntegerField(default=0)
+    compound = models.IntegerField(default=0)
+    building = models.IntegerField(default=0)
+    household = models.IntegerField(default=0)
+    residents = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"tally {self.unit_id}"

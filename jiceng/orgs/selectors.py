@@ -1,11 +1,10 @@
 """Reads of units and party organizations, always within the user's scope."""
 
 from django.db.models import Count
-from django.db.models.functions import Substr
 
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
-from jiceng.orgs.models import CHILD_KIND, KIND_ORDER, BigCommittee, PartTimeMember, PartyOrg, Unit
+from jiceng.orgs.models import CHILD_KIND, KIND_ORDER, BigCommittee, PartTimeMember, PartyOrg, Unit, UnitTally
 
 
 def unit_get(*, user, code: str) -> Unit:
@@ -33,34 +32,45 @@ def unit_children(*, user, unit: Unit):
     return scope_filter(Unit.objects.filter(parent=unit), user).order_by("code")
 
 
-def subtree_kind_counts(unit: Unit) -> dict[str, int]:
-    """Units of each kind under `unit` (itself excluded): one grouped query."""
-    rows = (Unit.objects.filter(subtree_q(unit.path)).exclude(pk=unit.pk)
-            .values("kind").annotate(n=Count("id")).order_by())
-    counts = {row["kind"]: row["n"] for row in rows}
+def unit_tally(unit: Unit) -> UnitTally | None:
+    return UnitTally.objects.filter(unit_id=unit.pk).first()
+
+
+def subtree_kind_counts(unit: Unit, tally: UnitTally | None = None) -> dict[str, int]:
+    """Units of each kind under `unit` (itself excluded), from its tally row."""
+    tally = tally or unit_tally(unit)
     below = KIND_ORDER[KIND_ORDER.index(unit.kind) + 1:]
-    return {kind: counts.get(kind, 0) for kind in below}
+    return {kind: getattr(tally, kind, 0) if tally else 0 for kind in below}
 
 
-def residents_count(unit: Unit) -> int:
+def residents_count(unit: Unit, tally: UnitTally | None = None) -> int:
+    """Residents under a unit: its tally row; for a household, a direct count."""
+    if unit.kind == "household":
+        return residents_count_direct(unit)
+    tally = tally or unit_tally(unit)
+    return tally.residents if tally else 0
+
+
+def residents_count_direct(unit: Unit) -> int:
+    """The same figure counted from the people rows (the reference the tally is tested against)."""
     from jiceng.people.models import Person
 
     return Person.objects.filter(subtree_q(unit.path, "unit_path"), is_resident=True).count()
 
 
 def children_resident_counts(unit: Unit, children) -> dict[str, int]:
-    """Residents under each child, keyed by child path: one query grouped by the path prefix."""
+    """Residents under each child, keyed by child path: one query over the children's tallies."""
     from jiceng.people.models import Person
 
     children = list(children)
     if not children or unit.kind not in CHILD_KIND:
         return {}
-    length = len(children[0].path)
-    if any(len(c.path) != length for c in children):
-        return {c.path: residents_count(c) for c in children}
-    rows = (Person.objects.filter(subtree_q(unit.path, "unit_path"), is_resident=True)
-            .annotate(prefix=Substr("unit_path", 1, length)).values("prefix").annotate(n=Count("id")).order_by())
-    return {row["prefix"]: row["n"] for row in rows}
+    if children[0].kind == "household":
+        rows = (Person.objects.filter(household__in=children, is_resident=True).values("unit_path")
+                .annotate(n=Count("id")).order_by())
+        return {row["unit_path"]: row["n"] for row in rows}
+    by_id = dict(UnitTally.objects.filter(unit__in=children).values_list("unit_id", "residents"))
+    return {c.path: by_id.get(c.pk, 0) for c in children}
 
 
 def party_chain(unit: Unit) -> list[PartyOrg]:

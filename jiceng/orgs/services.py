@@ -16,6 +16,7 @@ from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, NotFound, ValidationFailed
 from jiceng.core.paths import moved_path, rewrite_paths
 from jiceng.core.scope import require_scope, subtree_q
+from jiceng.orgs import tally
 from jiceng.orgs.models import (
     CHILD_KIND,
     CODE_LENGTH,
@@ -30,6 +31,10 @@ from jiceng.orgs.models import (
     Unit,
     UnitKind,
 )
+
+
+def unit_codes(path: str) -> list[str]:
+    return [c for c in path.split("/") if c]
 
 
 def unit_path_for(parent: Unit | None, code: str) -> str:
@@ -115,6 +120,7 @@ def unit_create(*, actor, parent: Unit | None, kind: str, code: str, name: str, 
         except IntegrityError:
             raise Conflict(_("The code %(code)s is already used by another unit.") % {"code": code},
                            field="code") from None
+        tally.on_units_created([unit])
         audit_record(actor=actor, action="unit.create", obj=unit,
                      changes={"kind": kind, "code": code, "name": name, "parent": parent.code if parent else None})
     return unit
@@ -146,6 +152,7 @@ def units_bulk_create(*, actor, units: list[Unit], note: str = "") -> int:
                 _insert_units(units)
         except IntegrityError:
             raise Conflict(_("Some of these codes are already used by other units."), field="code") from None
+        tally.on_units_created(units)
         audit_record(actor=actor, action="unit.bulk_create", object_type="orgs.unit",
                      unit_path=min(parents, key=len) if parents else "",
                      changes={"count": len(units), "first": units[0].code, "last": units[-1].code, "note": note})
@@ -221,6 +228,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, new_code: str | None = Non
             raise Conflict(_("The code %(code)s is already used by another unit.") % {"code": new_code},
                            field="code")
         new_path = unit_path_for(new_parent, new_code)
+        totals = tally.subtree_totals(unit)
         depth_delta = new_parent.depth + 1 - unit.depth
         descendants = Unit.objects.filter(subtree_q(old_path)).exclude(pk=unit.pk)
         # Codes below extend this unit's code: swap the prefix. Paths: swap the path prefix.
@@ -237,6 +245,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, new_code: str | None = Non
         unit.parent, unit.code, unit.path, unit.depth = new_parent, new_code, new_path, new_parent.depth + 1
         unit.save()
         rows = rewrite_paths(old_path, new_path, old_code, new_code, exclude=(Unit,))
+        tally.on_unit_moved(unit_codes(old_path)[:-1], unit_codes(new_path)[:-1], totals)
         audit_record(actor=actor, action="unit.move", obj=unit,
                      changes={"code": [old_code, new_code], "path": [old_path, new_path],
                               "descendants": len(codes), "copied_paths": rows})

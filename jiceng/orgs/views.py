@@ -26,6 +26,7 @@ def unit_page(request, code):
 
 
 def _unit_context(request, unit):
+    tally = selectors.unit_tally(unit)
     children = list(selectors.unit_children(user=request.user, unit=unit)[:500])
     residents = selectors.children_resident_counts(unit, children)
     from jiceng.people.selectors import people_search
@@ -35,8 +36,8 @@ def _unit_context(request, unit):
     return {
         "unit": unit,
         "ancestors": selectors.unit_ancestors(unit),
-        "counts": selectors.subtree_kind_counts(unit),
-        "residents": selectors.residents_count(unit),
+        "counts": selectors.subtree_kind_counts(unit, tally),
+        "residents": selectors.residents_count(unit, tally),
         "children": [(c, residents.get(c.path, 0)) for c in children],
         "chain": selectors.party_chain(unit),
         "committees": list(selectors.big_committees_in(unit)[:50]) if unit.kind in ("street", "community") else [],

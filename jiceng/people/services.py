@@ -17,6 +17,7 @@ from jiceng.core.pii import (
     validate_phone,
 )
 from jiceng.core.scope import require_scope
+from jiceng.orgs import tally
 from jiceng.orgs.models import PartyOrg, Unit, UnitKind
 from jiceng.people.models import CentralHousehold, Gender, PartyMembership, Person
 
@@ -77,6 +78,8 @@ def person_create(*, actor, household: Unit, name: str, gender: str | None = Non
         except IntegrityError:
             raise Conflict(_("A person with this identity number is already registered."),
                            field="id_number") from None
+        if is_resident:
+            tally.on_residents_added([household.path])
         audit_record(actor=actor, action="person.create", obj=person,
                      changes={"name": name, "household": household.code,
                               "id_number": "(set)" if norm_id else "", "phone": "(set)" if norm_phone else ""})
@@ -97,6 +100,7 @@ def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
                 _insert_people(people)
         except IntegrityError:
             raise Conflict(_("Some identity numbers are already registered."), field="id_number") from None
+        tally.on_residents_added([p.unit_path for p in people if p.is_resident])
         audit_record(actor=actor, action="person.bulk_create", object_type="people.person",
                      unit_path=min(paths, key=len), changes={"count": len(people), "note": note})
     return len(people)
@@ -127,6 +131,7 @@ def person_update(*, actor, person: Person, name: str | None = None, phone: str 
         require_scope(actor, household.path, "write")
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
+        was = (person.unit_path, person.is_resident)
         changes = {}
         if name is not None:
             name = name.strip()
@@ -152,6 +157,11 @@ def person_update(*, actor, person: Person, name: str | None = None, phone: str 
             person.is_resident = is_resident
         if changes:
             person.save()
+            if was != (person.unit_path, person.is_resident):
+                if was[1]:
+                    tally.on_residents_added([was[0]], sign=-1)
+                if person.is_resident:
+                    tally.on_residents_added([person.unit_path])
             audit_record(actor=actor, action="person.update", obj=person, changes=changes)
     return person
 

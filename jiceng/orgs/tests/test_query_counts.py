@@ -27,9 +27,9 @@ def _count(client, url):
 
 def test_unit_browser_queries_are_pinned(client_for, city):
     client = client_for("street_official")
-    # 1 session user, 2 grants, 3 the unit, 4 children, 5 residents per child, 6 ancestors,
-    # 7 kind counts, 8 residents count, 9 party chain, 10 big committees
-    with assert_queries(10, label="community page"):
+    # 1 session user, 2 grants, 3 the unit, 4 its tally, 5 children, 6 the children's tallies,
+    # 7 ancestors, 8 party chain, 9 big committees
+    with assert_queries(9, label="community page"):
         assert client.get(f"/units/{city.community.code}/").status_code == 200
     before = _count(client, f"/units/{city.community.code}/")
     _grow(city, 5)
@@ -47,7 +47,7 @@ def test_people_list_queries_are_pinned(client_for, city):
 
 
 def test_structure_figures_are_a_fixed_number_of_queries(city):
-    # 1 units by kind, 2 grid party orgs, 3 community big committees, 4 part-time members
+    # 1 the unit's tally, 2 grid party orgs, 3 community big committees, 4 part-time members
     with assert_queries(4, label="structure figures"):
         org_figures(city.city, today=__import__("datetime").date(2026, 11, 28))
 
