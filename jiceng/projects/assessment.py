@@ -441,5 +441,6 @@ def standard_tree(*, with_projects: bool = True) -> list[dict]:
     return tree
 
 
-STANDARD_RUBRIC = [{"title": "Performance of duties", "max_score": 40}, {"title": "Results", "max_score": 40},
-                   {"title": "Residents' satisfaction", "max_score": 20}]
+def standard_rubric() -> list[dict]:
+    return [{"title": _("Performance of duties"), "max_score": 40}, {"title": _("Results"), "max_score": 40},
+            {"title": _("Residents' satisfaction"), "max_score": 20}]

@@ -4,7 +4,8 @@ prompt-card rules and their cards, and last year's published year-end assessment
 
 import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from jiceng.projects import assessment as a_svc
 from jiceng.projects import services, sweeps
@@ -130,8 +131,9 @@ def build(ctx):
     services.prompt_rule_set(actor=None, unit=city, kind="behind_schedule", threshold=25)
     swept = sweeps.sweep(timezone.make_aware(datetime.datetime.combine(today, datetime.time(8))))
 
-    # F4: last year's assessment, computed and published.
-    last = _last_year_assessment(ctx, rng, city, counties, streets, communities, year - 1)
+    # F4: last year's assessment, computed and published (indicator and rubric titles in the UI language).
+    with translation.override(settings.LANGUAGE_CODE):
+        last = _last_year_assessment(ctx, rng, city, counties, streets, communities, year - 1)
     ctx.say(f"[demo] projects: {len(projects)} secretary-led, {len(tasks)} key tasks, {swept} prompt cards; "
             f"{last} assessment results for {year - 1} published")
 
@@ -142,7 +144,7 @@ def _last_year_assessment(ctx, rng, city, counties, streets, communities, year):
     levels = {"county": counties, "street": streets, "community": communities}
     for level in levels:
         a_svc.indicator_tree_set(actor=None, assessment=a, level=level, tree=a_svc.standard_tree(with_projects=False))
-        a_svc.rubric_set(actor=None, assessment=a, level=level, criteria=a_svc.STANDARD_RUBRIC)
+        a_svc.rubric_set(actor=None, assessment=a, level=level, criteria=a_svc.standard_rubric())
     raters_by_level = {"county": ["demo-admin"], "street": ["demo-admin", "demo-county"],
                        "community": ["demo-county", "demo-street"]}
     own = ctx.data.get("demo_units", {})
