@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jiceng.core.audit import audit_record
+from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.mobilize.assignment import AssignmentProblem, BusyIntervals, Members, Seats, Shifts
@@ -193,22 +194,17 @@ def _within_reach(lat: np.ndarray, lng: np.ndarray, post_lat, post_lng, max_dist
     return ok & np.isfinite(dist)
 
 
-def _drop_unavailable(members: Members, shifts: Shifts, busy: BusyIntervals, available):
-    """The members free for at least one of the shifts (and their rows of `available`)."""
-    free = np.ones((len(members.id), len(shifts.id)), dtype=bool) if available is None else available.copy()
-    order = np.argsort(members.id, kind="stable")
-    pos = np.minimum(np.searchsorted(members.id[order], busy.member_id), len(members.id) - 1)
-    known = members.id[order][pos] == busy.member_id
+def _free_for_some_shift(ids: np.ndarray, shifts: Shifts, busy: BusyIntervals, available) -> np.ndarray:
+    """Mask of the members free (available and not busy) for at least one of the shifts."""
+    free = np.ones((len(ids), len(shifts.id)), dtype=bool) if available is None else available.copy()
+    order = np.argsort(ids, kind="stable")
+    pos = np.minimum(np.searchsorted(ids[order], busy.member_id), len(ids) - 1)
+    known = ids[order][pos] == busy.member_id
     rows, bs, be = order[pos[known]], busy.start[known], busy.end[known]
     for s in range(len(shifts.id)):
         hit = (bs < shifts.end[s]) & (be > shifts.start[s])
         free[rows[hit], s] = False
-    keep = free.any(axis=1)
-    if keep.all():
-        return members, available
-    kept = Members(id=members.id[keep], lat=members.lat[keep], lng=members.lng[keep], skills=members.skills[keep],
-                   recent=members.recent[keep])
-    return kept, None if available is None else available[keep]
+    return free.any(axis=1)
 
 
 def weekly_available(ids: np.ndarray, limited: list[tuple[int, str]], slots: list[np.ndarray]) -> np.ndarray:
@@ -315,7 +311,6 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
         pos = np.searchsorted(ids[order], sid)
         ok = (pos < len(ids)) & (ids[order][np.minimum(pos, len(ids) - 1)] == sid) if len(ids) else pos < 0
         recent[order[pos[ok]]] = np.fromiter(served.values(), dtype=np.int64)[ok]
-    members = Members(id=ids, lat=lat, lng=lng, skills=skills, recent=recent)
 
     # Availability: weekly hours (only members who limited theirs), blackout dates, other calls' shifts.
     available = None
@@ -352,7 +347,11 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
     if seat_ids is not None and busy is not None and len(ids):
         # A refill: members busy (or unavailable) for every freed shift cannot take a seat; leave them out
         # of the engine (most of a big call's seat holders).
-        members, available = _drop_unavailable(members, shifts, busy, available)
+        keep = _free_for_some_shift(ids, shifts, busy, available)
+        if not keep.all():
+            ids, lat, lng, skills, recent = ids[keep], lat[keep], lng[keep], skills[keep], recent[keep]
+            available = None if available is None else available[keep]
+    members = Members(id=ids, lat=lat, lng=lng, skills=skills, recent=recent)
     problem = AssignmentProblem(members, seats, shifts, max_distance_m=float(call.max_distance_m),
                                 penalty_per_recent=PENALTY_PER_RECENT_M, busy=busy, available=available)
     seat_shift = {}
@@ -378,14 +377,16 @@ def _write_offers(call: Call, inst: Instance, member_ids, seat_ids, distances, n
                 copy.write_row((call.pk, inst.seat_post[s], s, m, call.unit_path, AssignmentState.OFFERED.value,
                                 True, False, start, end, int(d), now, respond_by))
         return len(member_ids)
-    rows = []
-    for m, s, d in zip(member_ids, seat_ids, distances, strict=True):
-        start, end = inst.seat_shift[s]
-        rows.append(Assignment(call_id=call.pk, post_id=inst.seat_post[s], seat_id=s, member_id=m,
-                               unit_path=call.unit_path, state=AssignmentState.OFFERED, shift_start=start,
-                               shift_end=end, distance_m=int(d), offered_at=now, respond_by=respond_by))
-    Assignment.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+    fields = ["id", "call", "post", "seat", "member", "unit_path", "state", "active", "refilled", "shift_start",
+              "shift_end", "distance_m", "offered_at", "respond_by"]
+    db_now, db_by = adapt(Assignment, "offered_at", now), adapt(Assignment, "respond_by", respond_by)
+    shift_db = {k: (adapt(Assignment, "shift_start", v[0]), adapt(Assignment, "shift_end", v[1]))
+                for k, v in inst.seat_shift.items()}
+    ids = reserve_ids(Assignment, len(member_ids))
+    rows = [(pk, call.pk, inst.seat_post[s], s, m, call.unit_path, AssignmentState.OFFERED.value, True, False,
+             *shift_db[s], int(d), db_now, db_by)
+            for pk, m, s, d in zip(ids, member_ids, seat_ids, distances, strict=True)]
+    return insert_rows(Assignment, fields, rows)
 
 
 def _declined_ids(call: Call) -> set[int]:
@@ -509,7 +510,7 @@ def call_refill(*, call: Call, now=None) -> dict:
         call_id, when = call.pk, now.isoformat()
         transaction.on_commit(lambda: _notify(call_id, when))
     return {"freed": len(freed_pairs), "refilled": written, "still_unfilled": still,
-            "seconds": round(time.perf_counter() - t0, 3)}
+            "total_distance_m": res.total_distance_m, "seconds": round(time.perf_counter() - t0, 3)}
 
 
 # --- the member's side ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
+from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.scope import require_scope, user_can
 from jiceng.mobilize.models import (
@@ -233,25 +234,56 @@ def member_confirm(*, actor, member: Member) -> Member:
     return member
 
 
+MEMBER_FIELDS = ["id", "person", "membership", "name", "community", "unit_path", "employer", "agency", "skills",
+                 "weekly", "lat", "lng", "status", "confirmed_at", "created_at"]
+MEMBER_ROW_KEYS = ("person_id", "membership_id", "name", "community_id", "unit_path", "employer", "agency_id",
+                   "skills", "weekly", "lat", "lng", "status", "confirmed_at")
+
+
 def members_bulk_create(*, actor, members: list[Member], note: str = "") -> int:
-    """Insert validated member rows (demo city, uploads) in one transaction; one audit event."""
-    if not members:
-        return 0
-    paths = {m.unit_path for m in members}
+    """Insert validated member rows (demo city, uploads) in one transaction; one audit event.
+    The objects get their ids (their own if every one brings one, else reserved)."""
+    rows = [{k: getattr(m, k) for k in MEMBER_ROW_KEYS} for m in members]
+    given = [m.pk for m in members]
+    ids = members_bulk_insert(actor=actor, rows=rows, note=note, ids=given if members and all(given) else None)
+    for pk, m in zip(ids, members, strict=True):
+        m.pk = pk
+        m._state.adding, m._state.db = False, "default"
+    return len(members)
+
+
+def members_bulk_insert(*, actor, rows: list[dict], note: str = "", ids: list[int] | None = None) -> list[int]:
+    """The fast path of `members_bulk_create` for plain rows (dicts with MEMBER_ROW_KEYS; `unit_path`
+    is the community's path): validated, one transaction, one audit event, no model instances.
+    Returns the new ids in row order."""
+    if not rows:
+        return []
+    paths = {r["unit_path"] for r in rows}
     if actor is not None:
         for path in paths:
             require_scope(actor, path, "write")
-    for m in members:
-        validate_weekly(m.weekly)
+    statuses = set(RegistrationStatus.values)
+    for r in rows:
+        validate_weekly(r["weekly"])
+        if r["status"] not in statuses:
+            raise ValidationFailed(_("Unknown registration status."), field="status")
+    if len({r["person_id"] for r in rows}) != len(rows):
+        raise Conflict(_("Some of these people are already registered."), field="person")
+    now = adapt(Member, "created_at", timezone.now())
     with transaction.atomic():
         try:
             with transaction.atomic():
-                Member.objects.bulk_create(members, batch_size=5000)
+                ids = list(ids) if ids else reserve_ids(Member, len(rows))
+                insert_rows(Member, MEMBER_FIELDS, (
+                    (pk, r["person_id"], r["membership_id"], r["name"], r["community_id"], r["unit_path"],
+                     r["employer"], r["agency_id"], r["skills"], r["weekly"], r["lat"], r["lng"], r["status"],
+                     adapt(Member, "confirmed_at", r["confirmed_at"]), now)
+                    for pk, r in zip(ids, rows, strict=True)))
         except IntegrityError:
             raise Conflict(_("Some of these people are already registered."), field="person") from None
         audit_record(actor=actor, action="member.bulk_register", object_type="mobilize.member",
-                     unit_path=min(paths, key=len), changes={"count": len(members), "note": note})
-    return len(members)
+                     unit_path=min(paths, key=len), changes={"count": len(rows), "note": note})
+    return ids
 
 
 UPLOAD_COLUMNS = ["name", "id_number", "phone", "community", "skills", "employer"]
@@ -593,15 +625,38 @@ def activity_check_out(*, actor, activity: Activity, member: Member, code: str |
     return signup
 
 
-def signups_bulk_create(*, actor, signups: list[Signup], note: str = "") -> int:
+SIGNUP_FIELDS = ["id", "activity", "member", "unit_path", "checked_in_at", "checked_out_at", "hours", "year"]
+
+
+def signups_bulk_create(*, actor, signups: list, note: str = "") -> int:
+    """Insert sign-ups with hours (demo year) in one transaction through the fast path; one audit event.
+
+    `signups`: Signup objects or plain tuples (activity_id, member_id, unit_path, checked_in_at,
+    checked_out_at, hours, year)."""
     if not signups:
         return 0
+    rows = [s if isinstance(s, tuple) else (s.activity_id, s.member_id, s.unit_path, s.checked_in_at,
+                                            s.checked_out_at, s.hours, s.year) for s in signups]
+    for r in rows:
+        if r[3] is not None and r[4] is not None and r[4] < r[3]:
+            raise ValidationFailed(_("A check-out comes after the check-in."), field="checked_out_at")
     with transaction.atomic():
-        Signup.objects.bulk_create(signups, batch_size=5000)
+        try:
+            with transaction.atomic():
+                ids = reserve_ids(Signup, len(rows))
+                insert_rows(Signup, SIGNUP_FIELDS, (
+                    (pk, a, m, path, adapt(Signup, "checked_in_at", cin), adapt(Signup, "checked_out_at", cout),
+                     adapt(Signup, "hours", hours), year)
+                    for pk, (a, m, path, cin, cout, hours, year) in zip(ids, rows, strict=True)))
+        except IntegrityError:
+            raise Conflict(_("A member signed up twice for the same activity.")) from None
+        for pk, s in zip(ids, signups, strict=True):
+            if not isinstance(s, tuple):
+                s.pk = pk
+                s._state.adding, s._state.db = False, "default"
         audit_record(actor=actor, action="activity.bulk_signups", object_type="mobilize.signup",
-                     unit_path=min({s.unit_path for s in signups}, key=len),
-                     changes={"count": len(signups), "note": note})
-    return len(signups)
+                     unit_path=min({r[2] for r in rows}, key=len), changes={"count": len(rows), "note": note})
+    return len(rows)
 
 
 def employer_report_xlsx(*, rows, employer: str, year: int) -> bytes:

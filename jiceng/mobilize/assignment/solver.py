@@ -648,9 +648,11 @@ class AssignmentProblem:
                 ok &= ~used_units.reshape(self.n_members, C)[:, self.shift_cluster[sh]]
             idx_all = np.flatnonzero(ok)
             lv = level[idx_all]
+            by_level = np.argsort(lv, kind="stable")
+            ends = np.cumsum(np.bincount(lv, minlength=_MAX_LEVEL + 1))
             parts = []
-            for v in np.unique(lv).tolist():
-                idx = idx_all[lv == v]
+            for v in np.flatnonzero(np.diff(ends, prepend=0)).tolist():
+                idx = idx_all[by_level[ends[v - 1] if v else 0:ends[v]]]
                 parts.append((int(v), cKDTree(self._member_xy[idx], balanced_tree=False, compact_nodes=False),
                               idx))
             trees[(req, sh)] = parts
