@@ -44,3 +44,31 @@ def post(headcount=2, *, lat=36.05, lng=111.45, skills=(), start_end=None, kind=
     start, end = start_end or shift()
     return {"kind": kind, "place": "五一路卡口", "lat": lat, "lng": lng, "shift_start": start, "shift_end": end,
             "headcount": headcount, "skills": list(skills)}
+
+
+def generate_community_members(city, n=420, *, seed=7):
+    """A realistic community pool: n confirmed in-service members living around the community's grids,
+    skills and weekly hours drawn as in the demo city (8 % medics, 30 % not free on weekday nights)."""
+    import random
+
+    from jiceng.mobilize.demo import SKILL_SHARE
+    from jiceng.orgs.models import Unit
+    from jiceng.people.services import people_bulk_create
+
+    rng = random.Random(seed)
+    community = city.community
+    homes = list(Unit.objects.filter(parent=community, lat__isnull=False).values_list("lat", "lng")) or [(36.05, 111.45)]
+    people = [Person(name=f"队员{i}", gender=rng.choice("MF"), unit_path=community.path, is_resident=False)
+              for i in range(n)]
+    people_bulk_create(actor=None, people=people, note="test community")
+    members = []
+    for p in people:
+        lat, lng = rng.choice(homes)
+        members.append(Member(
+            person=p, name=p.name, community=community, unit_path=community.path, employer=f"单位{rng.randint(1, 12)}",
+            skills=sum(1 << b for b, share in enumerate(SKILL_SHARE) if rng.random() < share),
+            weekly="1" * 168 if rng.random() < 0.7 else ("0" * 8 + "1" * 16) * 5 + "1" * 48,
+            lat=lat + rng.uniform(-0.01, 0.01), lng=lng + rng.uniform(-0.012, 0.012),
+            status=RegistrationStatus.CONFIRMED))
+    services.members_bulk_create(actor=None, members=members, note="test community")
+    return members
