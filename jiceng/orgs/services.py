@@ -205,7 +205,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, new_code: str | None = Non
     require_scope(actor, unit.path, "structure")
     require_scope(actor, new_parent.path, "structure")
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+        unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
         new_parent = Unit.objects.get(pk=new_parent.pk)
         if new_parent.path.startswith(unit.path):
             raise ValidationFailed(_("A unit cannot be moved under itself or one of its own units."),

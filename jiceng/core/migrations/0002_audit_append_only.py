@@ -4,7 +4,7 @@ from django.db import migrations
 
 PG_UP = """
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION 'core_auditevent is append-only'; END; $$ LANGUAGE plpgsql;
+BEGIN RAISE EXCEPTION 'core_auditevent is append-only' USING ERRCODE = 'integrity_constraint_violation'; END; $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE OR DELETE ON core_auditevent
 FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
 """
