@@ -2,17 +2,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jiceng.cockpit.registry import compute_figures
-from jiceng.core.errors import NotFound
 from jiceng.core.views import page
-from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_get, unit_top_for
+from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_or_top
 
 
 @page
 def cockpit_home(request):
-    code = request.GET.get("unit")
-    unit = unit_get(user=request.user, code=code) if code else unit_top_for(request.user)
-    if unit is None:
-        raise NotFound()
+    unit = unit_or_top(user=request.user, code=request.GET.get("unit"))
     figures = compute_figures(unit)
     from jiceng.cockpit.labels import FIGURE_LABELS
 

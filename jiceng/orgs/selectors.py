@@ -22,6 +22,16 @@ def unit_top_for(user) -> Unit | None:
     return Unit.objects.filter(path=prefixes[0]).first()
 
 
+def unit_or_top(*, user, code: str | None) -> Unit:
+    """The unit named by `code` (404 outside the user's area), or the user's own top unit."""
+    if code:
+        return unit_get(user=user, code=code)
+    top = unit_top_for(user)
+    if top is None:
+        raise NotFound()
+    return top
+
+
 def unit_ancestors(unit: Unit) -> list[Unit]:
     codes = unit.ancestor_codes[:-1]
     by_code = {u.code: u for u in Unit.objects.filter(code__in=codes).only("code", "name", "kind", "path")}
