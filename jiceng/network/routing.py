@@ -309,7 +309,7 @@ def address_lookup(address: str) -> AddressResult:
     """
     from jiceng.network.models import GazetteerEntry
 
-    state = current_state()
+    state = _state if _state is not None else current_state()  # only its address prefixes are used here
     key = normalize_query(address, state.prefixes)
     candidates = {key[:i] for i in range(len(key), min(3, len(key)) - 1, -1)}
     entries = sorted(GazetteerEntry.objects.filter(key__in=candidates).select_related("building", "grid"),

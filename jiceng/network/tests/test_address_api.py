@@ -21,3 +21,14 @@ def test_an_empty_address_is_a_clear_422(city, client_for):
 def test_an_unknown_address_is_404(city, client_for):
     response = client_for("resident").get("/api/v1/locate/address", {"q": "不存在路1号"})
     assert response.status_code == 404 and response.json()["code"] == "address_not_found"
+
+
+def test_address_lookup_runs_a_fixed_number_of_queries(city, client_for):
+    from jiceng.core.testing import assert_queries
+
+    gazetteer_rebuild(actor=None, unit=city.city)
+    client = client_for("grid_worker")
+    client.get("/api/v1/locate/address", {"q": "幸福小区1号楼"})
+    with assert_queries(3, label="address lookup"):
+        # 1 user, 2 gazetteer entries with building and grid, 3 the grid's chain
+        assert client.get("/api/v1/locate/address", {"q": "幸福小区1号楼"}).status_code == 200
