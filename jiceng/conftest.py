@@ -109,8 +109,9 @@ def client_for(city):
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test stay in its temporary folder
 
 
 # --- Browser tests: Debian's chromium driven by Playwright (never a downloaded browser) ---------------

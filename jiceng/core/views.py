@@ -23,3 +23,47 @@ def page(view):
             return render(request, "core/error.html", {"message": exc.message}, status=403)
 
     return wrapper
+
+
+def _media_owners():
+    """(model, file field, path lookup) for every Jiceng model with a file: the object's own
+    `unit_path`, or that of the object it belongs to (its first foreign key to a model with one)."""
+    from django.apps import apps
+    from django.db import models
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("jiceng."):
+            continue
+        files = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if not files:
+            continue
+        names = {f.name for f in model._meta.concrete_fields}
+        lookup = "unit_path" if "unit_path" in names else None
+        if lookup is None:
+            for f in model._meta.concrete_fields:
+                if f.is_relation and "unit_path" in {g.name for g in f.related_model._meta.concrete_fields}:
+                    lookup = f"{f.name}__unit_path"
+                    break
+        if lookup:
+            for f in files:
+                yield model, f.name, lookup
+
+
+@page
+def protected_media(request, path):
+    """Uploaded files (case photos, project evidence) only for users whose area holds their object."""
+    from django.conf import settings
+    from django.http import FileResponse
+
+    from jiceng.core.scope import user_can
+
+    for model, field, lookup in _media_owners():
+        owner_path = model.objects.filter(**{field: path}).values_list(lookup, flat=True).first()
+        if owner_path is not None:
+            if not user_can(request.user, owner_path, "read"):
+                raise NotFound()
+            full = (settings.MEDIA_ROOT / path).resolve()
+            if not str(full).startswith(str(settings.MEDIA_ROOT.resolve())) or not full.is_file():
+                raise NotFound()
+            return FileResponse(open(full, "rb"))
+    raise NotFound()
