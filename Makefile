@@ -6,24 +6,34 @@ PORT ?= 8000
 B ?=
 export DJANGO_SETTINGS_MODULE := jiceng.settings
 
-.PHONY: demo test bench lint setup keys messages serve worker clean-demo
+.PHONY: demo test bench lint setup setup-runtime keys messages clean-demo
 
-$(VENV)/.installed: pyproject.toml
+# uv (a wheel from PyPI) installs in parallel: ~20 s instead of minutes; pip is the fallback.
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet uv || true
+
+$(VENV)/.runtime: pyproject.toml $(VENV)/bin/python
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -e . || $(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.runtime
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]' || $(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 setup: $(VENV)/.installed keys messages
 
+setup-runtime: $(VENV)/.runtime keys
+	@$(PY) scripts/compile_po.py
+
 keys:
 	@$(PYTHON) scripts/make_keys.py
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.runtime
 	@$(PY) scripts/compile_po.py
 
 # Set up SQLite with the demo city and serve at http://127.0.0.1:$(PORT) (demo-admin / demo-admin).
-demo: setup
+demo: setup-runtime
 	$(PY) manage.py migrate --noinput -v 0
 	JICENG_DEMO=1 $(PY) manage.py demo_run --port $(PORT)
 
