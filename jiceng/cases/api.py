@@ -5,7 +5,8 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
 from jiceng.cases.models import Department, Whistle
@@ -182,6 +183,19 @@ def case_create(request, payload: CaseIn):
     case = selectors.Case.objects.select_related("category", "grid", "handler").get(pk=case.pk) \
         if not created else case
     return Status(201 if created else 200, case)
+
+
+class ImportOut(Schema):
+    created: int
+
+
+@router.post("/cases/import", response={201: ImportOut},
+             summary="Import cases from Excel (类别代码, 描述, 纬度, 经度, 地址, 来源, 上报人, 电话); all or nothing "
+                     "with row errors")
+def cases_import(request, file: UploadedFile = File(...)):
+    from jiceng.cases.excel import cases_import as do_import
+
+    return Status(201, {"created": do_import(actor=request.user, upload=file)})
 
 
 @router.get("/cases", response=CasePage, summary="Cases in the caller's area, newest first")

@@ -363,7 +363,7 @@ def rollup_add_many(counts: dict) -> None:
         cursor.executemany(sql, rows)
 
 
-def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "") -> int:
+def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "", actor=None) -> int:
     """Many validated cases in one transaction (demo, bulk import): rollup and one audit event per batch.
 
     The caller sets every field (statuses, times, levels) consistently; this checks the basic rules.
@@ -396,9 +396,11 @@ def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "")
             ids = case_ids_by_code([c.code for c in cases])
             fast_insert(CaseEvent, [
                 CaseEvent(case_id=ids[c.code], at=c.received_at, action="receive", to_status=c.status,
-                          handler_path=c.handler_path, actor_label="import", comment=note[:200]) for c in cases])
+                          handler_path=c.handler_path, actor_id=getattr(actor, "pk", None),
+                          actor_label=getattr(actor, "username", "") or "import", comment=note[:200])
+                for c in cases])
         rollup_add_many(counts)
-        audit_record(actor=None, action="case.bulk_create", object_type="cases.case",
+        audit_record(actor=actor, action="case.bulk_create", object_type="cases.case",
                      unit_path=min((c.unit_path for c in cases), key=len),
                      changes={"count": len(cases), "note": note})
     return len(cases)
