@@ -38,5 +38,13 @@ class Command(BaseCommand):
         if only and only - known:
             raise CommandError(f"Unknown steps {sorted(only - known)}; known: {sorted(known)}")
         build_demo_city(ctx, only=only)
+        if not only:
+            from django.db import transaction
+
+            from jiceng.core.audit import audit_record
+
+            with transaction.atomic():
+                audit_record(actor=None, action="demo.built", object_type="demo", changes={
+                    "seed": ctx.seed, "scale": ctx.scale, "timings": ctx.timings})
         self.stdout.write(self.style.SUCCESS(
             f"Demo city built in {time.perf_counter() - started:.0f} s ({ctx.timings})."))

@@ -30,7 +30,13 @@ class Command(BaseCommand):
             children.append(subprocess.Popen([py, "manage.py", "demo_city", "--if-empty", "--scale",
                                               str(opts["scale"])], env=env))
         else:
+            from jiceng.core.models import AuditEvent
+
             self.stdout.write("The database already holds a city; serving it.")
+            if not AuditEvent.objects.filter(action="demo.built").exists():
+                self.stdout.write(self.style.WARNING(
+                    "Its demo build did not finish (interrupted?). For the whole demo city: "
+                    "Ctrl-C, `make clean-demo`, then `make demo` again."))
         children.append(subprocess.Popen([py, "manage.py", "db_worker", "--interval", "1"], env=env,
                                          stdout=subprocess.DEVNULL))
         children.append(subprocess.Popen([py, "manage.py", "sweep", "--interval", "60"], env=env,
