@@ -6,20 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.errors import ValidationFailed
 from jiceng.meetings import selectors, services
-from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.orgs.selectors import unit_get, unit_or_top
 
 router = Router(tags=["meetings"])
 
 
 def _unit(request, code):
-    if code:
-        return unit_get(user=request.user, code=code)
-    top = unit_top_for(request.user)
-    if top is None:
-        raise NotFound()
-    return top
+    return unit_or_top(user=request.user, code=code)
 
 
 class MemberIn(Schema):

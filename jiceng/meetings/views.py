@@ -7,21 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
+from jiceng.core.errors import ServiceError, ValidationFailed
 from jiceng.core.views import page
 from jiceng.meetings import selectors, services
-from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.orgs.selectors import unit_or_top
 from jiceng.projects.selectors import cards_in
 
 
 def _unit(request):
-    code = request.GET.get("unit", "")
-    if code:
-        return unit_get(user=request.user, code=code)
-    top = unit_top_for(request.user)
-    if top is None:
-        raise NotFound()
-    return top
+    return unit_or_top(user=request.user, code=request.GET.get("unit", ""))
 
 
 def _year(request):

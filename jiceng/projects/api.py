@@ -7,7 +7,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound
-from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import selectors, services
 from jiceng.projects.models import PolicyItem, SecretaryReport
@@ -16,12 +16,7 @@ router = Router(tags=["projects"])
 
 
 def _unit(request, code):
-    if code:
-        return unit_get(user=request.user, code=code)
-    top = unit_top_for(request.user)
-    if top is None:
-        raise NotFound()
-    return top
+    return unit_or_top(user=request.user, code=code)
 
 
 def _year(year):

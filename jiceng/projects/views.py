@@ -11,19 +11,13 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
 from jiceng.core.views import page
-from jiceng.orgs.selectors import unit_get, unit_top_for
+from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import exports, selectors, services
 from jiceng.projects.models import PROJECT_LEVELS, Indicator, PolicyItem, ProjectStatus
 
 
 def _unit(request):
-    code = request.GET.get("unit", "") or request.POST.get("unit", "")
-    if code:
-        return unit_get(user=request.user, code=code)
-    top = unit_top_for(request.user)
-    if top is None:
-        raise NotFound()
-    return top
+    return unit_or_top(user=request.user, code=request.GET.get("unit", "") or request.POST.get("unit", ""))
 
 
 def _year(request):
