@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Substr
 
 from jiceng.core.errors import NotFound, ValidationFailed
@@ -32,11 +32,16 @@ def staff_get(*, user, pk: int) -> GridStaff:
     return staff
 
 
+# Leader first, then workers, then the party secretary.
+ROLE_ORDER = Case(When(role="leader", then=Value(0)), When(role="full_time", then=Value(1)),
+                  When(role="part_time", then=Value(2)), default=Value(3), output_field=IntegerField())
+
+
 def staff_on_duty(grid_ids) -> dict[int, list[GridStaff]]:
     """Active, on-duty staff of each grid: one query."""
     out: dict[int, list[GridStaff]] = {}
     qs = (GridStaff.objects.filter(grid_id__in=list(grid_ids), active=True, on_duty=True)
-          .only("id", "grid_id", "name", "role", "on_duty", "since").order_by("role", "id"))
+          .only("id", "grid_id", "name", "role", "on_duty", "since").order_by(ROLE_ORDER, "id"))
     for s in qs:
         out.setdefault(s.grid_id, []).append(s)
     return out
@@ -44,7 +49,7 @@ def staff_on_duty(grid_ids) -> dict[int, list[GridStaff]]:
 
 def grid_staff(grid: Unit):
     return (GridStaff.objects.filter(grid=grid, active=True).prefetch_related("assessments")
-            .order_by("role", "name"))
+            .order_by(ROLE_ORDER, "name"))
 
 
 def staff_coverage(unit: Unit) -> list[dict]:

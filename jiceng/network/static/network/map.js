@@ -11,7 +11,11 @@
   fetch(el.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
     var values = fc.features.map(function (f) { return f.properties.value || 0; });
     var max = Math.max.apply(null, values.concat([1]));
-    function colour(v) { return colours[Math.min(colours.length - 1, Math.floor(v / max * (colours.length - 1)))]; }
+    // k classes of equal width over 0..max (fewer when the values are small integers)
+    var k = Math.min(colours.length, Math.floor(max) + 1);
+    function cls(v) { return Math.min(k - 1, Math.floor(v * k / (max + 1))); }
+    function shade(i) { return colours[k > 1 ? Math.round(i * (colours.length - 1) / (k - 1)) : colours.length - 1]; }
+    function colour(v) { return shade(cls(v)); }
     var layer = L.geoJSON(fc, {
       style: function (f) {
         return { color: "#555", weight: 1, fillOpacity: 0.75, fillColor: colour(f.properties.value || 0) };
@@ -27,9 +31,10 @@
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "legend");
-      for (var i = 0; i < colours.length; i++) {
-        var lo = Math.round(max * i / colours.length);
-        div.innerHTML += '<i style="background:' + colours[i] + '"></i>' + lo + "+<br>";
+      for (var i = 0; i < k; i++) {
+        var lo = Math.ceil(i * (max + 1) / k);
+        div.innerHTML += '<i style="background:' + shade(i) + '"></i>' + lo + (i === k - 1 ? "+" : "–" +
+          (Math.ceil((i + 1) * (max + 1) / k) - 1)) + "<br>";
       }
       return div;
     };
