@@ -181,3 +181,11 @@ def integrity_report(unit: Unit, *, min_area_m2: float = 1.0) -> list[dict]:
         report.append({"parent": {"code": parent[1], "name": parent[2], "kind": parent[3]},
                        "children": len(kids), "child_kind": kids[0][3], "findings": items})
     return report
+
+
+def unified_grid_for_legacy(*, line_code: str, legacy_code: str) -> Unit | None:
+    """Where a line's work filed under one of its legacy grids lands: the unified grid holding the largest
+    share of that legacy grid (None when the legacy grid is unknown or maps nowhere)."""
+    m = (LegacyGridMapping.objects.filter(legacy__line__code=line_code, legacy__code=legacy_code)
+         .select_related("grid").order_by("-share", "grid_id").first())
+    return m.grid if m else None

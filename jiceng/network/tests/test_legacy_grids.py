@@ -47,3 +47,14 @@ def test_an_invalid_legacy_layer_writes_nothing(city):
     with pytest.raises(ValidationFailed):
         services.legacy_grids_import(actor=None, line=line, unit=city.community, features=geoio.parse_geojson(bow))
     assert not line.legacy_grids.exists()
+
+
+def test_work_filed_under_a_legacy_grid_lands_in_the_unified_grid_with_the_largest_share(city):
+    from jiceng.network.selectors import unified_grid_for_legacy
+
+    services.business_lines_ensure()
+    line = BusinessLine.objects.get(code="civil")
+    features = geoio.parse_geojson(fc(("MZ-1", (111.42, 36.02, 111.46, 36.08))))
+    services.legacy_grids_import(actor=None, line=line, unit=city.community, features=features)
+    assert unified_grid_for_legacy(line_code="civil", legacy_code="MZ-1") == city.grid
+    assert unified_grid_for_legacy(line_code="civil", legacy_code="nope") is None
