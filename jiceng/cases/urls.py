@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/queue/", views.queue, name="queue"),
     path("cases/desk/", views.desk, name="desk"),
     path("cases/board/", views.board, name="board"),
+    path("cases/hotline/", views.hotline, name="hotline"),
     path("cases/<str:code>/", views.detail, name="detail"),
     path("cases/<str:code>/act/", views.act, name="act"),
     path("open311/v2/", o311.root, name="open311_root"),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, selectors, services, workflow
 from jiceng.cases.models import Category, Source
-from jiceng.core.errors import NotFound, ServiceError
-from jiceng.core.scope import user_grants
+from jiceng.core.errors import Forbidden, NotFound, ServiceError
+from jiceng.core.scope import scope_prefixes, user_grants
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
@@ -102,6 +102,34 @@ def queue(request):
     """The grid worker's queue: open cases held by the worker's units, earliest deadline first."""
     cases = list(selectors.queue_for(user=request.user)[:200])
     return render(request, "cases/queue.html", {"cases": cases, "now": timezone.now()})
+
+
+@page
+def hotline(request):
+    """The hotline operator's form: a caller's report typed in by whoever may write somewhere (a city
+    hotline records calls from the whole city; the case lands at the grid of the location)."""
+    if not scope_prefixes(request.user, "write"):
+        raise Forbidden(_("Your role may not record reports."))
+    import secrets
+
+    categories = list(selectors.categories_leaves())
+    if request.method == "POST":
+        try:
+            case, _created = services.case_submit(
+                actor=request.user, category=services.category_for(request.POST.get("category", "")),
+                description=request.POST.get("description", ""), source=Source.HOTLINE,
+                lat=_float(request.POST.get("lat")), lng=_float(request.POST.get("lng")),
+                address=request.POST.get("address", ""), anonymous=bool(request.POST.get("anonymous")),
+                reporter_name=request.POST.get("name", ""), reporter_phone=request.POST.get("phone", ""),
+                idempotency_key=("hotline:" + request.POST["token"][:100]) if request.POST.get("token") else None)
+        except ServiceError as exc:
+            return render(request, "cases/hotline.html", {
+                "categories": categories, "form": request.POST, "error": exc.message, "field": exc.field,
+                "token": request.POST.get("token", "")}, status=exc.status)
+        messages.success(request, _("Recorded as case %(code)s; read the code to the caller.") % {"code": case.code})
+        return redirect("cases:hotline")
+    return render(request, "cases/hotline.html", {"categories": categories, "form": {},
+                                                  "token": secrets.token_urlsafe(16)})
 
 
 def _area(request):

@@ -136,3 +136,13 @@ CHECKS["POST /api/v1/cases/import"] = [
           data=lambda c: {"file": _sheet([["类别代码", "描述", "纬度", "经度"], ["E0101", "热线：垃圾堆放", 36.05, 111.42]])},
           json=False, note="a row outside the caller's writable area is a row error (422), as for units"),
 ]
+
+WRITERS_ANYWHERE = WORKERS + ["outsider"]  # the hotline form is city-wide: any writer may record a call
+CHECKS["cases:hotline"] = [
+    Check("GET", lambda c: "/cases/hotline/",
+          statuses(200, allowed=WRITERS_ANYWHERE, denied=403, others=PAGE)),
+    Check("POST", lambda c: "/cases/hotline/",
+          statuses(302, allowed=WRITERS_ANYWHERE, denied=403, others=PAGE),
+          data=lambda c: {"category": "E0101", "description": "热线来电：垃圾", "lat": "36.05", "lng": "111.42"},
+          json=False, note="party members and residents hold no write grant: 403"),
+]
