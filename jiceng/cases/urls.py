@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/desk/", views.desk, name="desk"),
     path("cases/board/", views.board, name="board"),
     path("cases/hotline/", views.hotline, name="hotline"),
+    path("cases/notifications/", views.notifications, name="notifications"),
     path("cases/<str:code>/", views.detail, name="detail"),
     path("cases/<str:code>/act/", views.act, name="act"),
     path("open311/v2/", o311.root, name="open311_root"),

@@ -132,6 +132,17 @@ def hotline(request):
                                                   "token": secrets.token_urlsafe(16)})
 
 
+@page
+def notifications(request):
+    """In-app notifications: the user's own and those of the units the user holds a grant on."""
+    if request.method == "POST":
+        selectors.Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("cases:notifications")
+    items = list(selectors.notifications_for(user=request.user).select_related("case")[:200])
+    return render(request, "cases/notifications.html", {"items": items,
+                                                        "unread": sum(1 for n in items if n.read_at is None)})
+
+
 def _area(request):
     code = request.GET.get("unit")
     unit = unit_get(user=request.user, code=code) if code else unit_top_for(request.user)

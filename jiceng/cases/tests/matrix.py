@@ -146,3 +146,9 @@ CHECKS["cases:hotline"] = [
           data=lambda c: {"category": "E0101", "description": "热线来电：垃圾", "lat": "36.05", "lng": "111.42"},
           json=False, note="party members and residents hold no write grant: 403"),
 ]
+
+CHECKS["cases:notifications"] = [
+    Check("GET", lambda c: "/cases/notifications/", statuses(200, allowed=ALL_IN, others=PAGE)),
+    Check("POST", lambda c: "/cases/notifications/", statuses(302, allowed=ALL_IN, others=PAGE), data=lambda c: {},
+          json=False, note="marks the caller's own notifications as read"),
+]
