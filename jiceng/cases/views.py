@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, selectors, services, workflow
-from jiceng.cases.models import Category, Source
+from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Whistle
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
-from jiceng.core.scope import scope_prefixes, user_grants
+from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
@@ -193,7 +193,14 @@ def detail(request, code):
     actions = [a for a in workflow.ACTIONS.values() if case.status in a.sources
                and (a.roles & (roles_above if a.where == "above" else roles_here))
                and (a.name not in ("approve", "deny") or case.pending_action)]
+    street_up = bool(roles_here & workflow.STREET_UP) and \
+        LEVEL_ORDER.index(case.level) >= LEVEL_ORDER.index(Level.STREET) and case.status in workflow.OPEN_WORK
+    departments = []
+    if street_up:
+        ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
+        departments = list(Department.objects.filter(unit_path__in=ancestors).order_by("name")[:100])
     return render(request, "cases/detail.html", {
+        "departments": departments, "can_merge": case.status in workflow.OPEN_WORK and bool(roles_here),
         "case": case, "timeline": selectors.case_timeline(case).select_related("actor"),
         "actions": actions, "whistles": case.whistles.select_related("department"),
         "cards": case.cards.select_related("unit"), "attachments": case.attachments.all(),
@@ -220,3 +227,61 @@ def act(request, code):
         if exc.status == 409:
             return render(request, "core/error.html", {"message": exc.message}, status=409)
     return redirect("cases:detail", code=case.code)
+
+
+def _back_with(request, code, fn):
+    """Run one service; a refusal (other than 403/404) becomes a message on the case page."""
+    try:
+        fn()
+        messages.success(request, _("Done."))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+        if exc.status == 409:
+            return render(request, "core/error.html", {"message": exc.message}, status=409)
+    return redirect("cases:detail", code=code)
+
+
+def _int(value, default=-1):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@page
+@require_POST
+def whistle(request, code):
+    """Blow the whistle (吹哨) from the case page: departments, report-in deadline, comment."""
+    case = selectors.case_get(user=request.user, code=code)
+    ids = {_int(v) for v in request.POST.getlist("departments")}
+    depts = list(Department.objects.filter(pk__in=ids))
+    if len(depts) != len(ids):
+        messages.error(request, _("Unknown department."))
+        return redirect("cases:detail", code=case.code)
+    return _back_with(request, case.code, lambda: services.case_whistle(
+        actor=request.user, case=case, departments=depts, version=_int(request.POST.get("version")),
+        comment=request.POST.get("comment", ""), report_in_hours=_int(request.POST.get("hours"), 24)))
+
+
+@page
+@require_POST
+def merge(request, code):
+    """Merge this case into another open case of the same category (its reporter follows that one)."""
+    case = selectors.case_get(user=request.user, code=code)
+    into = selectors.case_get(user=request.user, code=(request.POST.get("into") or "").strip().upper())
+    return _back_with(request, case.code, lambda: services.case_merge(
+        actor=request.user, case=case, into=into, version=_int(request.POST.get("version"))))
+
+
+@page
+@require_POST
+def report_in(request, whistle_id):
+    """A department reports in (报到) and records its part; the department's own user or the area's staff."""
+    w = Whistle.objects.select_related("department", "case").filter(pk=whistle_id).first()
+    if w is None or (w.department.user_id != request.user.pk and not scope_filter(
+            Whistle.objects.filter(pk=whistle_id), request.user, "unit_path").exists()):
+        raise NotFound()
+    return _back_with(request, w.case.code, lambda: services.whistle_report_in(
+        actor=request.user, whistle=w, part=request.POST.get("part", "")))

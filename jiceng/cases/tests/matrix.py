@@ -152,3 +152,19 @@ CHECKS["cases:notifications"] = [
     Check("POST", lambda c: "/cases/notifications/", statuses(302, allowed=ALL_IN, others=PAGE), data=lambda c: {},
           json=False, note="marks the caller's own notifications as read"),
 ]
+
+CHECKS["cases:whistle"] = [
+    Check("POST", lambda c: f"/cases/{_street_case(c).code}/whistle/",
+          statuses(302, allowed=SEE_STREET, others={**PAGE, "community_worker": 403, "grid_worker": 403,
+                                                    "party_member": 403}),
+          data=lambda c: {"departments": [_department(c).pk], "version": 1, "hours": 24}, json=False),
+]
+CHECKS["cases:merge"] = [
+    Check("POST", lambda c: f"/cases/{_case_code(c)}/merge/",
+          statuses(302, allowed=WORKERS, others={**PAGE, "party_member": 403}),
+          data=lambda c: {"into": _case(c).code, "version": 1}, json=False),
+]
+CHECKS["cases:report_in"] = [
+    Check("POST", lambda c: f"/cases/whistles/{_whistle(c).pk}/report-in/",
+          statuses(302, allowed=SEE_STREET, others=PAGE), data=lambda c: {"part": "派人到场"}, json=False),
+]

@@ -1,0 +1,43 @@
+"""Page forms on the case timeline: the street blows the whistle to a department, the department
+reports in, and a duplicate is merged into an open case; refusals come back as messages."""
+
+from jiceng.cases.models import Case, Whistle
+from jiceng.cases.services import department_create
+from jiceng.cases.tests.conftest import G1_POINT
+
+
+def test_the_street_whistles_and_the_department_reports_in_from_the_page(client_for, submit, city):
+    from jiceng.cases.models import Category
+
+    case = submit(category=Category.objects.get(code="E0501"))  # 路面塌陷: street level
+    dept = department_create(actor=None, unit=city.county, name="区住建局", business_line="urban")
+    c = client_for("street_official")
+    page = c.get(f"/cases/{case.code}/").content.decode()
+    assert 'id="whistle-form"' in page and "区住建局" in page
+    r = c.post(f"/cases/{case.code}/whistle/", {"departments": [dept.pk], "version": case.version, "hours": 12})
+    assert r.status_code == 302
+    w = Whistle.objects.get(case=case)
+    assert c.post(f"/cases/whistles/{w.pk}/report-in/", {"part": "已派人到场"}).status_code == 302
+    w.refresh_from_db()
+    assert w.reported_in_at is not None and w.part == "已派人到场"
+
+
+def test_a_grid_worker_sees_no_whistle_form_and_is_refused(client_for, submit, city):
+    from jiceng.cases.models import Category
+
+    case = submit(category=Category.objects.get(code="E0501"))
+    dept = department_create(actor=None, unit=city.county, name="区城管局", business_line="urban")
+    c = client_for("community_worker")
+    assert 'id="whistle-form"' not in c.get(f"/cases/{case.code}/").content.decode()
+    assert c.post(f"/cases/{case.code}/whistle/", {"departments": [dept.pk], "version": 1}).status_code == 403
+
+
+def test_a_duplicate_is_merged_from_the_page_and_a_stale_version_is_a_conflict(client_for, submit):
+    first, dup = submit(point=G1_POINT), submit(point=G1_POINT)
+    c = client_for("grid_worker")
+    assert 'id="merge-form"' in c.get(f"/cases/{dup.code}/").content.decode()
+    assert c.post(f"/cases/{dup.code}/merge/", {"into": first.code, "version": 99}).status_code == 409
+    assert c.post(f"/cases/{dup.code}/merge/", {"into": first.code.lower(), "version": dup.version}).status_code == 302
+    dup.refresh_from_db()
+    assert dup.status == "merged" and dup.merged_into_id == first.pk
+    assert Case.objects.get(pk=first.pk).status != "merged"
