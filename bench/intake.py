@@ -165,7 +165,8 @@ class Client(threading.Thread):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn sync workers (default two per core: each waits on the database half the time)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     url, created = setup_database()
