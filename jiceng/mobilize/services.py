@@ -234,6 +234,20 @@ def member_confirm(*, actor, member: Member) -> Member:
     return member
 
 
+def _adapter(model, field_name: str):
+    """`adapt` for one column, remembering each distinct value (demo rows share a few timestamps)."""
+    cache: dict = {}
+
+    def conv(value):
+        try:
+            return cache[value]
+        except KeyError:
+            out = cache[value] = adapt(model, field_name, value)
+            return out
+
+    return conv
+
+
 MEMBER_FIELDS = ["id", "person", "membership", "name", "community", "unit_path", "employer", "agency", "skills",
                  "weekly", "lat", "lng", "status", "confirmed_at", "created_at"]
 MEMBER_ROW_KEYS = ("person_id", "membership_id", "name", "community_id", "unit_path", "employer", "agency_id",
@@ -270,6 +284,7 @@ def members_bulk_insert(*, actor, rows: list[dict], note: str = "", ids: list[in
     if len({r["person_id"] for r in rows}) != len(rows):
         raise Conflict(_("Some of these people are already registered."), field="person")
     now = adapt(Member, "created_at", timezone.now())
+    confirmed_at = _adapter(Member, "confirmed_at")
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -277,7 +292,7 @@ def members_bulk_insert(*, actor, rows: list[dict], note: str = "", ids: list[in
                 insert_rows(Member, MEMBER_FIELDS, (
                     (pk, r["person_id"], r["membership_id"], r["name"], r["community_id"], r["unit_path"],
                      r["employer"], r["agency_id"], r["skills"], r["weekly"], r["lat"], r["lng"], r["status"],
-                     adapt(Member, "confirmed_at", r["confirmed_at"]), now)
+                     confirmed_at(r["confirmed_at"]), now)
                     for pk, r in zip(ids, rows, strict=True)))
         except IntegrityError:
             raise Conflict(_("Some of these people are already registered."), field="person") from None
@@ -640,13 +655,13 @@ def signups_bulk_create(*, actor, signups: list, note: str = "") -> int:
     for r in rows:
         if r[3] is not None and r[4] is not None and r[4] < r[3]:
             raise ValidationFailed(_("A check-out comes after the check-in."), field="checked_out_at")
+    cin_db, cout_db, hours_db = (_adapter(Signup, f) for f in ("checked_in_at", "checked_out_at", "hours"))
     with transaction.atomic():
         try:
             with transaction.atomic():
                 ids = reserve_ids(Signup, len(rows))
                 insert_rows(Signup, SIGNUP_FIELDS, (
-                    (pk, a, m, path, adapt(Signup, "checked_in_at", cin), adapt(Signup, "checked_out_at", cout),
-                     adapt(Signup, "hours", hours), year)
+                    (pk, a, m, path, cin_db(cin), cout_db(cout), hours_db(hours), year)
                     for pk, (a, m, path, cin, cout, hours, year) in zip(ids, rows, strict=True)))
         except IntegrityError:
             raise Conflict(_("A member signed up twice for the same activity.")) from None
