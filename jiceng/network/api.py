@@ -367,3 +367,40 @@ def legacy_mapping(request, line_code: str, unit: str):
     rows = selectors.legacy_mappings(user=request.user, line=line, unit=target)[:5000]
     return [{"legacy": m.legacy.code, "legacy_name": m.legacy.name, "grid": m.grid.code,
              "share": round(m.share, 4), "area_m2": round(m.area_m2, 1)} for m in rows]
+
+
+# ------------------------------------------------------------------------------------------------
+# Excel registries (H5)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/network/units/{code}/staff/export", summary="Grid staff under a unit as Excel")
+def staff_export(request, code: str):
+    from jiceng.network import excel
+
+    unit = unit_get(user=request.user, code=code)
+    return _xlsx(excel.export_staff(unit), f"{unit.code}-grid-staff.xlsx")
+
+
+@router.post("/network/units/{code}/staff/import", response={201: dict},
+             summary="Add grid staff from Excel (grid, role, name[, on_duty, since]); all or nothing")
+def staff_import(request, code: str, file: UploadedFile = File(...)):
+    from jiceng.network import excel
+
+    unit = unit_get(user=request.user, code=code)
+    return Status(201, {"created": excel.import_staff(actor=request.user, unit=unit, content=file.read())})
+
+
+@router.get("/network/units/{code}/compounds/export", summary="Compounds and who runs them, as Excel")
+def compounds_export(request, code: str):
+    from jiceng.network import excel
+
+    unit = unit_get(user=request.user, code=code)
+    return _xlsx(excel.export_compounds(unit), f"{unit.code}-compounds.xlsx")

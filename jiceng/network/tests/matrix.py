@@ -154,3 +154,32 @@ CHECKS["network:import"] = [
           statuses(302, allowed=STRUCTURE_COMMUNITY, others={**PAGE, "party_member": 403}),
           data=lambda c: {"kind": "grid", **_grid_file(c)}, json=False),
 ]
+
+
+def _staff_xlsx(c):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["grid", "role", "name"])
+    wb.active.append([c.grid.code, "兼职网格员", "表格导入"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return {"file": SimpleUploadedFile("staff.xlsx", buf.getvalue())}
+
+
+CHECKS.update({
+    "GET /api/v1/network/units/{code}/staff/export": [
+        Check("GET", lambda c: f"/api/v1/network/units/{c.community.code}/staff/export",
+              statuses(200, allowed=SEE_COMMUNITY)),
+    ],
+    "POST /api/v1/network/units/{code}/staff/import": [
+        Check("POST", lambda c: f"/api/v1/network/units/{c.grid.code}/staff/import",
+              statuses(201, allowed=WRITE_GRID, others={"party_member": 403}), data=_staff_xlsx, json=False),
+    ],
+    "GET /api/v1/network/units/{code}/compounds/export": [
+        Check("GET", lambda c: f"/api/v1/network/units/{c.grid.code}/compounds/export",
+              statuses(200, allowed=SEE_GRID)),
+    ],
+})
