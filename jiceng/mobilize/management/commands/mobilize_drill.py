@@ -9,6 +9,7 @@ peacetime (the call stays on record). The last line is one JSON object.
 """
 
 import json
+import logging
 import os
 import re
 import secrets
@@ -123,6 +124,7 @@ class Command(BaseCommand):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
         from playwright.sync_api import sync_playwright
 
+        logging.getLogger("django.request").setLevel(logging.ERROR)  # the browser's /favicon.ico 404
         offers = drill.open_offers(call)[:2]
         logins = [drill.member_login(a.member, call=call) for a in offers]
         done = []
