@@ -26,7 +26,7 @@ import time
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db.models import Subquery
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
@@ -48,6 +48,7 @@ class LocateResult:
     grid: Unit | None  # None: outside the jurisdiction
     distance_m: float  # 0 inside a grid; metres to the grid when within the tolerance; inf outside
     chain: list[Unit]  # city → … → grid (empty outside)
+    # (grid and chain are light Unit objects: id, kind, code, name, parent_id, path, depth; no geometry)
     lat: float  # the point in WGS-84
     lng: float
 
@@ -88,8 +89,16 @@ _state: _State | None = None
 def _fingerprint() -> tuple:
     from jiceng.network.models import GeometryVersion
 
-    row = GeometryVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return (row[0], str(row[1])) if row else (0, "")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, changed_at FROM {connection.ops.quote_name(GeometryVersion._meta.db_table)} "
+                       "WHERE id = 1")
+        row = cursor.fetchone()
+    return _as_fingerprint(row[0], row[1]) if row else (0, "")
+
+
+def _as_fingerprint(version, changed_at) -> tuple:
+    """The same tuple from the row read alone or joined to the chain (raw values, one form per backend)."""
+    return (0, "") if version is None else (int(version), str(changed_at))
 
 
 def _build(fingerprint: tuple) -> _State:
@@ -177,14 +186,25 @@ def check_tolerance(tolerance_m) -> float:
 # Points
 
 
-def _chain_rows(grid_id: int, cached_path: str | None):
-    """Grid and ancestors (by the cached path) with the geometry fingerprint on each row: one query."""
+def _chain_rows(grid_id: int, cached_path: str | None) -> tuple[list[Unit], tuple]:
+    """Grid and ancestors (by the cached path) and the geometry fingerprint: one query, no ORM compiling
+    (this is the hot path of GET /locate)."""
     from jiceng.network.models import GeometryVersion
 
     codes = [c for c in (cached_path or "").split("/") if c]
-    version = GeometryVersion.objects.filter(pk=1)
-    return list(Unit.objects.filter(code__in=codes).only(*CHAIN_FIELDS).annotate(
-        gv_version=Subquery(version.values("version")[:1]), gv_changed=Subquery(version.values("changed_at")[:1])))
+    if not codes:
+        return [], _fingerprint()
+    qn = connection.ops.quote_name
+    sql = (f"SELECT v.version, v.changed_at, u.id, u.kind, u.code, u.name, u.parent_id, u.path, u.depth "
+           f"FROM (SELECT 1 AS one) AS x LEFT JOIN {qn(GeometryVersion._meta.db_table)} v ON v.id = 1 "
+           f"LEFT JOIN {qn(Unit._meta.db_table)} u ON u.code IN ({', '.join(['%s'] * len(codes))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, codes)
+        rows = cursor.fetchall()
+    fingerprint = _as_fingerprint(rows[0][0], rows[0][1]) if rows else (0, "")
+    units = [Unit(id=r[2], kind=r[3], code=r[4], name=r[5], parent_id=r[6], path=r[7], depth=r[8])
+             for r in rows if r[2] is not None]
+    return units, fingerprint
 
 
 CHAIN_FIELDS = ("id", "kind", "code", "name", "parent_id", "path", "depth")
@@ -205,7 +225,7 @@ def _chain_from(units: list, grid_id: int) -> list[Unit]:
 
 def chain_for(grid_id: int, cached_path: str | None = None) -> list[Unit]:
     """City → grid for a grid id: one query when the cached path is still right, two otherwise."""
-    return _chain_from(_chain_rows(grid_id, cached_path), grid_id)
+    return _chain_from(_chain_rows(grid_id, cached_path)[0], grid_id)
 
 
 def locate_point(lat: float, lng: float, crs: str = "wgs84", tolerance_m: float | None = None) -> LocateResult:
@@ -228,9 +248,7 @@ def locate_point(lat: float, lng: float, crs: str = "wgs84", tolerance_m: float 
                 state = fresh
                 continue
             return LocateResult(None, math.inf, [], wlat, wlng)
-        rows = _chain_rows(int(grid_id), state.paths.get(int(grid_id)))
-        fingerprint = (rows[0].gv_version, str(rows[0].gv_changed)) if rows and rows[0].gv_version is not None \
-            else (0, "")
+        rows, fingerprint = _chain_rows(int(grid_id), state.paths.get(int(grid_id)))
         if fingerprint != state.fingerprint:
             state = current_state(fingerprint)
             continue

@@ -37,12 +37,15 @@ ROLE_ORDER = Case(When(role="leader", then=Value(0)), When(role="full_time", the
                   When(role="part_time", then=Value(2)), default=Value(3), output_field=IntegerField())
 
 
+ROLE_RANK = {"leader": 0, "full_time": 1, "part_time": 2, "party_secretary": 3}
+
+
 def staff_on_duty(grid_ids) -> dict[int, list[GridStaff]]:
     """Active, on-duty staff of each grid: one query."""
     out: dict[int, list[GridStaff]] = {}
     qs = (GridStaff.objects.filter(grid_id__in=list(grid_ids), active=True, on_duty=True)
-          .only("id", "grid_id", "name", "role", "on_duty", "since").order_by(ROLE_ORDER, "id"))
-    for s in qs:
+          .only("id", "grid_id", "name", "role", "on_duty", "since"))
+    for s in sorted(qs, key=lambda s: (ROLE_RANK.get(s.role, 9), s.id)):  # a handful of rows: sort here
         out.setdefault(s.grid_id, []).append(s)
     return out
 
