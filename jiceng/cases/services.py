@@ -504,10 +504,10 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
         changes["status"][1] = case.status
         _event(case, actor=actor, action=action, before=before, comment=comment, at=now,
                public=action not in ("request_suspend", "request_extend", "request_void", "approve", "deny"))
-        audit_record(actor=actor, action=f"case.{action}", obj=case, changes=changes)
         if action in ("register", "handle", "close", "reject", "escalate"):
             _notify_case(case, _("Case %(code)s: %(status)s.") % {"code": case.code,
                                                                   "status": Status(case.status).label})
+        audit_record(actor=actor, action=f"case.{action}", obj=case, changes=changes)  # last: holds the chain head
     return case
 
 
@@ -562,14 +562,14 @@ def case_whistle(*, actor, case: Case, departments: list[Department], version: i
         names = ", ".join(d.name for d in departments)
         _event(case, actor=actor, action="whistle", before=case.status, comment=(comment + " → " + names).strip(" →"),
                at=now)
-        audit_record(actor=actor, action="case.whistle", obj=case,
-                     changes={"departments": [d.pk for d in departments], "new": len(made)})
         for w in made:
             notify(Message(kind="case.whistle", case_id=case.pk, user_ids=[w.department.user_id] if
                            w.department.user_id else [], unit_path=w.department.unit_path,
                            text=_("Case %(code)s calls %(dept)s: report in by %(by)s.")
                            % {"code": case.code, "dept": w.department.name,
                               "by": timezone.localtime(w.report_in_by).strftime("%Y-%m-%d %H:%M")}))
+        audit_record(actor=actor, action="case.whistle", obj=case,
+                     changes={"departments": [d.pk for d in departments], "new": len(made)})
     return case
 
 
@@ -649,10 +649,10 @@ def case_rate(*, case: Case, rating: str, comment: str = "", actor=None, now=Non
         case.save()
         _event(case, actor=actor, action=action, before=before,
                comment=f"{Rating(rating).label}. {(comment or '').strip()[:500]}".strip(), at=now)
-        audit_record(actor=actor, action=f"case.{action}", obj=case, changes={"rating": rating})
         if action == "reopen":
             _notify_case(case, _("Case %(code)s was reopened for review after a “not satisfied” rating.")
                          % {"code": case.code}, reporter=False)
+        audit_record(actor=actor, action=f"case.{action}", obj=case, changes={"rating": rating})
     return case
 
 
@@ -696,9 +696,9 @@ def case_merge(*, actor, case: Case, into: Case, version: int | None) -> Case:
         rollup_bump(case.unit_path, month_of(case.received_at), accepted=-1)
         _event(case, actor=actor, action="merge", before=before, comment=into.code)
         _event(into, actor=actor, action="absorb", before=into.status, comment=case.code, public=False)
-        audit_record(actor=actor, action="case.merge", obj=case, changes={"into": into.code})
         _notify_case(case, _("Your report %(code)s is being handled together with case %(into)s.")
                      % {"code": case.code, "into": into.code}, desk=False)
+        audit_record(actor=actor, action="case.merge", obj=case, changes={"into": into.code})
     return case
 
 

@@ -36,11 +36,11 @@ def sweep_warnings(now) -> int:
                       handler_path=c.handler_path, actor_label="system", public=False,
                       comment=_("75 %% of the deadline has passed; due %(due)s.")
                       % {"due": timezone.localtime(c.deadline_at).strftime("%Y-%m-%d %H:%M")}) for c in due])
-        audit_record(actor=None, action="case.warn_batch", object_type="cases.case",
-                     changes={"count": len(due), "cases": [c.code for c in due[:50]]})
         for c in due:
             notify(Message(kind="case.warning", case_id=c.pk, unit_path=c.handler_path,
                            text=_("Case %(code)s is nearing its deadline.") % {"code": c.code}))
+        audit_record(actor=None, action="case.warn_batch", object_type="cases.case",  # last: holds the chain head
+                     changes={"count": len(due), "cases": [c.code for c in due[:50]]})
     return len(due)
 
 
@@ -75,10 +75,10 @@ def sweep_breaches(now) -> int:
             case.save()
             _event(case, actor=None, action=action, before=before, at=now,
                    comment=_("Deadline missed: supervision card raised and the case reported up."))
-            audit_record(actor=None, action=f"case.{action}", obj=case,
-                         changes={"card_unit": upper.code, "handler": case.handler_path})
             _notify_case(case, _("Case %(code)s missed its deadline and now has a supervision card.")
                          % {"code": case.code}, reporter=False)
+            audit_record(actor=None, action=f"case.{action}", obj=case,
+                         changes={"card_unit": upper.code, "handler": case.handler_path})
             done += 1
     return done
 

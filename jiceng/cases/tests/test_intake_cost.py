@@ -72,3 +72,15 @@ def test_the_chain_verifies_after_many_intakes(city, cat):
                     lat=G1_POINT[0], lng=G1_POINT[1], idempotency_key=f"chain-{i}")
     count, broken, reason = audit_verify()
     assert broken is None and reason == ""
+
+
+def test_workflow_actions_also_append_to_the_audit_chain_last(city, cat):
+    from jiceng.cases.services import case_act
+
+    case, _ = case_submit(actor=None, category=cat, description="x", source="api", lat=G1_POINT[0], lng=G1_POINT[1])
+    with CaptureQueriesContext(connection) as ctx:
+        case_act(actor=city.users["grid_worker"], case=case, action="register", version=case.version)
+    sqls = [q["sql"] for q in ctx.captured_queries
+            if q["sql"] not in ("BEGIN", "COMMIT") and "SAVEPOINT" not in q["sql"]]
+    head_lock = next(i for i, s in enumerate(sqls) if "core_audithead" in s)
+    assert all("core_audit" in s for s in sqls[head_lock:])

@@ -22,8 +22,17 @@ schema = _schema()
 
 
 @pytest.fixture(autouse=True)
-def _any_host(settings):
+def _any_host_same_connection(settings):
+    """Like Django's test client: the WSGI handler must not close the test's connection (PostgreSQL)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     settings.ALLOWED_HOSTS = ["*"]
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
