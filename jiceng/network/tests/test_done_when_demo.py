@@ -30,9 +30,16 @@ def test_the_demo_city_routes_points_and_addresses_and_tiles_cleanly(db):
 
     # the address of a demo building goes to its grid (all 1,910 grids have buildings with entries)
     buildings = list(Unit.objects.filter(kind="building").order_by("?")[:300])
+    ambiguous = 0
     for b in buildings:
         result = routing.address_lookup(b.address)
-        assert result.grid is not None and b.path.startswith(result.grid.path), b.address
+        assert result.grid is not None, b.address
+        if len(result.candidates) > 1:  # the demo sometimes gives two compounds the same road and number
+            ambiguous += 1
+            assert b in result.candidates, b.address
+        else:
+            assert b.path.startswith(result.grid.path), b.address
+    assert ambiguous < len(buildings) * 0.05
     assert GazetteerEntry.objects.values("building").distinct().count() == Unit.objects.filter(
         kind="building").count()
 
