@@ -7,13 +7,16 @@ the index when it differs from the row the index was built from.
 That row is bumped by the database itself: triggers on orgs_unit (network migration 0002, PostgreSQL
 and SQLite) bump it whenever a grid is inserted or deleted or its geometry changes, whatever code path
 does it (`jiceng.orgs.services.unit_update` / `unit_create`, bulk creates, imports, raw updates); the
-network import services bump it too. So several processes stay consistent without a message bus, for
-one primary-key lookup per request (a first version compared MAX(updated_at) over the ~2,000 grid rows:
-correct, but 0.8 ms per request on a busy PostgreSQL; the row read is ~0.05 ms).
-`NETWORK_INDEX_CHECK_SECONDS` (setting, default 0 = every call) lets a deployment check less often.
+network import services bump it too. So several processes stay consistent without a message bus. (A
+first version compared MAX(updated_at) over the ~2,000 grid rows: correct, but 0.8 ms per request on a
+busy PostgreSQL; the row read is ~0.05 ms.)
 
-Only grid ids and polygons are kept in the index; the unit chain is read from the database on each
-answer (one query), so a unit renamed or moved is never shown stale.
+`locate_point` is optimistic: it routes with the index it has and reads the unit chain together with
+the version row in one query; only when the version differs is the index rebuilt and the point routed
+again. Only grid ids and polygons are kept in the index; the chain comes from the database on each
+answer, so a unit renamed or moved is never shown stale. `locate_many` and points outside every grid
+read the version row first. `NETWORK_INDEX_CHECK_SECONDS` (setting, default 0 = always) lets those
+paths check less often.
 """
 
 from __future__ import annotations
