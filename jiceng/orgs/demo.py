@@ -111,6 +111,7 @@ def build(ctx):
 
     # Compounds: 1–2 per grid, each a shrunken piece of its grid; buildings are points inside.
     compounds, compound_polys = [], []
+    next_number = dict.fromkeys(ROADS, 0)  # door numbers rise along each road: every address is unique
     for g_i, (grid, poly) in enumerate(zip(grids, grid_polys, strict=True)):
         k = 1 if rng.random() < 0.5 else 2
         pieces = split_polygon(poly, k, seed + 20000 + g_i) if k > 1 else [poly]
@@ -118,8 +119,10 @@ def build(ctx):
             shrunk = piece.buffer(-0.0004) if piece.buffer(-0.0004).area > piece.area * 0.2 else piece
             shrunk = _poly(shrunk)
             name = rng.choice(COMPOUND_ROOTS) + rng.choice(COMPOUND_SUFFIX)
+            road = rng.choice(ROADS)
+            next_number[road] += rng.randint(1, 4)
             compounds.append(Unit(kind="compound", code=f"{grid.code}{i + 1:03d}", name=name, parent=grid,
-                                  address=f"{rng.choice(ROADS)}{rng.randint(1, 300)}号{name}",
+                                  address=f"{road}{next_number[road]}号{name}",
                                   **services._geometry_fields(shrunk)))
             compound_polys.append(shrunk)
     services.units_bulk_create(actor=None, units=compounds, note="demo compounds")
