@@ -203,7 +203,7 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush: restore the audit triggers and the seeded reference data,
     so the tests that follow in this process see the database as migrations left it."""
     yield
-    if not _is_transactional(item):
+    if not _is_transactional(item) or nextitem is None:  # (after the last test the test database is gone)
         return
     from importlib import import_module
 
