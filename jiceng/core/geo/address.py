@@ -24,6 +24,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -102,6 +103,12 @@ def normalize_address(s: str) -> str:
     return t
 
 
+@functools.lru_cache(maxsize=64)
+def _normalized_prefixes(prefixes: tuple[str, ...]) -> list[str]:
+    """Prefixes normalized once per distinct set (a gazetteer passes the same few hundred each time)."""
+    return sorted({normalize_address(p) for p in prefixes if p}, key=len, reverse=True)
+
+
 def address_key(s: str, prefixes: Iterable[str] = ()) -> str:
     """Lookup key: the normalized address without administrative prefixes.
 
@@ -114,7 +121,7 @@ def address_key(s: str, prefixes: Iterable[str] = ()) -> str:
         raise ValueError("address is empty")
     t = _RE_NO_ROUTE_PREFIX.sub("", t)
     t = _RE_PROVINCE.sub("", t)
-    norm_prefixes = sorted({normalize_address(p) for p in prefixes if p}, key=len, reverse=True)
+    norm_prefixes = _normalized_prefixes(tuple(prefixes))
     changed = True
     while changed and norm_prefixes:
         changed = False
