@@ -94,6 +94,7 @@ ZH = {
     "Meetings": "联席会议",
     "Mobilization": "双报到",
     "Name": "名称",
+    "Full name": "姓名",
     "Name, or a full identity or phone number": "姓名，或完整身份证号、电话号码",
     "Need–resource projects this year": "本年需求资源对接项目",
     "Next": "下一页",

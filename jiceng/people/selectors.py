@@ -25,7 +25,7 @@ def people_search(*, user, unit=None, q: str = "", id_number: str = "", phone: s
         qs = qs.filter(id_number_hash=crypto.lookup_hash(normalize_id_number(id_number)))
     if phone:
         qs = qs.filter(phone_hash=crypto.lookup_hash(normalize_phone(phone)))
-    return qs.order_by("unit_path", "id")
+    return qs.order_by("-is_resident", "unit_path", "id")  # residents first, then registered non-residents
 
 
 def person_get(*, user, pk: int) -> Person:
