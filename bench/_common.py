@@ -4,7 +4,6 @@ given size that is kept between runs (rebuilt only when missing or too small).""
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,22 +13,56 @@ sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432"
 
 
-def setup_django(db_name: str):
-    os.environ.setdefault("DATABASE_URL", f"{PG}/{db_name}")
+def _admin(url: str, sql: str):
+    import psycopg
+
+    base = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(base, autocommit=True) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else None
+
+
+def setup_database(name: str, *, keep: bool = False):
+    """Django on the benchmark's own PostgreSQL database `jiceng_bench_<name>` (or DATABASE_URL).
+
+    keep=False: dropped and created afresh (teardown_database drops it again); keep=True: created when
+    missing and kept between runs (for a large city that takes minutes to build). Returns (url, created)."""
+    url = os.environ.get("DATABASE_URL") or f"{PG}/jiceng_bench_{name}"
+    created = False
+    if not os.environ.get("DATABASE_URL"):
+        db = url.rsplit("/", 1)[1]
+        exists = _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
+        if not keep:
+            _admin(url, f'DROP DATABASE IF EXISTS "{db}"')
+        if not keep or not exists:
+            _admin(url, f'CREATE DATABASE "{db}"')
+        created = not keep
+        os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        name = url.rsplit("/", 1)[1]
-        exists = subprocess.run(["psql", f"{PG}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-                                capture_output=True, text=True).stdout.strip()
-        if not exists:
-            subprocess.run(["psql", f"{PG}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0, interactive=False)
+    return url, created
+
+
+def teardown_database(url: str, created: bool):
+    if not created:
+        return
+    from django.db import connections
+
+    connections.close_all()
+    _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
+
+
+def build_units(steps=("orgs",)):
+    from jiceng.demo.runner import DemoContext, build_demo_city
+    from jiceng.orgs.models import Unit
+
+    if not Unit.objects.filter(kind="grid").exists():
+        build_demo_city(DemoContext(quiet=True), only=set(steps))
 
 
 def ensure_city(*, residents: int, steps: list[str]):

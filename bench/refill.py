@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from routing import setup_database, teardown_database  # noqa: E402
+from _common import setup_database, teardown_database  # noqa: E402
 
 NAME = "refill"
 

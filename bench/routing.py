@@ -24,49 +24,7 @@ sys.path.insert(0, str(ROOT))
 NAME = "routing"
 DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/jiceng_bench_{NAME}"
 
-
-def _admin(url: str, sql: str):
-    import psycopg
-
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_database(name: str):
-    url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/jiceng_bench_{name}"
-    created = False
-    if not os.environ.get("DATABASE_URL"):
-        db = url.rsplit("/", 1)[1]
-        _admin(url, f'DROP DATABASE IF EXISTS "{db}"')
-        _admin(url, f'CREATE DATABASE "{db}"')
-        created = True
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    return url, created
-
-
-def teardown_database(url: str, created: bool):
-    if not created:
-        return
-    from django.db import connections
-
-    connections.close_all()
-    _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
-
-
-def build_units(steps=("orgs",)):
-    from jiceng.demo.runner import DemoContext, build_demo_city
-    from jiceng.orgs.models import Unit
-
-    if not Unit.objects.filter(kind="grid").exists():
-        build_demo_city(DemoContext(quiet=True), only=set(steps))
+from _common import build_units, setup_database, teardown_database  # noqa: E402
 
 
 def main(argv=None):

@@ -1,9 +1,9 @@
 """The unit browser page for a community, server time, on PostgreSQL with a 1,000,000-resident city
 (target p50 ≤ 150 ms). Also reports the street and city pages for comparison."""
 
-from _common import ensure_city, report, setup_django, timed
+from _common import ensure_city, report, setup_database, timed
 
-setup_django("jiceng_bench_city")
+setup_database("city", keep=True)
 ensure_city(residents=1_000_000, steps=["orgs", "people"])
 
 from django.db import connection  # noqa: E402
