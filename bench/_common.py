@@ -33,7 +33,7 @@ def setup_database(name: str, *, keep: bool = False):
         db = url.rsplit("/", 1)[1]
         exists = _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
         if not keep:
-            _admin(url, f'DROP DATABASE IF EXISTS "{db}"')
+            _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         if not keep or not exists:
             _admin(url, f'CREATE DATABASE "{db}"')
         created = not keep
@@ -54,7 +54,7 @@ def teardown_database(url: str, created: bool):
     from django.db import connections
 
     connections.close_all()
-    _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
+    _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def build_units(steps=("orgs",)):

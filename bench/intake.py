@@ -39,31 +39,7 @@ PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 CLIENTS = 8
 
 
-def _admin(url: str, sql: str):
-    import psycopg
-
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_database():
-    url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/jiceng_bench_{NAME}"
-    created = False
-    if not os.environ.get("DATABASE_URL"):
-        db = url.rsplit("/", 1)[1]
-        _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        _admin(url, f'CREATE DATABASE "{db}"')
-        created = True
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    return url, created
-
+from _common import setup_database, teardown_database  # noqa: E402
 
 POINTS: list = []
 
@@ -169,7 +145,7 @@ def main():
                         help="gunicorn sync workers (default two per core: each waits on the database half the time)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    url, created = setup_database()
+    url, created = setup_database(NAME)
     from django.db import connection
 
     token = build_city_and_token()
@@ -254,11 +230,8 @@ def main():
               "server_cpu_ms_per_case": round(server_cpu * 1000 / max(1, measured), 2),
               "grids": len(POINTS), "load_average_1m": [round(load_start, 2), round(load_end, 2)],
               "cpus": os.cpu_count()}
-    if created and not args.keep:
-        from django.db import connections
-
-        connections.close_all()
-        _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    if not args.keep:
+        teardown_database(url, created)
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from routing import build_units, setup_database, teardown_database  # noqa: E402
+from _common import build_units, setup_database, teardown_database  # noqa: E402
 
 NAME = "intake_cpu"
 

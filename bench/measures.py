@@ -14,7 +14,6 @@ Prints one JSON object as its last line: name, cases, p50_ms, p95_ms, direct_cou
 import argparse
 import datetime
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,30 +24,7 @@ sys.path.insert(0, str(ROOT))
 NAME = "measures"
 
 
-def _admin(url: str, sql: str):
-    import psycopg
-
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def setup_database():
-    url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/jiceng_bench_{NAME}"
-    created = False
-    if not os.environ.get("DATABASE_URL"):
-        db = url.rsplit("/", 1)[1]
-        _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        _admin(url, f'CREATE DATABASE "{db}"')
-        created = True
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    return url, created
+from _common import setup_database, teardown_database  # noqa: E402
 
 
 def build_units():
@@ -136,7 +112,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    url, created = setup_database()
+    url, created = setup_database(NAME)
     from django.db import connection
     from django.utils import timezone
 
@@ -167,9 +143,8 @@ def main():
                   "direct_count_street_ms": round(direct_ms, 1), "rollup_rows": Rollup.objects.count(),
                   "build_s": round(build_s, 1), "score": m.score, "grade": m.grade}
     finally:
-        if created and not args.keep:
-            connection.close()
-            _admin(url, f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        if not args.keep:
+            teardown_database(url, created)
     print(json.dumps(result, ensure_ascii=False))
 
 
