@@ -29,3 +29,19 @@ def assert_queries(expected: int, *, label: str = ""):
     if len(ctx.captured_queries) != expected:
         listing = "\n".join(f"{i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
         raise AssertionError(f"{label}: expected {expected} queries, ran {len(ctx.captured_queries)}:\n{listing}")
+
+
+def xlsx_upload(rows, *, name: str = "upload.xlsx"):
+    """An in-memory .xlsx file (first row = header) to post as an upload or pass to an importer."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    buf = io.BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    buf.name = name
+    return buf

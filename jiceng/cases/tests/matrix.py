@@ -1,4 +1,5 @@
 from jiceng.core.matrix import SEE_GRID, SEE_STREET, Check, Exempt, statuses
+from jiceng.core.testing import xlsx_upload
 
 PAGE = {"anonymous": 302}
 WORKERS = ["city_admin", "street_official", "community_worker", "grid_worker"]
@@ -115,25 +116,11 @@ CHECKS = {
 }
 
 
-def _sheet(rows):
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    buf.seek(0)
-    buf.name = "cases.xlsx"
-    return buf
-
 
 CHECKS["POST /api/v1/cases/import"] = [
     Check("POST", lambda c: "/api/v1/cases/import",
           statuses(201, allowed=WORKERS, others={"party_member": 422, "resident": 422, "outsider": 422}),
-          data=lambda c: {"file": _sheet([["类别代码", "描述", "纬度", "经度"], ["E0101", "热线：垃圾堆放", 36.05, 111.42]])},
+          data=lambda c: {"file": xlsx_upload([["类别代码", "描述", "纬度", "经度"], ["E0101", "热线：垃圾堆放", 36.05, 111.42]])},
           json=False, note="a row outside the caller's writable area is a row error (422), as for units"),
 ]
 

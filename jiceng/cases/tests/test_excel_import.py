@@ -4,26 +4,18 @@ and column; a good file lands each case at its grid with its timeline, rollup an
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from jiceng.cases.excel import cases_import
 from jiceng.cases.models import Case, CaseEvent, Rollup
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.models import AuditEvent
+from jiceng.core.testing import xlsx_upload
 
 HEAD = ["类别代码", "描述", "纬度", "经度", "地址", "来源", "上报人", "电话"]
 
 
 def sheet(rows, head=HEAD):
-    book = Workbook()
-    book.active.append(head)
-    for row in rows:
-        book.active.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    buf.seek(0)
-    buf.name = "cases.xlsx"
-    return buf
+    return xlsx_upload([head, *rows], name="cases.xlsx")
 
 
 def test_a_good_file_creates_every_case_at_its_grid(city):

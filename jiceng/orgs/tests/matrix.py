@@ -7,6 +7,7 @@ from jiceng.core.matrix import (
     Check,
     statuses,
 )
+from jiceng.core.testing import xlsx_upload
 
 PAGE = {"anonymous": 302}
 STRUCTURE_IN_STREET = ["city_admin", "street_official"]
@@ -68,38 +69,24 @@ CHECKS = {
 STRUCTURE = ["city_admin", "street_official", "community_worker"]
 
 
-def _sheet(rows):
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    buf.seek(0)
-    buf.name = "import.xlsx"
-    return buf
-
 
 CHECKS.update({
     "orgs:import_units": [Check("POST", lambda c: f"/units/{c.community.code}/import/units/",
                                 statuses(302, allowed=STRUCTURE, others={**PAGE, "party_member": 403}),
-                                data=lambda c: {"file": _sheet([["代码", "名称", "类型", "上级代码"],
+                                data=lambda c: {"file": xlsx_upload([["代码", "名称", "类型", "上级代码"],
                                                                 ["141002001001007", "七网格", "网格", c.community.code]])},
                                 json=False)],
     "orgs:import_people": [Check("POST", lambda c: f"/units/{c.grid.code}/import/people/",
                                  statuses(302, allowed=SEE_GRID[:3] + ["grid_worker"],
                                           others={**PAGE, "party_member": 403, "resident": 404}),
-                                 data=lambda c: {"file": _sheet([["姓名", "性别", "户代码"], ["孙八", "男", c.household.code]])},
+                                 data=lambda c: {"file": xlsx_upload([["姓名", "性别", "户代码"], ["孙八", "男", c.household.code]])},
                                  json=False, note="import_people checks write scope per row; page 403 comes from the row")],
     "orgs:export": [Check("GET", lambda c: f"/units/{c.grid.code}/export/units.xlsx", statuses(200, allowed=SEE_GRID,
                                                                                              others=PAGE))],
     "POST /api/v1/units/import": [Check("POST", lambda c: "/api/v1/units/import",
                                         statuses(201, allowed=STRUCTURE, others={"grid_worker": 422, "party_member": 422,
                                                                                  "resident": 422, "outsider": 422}),
-                                        data=lambda c: {"file": _sheet([["代码", "名称", "类型", "上级代码"],
+                                        data=lambda c: {"file": xlsx_upload([["代码", "名称", "类型", "上级代码"],
                                                                         ["141002001001008", "八网格", "网格",
                                                                          c.community.code]])}, json=False,
                                         note="rows outside the caller's area are row errors (422)")],

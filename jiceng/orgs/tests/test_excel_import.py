@@ -3,27 +3,18 @@
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.testing import xlsx_upload
 from jiceng.orgs.excel import units_export, units_import
 from jiceng.orgs.models import Unit
 from jiceng.people.excel import people_export, people_import
 from jiceng.people.models import Person
 
 
-def _xlsx(rows):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    buf.seek(0)
-    return buf
-
-
 def test_units_import_creates_a_tree_in_one_go(city):
-    upload = _xlsx([["代码", "名称", "类型", "上级代码", "地址"],
+    upload = xlsx_upload([["代码", "名称", "类型", "上级代码", "地址"],
                     ["141002001001003", "第三网格", "网格", "141002001001", ""],
                     ["141002001001003001", "新小区", "小区", "141002001001003", "五一路20号"]])
     assert units_import(actor=city.users["community_worker"], upload=upload) == 2
@@ -32,7 +23,7 @@ def test_units_import_creates_a_tree_in_one_go(city):
 
 def test_one_bad_row_rejects_the_whole_file_with_row_and_column(city):
     before = Unit.objects.count()
-    upload = _xlsx([["代码", "名称", "类型", "上级代码"],
+    upload = xlsx_upload([["代码", "名称", "类型", "上级代码"],
                     ["141002001001003", "第三网格", "网格", "141002001001"],
                     ["141002001001004", "", "网格", "141002001001"],
                     ["141002002001009", "越界", "网格", "141002002001"]])
@@ -45,7 +36,7 @@ def test_one_bad_row_rejects_the_whole_file_with_row_and_column(city):
 
 def test_people_import_validates_identity_numbers_by_row(city):
     before = Person.objects.count()
-    upload = _xlsx([["姓名", "性别", "身份证号", "电话", "户代码"],
+    upload = xlsx_upload([["姓名", "性别", "身份证号", "电话", "户代码"],
                     ["赵六", "男", "", "13700000000", city.household.code],
                     ["钱七", "女", "141002199003071231", "", city.household.code]])
     with pytest.raises(ValidationFailed) as exc:
@@ -55,7 +46,7 @@ def test_people_import_validates_identity_numbers_by_row(city):
 
 
 def test_people_import_and_masked_export(city):
-    upload = _xlsx([["姓名", "性别", "出生日期", "身份证号", "电话", "户代码"],
+    upload = xlsx_upload([["姓名", "性别", "出生日期", "身份证号", "电话", "户代码"],
                     ["赵六", "男", "1980-01-02", "", "13700000000", city.household.code]])
     assert people_import(actor=city.users["grid_worker"], upload=upload) == 1
     book = load_workbook(io.BytesIO(people_export(user=city.users["grid_worker"], unit=city.grid)))
@@ -75,7 +66,7 @@ def test_a_non_excel_file_is_refused(city):
 
 
 def test_import_page_shows_row_errors(client_for, city):
-    upload = _xlsx([["代码", "名称", "类型", "上级代码"], ["1", "x", "网格", "141002001001"]])
+    upload = xlsx_upload([["代码", "名称", "类型", "上级代码"], ["1", "x", "网格", "141002001001"]])
     upload.name = "units.xlsx"
     response = client_for("community_worker").post(f"/units/{city.community.code}/import/units/", {"file": upload})
     assert response.status_code == 422

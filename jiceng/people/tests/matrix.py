@@ -1,4 +1,5 @@
 from jiceng.core.matrix import SEE_COMMUNITY, SEE_GRID, SEE_HOUSEHOLD, SEE_OTHER_STREET, Check, statuses
+from jiceng.core.testing import xlsx_upload
 
 PAGE = {"anonymous": 302}
 REVEAL = ["city_admin", "street_official", "community_worker"]
@@ -36,26 +37,12 @@ CHECKS = {
 _ = SEE_COMMUNITY
 
 
-def _sheet(rows):
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buf = io.BytesIO()
-    book.save(buf)
-    buf.seek(0)
-    buf.name = "people.xlsx"
-    return buf
-
 
 CHECKS.update({
     "POST /api/v1/people/import": [Check("POST", lambda c: "/api/v1/people/import",
                                          statuses(201, allowed=SEE_GRID, others={"party_member": 422, "resident": 422,
                                                                                  "outsider": 422}),
-                                         data=lambda c: {"file": _sheet([["姓名", "性别", "户代码"],
+                                         data=lambda c: {"file": xlsx_upload([["姓名", "性别", "户代码"],
                                                                          ["孙八", "男", c.household.code]])}, json=False,
                                          note="households outside the caller's area are row errors (422)")],
     "GET /api/v1/people/export.xlsx": [Check("GET", lambda c: f"/api/v1/people/export.xlsx?unit={c.grid.code}",
