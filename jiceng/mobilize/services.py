@@ -146,16 +146,21 @@ def agency_register(*, actor, community: Unit, name: str, agreement_start: datet
     return reg
 
 
-def agency_confirm(*, actor, agency: AgencyRegistration) -> AgencyRegistration:
-    require_scope(actor, agency.unit_path, "write")
+def _registration_confirm(*, actor, registration, action: str):
+    """The community confirms a pending registration (an agency's or a member's), exactly once."""
+    require_scope(actor, registration.unit_path, "write")
     with transaction.atomic():
-        n = AgencyRegistration.objects.filter(pk=agency.pk, status=RegistrationStatus.PENDING).update(
+        n = type(registration).objects.filter(pk=registration.pk, status=RegistrationStatus.PENDING).update(
             status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now())
         if not n:
             raise Conflict(_("This registration is not waiting for confirmation."))
-        audit_record(actor=actor, action="agency.confirm", obj=agency)
-    agency.refresh_from_db()
-    return agency
+        audit_record(actor=actor, action=action, obj=registration)
+    registration.refresh_from_db()
+    return registration
+
+
+def agency_confirm(*, actor, agency: AgencyRegistration) -> AgencyRegistration:
+    return _registration_confirm(actor=actor, registration=agency, action="agency.confirm")
 
 
 def agencies_bulk_create(*, actor, agencies: list[AgencyRegistration], note: str = "") -> int:
@@ -223,15 +228,7 @@ def member_register(*, actor, community: Unit, employer: str, skills=(), weekly:
 
 
 def member_confirm(*, actor, member: Member) -> Member:
-    require_scope(actor, member.unit_path, "write")
-    with transaction.atomic():
-        n = Member.objects.filter(pk=member.pk, status=RegistrationStatus.PENDING).update(
-            status=RegistrationStatus.CONFIRMED, confirmed_at=timezone.now())
-        if not n:
-            raise Conflict(_("This registration is not waiting for confirmation."))
-        audit_record(actor=actor, action="member.confirm", obj=member)
-    member.refresh_from_db()
-    return member
+    return _registration_confirm(actor=actor, registration=member, action="member.confirm")
 
 
 def _adapter(model, field_name: str):
