@@ -724,3 +724,15 @@ def case_get_by_code_public(code: str) -> Case:
     if case is None:
         raise NotFound(_("No case with this code."))
     return case
+
+
+def notifications_mark_read(*, actor) -> int:
+    """Mark the user's own unread in-app notifications as read."""
+    from jiceng.cases.models import Notification
+
+    with transaction.atomic():
+        n = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+        if n:
+            audit_record(actor=actor, action="notification.mark_read", object_type="cases.notification",
+                         changes={"count": n})
+    return n

@@ -136,7 +136,7 @@ def hotline(request):
 def notifications(request):
     """In-app notifications: the user's own and those of the units the user holds a grant on."""
     if request.method == "POST":
-        selectors.Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        services.notifications_mark_read(actor=request.user)
         return redirect("cases:notifications")
     items = list(selectors.notifications_for(user=request.user).select_related("case")[:200])
     return render(request, "cases/notifications.html", {"items": items,
