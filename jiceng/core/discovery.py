@@ -1,5 +1,6 @@
 """Find per-app modules (api, urls, figures, demo, matrix) by convention, so apps plug in alone."""
 
+import functools
 import importlib
 import importlib.util
 
@@ -11,8 +12,15 @@ def jiceng_apps():
 
 
 def app_modules(submodule: str):
-    """Yield (app_config, module) for every Jiceng app that has `<app>.<submodule>`."""
+    """(app_config, module) for every Jiceng app that has `<app>.<submodule>`, looked up once per process."""
+    return _app_modules(submodule)
+
+
+@functools.cache
+def _app_modules(submodule: str) -> tuple:
+    found = []
     for cfg in jiceng_apps():
         name = f"{cfg.name}.{submodule}"
         if importlib.util.find_spec(name) is not None:
-            yield cfg, importlib.import_module(name)
+            found.append((cfg, importlib.import_module(name)))
+    return tuple(found)

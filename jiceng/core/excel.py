@@ -29,8 +29,8 @@ class RowErrors:
                 code="import_rejected", errors=self.errors)
 
 
-def read_rows(upload, columns: dict[str, tuple[str, ...]]) -> list[tuple[int, dict]]:
-    """Rows of the first sheet as (row number, {key: value}). `columns` maps a key to the headers that
+def read_rows(upload, columns: dict[str, tuple[str, ...]]) -> tuple[list[tuple[int, dict]], set[str]]:
+    """Rows of the first sheet as (row number, {key: value}), and the keys whose column is present. `columns` maps a key to the headers that
     name it (Chinese and English). Unknown headers are ignored; missing required ones are reported."""
     try:
         book = load_workbook(upload, read_only=True, data_only=True)

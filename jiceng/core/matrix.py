@@ -8,7 +8,7 @@ has no entry, so no endpoint or page can be added without a verdict.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ALL = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident", "outsider"]
 
@@ -44,7 +44,3 @@ SEE_GRID = SEE_COMMUNITY + ["grid_worker"]
 SEE_HOUSEHOLD = SEE_GRID + ["resident"]
 SEE_OTHER_STREET = ["city_admin", "outsider"]
 
-
-@dataclass
-class Matrix:
-    checks: dict = field(default_factory=dict)

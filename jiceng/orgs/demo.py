@@ -212,13 +212,9 @@ def _party_orgs_and_committees(ctx, rng, city, counties, streets, communities, g
                                   parent=by_community[g.parent_id]))
     _bulk_orgs(grid_orgs, "demo grid party organizations")
     by_grid = {o.unit_id: o for o in grid_orgs}
-    grid_of_compound = {}
     building_groups = []
     for b in rng.sample(buildings, len(buildings) // 8):
-        grid_code = b.code[:15]
-        grid_of_compound[b.code] = grid_code
-        parent = next((o for o in (by_grid.get(b.parent.parent_id),) if o), None) or by_community.get(
-            b.parent.parent.parent_id)
+        parent = by_grid.get(b.parent.parent_id) or by_community.get(b.parent.parent.parent_id)
         building_groups.append(PartyOrg(kind="building_group", name=f"{b.parent.name}{b.name}党小组", unit=b,
                                         unit_path=b.path, parent=parent))
     _bulk_orgs(building_groups, "demo building party groups")
@@ -242,7 +238,7 @@ def _party_orgs_and_committees(ctx, rng, city, counties, streets, communities, g
             n = (4 + (i in bonus)) if committee.level == "community" else rng.randint(6, 8)
             for j in range(n):
                 source, org_word = sources[j % len(sources)]
-                place = committee.unit.name[:-2] if committee.level == "community" else committee.unit.name[:-2]
+                place = committee.unit.name[:-2]  # "五一路社区" -> "五一路", "解放路街道" -> "解放路"
                 members.append(PartTimeMember(committee=committee, unit_path=committee.unit_path,
                                               name=person_name(rng), source=source, source_org=f"{place}{org_word}",
                                               position="兼职委员"))

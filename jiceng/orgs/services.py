@@ -140,7 +140,7 @@ def units_bulk_create(*, actor, units: list[Unit], note: str = "") -> int:
         u.depth = (u.parent.depth + 1) if u.parent else 0
     parents = {u.parent.path for u in units if u.parent}
     for path in parents:
-        require_scope(actor, path, "structure") if actor is not None else None
+        require_scope(actor, path, "structure")
     with transaction.atomic():
         existing = set(Unit.objects.filter(code__in=list(seen)).values_list("code", flat=True)) if len(seen) < 5000 \
             else None

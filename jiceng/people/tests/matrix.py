@@ -1,4 +1,4 @@
-from jiceng.core.matrix import SEE_COMMUNITY, SEE_GRID, SEE_HOUSEHOLD, SEE_OTHER_STREET, Check, statuses
+from jiceng.core.matrix import SEE_GRID, SEE_HOUSEHOLD, SEE_OTHER_STREET, Check, statuses
 from jiceng.core.testing import xlsx_upload
 
 PAGE = {"anonymous": 302}
@@ -34,7 +34,6 @@ CHECKS = {
               data=lambda c: {"field": "id_number"}),
     ],
 }
-_ = SEE_COMMUNITY
 
 
 
