@@ -1,24 +1,31 @@
 """Benchmark: case intake over HTTP (issue 4): gunicorn + PostgreSQL, 8 concurrent clients, against
 raw pgbench single-row inserts (10 columns, 8 clients, same server, same run). Target ratio >= 0.5.
 
-    python bench/intake.py [--seconds S] [--workers W] [--keep]
+    python bench/intake.py [--seconds S] [--workers W] [--threads T] [--keep]
+
+The server is gunicorn with the production settings (gunicorn.conf.py); the 8 clients are processes
+with kept-alive connections. In the same run the same clients first post to a constant-answer WSGI
+application under the same settings (bench/_ceiling_app.py): `http_ceiling_rps` is the most any Python
+web application reaches here, `ceiling_ratio` its ratio to pgbench, `share_of_ceiling` what intake
+reaches of it.
 
 Reliability: half-way through, one gunicorn worker is killed with SIGKILL. Clients retry a failed
 request with the SAME Idempotency-Key. At the end every key that got a 2xx must be in the database
 exactly once (and with the case code the client was given), and replaying 200 keys adds nothing.
-Prints one JSON object as its last line: name, cases_per_second, pgbench_tps, ratio, exactly_once, …
+Prints one JSON object as its last line: name, cases_per_second, pgbench_tps, ratio, http_ceiling_rps,
+ceiling_ratio, share_of_ceiling, exactly_once, …
 """
 
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -95,54 +102,98 @@ def _workers(master: int) -> list[int]:
                                            text=True).stdout.split()]
 
 
-class Client(threading.Thread):
-    def __init__(self, n: int, token: str, stop: threading.Event, prefix: str = "c"):
-        super().__init__(daemon=True)
-        self.n, self.token, self.stop, self.prefix = n, token, stop, prefix
-        self.ok: dict[str, str] = {}  # idempotency key -> case code
-        self.retries = 0
-        self.errors = 0
-        self.rng = random.Random(n)
+def _post(conn, token, key, body, path="/api/v1/cases"):
+    conn.request("POST", path, body=body, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key})
+    resp = conn.getresponse()
+    return resp.status, resp.read()
 
-    def _post(self, conn, key, body):
-        conn.request("POST", "/api/v1/cases", body=body, headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json", "Idempotency-Key": key})
-        resp = conn.getresponse()
-        return resp.status, resp.read()
 
-    def run(self):
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        i = 0
-        while not self.stop.is_set():
-            key = f"{self.prefix}{self.n}-{i}"
-            i += 1
-            lat, lng = self.rng.choice(POINTS)
-            body = json.dumps({"category": "E0101", "description": "基准测试上报", "source": "api",
-                               "lat": lat, "lng": lng})
-            for _attempt in range(10):
-                try:
-                    status, data = self._post(conn, key, body)
-                except (OSError, http.client.HTTPException):
-                    self.retries += 1
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-                    time.sleep(0.05)
-                    continue
-                if status in (200, 201):
-                    self.ok[key] = json.loads(data)["code"]
-                    break
-                if status >= 500:
-                    self.retries += 1
-                    continue
-                self.errors += 1
+def client(n: int, token: str, port: int, seconds: float, prefix: str, out, path: str = "/api/v1/cases"):
+    """One client process: posts cases back to back on a kept-alive connection for `seconds`; a failed
+    request (connection reset by the killed worker, 5xx) is retried with the SAME Idempotency-Key.
+    Puts (ok {key: case code}, retries, 4xx count) on `out`. Processes, not threads: a client that shares
+    one interpreter lock with seven others would measure itself."""
+    ok: dict[str, str] = {}
+    retries = errors = 0
+    rng = random.Random(n)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    deadline = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < deadline:
+        key = f"{prefix}{n}-{i}"
+        i += 1
+        lat, lng = rng.choice(POINTS) if POINTS else (0.0, 0.0)
+        body = json.dumps({"category": "E0101", "description": "基准测试上报", "source": "api", "lat": lat, "lng": lng})
+        for _attempt in range(10):
+            try:
+                status, data = _post(conn, token, key, body, path)
+            except (OSError, http.client.HTTPException):
+                retries += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                time.sleep(0.05)
+                continue
+            if status in (200, 201):
+                ok[key] = json.loads(data)["code"]
                 break
+            if status >= 500:
+                retries += 1
+                continue
+            errors += 1
+            break
+    out.put((ok, retries, errors))
+
+
+def run_clients(token: str, port: int, seconds: float, prefix: str, *, path: str = "/api/v1/cases",
+                halfway=None) -> tuple[list, float]:
+    """CLIENTS processes for `seconds`; `halfway()` is called half-way through. Returns (results, elapsed)."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=client, args=(n, token, port, seconds, prefix, out, path)) for n in range(CLIENTS)]
+    t0 = time.perf_counter()
+    for p in procs:
+        p.start()
+    if halfway is not None:
+        time.sleep(seconds / 2)
+        halfway()
+    results = [out.get() for _ in procs]
+    elapsed = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    return results, elapsed
+
+
+def serve(app: str, env: dict, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn with the platform's production settings (gunicorn.conf.py), answering on PORT."""
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
+                              cwd=ROOT, env=dict(env, JICENG_BIND=f"127.0.0.1:{PORT}",
+                                                 JICENG_WEB_WORKERS=str(workers), JICENG_WEB_THREADS=str(threads),
+                                                 PYTHONPATH=str(ROOT / "bench")))
+    for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} (port {PORT} busy?)")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            c.request("GET", "/api/v1/case-categories")
+            c.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
-                        help="gunicorn sync workers (default two per core: each waits on the database half the time)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="gunicorn workers (gunicorn.conf.py's default: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gunicorn.conf.py's default)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     url, created = setup_database(NAME)
@@ -151,63 +202,46 @@ def main():
     token = build_city_and_token()
     connection.close()
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "jiceng.wsgi", "-b", f"127.0.0.1:{PORT}",
-                               "-w", str(args.workers), "--log-level", "warning"], cwd=ROOT, env=env)
+
+    # The ceiling: the same clients against a constant answer under the same server settings.
+    server = serve("_ceiling_app:application", env, args.workers, args.threads)
+    try:
+        results, elapsed = run_clients("", PORT, min(8, args.seconds), "h", path="/")
+        ceiling_rps = sum(len(r[0]) for r in results) / elapsed
+    finally:
+        stop(server)
+
+    server = serve("jiceng.wsgi", env, args.workers, args.threads)
     killed = None
     try:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {server.returncode} (port {PORT} busy?)")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-                c.request("GET", "/api/v1/case-categories", headers={"Authorization": f"Bearer {token}"})
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        # warm every worker
-        stop = threading.Event()
-        warm = [Client(i, token, stop, prefix="w") for i in range(CLIENTS)]
-        for w in warm:
-            w.start()
-        time.sleep(2)
-        stop.set()
-        for w in warm:
-            w.join()
-        stop = threading.Event()
-        clients = [Client(i, token, stop) for i in range(CLIENTS)]
+        run_clients(token, PORT, 2, "w")  # warm every worker
         cpu_start = {pid: _cpu_seconds(pid) for pid in _workers(server.pid)}
-        load_start = os.getloadavg()[0]
-        t0 = time.perf_counter()
-        for c in clients:
-            c.start()
-        time.sleep(args.seconds / 2)
-        children = _workers(server.pid)
         cpu_killed = 0.0
-        if children:
-            killed = children[0]
-            cpu_killed = _cpu_seconds(killed) - cpu_start.get(killed, 0.0)
-            os.kill(killed, signal.SIGKILL)
-        time.sleep(args.seconds / 2)
-        stop.set()
-        for c in clients:
-            c.join()
-        elapsed = time.perf_counter() - t0
+        load_start = os.getloadavg()[0]
+
+        def kill_one():
+            nonlocal killed, cpu_killed
+            children = _workers(server.pid)
+            if children:
+                killed = children[0]
+                cpu_killed = _cpu_seconds(killed) - cpu_start.get(killed, 0.0)
+                os.kill(killed, signal.SIGKILL)
+
+        results, elapsed = run_clients(token, PORT, args.seconds, "c", halfway=kill_one)
         server_cpu = cpu_killed + sum(_cpu_seconds(pid) - cpu_start.get(pid, 0.0) for pid in _workers(server.pid))
         load_end = os.getloadavg()[0]
         ok = {}
-        for c in clients:
-            ok.update(c.ok)
+        for r in results:
+            ok.update(r[0])
         # replay 200 keys: nothing new
         from jiceng.cases.models import Case
 
         before = Case.objects.count()
-        replay = Client(0, token, threading.Event())
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         replay_same = 0
         for key in random.Random(1).sample(sorted(ok), min(200, len(ok))):
             lat, lng = POINTS[0]
-            status, data = replay._post(conn, key, json.dumps({"category": "E0101", "description": "重放",
+            status, data = _post(conn, token, key, json.dumps({"category": "E0101", "description": "重放",
                                                                 "lat": lat, "lng": lng}))
             replay_same += int(status == 200 and json.loads(data)["code"] == ok[key])
         after = Case.objects.count()
@@ -216,15 +250,16 @@ def main():
         exactly_once = all(rows.get(uid_prefix + k) == code for k, code in ok.items())
         bench_cases = sum(1 for k in rows if k.split(":")[-1].startswith("c"))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    measured = sum(len(c.ok) for c in clients)
+        stop(server)
+    measured = len(ok)
     cps = measured / elapsed
     tps = pgbench(url, min(15, args.seconds))
     result = {"name": NAME, "cases_per_second": round(cps, 1), "pgbench_tps": round(tps, 1),
-              "ratio": round(cps / tps, 3), "clients": CLIENTS, "workers": args.workers,
+              "ratio": round(cps / tps, 3), "http_ceiling_rps": round(ceiling_rps, 1),
+              "ceiling_ratio": round(ceiling_rps / tps, 3), "share_of_ceiling": round(cps / ceiling_rps, 3),
+              "clients": CLIENTS, "workers": args.workers, "threads": args.threads,
               "seconds": round(elapsed, 1), "cases_2xx": measured, "killed_worker": killed,
-              "client_retries": sum(c.retries for c in clients), "client_4xx": sum(c.errors for c in clients),
+              "client_retries": sum(r[1] for r in results), "client_4xx": sum(r[2] for r in results),
               "exactly_once": exactly_once, "replays_same_case": replay_same, "replay_added": after - before,
               "rows_with_keys": len(rows), "bench_rows": bench_cases,
               "server_cpu_ms_per_case": round(server_cpu * 1000 / max(1, measured), 2),
