@@ -113,6 +113,8 @@ JICENG_TOKEN_TTL_DAYS = env_int("JICENG_TOKEN_TTL_DAYS", 30)
 
 # Cases (issue 4): public intake throttle, unit score weights, notification channels.
 JICENG_INTAKE_MAX_PER_HOUR = env_int("JICENG_INTAKE_MAX_PER_HOUR", 20)
+# Public reports need a mobile number confirmed by an SMS code (sent through JICENG_SMS_BACKEND).
+JICENG_INTAKE_SMS_CHECK = env_bool("JICENG_INTAKE_SMS_CHECK", False)
 JICENG_CASE_SCORE_WEIGHTS = env_weights("JICENG_CASE_SCORE_WEIGHTS",
                                         {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4})
 JICENG_NOTIFY_CHANNELS = env_list("JICENG_NOTIFY_CHANNELS", ["inapp", "email", "sms", "webhook"])

@@ -297,6 +297,28 @@ class Notification(models.Model):
         return self.text[:40]
 
 
+class PhoneCheck(models.Model):
+    """One SMS code sent to a reporter's mobile number before a public report (optional check,
+    JICENG_INTAKE_SMS_CHECK). Neither the number nor the code is stored: the number as its keyed
+    lookup hash, the code as a hash bound to that number. A code is good for 10 minutes, five tries
+    and one report."""
+
+    phone_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_hash", "created_at"], name="phonecheck_phone_at"),
+                   models.Index(fields=["address", "created_at"], name="phonecheck_addr_at")]
+
+    def __str__(self):
+        return f"{self.phone_hash[:8]}… {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class IntakeAttempt(models.Model):
     """One public (anonymous) intake, for throttling by client address."""
 

@@ -3,12 +3,15 @@ the audit log and the case timeline, keeps the monthly rollup current, and queue
 commit. `actor=None` is the system (demo builder, sweeps, the public pages acting for a reporter)."""
 
 import datetime
+import hashlib
+import hmac
 import math
 import secrets
 import time
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +29,7 @@ from jiceng.cases.models import (
     Department,
     IntakeAttempt,
     Level,
+    PhoneCheck,
     Rating,
     Rollup,
     Source,
@@ -34,6 +38,7 @@ from jiceng.cases.models import (
     Whistle,
 )
 from jiceng.core.audit import audit_record
+from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
@@ -201,6 +206,88 @@ def _throttle(client_address: str, now) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+# The optional SMS code check of public reports (B1, JICENG_INTAKE_SMS_CHECK)
+
+SMS_CODE_TTL = datetime.timedelta(minutes=10)
+SMS_CODE_TRIES = 5
+SMS_CODE_GAP = datetime.timedelta(seconds=60)
+SMS_CODES_PER_PHONE_HOUR = 5
+SMS_CODES_PER_ADDRESS_HOUR = 20
+
+
+def sms_check_required() -> bool:
+    return bool(getattr(settings, "JICENG_INTAKE_SMS_CHECK", False))
+
+
+def _sms_code_hash(phone_hash: str, code: str) -> str:
+    return hashlib.sha256(f"{phone_hash}:{code}".encode("ascii", "replace")).hexdigest()
+
+
+def sms_code_send(*, phone: str, client_address: str, now=None) -> str:
+    """Send a 6-digit code to a reporter's mobile number (after commit, through the SMS channel).
+    Returns the masked number. Throttled: one code a minute per number, 5 an hour per number, 20 an
+    hour per client address."""
+    phone = validate_phone(phone or "")
+    if not phone.startswith("1"):
+        raise ValidationFailed(_("An SMS code needs a mobile number (11 digits)."), field="phone",
+                               code="not_mobile")
+    now = now or timezone.now()
+    phone_hash = lookup_hash(phone)
+    address = (client_address or "unknown")[:64]
+    hour_ago = now - datetime.timedelta(hours=1)
+    sent = list(PhoneCheck.objects.filter(phone_hash=phone_hash, created_at__gte=hour_ago)
+                .order_by("-created_at").values_list("created_at", flat=True))
+    if sent and now - sent[0] < SMS_CODE_GAP:
+        wait = int((SMS_CODE_GAP - (now - sent[0])).total_seconds()) + 1
+        raise Throttled(_("A code was sent to this number just now; you can ask again in %(s)d seconds.")
+                        % {"s": wait})
+    if len(sent) >= SMS_CODES_PER_PHONE_HOUR or PhoneCheck.objects.filter(
+            address=address, created_at__gte=hour_ago).count() >= SMS_CODES_PER_ADDRESS_HOUR:
+        raise Throttled(_("Too many codes were asked for. Please try again in an hour, or call the hotline."))
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    with transaction.atomic():
+        check = PhoneCheck.objects.create(phone_hash=phone_hash, code_hash=_sms_code_hash(phone_hash, code),
+                                          address=address, created_at=now, expires_at=now + SMS_CODE_TTL)
+        notify(Message(kind="intake.sms_code", channels=["sms"], phone_enc=encrypt_contact(phone),
+                       text=_("Your code for reporting a problem is %(code)s, valid for 10 minutes. "
+                              "Do not tell it to anyone.") % {"code": code}))
+        audit_record(actor=None, action="case.sms_code_send", obj=check,
+                     changes={"expires_at": check.expires_at.isoformat()})
+    return mask_phone(phone)
+
+
+def _sms_code_use(phone: str, code: str, now) -> None:
+    """Check the code sent to `phone` and use it up. A wrong code costs one of its five tries, kept
+    although the report is refused (its own transaction, committed before the refusal)."""
+    if not phone:
+        raise ValidationFailed(_("Give your mobile number and the code sent to it: reports here are confirmed "
+                                 "by SMS."), field="phone", code="phone_required")
+    code = (code or "").strip()
+    phone_hash = lookup_hash(phone)
+    with transaction.atomic():
+        check = (PhoneCheck.objects.select_for_update()
+                 .filter(phone_hash=phone_hash, used_at__isnull=True, expires_at__gt=now)
+                 .order_by("-created_at").first())
+        if check is None:
+            raise ValidationFailed(_("Ask for an SMS code for this number first; a code is valid for 10 minutes."),
+                                   field="sms_code", code="sms_code_missing")
+        if check.attempts >= SMS_CODE_TRIES:
+            raise ValidationFailed(_("The code was entered wrongly too often; ask for a new one."),
+                                   field="sms_code", code="sms_code_locked")
+        right = bool(code) and hmac.compare_digest(check.code_hash, _sms_code_hash(phone_hash, code))
+        if right:
+            PhoneCheck.objects.filter(pk=check.pk).update(used_at=now)
+        else:
+            PhoneCheck.objects.filter(pk=check.pk).update(attempts=F("attempts") + 1)
+            audit_record(actor=None, action="case.sms_code_wrong", obj=check,
+                         changes={"attempts": check.attempts + 1})
+    if not right:
+        raise ValidationFailed(_("The SMS code is not right; %(n)d tries left.")
+                               % {"n": SMS_CODE_TRIES - check.attempts - 1}, field="sms_code",
+                               code="sms_code_wrong")
+
+
+# ------------------------------------------------------------------------------------------------
 # Intake (B1)
 
 
@@ -259,20 +346,24 @@ def _existing_for_key(idempotency_key: str | None) -> Case | None:
 def case_submit(*, actor, category: Category, description: str, source: str, lat=None, lng=None,
                 crs: str = "wgs84", address: str = "", anonymous: bool = False, reporter_name: str = "",
                 reporter_phone: str = "", reporter_email: str = "", photos=(), idempotency_key: str | None = None,
-                client_address: str | None = None, now=None) -> tuple[Case, bool]:
+                client_address: str | None = None, sms_code: str | None = None, now=None) -> tuple[Case, bool]:
     """Create a case at its grid (or at the category's default level). Returns (case, created):
     a known idempotency key returns the case it created before, and writes nothing.
 
     The key is not looked up beforehand (a retry is rare; the unique index decides): a first submission
     costs no extra query, and a replay is recognised by the index or, when the replay itself would be
-    refused (validation, throttle), by one look-up before the refusal."""
+    refused (validation, throttle), by one look-up before the refusal.
+
+    `client_address` marks a public report (no account): it is throttled per address and, with
+    JICENG_INTAKE_SMS_CHECK, needs the reporter's mobile number and the `sms_code` sent to it."""
     if idempotency_key:
         idempotency_key = idempotency_key.strip()[:140] or None
     try:
         return _case_submit(actor=actor, category=category, description=description, source=source, lat=lat,
                             lng=lng, crs=crs, address=address, anonymous=anonymous, reporter_name=reporter_name,
                             reporter_phone=reporter_phone, reporter_email=reporter_email, photos=photos,
-                            idempotency_key=idempotency_key, client_address=client_address, now=now)
+                            idempotency_key=idempotency_key, client_address=client_address, sms_code=sms_code,
+                            now=now)
     except ServiceError:
         existing = _existing_for_key(idempotency_key)
         if existing is not None:
@@ -281,7 +372,7 @@ def case_submit(*, actor, category: Category, description: str, source: str, lat
 
 
 def _case_submit(*, actor, category, description, source, lat, lng, crs, address, anonymous, reporter_name,
-                 reporter_phone, reporter_email, photos, idempotency_key, client_address, now):
+                 reporter_phone, reporter_email, photos, idempotency_key, client_address, sms_code, now):
     description = (description or "").strip()
     if not description:
         raise ValidationFailed(_("Describe the problem."), field="description")
@@ -300,6 +391,9 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
     grid, chain, wlat, wlng = locate(lat=lat, lng=lng, crs=crs, address=address)
     handler = _handler_for_level(chain, category.default_level)
     now = now or timezone.now()
+    phone_checked = client_address is not None and sms_check_required()
+    if phone_checked:
+        _sms_code_use(phone, sms_code, now)
     case = Case(
         code=new_case_code(), category=category, status=Status.RECEIVED, source=source, description=description,
         address=(address or "").strip(), lat=wlat, lng=wlng, grid=grid, unit_path=grid.path, handler=handler,
@@ -325,7 +419,7 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
             # Last: the audit chain's head stays locked until the commit.
             audit_record(actor=actor, action="case.submit", obj=case,
                          changes={"code": case.code, "category": category.code, "source": source,
-                                  "handler": handler.code, "photos": len(photos)})
+                                  "handler": handler.code, "photos": len(photos), "phone_checked": phone_checked})
     except IntegrityError:
         case.pk = None
         existing = _existing_for_key(idempotency_key)

@@ -4,11 +4,13 @@ breach a supervision card (督办单) held by the level above plus automatic esc
 Each case is claimed with a row lock (SKIP LOCKED on PostgreSQL), so several sweepers never act on the
 same case twice, and a sweeper killed mid-way leaves every case either untouched or fully handled."""
 
+import datetime
+
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.cases.models import Case, CaseEvent, Level, Status, SupervisionCard
+from jiceng.cases.models import Case, CaseEvent, IntakeAttempt, Level, PhoneCheck, Status, SupervisionCard
 from jiceng.cases.services import _escalate, _event, _notify_case
 from jiceng.core.audit import audit_record
 from jiceng.core.notify import Message, notify
@@ -83,5 +85,18 @@ def sweep_breaches(now) -> int:
     return done
 
 
+def sweep_intake_records(now) -> int:
+    """Forget the public intake's throttle records (client addresses, SMS code checks) after a day."""
+    before = now - datetime.timedelta(days=1)
+    with transaction.atomic():
+        gone = (IntakeAttempt.objects.filter(at__lt=before).delete()[0]
+                + PhoneCheck.objects.filter(created_at__lt=before).delete()[0])
+        if gone:
+            audit_record(actor=None, action="case.intake_records_purge", object_type="cases.intakeattempt",
+                         changes={"deleted": gone, "before": before.isoformat()})
+    return gone
+
+
 def sweep(now) -> dict:
-    return {"warnings": sweep_warnings(now), "breaches": sweep_breaches(now)}
+    return {"warnings": sweep_warnings(now), "breaches": sweep_breaches(now),
+            "intake_records_purged": sweep_intake_records(now)}

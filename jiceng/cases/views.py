@@ -52,16 +52,30 @@ def report(request):
                 anonymous=bool(request.POST.get("anonymous")) or user is None and not request.POST.get("name"),
                 reporter_name=request.POST.get("name", ""), reporter_phone=request.POST.get("phone", ""),
                 photos=request.FILES.getlist("photos"), client_address=client_address(request),
-                idempotency_key=("phone:" + request.POST["token"]) if request.POST.get("token") else None)
+                sms_code=request.POST.get("sms_code", ""), idempotency_key=("phone:" + request.POST["token"]) if request.POST.get("token") else None)
             return redirect("cases:follow", code=case.code)
         except ServiceError as exc:
             return render(request, "cases/report.html", {
                 "categories": categories, "form": form, "error": exc.message, "tiles": _tiles(), "field": exc.field,
-                "token": request.POST.get("token", "")}, status=exc.status)
+                "token": request.POST.get("token", ""), "sms_check": services.sms_check_required()},
+                status=exc.status)
     import secrets
 
     return render(request, "cases/report.html", {"categories": categories, "form": form, "tiles": _tiles(),
-                                                  "token": secrets.token_urlsafe(16)})
+                                                  "token": secrets.token_urlsafe(16),
+                                                  "sms_check": services.sms_check_required()})
+
+
+@require_POST
+def report_code(request):
+    """An htmx fragment on the phone page: send an SMS code to the reporter's mobile number."""
+    if not services.sms_check_required():
+        raise Http404()
+    try:
+        masked = services.sms_code_send(phone=request.POST.get("phone", ""), client_address=client_address(request))
+    except ServiceError as exc:
+        return render(request, "cases/_sms_code.html", {"error": exc.message}, status=exc.status)
+    return render(request, "cases/_sms_code.html", {"masked": masked})
 
 
 def report_duplicates(request):

@@ -50,6 +50,7 @@ CHECKS = {
     # Public pages (their own tests: test_pages_public.py).
     "cases:report": Exempt("public phone page, anonymous allowed; tested in test_pages_public.py"),
     "cases:report_duplicates": Exempt("public fragment of the phone page; tested in test_pages_public.py"),
+    "cases:report_code": Exempt("public SMS code of the phone page (throttled); tested in test_sms_check.py"),
     "cases:follow": Exempt("public follow page keyed by the unguessable case code; test_pages_public.py"),
     "cases:open311_root": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
     "cases:open311_discovery": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),

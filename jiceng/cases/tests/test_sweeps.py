@@ -10,8 +10,8 @@ from jiceng.cases.sweeps import sweep
 def test_an_overdue_case_escalates_by_itself_and_gets_a_supervision_card(submit, city):
     case = submit()  # 4 calendar hours
     t0 = case.received_at
-    assert sweep(t0 + datetime.timedelta(hours=2)) == {"warnings": 0, "breaches": 0}
-    assert sweep(t0 + datetime.timedelta(hours=3, minutes=1)) == {"warnings": 1, "breaches": 0}
+    assert sweep(t0 + datetime.timedelta(hours=2)) == {"warnings": 0, "breaches": 0, "intake_records_purged": 0}
+    assert sweep(t0 + datetime.timedelta(hours=3, minutes=1)) == {"warnings": 1, "breaches": 0, "intake_records_purged": 0}
     assert CaseEvent.objects.filter(case=case, action="warning").count() == 1
     assert sweep(t0 + datetime.timedelta(hours=3, minutes=2))["warnings"] == 0  # once only
     result = sweep(t0 + datetime.timedelta(hours=4, minutes=1))
