@@ -12,6 +12,7 @@ from jiceng.cases.categories import seed_categories
 from jiceng.cases.models import (
     LEVEL_UP,
     Case,
+    CaseEvent,
     Category,
     Department,
     Holiday,
@@ -21,7 +22,8 @@ from jiceng.cases.models import (
     Whistle,
 )
 from jiceng.cases.open311.views import DEMO_KEY, open311_key_create
-from jiceng.cases.services import CODE_ALPHABET, cases_bulk_create
+from jiceng.cases.services import CODE_ALPHABET, case_ids_by_code, cases_bulk_create
+from jiceng.core.bulk import converter, insert_rows
 from jiceng.orgs.models import Unit
 
 ORDER = 40
@@ -42,6 +44,73 @@ DESCRIPTIONS = {
                                                                    "老旧房屋墙体开裂"],
     "S04": ["物业不及时维修", "电梯经常停运", "小区停车难"],
 }
+
+
+LEVELS = ["grid", "community", "street", "county", "city"]
+ACTORS = {"grid": "网格员", "community": "社区工作者", "street": "街道干部", "county": "区县干部", "city": "市级平台"}
+RECEIVERS = {"phone": "居民", "patrol": "网格员", "hotline": "12345热线", "api": "API", "open311": "Open311"}
+REASONS = {"grid": "网格处置不了，需社区协调", "community": "涉及多个单位，需街道统筹", "street": "需区县职能部门处置",
+           "county": "跨区县事项，需市级协调"}
+EVENT_FIELDS = ["case_id", "at", "actor_label", "action", "from_status", "to_status", "handler_path", "comment",
+                "public"]
+
+
+def timeline(case, chain: dict, default_level: str, rng, now) -> list[tuple]:
+    """The case's timeline as it would have been written by the services, consistent with its final
+    fields: (at, actor label, action, from, to, handler path, comment, public). Sets responded_at to the
+    time of the "register" step."""
+    levels = LEVELS[LEVELS.index(default_level):LEVELS.index(case.level) + 1] if case.level in LEVELS else []
+    paths = [case.unit_path if lv == "grid" else chain.get(lv, (None, case.handler_path))[1] for lv in levels]
+    paths = paths or [case.handler_path]
+    status = case.status
+    end = case.closed_at or (min(now, case.received_at + datetime.timedelta(hours=rng.uniform(1, 48)))
+                             if status in (Status.REJECTED, Status.VOIDED, Status.SUSPENDED) else now)
+    span = end - case.received_at
+    steps = [("receive", "", Status.RECEIVED, paths[0], "", True, RECEIVERS.get(case.source, "居民"))]
+    if status != Status.RECEIVED:
+        steps.append(("register", Status.RECEIVED, Status.REGISTERED, paths[0], "", True, ACTORS[levels[0]]
+                      if levels else "社区工作者"))
+    for below, path in zip(levels, paths[1:], strict=False):
+        steps.append(("escalate", Status.REGISTERED, Status.REGISTERED, path, REASONS[below], True, ACTORS[below]))
+    here, who = paths[-1], ACTORS.get(case.level, "社区工作者")
+    flow = {Status.DISPATCHED: ["dispatch"], Status.IN_PROGRESS: ["dispatch", "start"],
+            Status.HANDLED: ["dispatch", "start", "handle"],
+            Status.CLOSED: ["dispatch", "start", "handle", "verify", "close"]}.get(status, [])
+    after = {"dispatch": Status.DISPATCHED, "start": Status.IN_PROGRESS, "handle": Status.HANDLED,
+             "verify": Status.VERIFIED, "close": Status.CLOSED}
+    prev = Status.REGISTERED
+    for action in flow:
+        comment = "已按要求处置完毕，现场已恢复" if action == "handle" else "核查属实，处置到位" if action == "verify" else ""
+        steps.append((action, prev, after[action], here, comment, True, who))
+        prev = after[action]
+    if status == Status.REJECTED:
+        steps.append(("reject", Status.REGISTERED, Status.REJECTED, here, "不属于受理范围，已告知上报人", True, who))
+    elif status in (Status.VOIDED, Status.SUSPENDED):
+        kind = "void" if status == Status.VOIDED else "suspend"
+        steps.append((f"request_{kind}", Status.REGISTERED, Status.REGISTERED, here,
+                      "重复上报" if kind == "void" else "需等待专项资金，暂时挂账", False, who))
+        steps.append(("approve", Status.REGISTERED, status, here, "", False, "上级审批"))
+    # times: increasing; a closed case is handled at handled_at, verified in between, closed at closed_at
+    if status == Status.CLOSED:
+        k = [step[0] for step in steps].index("handle")
+        inner = sorted(rng.uniform(0.02, 0.95) for _ in range(k - 1))
+        worked = case.handled_at - case.received_at
+        times = ([case.received_at] + [case.received_at + worked * f for f in inner]
+                 + [case.handled_at, case.handled_at + (case.closed_at - case.handled_at) * rng.uniform(0.2, 0.8),
+                    case.closed_at])
+    else:
+        fractions = sorted(rng.uniform(0.02, 0.9) for _ in steps[1:])
+        times = [case.received_at] + [case.received_at + span * f for f in fractions]
+    rows = []
+    for (action, before, to, path, comment, public, actor), at in zip(steps, times, strict=True):
+        if action == "register":
+            case.responded_at = at
+        rows.append((at, actor, action, before, to, path, comment, public))
+    if case.rating and case.rated_at:
+        rows.append((case.rated_at, "上报人", "rate", Status.CLOSED, Status.CLOSED, here,
+                     {Rating.SATISFIED: "满意", Rating.BASIC: "基本满意", Rating.NOT: "不满意"}[case.rating], True))
+    rows.sort(key=lambda r: r[0])
+    return rows
 
 
 def _code(rng, seen):
@@ -97,7 +166,9 @@ def build(ctx):
     start = now - datetime.timedelta(days=365)
     seen = set(Case.objects.values_list("code", flat=True))
     bar = ctx.progress(total, "cases")
-    made = 0
+    to_db = converter(CaseEvent, "at", connection.vendor)
+    made = events = 0
+    steps = []
     overdue_open = []
     street_cases = []
     opened = []
@@ -143,7 +214,8 @@ def build(ctx):
                     late = rng.random() < 0.1
                     case.closed_at = min(now, deadline + datetime.timedelta(hours=rng.uniform(1, 48)) if late else
                                          received + (deadline - received) * rng.uniform(0.2, 0.98))
-                    case.handled_at = case.closed_at - datetime.timedelta(minutes=rng.randint(10, 300))
+                    case.handled_at = max(case.received_at + (case.closed_at - case.received_at) * 0.5,
+                                          case.closed_at - datetime.timedelta(minutes=rng.randint(10, 300)))
                     case.overdue = late
                     case.closed_on_time = not late
                     case.reworks = 1 if rng.random() < 0.05 else 0
@@ -151,7 +223,7 @@ def build(ctx):
                     case.warned = late or rng.random() < 0.2
                     if rng.random() < 0.7:
                         case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.NOT], [82, 14, 4])[0]
-                        case.rated_at = case.closed_at + datetime.timedelta(hours=rng.uniform(1, 48))
+                        case.rated_at = min(now, case.closed_at + datetime.timedelta(hours=rng.uniform(1, 48)))
                         case.reopened = case.rating == Rating.NOT and rng.random() < 0.5
             else:
                 case.status = rng.choice([Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS,
@@ -167,24 +239,27 @@ def build(ctx):
                     case.warned = True
             if level in ("street", "county") and rng.random() < 0.3:
                 street_cases.append(case)
+            steps.append(timeline(case, chain, cat.default_level if cat.default_level in chain or
+                                  cat.default_level == "grid" else "grid", rng, now))
             batch.append(case)
-        cases_bulk_create(cases=batch, events=False, note="demo city")
+        with transaction.atomic():
+            cases_bulk_create(cases=batch, events=False, note="demo city")
+            ids = case_ids_by_code([c.code for c in batch])
+            for c in batch:
+                c.pk = c.id = ids[c.code]
+            insert_rows(CaseEvent, EVENT_FIELDS, ((c.pk, to_db(row[0]), *row[1:]) for c, rows in zip(batch, steps, strict=True)
+                                                  for row in rows))
+        events += sum(len(r) for r in steps)
+        steps = []
         made += n
         bar.update(n)
     bar.close()
-    # Supervision cards on open overdue cases (held by the level above), whistles on street-level cases,
-    # and the "receive" timeline event of every open case (closed demo cases carry no timeline).
-    from jiceng.cases.models import CaseEvent
-    from jiceng.cases.services import case_ids_by_code, fast_insert
-
+    # Supervision cards on open overdue cases (held by the level above, with their timeline step) and
+    # whistles on street-level cases.
     street_cases = street_cases[:20000]
-    open_cases = [c for c in opened]
-    ids = case_ids_by_code([c.code for c in overdue_open + street_cases + open_cases])
-    for c in overdue_open + street_cases + open_cases:
-        c.pk = c.id = ids[c.code]
     with transaction.atomic():
-        fast_insert(CaseEvent, [CaseEvent(case_id=c.pk, at=c.received_at, action="receive", to_status=c.status,
-                                          handler_path=c.handler_path, actor_label="demo") for c in open_cases])
+        extra = [(c.pk, to_db(c.deadline_at), "system", "supervise", c.status, c.status, c.handler_path,
+                  "超期未办结，已生成督办单", False) for c in overdue_open]
         cards = []
         for c in overdue_open:
             parent_path = "/".join(c.handler_path.split("/")[:-2]) + "/"
@@ -209,6 +284,11 @@ def build(ctx):
             w = whistles[-1]
             w.handled_on_time = bool(w.reported_in_at and w.reported_in_at <= w.report_in_by)
         Whistle.objects.bulk_create(whistles, batch_size=5000)
-    ctx.data["cases"] = {"count": made, "cards": len(cards), "whistles": len(whistles)}
-    ctx.say(f"[demo] cases: {made} cases, {len(cards)} supervision cards, {len(whistles)} whistles "
+        extra += [(w.case.pk, to_db(w.called_at), ACTORS["street"], "whistle", w.case.status, w.case.status,
+                   w.case.handler_path, "街道吹哨，职能部门报到", True) for w in whistles]
+        insert_rows(CaseEvent, EVENT_FIELDS, extra)
+        events += len(extra)
+    ctx.data["cases"] = {"count": made, "events": events, "cards": len(cards), "whistles": len(whistles)}
+    ctx.say(f"[demo] cases: {made} cases, {events} timeline steps, {len(cards)} supervision cards, "
+            f"{len(whistles)} whistles "
             f"({math.ceil(made / max(1, len(grids)))} per grid)")

@@ -38,6 +38,7 @@ from jiceng.cases.models import (
     Whistle,
 )
 from jiceng.core.audit import audit_record
+from jiceng.core.bulk import insert_objects
 from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
@@ -429,22 +430,6 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
     return case, True
 
 
-def fast_insert(model, objs, *, batch: int = 5000) -> None:
-    """INSERT many rows with one prepared statement (executemany); primary keys are NOT set on `objs`.
-
-    Django's bulk_create on SQLite is capped at 999 parameters per statement (about 20 case rows);
-    executemany of a single-row INSERT is an order of magnitude faster there and fine on PostgreSQL."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        for i in range(0, len(objs), batch):
-            rows = [tuple(f.get_db_prep_save(f.pre_save(o, True), connection) for f in fields)
-                    for o in objs[i:i + batch]]
-            cursor.executemany(sql, rows)
-
-
 def rollup_add_many(counts: dict) -> None:
     """Add {(unit_path, month): {field: n}} to the rollup with one upsert statement per row (executemany)."""
     cols = ["unit_path", "month", *ROLLUP_FIELDS]
@@ -485,10 +470,10 @@ def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "",
             for k, v in _rating_counts(c.rating).items():
                 row[k] += v
     with transaction.atomic():
-        fast_insert(Case, cases)
+        insert_objects(Case, cases)
         if events:
             ids = case_ids_by_code([c.code for c in cases])
-            fast_insert(CaseEvent, [
+            insert_objects(CaseEvent, [
                 CaseEvent(case_id=ids[c.code], at=c.received_at, action="receive", to_status=c.status,
                           handler_path=c.handler_path, actor_id=getattr(actor, "pk", None),
                           actor_label=getattr(actor, "username", "") or "import", comment=note[:200])

@@ -5,7 +5,10 @@ Must run inside the service's transaction: on SQLite the write lock (IMMEDIATE t
 max(id) safe; on PostgreSQL ids come from the table's own sequence.
 """
 
-from django.db import connection
+import datetime
+import functools
+
+from django.db import connection, models
 
 
 def reserve_ids(model, n: int) -> list[int]:
@@ -26,6 +29,59 @@ def adapt(model, field_name: str, value):
     """A Python value as the database wants it for this column (dates and datetimes chiefly)."""
     field = model._meta.get_field(field_name)
     return field.get_db_prep_save(value, connection)
+
+
+_UTC = datetime.UTC
+_TEXT = (models.CharField, models.TextField)
+_PLAIN = (models.IntegerField, models.BooleanField, models.FloatField, models.ForeignKey)
+
+
+def _sqlite_datetime(value):
+    """What Django's SQLite backend stores for an aware datetime (naive UTC text), without its
+    per-call settings look-ups: the demo city converts millions of them."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return str(value)
+    if value.tzinfo is not _UTC:
+        value = value.astimezone(_UTC)
+    return str(value)[:-6]  # "… +00:00" off
+
+
+@functools.cache
+def converter(model, field_name: str, vendor: str):
+    """A function value -> database value for one column, as fast as the column type allows; any
+    type without a fast path goes through the field's own get_db_prep_save."""
+    field = model._meta.get_field(field_name)
+    if isinstance(field, models.DateTimeField):
+        return _sqlite_datetime if vendor == "sqlite" else (lambda v: v)
+    if isinstance(field, models.DateField):
+        return (lambda v: None if v is None else str(v)) if vendor == "sqlite" else (lambda v: v)
+    if isinstance(field, _TEXT):
+        return lambda v: v if v is None or type(v) is str else str(v)  # choices' enum members too
+    if isinstance(field, _PLAIN):
+        return lambda v: v
+    return functools.partial(_prep, field)
+
+
+def _prep(field, value):
+    return field.get_db_prep_save(value, connection)
+
+
+def insert_objects(model, objs, *, batch: int = 5000) -> int:
+    """INSERT unsaved model instances (every concrete field but the primary key, which stays unset on
+    the objects) with executemany and per-column converters. Field defaults are on the objects already
+    (the model's constructor sets them); auto_now(_add) fields are filled by their pre_save."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    convert = [converter(model, f.name, connection.vendor) for f in fields]
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+
+    def row(o):
+        for f in stamped:
+            f.pre_save(o, True)
+        return tuple(c(getattr(o, f.attname)) for c, f in zip(convert, fields, strict=True))
+
+    return insert_rows(model, [f.name for f in fields], (row(o) for o in objs), batch=batch)
 
 
 def insert_rows(model, fields: list[str], rows, *, batch: int = 5000) -> int:
