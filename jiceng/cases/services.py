@@ -43,7 +43,7 @@ from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
-from jiceng.core.scope import require_scope, user_grants
+from jiceng.core.scope import require_scope, user_can, user_grants
 from jiceng.orgs.models import Unit
 
 MAX_DESCRIPTION = 4000
@@ -390,6 +390,9 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
         raise ValidationFailed(_("The e-mail address is not valid."), field="email")
     photos = validate_photos(photos)
     grid, chain, wlat, wlng = locate(lat=lat, lng=lng, crs=crs, address=address)
+    if source == Source.PATROL and actor is not None and not user_can(actor, grid.path, "write"):
+        raise ValidationFailed(_("This location is outside your area, or your role may not report there."),
+                               field="lat", code="outside_area")
     handler = _handler_for_level(chain, category.default_level)
     now = now or timezone.now()
     phone_checked = client_address is not None and sms_check_required()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/report/", views.report, name="report"),
     path("cases/report/duplicates/", views.report_duplicates, name="report_duplicates"),
     path("cases/report/code/", views.report_code, name="report_code"),
+    path("cases/patrol/", views.patrol, name="patrol"),
     path("cases/follow/<str:code>/", views.follow, name="follow"),
     path("cases/queue/", views.queue, name="queue"),
     path("cases/desk/", views.desk, name="desk"),

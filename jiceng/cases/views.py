@@ -36,34 +36,63 @@ def _tiles():
     return settings.LEAFLET_CONFIG.get("TILES", "")
 
 
-def report(request):
-    """The resident's phone page: no account needed, anonymous allowed, photos, point or address."""
-    categories = list(selectors.categories_leaves())
-    form = {}
-    if request.method == "POST":
-        form = request.POST
-        try:
-            category = services.category_for(request.POST.get("category", ""))
-            user = request.user if request.user.is_authenticated else None
-            case, _created = services.case_submit(
-                actor=user, category=category, description=request.POST.get("description", ""),
-                source=Source.PHONE, lat=_float(request.POST.get("lat")), lng=_float(request.POST.get("lng")),
-                crs=request.POST.get("crs") or "wgs84", address=request.POST.get("address", ""),
-                anonymous=bool(request.POST.get("anonymous")) or user is None and not request.POST.get("name"),
-                reporter_name=request.POST.get("name", ""), reporter_phone=request.POST.get("phone", ""),
-                photos=request.FILES.getlist("photos"), client_address=client_address(request),
-                sms_code=request.POST.get("sms_code", ""), idempotency_key=("phone:" + request.POST["token"]) if request.POST.get("token") else None)
-            return redirect("cases:follow", code=case.code)
-        except ServiceError as exc:
-            return render(request, "cases/report.html", {
-                "categories": categories, "form": form, "error": exc.message, "tiles": _tiles(), "field": exc.field,
-                "token": request.POST.get("token", ""), "sms_check": services.sms_check_required()},
-                status=exc.status)
+def _intake_form(request, *, source: str, template_ctx: dict, public: bool):
+    """The phone-sized report form of residents (public) and of grid workers on patrol: one form, one
+    service call. Returns (case, None) on success or (None, response) with the form and its error."""
+    user = request.user if request.user.is_authenticated else None
+    post = request.POST
+    try:
+        case, _created = services.case_submit(
+            actor=user, category=services.category_for(post.get("category", "")),
+            description=post.get("description", ""), source=source, lat=_float(post.get("lat")),
+            lng=_float(post.get("lng")), crs=post.get("crs") or "wgs84", address=post.get("address", ""),
+            anonymous=public and (bool(post.get("anonymous")) or user is None and not post.get("name")),
+            reporter_name=post.get("name", "") if public else "", reporter_phone=post.get("phone", "") if public else "",
+            photos=request.FILES.getlist("photos"), client_address=client_address(request) if public else None,
+            sms_code=post.get("sms_code", ""),
+            idempotency_key=f"{source}:{post['token'][:100]}" if post.get("token") else None)
+    except ServiceError as exc:
+        return None, render(request, "cases/report.html", {
+            **template_ctx, "form": post, "error": exc.message, "field": exc.field, "token": post.get("token", "")},
+            status=exc.status)
+    return case, None
+
+
+def _report_context(**extra) -> dict:
     import secrets
 
-    return render(request, "cases/report.html", {"categories": categories, "form": form, "tiles": _tiles(),
-                                                  "token": secrets.token_urlsafe(16),
-                                                  "sms_check": services.sms_check_required()})
+    return {"categories": list(selectors.categories_leaves()), "tiles": _tiles(), "form": {},
+            "token": secrets.token_urlsafe(16), "center": DEFAULT_CENTER, **extra}
+
+
+DEFAULT_CENTER = (36.08, 111.52)
+
+
+def report(request):
+    """The resident's phone page: no account needed, anonymous allowed, photos, point or address."""
+    ctx = _report_context(sms_check=services.sms_check_required())
+    if request.method == "POST":
+        case, refused = _intake_form(request, source=Source.PHONE, template_ctx=ctx, public=True)
+        return refused or redirect("cases:follow", code=case.code)
+    return render(request, "cases/report.html", ctx)
+
+
+@page
+def patrol(request):
+    """The grid worker's patrol page (phone-sized): a problem found on patrol, in the worker's own area,
+    with photos and the phone's position; the worker is the reporter and finds it in the queue."""
+    if not scope_prefixes(request.user, "write"):
+        raise Forbidden(_("Your role may not record reports."))
+    top = unit_top_for(request.user)
+    center = (top.lat, top.lng) if top is not None and top.lat is not None else DEFAULT_CENTER
+    ctx = _report_context(patrol=True, center=center)
+    if request.method == "POST":
+        case, refused = _intake_form(request, source=Source.PATROL, template_ctx=ctx, public=False)
+        if refused:
+            return refused
+        messages.success(request, _("Reported as case %(code)s; it is in your queue.") % {"code": case.code})
+        return redirect("cases:detail", code=case.code)
+    return render(request, "cases/report.html", ctx)
 
 
 @require_POST

@@ -156,3 +156,11 @@ CHECKS["cases:report_in"] = [
     Check("POST", lambda c: f"/cases/whistles/{_whistle(c).pk}/report-in/",
           statuses(302, allowed=SEE_STREET, others=PAGE), data=lambda c: {"part": "派人到场"}, json=False),
 ]
+
+CHECKS["cases:patrol"] = [
+    Check("GET", lambda c: "/cases/patrol/", statuses(200, allowed=WRITERS_ANYWHERE, denied=403, others=PAGE)),
+    Check("POST", lambda c: "/cases/patrol/",
+          statuses(302, allowed=WORKERS, denied=403, others={**PAGE, "outsider": 422}),
+          data=lambda c: {"category": "E0101", "description": "巡查发现：垃圾", "lat": "36.05", "lng": "111.42"},
+          json=False, note="a patrol report lies in the worker's own writable area: another street's writer gets 422"),
+]

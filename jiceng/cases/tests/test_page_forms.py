@@ -41,3 +41,24 @@ def test_a_duplicate_is_merged_from_the_page_and_a_stale_version_is_a_conflict(c
     dup.refresh_from_db()
     assert dup.status == "merged" and dup.merged_into_id == first.pk
     assert Case.objects.get(pk=first.pk).status != "merged"
+
+
+def test_a_grid_worker_reports_from_patrol_into_the_own_queue(city, client_for):
+    from jiceng.cases.models import Case
+
+    c = client_for("grid_worker")
+    page = c.get("/cases/queue/").content.decode()
+    assert "/cases/patrol/" in page
+    form = c.get("/cases/patrol/").content.decode()
+    assert 'name="anonymous"' not in form and 'name="phone"' not in form
+    r = c.post("/cases/patrol/", {"category": "E0101", "description": "巡查发现垃圾堆放", "lat": "36.05",
+                                  "lng": "111.42", "token": "p1"})
+    case = Case.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.code}/"
+    assert case.source == "patrol" and case.reporter == city.users["grid_worker"] and case.grid == city.grid
+    assert case.code in c.get("/cases/queue/").content.decode()
+    c.post("/cases/patrol/", {"category": "E0101", "description": "再次提交", "lat": "36.05", "lng": "111.42",
+                              "token": "p1"})
+    assert Case.objects.count() == 1  # the same form twice: one case
+    r = c.post("/cases/patrol/", {"category": "E0101", "description": "别的街道", "lat": "36.05", "lng": "111.55"})
+    assert r.status_code == 422 and Case.objects.count() == 1  # outside the worker's grids
