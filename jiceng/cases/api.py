@@ -119,6 +119,7 @@ class MergeIn(Schema):
 class EventOut(Schema):
     at: datetime.datetime
     action: str
+    action_label: str
     from_status: str
     to_status: str
     actor_label: str

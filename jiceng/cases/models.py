@@ -204,6 +204,15 @@ class Case(models.Model):
         return self.status in FINAL_STATUSES
 
 
+# Timeline steps that are not workflow actions (those carry their labels in workflow.ACTIONS).
+EVENT_LABELS = {
+    "receive": _("Received"), "whistle": _("Whistle blown"), "report_in": _("Department reported in"),
+    "merge": _("Merged into another case"), "absorb": _("Duplicate merged in"), "rate": _("Rated"),
+    "reopen": _("Reopened after “not satisfied”"), "warning": _("Deadline warning"),
+    "auto_escalate": _("Overdue: reported up automatically"), "supervise": _("Supervision card raised"),
+}
+
+
 class CaseEvent(models.Model):
     """One step on the case timeline (the audit log holds the tamper-evident copy)."""
 
@@ -225,6 +234,17 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from jiceng.cases.workflow import ACTIONS
+
+        spec = ACTIONS.get(self.action)
+        return str(spec.label if spec else EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
 
 
 def attachment_path(instance, filename):

@@ -63,3 +63,9 @@ def test_not_satisfied_reopens_once_for_the_level_above(submit, city):
     r = c.get("/api/v1/public/cases/" + case.code)
     assert r.status_code == 200 and r.json()["status"] == "closed"
     assert Client().get("/cases/follow/NOSUCHCODE/").status_code == 404
+
+
+def test_the_timeline_speaks_the_readers_language(submit, city):
+    case = submit()
+    page = Client().get(f"/cases/follow/{case.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<td>已受理</td>" in page and "<td>receive</td>" not in page
