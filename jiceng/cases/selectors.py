@@ -86,3 +86,22 @@ def notifications_for(*, user):
     for p in prefixes:
         q |= Q(unit_path=p)
     return Notification.objects.filter(q).order_by("-created_at", "-id")
+
+
+def map_outline(*, kind: str, under: str = "/", limit: int = 300) -> dict:
+    """GeoJSON of the units of `kind` under a path, drawn on the report forms' map so that a pin can be
+    put without a base map (intranets often have none)."""
+    from jiceng.network.geoio import export_geojson
+    from jiceng.orgs.models import Unit
+
+    units = (Unit.objects.filter(kind=kind, path__startswith=under).exclude(geom=None)
+             .select_related("parent").order_by("path")[:limit])
+    return export_geojson(units)
+
+
+def city_center() -> tuple[float, float] | None:
+    """The city unit's point (the public report form's first map view), if it has one."""
+    from jiceng.orgs.models import Unit
+
+    row = Unit.objects.filter(kind="city").exclude(lat=None).values_list("lat", "lng").first()
+    return tuple(row) if row else None

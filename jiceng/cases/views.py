@@ -70,7 +70,8 @@ DEFAULT_CENTER = (36.08, 111.52)
 
 def report(request):
     """The resident's phone page: no account needed, anonymous allowed, photos, point or address."""
-    ctx = _report_context(sms_check=services.sms_check_required())
+    ctx = _report_context(sms_check=services.sms_check_required(), center=selectors.city_center() or DEFAULT_CENTER,
+                          outline=selectors.map_outline(kind="county"))
     if request.method == "POST":
         case, refused = _intake_form(request, source=Source.PHONE, template_ctx=ctx, public=True)
         return refused or redirect("cases:follow", code=case.code)
@@ -85,7 +86,8 @@ def patrol(request):
         raise Forbidden(_("Your role may not record reports."))
     top = unit_top_for(request.user)
     center = (top.lat, top.lng) if top is not None and top.lat is not None else DEFAULT_CENTER
-    ctx = _report_context(patrol=True, center=center)
+    ctx = _report_context(patrol=True, center=center, fit=True,
+                          outline=selectors.map_outline(kind="grid", under=top.path if top else "/"))
     if request.method == "POST":
         case, refused = _intake_form(request, source=Source.PATROL, template_ctx=ctx, public=False)
         if refused:
