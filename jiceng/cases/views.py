@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, selectors, services, workflow
-from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Whistle
+from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
 from jiceng.core.views import page
@@ -206,7 +206,9 @@ def desk(request):
     cards = list(selectors.supervision_board(user=request.user, unit=unit)[:100])
     return render(request, "cases/desk.html", {
         "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(),
-        "counts": selectors.status_counts(user=request.user, unit=unit),
+        "counts": {Status(s).label: n for s, n in sorted(  # in workflow order, labelled
+            selectors.status_counts(user=request.user, unit=unit).items(), key=lambda kv: Status.values.index(kv[0]))},
+        "outline": selectors.map_outline(kind="grid", under=unit.path),
         "map_points": json.dumps([p for p in open_cases if p["lat"] is not None], ensure_ascii=False),
         "tiles": settings.LEAFLET_CONFIG.get("TILES", ""),
     })

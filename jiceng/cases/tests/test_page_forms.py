@@ -62,3 +62,19 @@ def test_a_grid_worker_reports_from_patrol_into_the_own_queue(city, client_for):
     assert Case.objects.count() == 1  # the same form twice: one case
     r = c.post("/cases/patrol/", {"category": "E0101", "description": "别的街道", "lat": "36.05", "lng": "111.55"})
     assert r.status_code == 422 and Case.objects.count() == 1  # outside the worker's grids
+
+
+def test_the_desk_labels_its_counts_and_the_board_shows_percentages(submit, city, client_for):
+    submit()
+    c = client_for("community_worker")
+    desk = c.get("/cases/desk/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<div class="label">已受理</div>' in desk and 'id="outline"' in desk
+    assert "/cases/hotline/" in desk
+    board = client_for("street_official").get("/cases/board/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "100.0%" in board or "0.0%" in board
+
+
+def test_percent_filter():
+    from jiceng.core.templatetags.figures import percent
+
+    assert percent(0.95238) == "95.2%" and percent(1, 0) == "100%" and percent(None) == "—"
