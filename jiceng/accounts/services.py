@@ -94,6 +94,10 @@ def _hash_key(key: str) -> str:
 
 
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token for `user`; the key is returned once and only its hash is kept."""
+    name = (name or "").strip()
+    if len(name) > 80:
+        raise ValidationFailed(_("A token name has at most 80 characters."), field="name")
     key = "jc_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

@@ -1,10 +1,15 @@
-from django.contrib import auth
-from django.shortcuts import redirect, render
+from django.conf import settings
+from django.contrib import auth, messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.accounts.services import login_check
+from jiceng.accounts import selectors
+from jiceng.accounts.services import login_check, token_create, token_revoke
 from jiceng.core.errors import ServiceError
+from jiceng.core.views import page
 
 
 def login_view(request):
@@ -30,3 +35,28 @@ def login_view(request):
 def logout_view(request):
     auth.logout(request)
     return redirect("accounts:login")
+
+
+@page
+def tokens(request):
+    """The user's API tokens (for systems that call the API on the user's behalf): create one, whose key
+    is shown once, and revoke them."""
+    new_key = error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            _token, new_key = token_create(user=request.user, name=request.POST.get("name", ""))
+        except ServiceError as exc:
+            error, status = exc.message, exc.status
+    return render(request, "accounts/tokens.html", {
+        "tokens": list(selectors.tokens_of(request.user)[:100]), "new_key": new_key, "error": error,
+        "now": timezone.now(), "ttl": settings.JICENG_TOKEN_TTL_DAYS}, status=status)
+
+
+@page
+@require_POST
+def token_revoke_view(request, token_id: int):
+    token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
+    token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    return redirect("accounts:tokens")

@@ -15,4 +15,23 @@ CHECKS = {
               note="a session is not a token"),
     ],
     "GET /api/v1/auth/me": [Check("GET", lambda c: "/api/v1/auth/me", statuses(200, allowed=ALL))],
+    # Everyone manages only their own tokens.
+    "accounts:tokens": [
+        Check("GET", lambda c: "/accounts/tokens/", statuses(200, allowed=ALL, others={"anonymous": 302})),
+        Check("POST", lambda c: "/accounts/tokens/", statuses(200, allowed=ALL, others={"anonymous": 302}),
+              data=lambda c: {"name": "矩阵"}, json=False),
+    ],
+    "accounts:token_revoke": [
+        Check("POST", lambda c: f"/accounts/tokens/{_admin_token(c).pk}/revoke/",
+              statuses(302, allowed=["city_admin"], others={"anonymous": 302}), json=False,
+              note="another user's token is 404, even for a city administrator's colleagues"),
+    ],
 }
+
+
+def _admin_token(c):
+    from jiceng.accounts.services import token_create
+
+    if not hasattr(c, "_matrix_token"):
+        c._matrix_token, _key = token_create(user=c.users["city_admin"], name="matrix")
+    return c._matrix_token
