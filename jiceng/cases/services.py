@@ -38,7 +38,7 @@ from jiceng.cases.models import (
     Whistle,
 )
 from jiceng.core.audit import audit_record
-from jiceng.core.bulk import insert_objects
+from jiceng.core.bulk import insert_object, insert_objects
 from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
@@ -106,32 +106,12 @@ def _rating_counts(rating: str, sign: int = 1) -> dict:
 # Helpers
 
 
-def insert_one(obj) -> None:
-    """INSERT one new model row with a plain statement and set its primary key: Model.save() without the
-    query compiler and signals (none are connected to the case models), for the intake's hot path."""
-    model = type(obj)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", values)
-            obj.pk = cursor.fetchone()[0]
-        else:  # pragma: no cover - every supported backend returns columns
-            cursor.execute(sql, values)
-            obj.pk = cursor.lastrowid
-    obj._state.adding = False
-    obj._state.db = connection.alias
-
-
 def _event(case: Case, *, actor, action: str, before: str, comment: str = "", at=None, public: bool = True):
     event = CaseEvent(
         case=case, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "username", "") or "system", action=action, from_status=before,
         to_status=case.status, handler_path=case.handler_path, comment=(comment or "")[:2000], public=public)
-    insert_one(event)
+    insert_object(event)
     return event
 
 
@@ -412,7 +392,7 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
         with transaction.atomic():
             if client_address is not None:
                 _throttle(client_address, now)
-            insert_one(case)
+            insert_object(case)
             for photo, kind in photos:
                 Attachment.objects.create(case=case, file=photo, content_type=kind, size=photo.size)
             _event(case, actor=actor, action="receive", before="", at=now,

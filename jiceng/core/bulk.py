@@ -68,12 +68,11 @@ def _prep(field, value):
     return field.get_db_prep_save(value, connection)
 
 
-def insert_objects(model, objs, *, batch: int = 5000) -> int:
-    """INSERT unsaved model instances (every concrete field but the primary key, which stays unset on
-    the objects) with executemany and per-column converters. Field defaults are on the objects already
-    (the model's constructor sets them); auto_now(_add) fields are filled by their pre_save."""
+@functools.cache
+def _row_maker(model, vendor: str):
+    """(fields, row function) for inserting `model` instances: every concrete field but the key."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    convert = [converter(model, f.name, connection.vendor) for f in fields]
+    convert = [converter(model, f.name, vendor) for f in fields]
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
 
     def row(o):
@@ -81,6 +80,30 @@ def insert_objects(model, objs, *, batch: int = 5000) -> int:
             f.pre_save(o, True)
         return tuple(c(getattr(o, f.attname)) for c, f in zip(convert, fields, strict=True))
 
+    return fields, row
+
+
+def insert_object(obj) -> None:
+    """INSERT one new model instance with one plain statement and set its primary key: Model.save()
+    without the query compiler and signals, for hot paths (case intake). Only for models with no
+    save() override or signal receivers that matter."""
+    model = type(obj)
+    fields, row = _row_maker(model, connection.vendor)
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(model._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, row(obj))
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def insert_objects(model, objs, *, batch: int = 5000) -> int:
+    """INSERT unsaved model instances (every concrete field but the primary key, which stays unset on
+    the objects) with executemany and per-column converters. Field defaults are on the objects already
+    (the model's constructor sets them); auto_now(_add) fields are filled by their pre_save."""
+    fields, row = _row_maker(model, connection.vendor)
     return insert_rows(model, [f.name for f in fields], (row(o) for o in objs), batch=batch)
 
 
