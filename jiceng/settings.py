@@ -110,6 +110,8 @@ AUTH_PASSWORD_VALIDATORS = [
 JICENG_LOGIN_MAX_FAILURES = env_int("JICENG_LOGIN_MAX_FAILURES", 5)
 JICENG_LOGIN_WINDOW_SECONDS = env_int("JICENG_LOGIN_WINDOW_SECONDS", 900)
 JICENG_TOKEN_TTL_DAYS = env_int("JICENG_TOKEN_TTL_DAYS", 30)
+# Reverse proxies in front of the application (client addresses from X-Forwarded-For); 0 = none.
+JICENG_TRUSTED_PROXIES = env_int("JICENG_TRUSTED_PROXIES", 0)
 
 # Cases (issue 4): public intake throttle, unit score weights, notification channels.
 JICENG_INTAKE_MAX_PER_HOUR = env_int("JICENG_INTAKE_MAX_PER_HOUR", 20)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
 from jiceng.accounts.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.audit import audit_record
+from jiceng.core.client import client_address
 from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
 from jiceng.core.scope import require_scope
 
@@ -75,7 +76,7 @@ def _throttled(username: str, address: str) -> bool:
 
 def login_check(*, request, username: str, password: str) -> User:
     """Authenticate with throttling of failures by username and by client address."""
-    address = (request.META.get("REMOTE_ADDR") or "")[:64] if request else ""
+    address = client_address(request) if request else ""
     username = (username or "").strip()
     if _throttled(username, address):
         raise Throttled(_("Too many failed logins. Please wait %(m)d minutes and try again.")

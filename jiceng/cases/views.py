@@ -15,14 +15,11 @@ from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, selectors, services, workflow
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
+from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
-
-
-def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
 def _float(value):
