@@ -434,10 +434,11 @@ def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "",
     if not cases:
         return 0
     counts: dict[tuple, dict] = {}
+    statuses = set(Status.values)  # computed by the enum on every access
     for c in cases:
         if not c.description or len(c.description) > MAX_DESCRIPTION:
             raise ValidationFailed(_("A description has at most %(n)d characters.") % {"n": MAX_DESCRIPTION})
-        if c.status not in Status.values:
+        if c.status not in statuses:
             raise ValidationFailed(_("Unknown status."))
         c.code = c.code or new_case_code()
         key = (c.unit_path, month_of(c.received_at))
