@@ -111,6 +111,22 @@ def children_measures(unit, children, start, end) -> dict:
     return {c.path: from_counts(by.get(c.path, empty)) for c in children}
 
 
+def monthly_counts(path: str, first_month: datetime.date, last_month: datetime.date) -> list[dict]:
+    """Counters of each month from `first_month` to `last_month` (any days in them), in the unit and below,
+    from one query grouped by month: [{"month": date (first day), "received": n, "closed": n, …}, …], every
+    month listed (zeros when nothing was received). Cases count in the month they were received."""
+    first, last = period_months(first_month, last_month)
+    rows = (Rollup.objects.filter(subtree_q(path, "unit_path"), month__gte=first, month__lte=last)
+            .values("month").annotate(**{f: Sum(f) for f in ROLLUP_FIELDS}).order_by())
+    by = {r["month"]: r for r in rows}
+    out, month = [], first
+    while month <= last:
+        row = by.get(month, {})
+        out.append({"month": month, **{f: int(row.get(f) or 0) for f in ROLLUP_FIELDS}})
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return out
+
+
 def counts_from_cases(path: str, start: datetime.date, end: datetime.date) -> dict:
     """The same counts straight from the case rows (slow; for checks and repair)."""
     import zoneinfo

@@ -131,6 +131,9 @@ class Rating(models.TextChoices):
     NOT = "not", _("Not satisfied")
 
 
+PENDING_LABELS = {"suspend": _("Suspend the case"), "extend": _("Extend the deadline"), "void": _("Void the case")}
+
+
 class Case(models.Model):
     code = models.CharField(_("case code"), max_length=16, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
@@ -194,6 +197,11 @@ class Case(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def pending_label(self) -> str:
+        """What the handler asked the level above for, in words."""
+        return str(PENDING_LABELS.get(self.pending_action, self.pending_action))
 
     @property
     def audit_unit_path(self):

@@ -248,6 +248,7 @@ def detail(request, code):
         "case": case, "timeline": selectors.case_timeline(case).select_related("actor"),
         "actions": actions, "whistles": case.whistles.select_related("department"),
         "cards": case.cards.select_related("unit"), "attachments": case.attachments.all(),
+        "outline": selectors.map_outline(kind="grid", under=case.unit_path), "tiles": _tiles(),
     })
 
 

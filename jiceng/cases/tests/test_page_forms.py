@@ -78,3 +78,19 @@ def test_percent_filter():
     from jiceng.core.templatetags.figures import percent
 
     assert percent(0.95238) == "95.2%" and percent(1, 0) == "100%" and percent(None) == "—"
+
+
+def test_the_case_page_shows_photos_the_place_and_a_pending_request_in_words(city, client_for, submit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiceng.cases.services import case_act
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    case = submit(photos=[SimpleUploadedFile("a.png", png, "image/png")])
+    case = case_act(actor=city.users["grid_worker"], case=case, action="register", version=case.version)
+    case = case_act(actor=city.users["grid_worker"], case=case, action="request_suspend", version=case.version,
+                    comment="等资金")
+    page = client_for("community_worker").get(f"/cases/{case.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<img src=" in html and 'id="case-map"' in html
+    assert "挂账" in html and "suspend —" not in html
