@@ -22,7 +22,8 @@ from jiceng.cases.models import (
     Whistle,
 )
 from jiceng.cases.open311.views import DEMO_KEY, open311_key_create
-from jiceng.cases.services import CODE_ALPHABET, case_ids_by_code, cases_bulk_create
+from jiceng.cases.services import CODE_ALPHABET, case_act, case_ids_by_code, case_submit, cases_bulk_create
+from jiceng.cases.sweeps import sweep_breaches
 from jiceng.core.bulk import converter, insert_rows
 from jiceng.orgs.models import Unit
 
@@ -169,7 +170,6 @@ def build(ctx):
     to_db = converter(CaseEvent, "at", connection.vendor)
     made = events = 0
     steps = []
-    overdue_open = []
     street_cases = []
     opened = []
     while made < total:
@@ -231,10 +231,8 @@ def build(ctx):
                 opened.append(case)
                 if case.status == Status.RECEIVED:
                     case.responded_at, case.responded_on_time = None, False
-                if deadline < now:
-                    case.overdue = True
+                if deadline < now:  # the sweep at the end of this step finds them
                     case.warned = True
-                    overdue_open.append(case)
                 elif case.warn_at < now:
                     case.warned = True
             if level in ("street", "county") and rng.random() < 0.3:
@@ -254,20 +252,11 @@ def build(ctx):
         made += n
         bar.update(n)
     bar.close()
-    # Supervision cards on open overdue cases (held by the level above, with their timeline step) and
-    # whistles on street-level cases.
+    # Whistles on street-level cases; then the deadline sweep itself raises the supervision cards of the
+    # open overdue cases and reports them up, as it does every minute in production.
     street_cases = street_cases[:20000]
     with transaction.atomic():
-        extra = [(c.pk, to_db(c.deadline_at), "system", "supervise", c.status, c.status, c.handler_path,
-                  "超期未办结，已生成督办单", False) for c in overdue_open]
-        cards = []
-        for c in overdue_open:
-            parent_path = "/".join(c.handler_path.split("/")[:-2]) + "/"
-            if parent_path in upper:
-                cards.append(SupervisionCard(case=c, unit_id=upper[parent_path][0], unit_path=parent_path,
-                                             handler_path=c.handler_path, raised_at=c.deadline_at,
-                                             deadline_was=c.deadline_at))
-        SupervisionCard.objects.bulk_create(cards, batch_size=5000)
+        extra = []
         whistles = []
         for c in street_cases:
             county_path = "/".join(c.unit_path.split("/")[:3]) + "/"
@@ -288,7 +277,43 @@ def build(ctx):
                    w.case.handler_path, "街道吹哨，职能部门报到", True) for w in whistles]
         insert_rows(CaseEvent, EVENT_FIELDS, extra)
         events += len(extra)
-    ctx.data["cases"] = {"count": made, "events": events, "cards": len(cards), "whistles": len(whistles)}
-    ctx.say(f"[demo] cases: {made} cases, {events} timeline steps, {len(cards)} supervision cards, "
+    _demo_desk(ctx, now)
+    while sweep_breaches(timezone.now()):
+        pass
+    cards = SupervisionCard.objects.count()
+    ctx.data["cases"] = {"count": made, "events": events, "cards": cards, "whistles": len(whistles)}
+    ctx.say(f"[demo] cases: {made} cases, {events} timeline steps, {cards} supervision cards, "
             f"{len(whistles)} whistles "
             f"({math.ceil(made / max(1, len(grids)))} per grid)")
+
+
+# The demo logins' own Monday morning: fresh work in the demo grid and its community, made through the
+# same services as real reports (timeline, audit, notifications, rollup), so that the grid worker's
+# queue and the community desk are not empty. (category, source, hours ago, steps taken since, comment)
+DESK = [
+    ("E0101", "phone", 0.7, [], "小区东门垃圾桶满溢，垃圾堆在路边"),
+    ("E0403", "patrol", 2, ["register", "dispatch"], "单元门口共享单车堵住消防通道"),
+    ("S0302", "hotline", 20, ["register", "dispatch", "start"], "3号楼楼道里有人给电动车充电"),
+    ("S0101", "phone", 50, ["register", "dispatch", "start"], "楼上漏水到楼下，两家协商不成"),
+    ("E0402", "patrol", 30, ["register"], "楼后空地堆放建筑材料"),  # past its 24 h: the sweep reports it up
+    ("C0301", "phone", 26, ["register", "dispatch", "start", "handle"], "垃圾箱盖子坏了"),  # for the community
+    ("S0403", "hotline", 5, ["register", "escalate"], "小区停车位被长期占用，网格协调不了"),
+]
+
+
+def _demo_desk(ctx, now):
+    units, users = ctx.data.get("demo_units") or {}, ctx.data.get("demo_users") or {}
+    grid, worker = units.get("grid"), users.get("demo-grid")
+    if grid is None or worker is None or grid.lat is None:
+        return
+    grid.refresh_from_db()
+    for code, source, hours_ago, steps, text in DESK:
+        at = now - datetime.timedelta(hours=hours_ago)
+        case, _ = case_submit(actor=worker if source in ("patrol", "hotline") else None,
+                              category=Category.objects.get(code=code), description=text, source=source,
+                              lat=grid.lat, lng=grid.lng, reporter_phone="13900001234" if source == "phone" else "",
+                              now=at)
+        for n, action in enumerate(steps, start=1):
+            comment = {"handle": "已更换新垃圾箱盖", "escalate": "涉及多个楼栋，需社区协调物业"}.get(action, "")
+            case = case_act(actor=worker, case=case, action=action, version=case.version, comment=comment,
+                            now=at + datetime.timedelta(minutes=20 * n))
