@@ -1,21 +1,58 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from jiceng.cockpit import selectors
+from jiceng.cockpit.labels import FIGURE_LABELS
 from jiceng.cockpit.registry import compute_figures
 from jiceng.core.views import page
-from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_or_top
+from jiceng.orgs.selectors import unit_ancestors, unit_or_top
+
+
+def _tiles() -> str:
+    """LEAFLET_CONFIG["TILES"]: a URL template, or django-leaflet's [(name, url, options), …]; "" = no base map."""
+    tiles = getattr(settings, "LEAFLET_CONFIG", {}).get("TILES") or ""
+    if isinstance(tiles, list | tuple):
+        tiles = tiles[0][1] if tiles and isinstance(tiles[0], list | tuple) else (tiles[0] if tiles else "")
+    return str(tiles)
 
 
 @page
 def cockpit_home(request):
     unit = unit_or_top(user=request.user, code=request.GET.get("unit"))
-    figures = compute_figures(unit)
-    from jiceng.cockpit.labels import FIGURE_LABELS
+    today = timezone.localdate()
+    wall = request.GET.get("wall") == "1"
+    measure = selectors.measure_or_default(request.GET.get("measure"))
 
-    rows = [(FIGURE_LABELS.get(k, k), k, v) for k, v in figures.items()]
+    def link(u, *, wall=wall) -> str:
+        """This page for unit `u`, keeping the chosen measure and the wall mode."""
+        query = {"unit": u.code}
+        if measure != selectors.DEFAULT_MEASURE:
+            query["measure"] = measure
+        if wall:
+            query["wall"] = "1"
+        return "?" + urlencode(query)
+
+    rows = [(FIGURE_LABELS.get(k, k), k, v) for k, v in compute_figures(unit, today=today).items()]
+    units = selectors.map_units(user=request.user, unit=unit)
+    values = selectors.unit_values(unit, units, today=today)
+    drill = unit.kind in selectors.DRILL_KINDS
+    drill_link = link if drill else (lambda u: "")
     return render(request, "cockpit/home.html", {
-        "unit": unit, "rows": rows, "as_of": timezone.now(), "ancestors": unit_ancestors(unit),
-        "children": unit_children(user=request.user, unit=unit)[:100] if unit.kind in ("city", "county", "street")
-        else [],
-        "wall": request.GET.get("wall") == "1",
+        "unit": unit, "rows": rows, "as_of": timezone.now(), "wall": wall,
+        "crumbs": [(a, link(a)) for a in unit_ancestors(unit)],
+        "children": [(u, link(u)) for u in units] if drill else [],
+        "toggle_wall": link(unit, wall=not wall),
+        "measure": measure, "measures": [(k, label) for k, (label, _fmt) in selectors.MEASURES.items()],
+        "measure_label": selectors.MEASURES[measure][0],
+        "map": (shown := selectors.map_data(units, values, measure, href=drill_link)),
+        "data": {"map": shown["geojson"], "bars": selectors.score_bars(units, values, href=drill_link),
+                 "months": selectors.month_series(unit, today=today), "text": {
+                     "measure": str(selectors.MEASURES[measure][0]), "received": gettext("Cases received"),
+                     "closed": gettext("Of these, closed"), "score": gettext("Case unit score"),
+                     "grade": gettext("Grade")}},
+        "tiles": _tiles(),
     })
