@@ -40,11 +40,14 @@ def measure_or_default(key: str | None) -> str:
     return key if key in MEASURES else DEFAULT_MEASURE
 
 
-def map_units(*, user, unit: Unit) -> list[Unit]:
-    """The units drawn on the map: the children within the user's area, or the unit itself below a community."""
+def map_units(*, user, unit: Unit) -> tuple[list[Unit], bool]:
+    """The units drawn on the map and whether they are the units below: the children within the user's
+    area, or the unit itself below a community (and for a unit that has no children yet)."""
     if unit.kind in DRILL_KINDS:
-        return list(unit_children(user=user, unit=unit)[:MAX_UNITS])
-    return [unit]
+        children = list(unit_children(user=user, unit=unit)[:MAX_UNITS])
+        if children:
+            return children, True
+    return [unit], False
 
 
 def unit_values(unit: Unit, units: list[Unit], *, today: datetime.date) -> dict[str, dict]:

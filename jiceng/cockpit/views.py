@@ -37,9 +37,8 @@ def cockpit_home(request):
         return "?" + urlencode(query)
 
     rows = [(FIGURE_LABELS.get(k, k), k, v) for k, v in compute_figures(unit, today=today).items()]
-    units = selectors.map_units(user=request.user, unit=unit)
+    units, drill = selectors.map_units(user=request.user, unit=unit)
     values = selectors.unit_values(unit, units, today=today)
-    drill = unit.kind in selectors.DRILL_KINDS
     drill_link = link if drill else (lambda u: "")
     return render(request, "cockpit/home.html", {
         "unit": unit, "rows": rows, "as_of": timezone.now(), "wall": wall,

@@ -37,6 +37,8 @@ def test_the_cockpit_draws_map_and_charts_and_drills_down_on_the_wall(page):
     page.wait_for_url("**measure=residents**")
     page.wait_for_selector("#chart-scores .main-svg")
     assert "居民" in page.inner_text("#cockpit-legend")
+    page.locator("#cockpit-map path.leaflet-interactive").first.hover()
+    assert page.inner_text(".leaflet-tooltip").split() == ["解放路街道", "居民:", "2"]  # 张伟 and 李娜
     page.locator("#cockpit-map path.leaflet-interactive").first.click()
     page.wait_for_url(f"**unit={city.street.code}**")
     assert "measure=residents" in page.url and "wall=1" in page.url

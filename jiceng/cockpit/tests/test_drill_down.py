@@ -42,3 +42,22 @@ def test_a_resident_sees_a_map_without_outline_and_no_error(client_for, city):
     assert response.status_code == 200
     data = cockpit_data(response)
     assert data["map"]["features"] == [] and response.context["map"]["without_outline"] == [city.household.name]
+
+
+def test_the_wall_display_reloads_itself_every_five_minutes_and_the_page_does_not(client_for, city):
+    client = client_for("city_admin")
+    refresh = '<meta http-equiv="refresh" content="300">'
+    assert refresh in client.get("/cockpit/?wall=1").content.decode()
+    assert refresh not in client.get("/cockpit/").content.decode()
+
+
+def test_a_street_without_communities_shows_its_own_outline(client_for, city):
+    from jiceng.orgs.services import unit_create
+
+    street = unit_create(actor=None, parent=city.county, kind="street", code="141002003", name="新街道",
+                         geometry={"type": "Polygon", "coordinates": [[[111.6, 36.0], [111.7, 36.0], [111.7, 36.1],
+                                                                       [111.6, 36.0]]]})
+    response = client_for("city_admin").get(f"/cockpit/?unit={street.code}")
+    data = cockpit_data(response)
+    assert list(features_by_code(data)) == [street.code] and data["bars"]["names"] == ["新街道"]
+    assert response.context["children"] == []

@@ -30,7 +30,7 @@
     var fc = data.map;
     var layer = L.geoJSON(fc, {
       style: function (f) {
-        return { color: wall ? "#0b1020" : "#ffffff", weight: 1.5, fillOpacity: 0.85, fillColor: f.properties.fill };
+        return { color: wall ? "#0b1020" : "#ffffff", weight: 1.5, fillOpacity: el.dataset.tiles ? 0.7 : 1, fillColor: f.properties.fill };
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
