@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from jiceng.cockpit import selectors
 from jiceng.cockpit.labels import FIGURE_LABELS
 from jiceng.cockpit.registry import compute_figures
+from jiceng.core.scope import user_can
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_ancestors, unit_or_top
 
@@ -42,7 +43,7 @@ def cockpit_home(request):
     drill_link = link if drill else (lambda u: "")
     return render(request, "cockpit/home.html", {
         "unit": unit, "rows": rows, "as_of": timezone.now(), "wall": wall,
-        "crumbs": [(a, link(a)) for a in unit_ancestors(unit)],
+        "crumbs": [(a, link(a) if user_can(request.user, a.path, "read") else "") for a in unit_ancestors(unit)],
         "children": [(u, link(u)) for u in units] if drill else [],
         "toggle_wall": link(unit, wall=not wall),
         "measure": measure, "measures": [(k, label) for k, (label, _fmt) in selectors.MEASURES.items()],

@@ -30,3 +30,11 @@ def test_the_city_admin_sees_the_case_of_street_s1_in_the_city_series(client_for
     submit(point=G1_POINT)
     data = cockpit_data(client_for("city_admin").get("/cockpit/"))
     assert data["months"]["received"][-1] == 1
+
+
+def test_breadcrumbs_link_only_units_inside_the_users_area(city, client_for):
+    html = client_for("community_worker").get("/cockpit/").content.decode()
+    street_link = f'href="?unit={city.street.code}"'
+    assert street_link not in html and city.street.name in html  # named, not linked
+    html = client_for("city_admin").get(f"/cockpit/?unit={city.community.code}").content.decode()
+    assert street_link in html
