@@ -18,7 +18,7 @@ from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source
 from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
-from jiceng.core.views import page
+from jiceng.core.views import map_tiles, page
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
 
@@ -27,10 +27,6 @@ def _float(value):
         return float(value) if value not in (None, "") else None
     except ValueError:
         return None
-
-
-def _tiles():
-    return settings.LEAFLET_CONFIG.get("TILES", "")
 
 
 def _intake_form(request, *, source: str, template_ctx: dict, public: bool):
@@ -58,16 +54,17 @@ def _intake_form(request, *, source: str, template_ctx: dict, public: bool):
 def _report_context(**extra) -> dict:
     import secrets
 
-    return {"categories": list(selectors.categories_leaves()), "tiles": _tiles(), "form": {},
-            "token": secrets.token_urlsafe(16), "center": DEFAULT_CENTER, **extra}
+    return {"categories": list(selectors.categories_leaves()), "tiles": map_tiles(), "form": {},
+            "token": secrets.token_urlsafe(16), "center": _default_center(), **extra}
 
 
-DEFAULT_CENTER = (36.08, 111.52)
+def _default_center() -> tuple:
+    return tuple(settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (36.08, 111.52)))
 
 
 def report(request):
     """The resident's phone page: no account needed, anonymous allowed, photos, point or address."""
-    ctx = _report_context(sms_check=services.sms_check_required(), center=selectors.city_center() or DEFAULT_CENTER,
+    ctx = _report_context(sms_check=services.sms_check_required(), center=selectors.city_center() or _default_center(),
                           outline=selectors.map_outline(kind="county"))
     if request.method == "POST":
         case, refused = _intake_form(request, source=Source.PHONE, template_ctx=ctx, public=True)
@@ -82,7 +79,7 @@ def patrol(request):
     if not scope_prefixes(request.user, "write"):
         raise Forbidden(_("Your role may not record reports."))
     top = unit_top_for(request.user)
-    center = (top.lat, top.lng) if top is not None and top.lat is not None else DEFAULT_CENTER
+    center = (top.lat, top.lng) if top is not None and top.lat is not None else _default_center()
     ctx = _report_context(patrol=True, center=center, fit=True,
                           outline=selectors.map_outline(kind="grid", under=top.path if top else "/"))
     if request.method == "POST":
@@ -207,7 +204,7 @@ def desk(request):
             selectors.status_counts(user=request.user, unit=unit).items(), key=lambda kv: Status.values.index(kv[0]))},
         "outline": selectors.map_outline(kind="grid", under=unit.path),
         "map_points": json.dumps([p for p in open_cases if p["lat"] is not None], ensure_ascii=False),
-        "tiles": settings.LEAFLET_CONFIG.get("TILES", ""),
+        "tiles": map_tiles(),
     })
 
 
@@ -248,7 +245,7 @@ def detail(request, code):
         "case": case, "timeline": selectors.case_timeline(case).select_related("actor"),
         "actions": actions, "whistles": case.whistles.select_related("department"),
         "cards": case.cards.select_related("unit"), "attachments": case.attachments.all(),
-        "outline": selectors.map_outline(kind="grid", under=case.unit_path), "tiles": _tiles(),
+        "outline": selectors.map_outline(kind="grid", under=case.unit_path), "tiles": map_tiles(),
     })
 
 

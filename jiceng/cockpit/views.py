@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -9,16 +8,8 @@ from jiceng.cockpit import selectors
 from jiceng.cockpit.labels import FIGURE_LABELS
 from jiceng.cockpit.registry import compute_figures
 from jiceng.core.scope import user_can
-from jiceng.core.views import page
+from jiceng.core.views import map_tiles, page
 from jiceng.orgs.selectors import unit_ancestors, unit_or_top
-
-
-def _tiles() -> str:
-    """LEAFLET_CONFIG["TILES"]: a URL template, or django-leaflet's [(name, url, options), …]; "" = no base map."""
-    tiles = getattr(settings, "LEAFLET_CONFIG", {}).get("TILES") or ""
-    if isinstance(tiles, list | tuple):
-        tiles = tiles[0][1] if tiles and isinstance(tiles[0], list | tuple) else (tiles[0] if tiles else "")
-    return str(tiles)
 
 
 @page
@@ -54,5 +45,5 @@ def cockpit_home(request):
                      "measure": str(selectors.MEASURES[measure][0]), "received": gettext("Cases received"),
                      "closed": gettext("Of these, closed"), "score": gettext("Case unit score"),
                      "grade": gettext("Grade")}},
-        "tiles": _tiles(),
+        "tiles": map_tiles(),
     })

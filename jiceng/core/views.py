@@ -67,3 +67,14 @@ def protected_media(request, path):
                 raise NotFound()
             return FileResponse(open(full, "rb"))
     raise NotFound()
+
+
+def map_tiles() -> str:
+    """The base map's tile URL for Leaflet pages (LEAFLET_CONFIG["TILES"]: a URL template, or
+    django-leaflet's [(name, url, options), …]); "" = no base map (intranets often have none)."""
+    from django.conf import settings
+
+    tiles = getattr(settings, "LEAFLET_CONFIG", {}).get("TILES") or ""
+    if isinstance(tiles, list | tuple):
+        tiles = tiles[0][1] if tiles and isinstance(tiles[0], list | tuple) else (tiles[0] if tiles else "")
+    return str(tiles)

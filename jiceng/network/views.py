@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.scope import scope_filter
-from jiceng.core.views import page
+from jiceng.core.views import map_tiles, page
 from jiceng.network import geoio, selectors, services
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_ancestors, unit_get, unit_top_for
@@ -18,14 +18,6 @@ def _figure_choices():
     return [("residents", _("Residents")), ("households", _("Households")), ("compounds", _("Compounds")),
             ("three_without_open", _("Three-without compounds still open")), ("staff", _("Grid staff")),
             ("staff_gaps", _("Grids missing a leader or worker"))]
-
-
-def _tile_url() -> str:
-    """LEAFLET_CONFIG["TILES"]: a URL template, or django-leaflet's [(name, url, options), …]; "" = no base map."""
-    tiles = getattr(settings, "LEAFLET_CONFIG", {}).get("TILES") or ""
-    if isinstance(tiles, list | tuple):
-        tiles = tiles[0][1] if tiles and isinstance(tiles[0], list | tuple) else (tiles[0] if tiles else "")
-    return str(tiles)
 
 
 def _unit_from_query(request):
@@ -46,7 +38,7 @@ def map_page(request):
         figure = "residents"
     return render(request, "network/map.html", {
         "unit": unit, "ancestors": unit_ancestors(unit), "figure": figure, "figures": _figure_choices(),
-        "tiles": _tile_url(),
+        "tiles": map_tiles(),
         "center": list(settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (36.08, 111.52))),
     })
 
