@@ -490,14 +490,16 @@ def _lock(case: Case, version: int | None) -> Case:
 
 
 def case_act(*, actor, case: Case, action: str, version: int | None, comment: str = "", hours: int = 0,
-             now=None) -> Case:
-    """Take one workflow action (see workflow.ACTIONS). `version` is the version the actor saw."""
+             photos=(), now=None) -> Case:
+    """Take one workflow action (see workflow.ACTIONS). `version` is the version the actor saw; `photos`
+    (up to 4 images, e.g. the scene after handling) are attached to the action's timeline step."""
     spec = workflow.ACTIONS.get(action)
     if spec is None:
         raise ValidationFailed(_("Unknown action “%(a)s”.") % {"a": action}, field="action")
     comment = (comment or "").strip()
     if len(comment) > 2000:
         raise ValidationFailed(_("A comment has at most 2,000 characters."), field="comment")
+    photos = validate_photos(photos)
     now = now or timezone.now()
     with transaction.atomic():
         case = _lock(case, version)
@@ -565,8 +567,12 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
         case.version += 1
         case.save()
         changes["status"][1] = case.status
-        _event(case, actor=actor, action=action, before=before, comment=comment, at=now,
-               public=action not in ("request_suspend", "request_extend", "request_void", "approve", "deny"))
+        event = _event(case, actor=actor, action=action, before=before, comment=comment, at=now,
+                       public=action not in ("request_suspend", "request_extend", "request_void", "approve", "deny"))
+        for photo, kind in photos:
+            Attachment.objects.create(case=case, event=event, file=photo, content_type=kind, size=photo.size)
+        if photos:
+            changes["photos"] = len(photos)
         if action in ("register", "handle", "close", "reject", "escalate"):
             _notify_case(case, _("Case %(code)s: %(status)s.") % {"code": case.code,
                                                                   "status": Status(case.status).label})

@@ -240,11 +240,15 @@ def detail(request, code):
     if street_up:
         ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
         departments = list(Department.objects.filter(unit_path__in=ancestors).order_by("name")[:100])
+    attachments = list(case.attachments.all())
+    timeline = list(selectors.case_timeline(case).select_related("actor"))
+    for e in timeline:  # photos taken with a step show on its row
+        e.photos = [a for a in attachments if a.event_id == e.pk]
     return render(request, "cases/detail.html", {
         "departments": departments, "can_merge": case.status in workflow.OPEN_WORK and bool(roles_here),
-        "case": case, "timeline": selectors.case_timeline(case).select_related("actor"),
+        "case": case, "timeline": timeline,
         "actions": actions, "whistles": case.whistles.select_related("department"),
-        "cards": case.cards.select_related("unit"), "attachments": case.attachments.all(),
+        "cards": case.cards.select_related("unit"), "attachments": [a for a in attachments if a.event_id is None],
         "outline": selectors.map_outline(kind="grid", under=case.unit_path), "tiles": map_tiles(),
     })
 
@@ -260,7 +264,8 @@ def act(request, code):
         version, hours = -1, 0
     try:
         services.case_act(actor=request.user, case=case, action=request.POST.get("action", ""), version=version,
-                          comment=request.POST.get("comment", ""), hours=hours)
+                          comment=request.POST.get("comment", ""), hours=hours,
+                          photos=request.FILES.getlist("photos"))
         messages.success(request, _("Done."))
     except ServiceError as exc:
         if exc.status in (403, 404):

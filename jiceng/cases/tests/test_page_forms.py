@@ -94,3 +94,29 @@ def test_the_case_page_shows_photos_the_place_and_a_pending_request_in_words(cit
     html = page.content.decode()
     assert page.status_code == 200 and "<img src=" in html and 'id="case-map"' in html
     assert "挂账" in html and "suspend —" not in html
+
+
+def test_a_transition_takes_photos_that_show_on_its_timeline_step(city, client_for, submit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiceng.cases.models import Attachment, Case
+    from jiceng.cases.services import case_act
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    case = submit()
+    for action in ("register", "dispatch", "start"):
+        case = case_act(actor=city.users["grid_worker"], case=case, action=action, version=case.version)
+    c = client_for("grid_worker")
+    r = c.post(f"/cases/{case.code}/act/", {"action": "handle", "version": case.version, "comment": "已清理",
+                                            "photos": SimpleUploadedFile("after.png", png, "image/png")})
+    assert r.status_code == 302
+    a = Attachment.objects.get(case=case)
+    assert a.event.action == "handle" and a.content_type == "image/png"
+    html = c.get(f"/cases/{case.code}/").content.decode()
+    assert html.count("<img src=") == 1 and a.file.url in html
+    # a non-image is refused with a message and changes nothing
+    case = Case.objects.get(pk=case.pk)
+    r = client_for("community_worker").post(f"/cases/{case.code}/act/", {
+        "action": "verify", "version": case.version, "photos": SimpleUploadedFile("x.png", b"hello", "image/png")},
+        follow=True)
+    assert Case.objects.get(pk=case.pk).status == "handled" and Attachment.objects.count() == 1
