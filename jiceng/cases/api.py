@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
@@ -226,6 +226,16 @@ def case_action(request, code: str, payload: ActionIn):
     case = selectors.case_get(user=request.user, code=code)
     case = services.case_act(actor=request.user, case=case, action=payload.action, version=payload.version,
                              comment=payload.comment, hours=payload.hours)
+    return selectors.case_get(user=request.user, code=case.code)
+
+
+@router.post("/cases/{code}/actions/with-photos", response=CaseOut,
+             summary="Take a workflow action with photos (multipart form: action, version, comment, hours, photos)")
+def case_action_with_photos(request, code: str, action: Form[str], version: Form[int], comment: Form[str] = "",
+                            hours: Form[int] = 0, photos: File[list[UploadedFile]] = None):
+    case = selectors.case_get(user=request.user, code=code)
+    case = services.case_act(actor=request.user, case=case, action=action, version=version, comment=comment,
+                             hours=hours, photos=photos or [])
     return selectors.case_get(user=request.user, code=case.code)
 
 

@@ -92,6 +92,11 @@ CHECKS = {
               statuses(409, allowed=WORKERS, others={"party_member": 409}),
               data=lambda c: {"action": "register", "version": 7}, note="stale version"),
     ],
+    "POST /api/v1/cases/{code}/actions/with-photos": [
+        Check("POST", lambda c: f"/api/v1/cases/{_case(c).code}/actions/with-photos",
+              statuses(200, allowed=WORKERS, others={"party_member": 403}),
+              data=lambda c: {"action": "register", "version": "1"}, json=False),
+    ],
     "POST /api/v1/cases/{code}/whistle": [
         Check("POST", lambda c: f"/api/v1/cases/{_street_case(c).code}/whistle",
               statuses(200, allowed=SEE_STREET, others={"community_worker": 403, "grid_worker": 403,

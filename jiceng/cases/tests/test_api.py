@@ -73,3 +73,21 @@ def test_the_queue_and_desk_pages_run_a_fixed_number_of_queries(client_for, subm
         c.get("/cases/queue/")
     with assert_queries(len(q2.captured_queries), label="desk page, more cases"):
         c.get("/cases/desk/")
+
+
+def test_an_action_with_photos_through_the_api(city, submit, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiceng.cases.models import Attachment
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    case = submit()
+    api = client_for("grid_worker")
+    r = api.post(f"/api/v1/cases/{case.code}/actions/with-photos", {
+        "action": "register", "version": "1", "comment": "现场照片",
+        "photos": [SimpleUploadedFile("a.png", png, "image/png"), SimpleUploadedFile("b.png", png, "image/png")]})
+    assert r.status_code == 200 and r.json()["status"] == "registered"
+    assert Attachment.objects.filter(case=case, event__action="register").count() == 2
+    r = api.post(f"/api/v1/cases/{case.code}/actions/with-photos", {
+        "action": "dispatch", "version": "2", "photos": [SimpleUploadedFile("x.png", b"hello", "image/png")]})
+    assert r.status_code == 422 and r.json()["code"] == "photo_not_image"
