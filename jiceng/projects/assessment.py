@@ -86,6 +86,9 @@ def _validate_tree(nodes: list[dict], codes: set, path: str = "") -> None:
         code = (n.get("code") or "").strip()
         if not code or not (n.get("title") or "").strip():
             raise ValidationFailed(_("Every indicator needs a code and a title."), field="tree")
+        if len(code) > 20 or len(n["title"].strip()) > 200:
+            raise ValidationFailed(_("Indicator %(c)s: a code has at most 20 characters and a title at most 200.")
+                                   % {"c": code[:20]}, field="tree")
         if code in codes:
             raise ValidationFailed(_("The indicator code %(c)s appears twice.") % {"c": code}, field="tree")
         codes.add(code)

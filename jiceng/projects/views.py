@@ -13,7 +13,7 @@ from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import exports, selectors, services
-from jiceng.projects.models import PROJECT_LEVELS, Indicator, PolicyItem, ProjectStatus
+from jiceng.projects.models import PROJECT_LEVELS, AssessmentStatus, Indicator, PolicyItem, ProjectStatus
 
 
 def _unit(request):
@@ -198,19 +198,88 @@ def _results(request, pk):
     return a, results, codes
 
 
+def _indicator_sections(request, a) -> list[dict]:
+    """The levels assessed (below the assessing unit, or holding a tree) with their trees, flattened."""
+    from jiceng.core.scope import user_can
+    from jiceng.orgs.models import KIND_ORDER, UnitKind
+    from jiceng.projects import excel, indicators
+
+    trees = excel.trees_of(assessment=a)
+    labels = dict(UnitKind.choices)
+    can_edit = a.status == AssessmentStatus.DRAFT and user_can(request.user, a.unit_path, "supervise")
+    sections = []
+    for level in PROJECT_LEVELS:
+        if KIND_ORDER.index(level) <= KIND_ORDER.index(a.unit.kind) and level not in trees:
+            continue
+        tree = trees.get(level, [])
+        rows = [{"depth": depth, "indent": 1.5 * depth, "code": n["code"], "title": n["title"],
+                 "weight": n["weight"], "share": 100 * share, "kind": excel.KIND_LABEL[kind], "source": n["source"],
+                 "source_label": indicators.SOURCES[n["source"]].label if n["source"] in indicators.SOURCES else ""}
+                for depth, n, _parent, share, kind in excel.flatten(tree)]
+        sections.append({"level": level, "label": labels[level], "rows": rows, "can_edit": can_edit,
+                         "top_total": round(sum(float(n["weight"]) for n in tree), 6)})
+    return sections
+
+
+def _assessment_context(request, a, results, codes) -> dict:
+    from jiceng.projects import indicators
+
+    by_level = [(lv, [r for r in results if r.level == lv]) for lv in PROJECT_LEVELS]
+    return {"a": a, "by_level": [x for x in by_level if x[1]], "codes": codes,
+            "sections": _indicator_sections(request, a),
+            "sources": sorted((k, s.label) for k, s in indicators.SOURCES.items())}
+
+
 @page
 def assessment_page(request, pk):
     a, results, codes = _results(request, pk)
-    by_level = [(lv, [r for r in results if r.level == lv]) for lv in PROJECT_LEVELS]
-    return render(request, "projects/assessment.html", {"a": a, "by_level": [x for x in by_level if x[1]],
-                                                        "codes": codes})
+    return render(request, "projects/assessment.html", _assessment_context(request, a, results, codes))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@page
+def indicator_xlsx(request, pk, level):
+    """下载指标模板: a level's indicator tree (or an empty template) to edit in Excel."""
+    from jiceng.projects import excel
+
+    a = selectors.assessment_get(user=request.user, pk=pk)
+    if level not in PROJECT_LEVELS:
+        raise NotFound()
+    response = HttpResponse(excel.tree_xlsx(assessment=a, level=level), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="indicators-{a.year}-{level}.xlsx"'
+    return response
+
+
+@require_POST
+@page
+def indicator_upload(request, pk, level):
+    """上传指标体系: replace a level's tree from a sheet, all or nothing (indicator_tree_set)."""
+    from jiceng.projects import excel
+
+    a = selectors.assessment_get(user=request.user, pk=pk)
+    if level not in PROJECT_LEVELS:
+        raise NotFound()
+    try:
+        n = excel.indicator_tree_import(actor=request.user, assessment=a, level=level,
+                                        upload=request.FILES.get("file"))
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        a, results, codes = _results(request, pk)
+        context = _assessment_context(request, a, results, codes)
+        context["tree_error"] = {"level": level, "message": exc.message,
+                                 "errors": exc.as_dict().get("errors", [])[:500]}
+        return render(request, "projects/assessment.html", context, status=exc.status)
+    messages.success(request, _("%(n)d indicators saved.") % {"n": n})
+    return redirect(f"{reverse('projects:assessment', args=[a.pk])}#indicators-{level}")
 
 
 @page
 def assessment_xlsx(request, pk):
     a, results, codes = _results(request, pk)
-    response = HttpResponse(exports.assessment_xlsx(assessment=a, results=results, codes=codes),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(exports.assessment_xlsx(assessment=a, results=results, codes=codes), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="assessment-{a.year}.xlsx"'
     return response
 

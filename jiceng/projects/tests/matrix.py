@@ -58,6 +58,15 @@ def _t(c):
     return data(c)["task"].pk
 
 
+def _tree_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiceng.core.excel import write_xlsx
+
+    return SimpleUploadedFile("indicators.xlsx", write_xlsx(["代码", "指标名称", "上级代码", "权重", "数据来源"],
+                                                            [["S", "联席会议", "", 1, "meetings.on_time_rate"]]))
+
+
 NEW_PROJECT = {"title": "停车治理", "problem": "乱停车", "goals": "规范停车", "deadline": f"{YEAR}-11-30"}
 
 CHECKS = {
@@ -140,6 +149,12 @@ CHECKS = {
     "projects:assessment_xlsx": [
         Check("GET", lambda c: f"/projects/assessments/{_a(c)}/results.xlsx",
               statuses(200, allowed=LOGGED_IN, others=PAGE))],
+    "projects:indicator_xlsx": [
+        Check("GET", lambda c: f"/projects/assessments/{_a(c)}/indicators/community.xlsx",
+              statuses(200, allowed=LOGGED_IN, others=PAGE))],
+    "projects:indicator_upload": [
+        Check("POST", lambda c: f"/projects/assessments/{_a(c)}/indicators/street/",
+              statuses(302, allowed=SEE_CITY, others=PAGE), data=lambda c: {"file": _tree_file()}, json=False)],
     # API: projects
     "GET /api/v1/projects/projects": [
         Check("GET", lambda c: f"{API}/projects?unit={c.community.code}", statuses(200, allowed=K1))],

@@ -1,0 +1,251 @@
+"""A level's indicator tree to and from Excel (F4, H5): one row per indicator with a parent-code column.
+
+Columns: 代码 code, 指标名称 title, 上级代码 parent code (empty at the top level), 权重 weight (0–1,
+siblings add up to 1; "40%" is read as 0.4), 类型 kind (汇总 has sub-indicators / 计算 computed /
+录入 entered with evidence; may be left empty), 数据来源 source (a computed source key or its name; empty
+for entered and grouping indicators), 来源说明 (written on download, ignored on upload).
+
+The upload is all or nothing: every row is checked first and every problem is named by row and
+column; only a clean file becomes the same tree that `PUT …/indicators/{level}` takes, and it is
+written by the same service, `assessment.indicator_tree_set`, which checks scope, role and the
+published freeze again.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jiceng.core.errors import ValidationFailed
+from jiceng.core.excel import RowErrors, read_rows, require_columns, write_xlsx
+from jiceng.core.scope import require_scope
+from jiceng.projects import assessment as a_svc
+from jiceng.projects import indicators
+from jiceng.projects.models import Assessment, Indicator
+
+COLUMNS = {
+    "code": ("代码", "指标代码", "code"),
+    "title": ("指标名称", "名称", "指标", "title", "name"),
+    "parent": ("上级代码", "上级指标代码", "parent", "parent code"),
+    "weight": ("权重", "weight"),
+    "kind": ("类型", "指标类型", "kind"),
+    "source": ("数据来源", "来源", "source"),
+}
+HEADERS = ["代码", "指标名称", "上级代码", "权重", "类型", "数据来源", "来源说明"]
+COL = {"code": "代码", "title": "指标名称", "parent": "上级代码", "weight": "权重", "kind": "类型",
+       "source": "数据来源"}
+GROUP, COMPUTED, ENTERED = "group", "computed", "entered"
+KIND_LABEL = {GROUP: "汇总", COMPUTED: "计算", ENTERED: "录入"}
+KIND_BY_LABEL = {**{v: k for k, v in KIND_LABEL.items()}, GROUP: GROUP, COMPUTED: COMPUTED, ENTERED: ENTERED,
+                 "汇总指标": GROUP, "计算指标": COMPUTED, "录入指标": ENTERED}
+MAX_INDICATORS = 500
+CODE_MAX = Indicator._meta.get_field("code").max_length
+TITLE_MAX = Indicator._meta.get_field("title").max_length
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def source_lookup() -> dict[str, str]:
+    """A source key or its name (in Chinese or English) -> the source key."""
+    out = {}
+    for key, src in indicators.SOURCES.items():
+        out[key.lower()] = key
+        out[str(src.label).lower()] = key
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                out[str(src.label).lower()] = key
+    return out
+
+
+def _weight(value) -> float:
+    """A weight cell as a number: 0.4, "0.4" or "40%"; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        return float(value)
+    text = _text(value).replace("％", "%")
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    return float(text)
+
+
+def trees_of(*, assessment: Assessment) -> dict[str, list[dict]]:
+    """Every level's stored tree (one query), in the shape the API and `indicator_tree_set` take;
+    siblings ordered by code."""
+    children: dict = {}
+    for n in Indicator.objects.filter(assessment=assessment).order_by("level", "code"):
+        children.setdefault((n.level, n.parent_id), []).append(n)
+
+    def build(level, parent_id):
+        out = []
+        for n in children.get((level, parent_id), []):
+            node = {"code": n.code, "title": n.title, "weight": n.weight, "source": n.source}
+            kids = build(level, n.pk)
+            if kids:
+                node["children"] = kids
+            out.append(node)
+        return out
+
+    return {level: build(level, None) for level, parent_id in children if parent_id is None}
+
+
+def tree_of(*, assessment: Assessment, level: str) -> list[dict]:
+    return trees_of(assessment=assessment).get(level, [])
+
+
+def flatten(tree: list[dict], parent=None, depth: int = 0, share: float = 1.0):
+    """Depth-first rows: (depth, node, parent code, share of the total score, kind)."""
+    for n in tree:
+        kids = n.get("children") or []
+        kind = GROUP if kids else (COMPUTED if n.get("source") else ENTERED)
+        node_share = share * float(n["weight"])
+        yield depth, n, parent, node_share, kind
+        yield from flatten(kids, n["code"], depth + 1, node_share)
+
+
+def tree_xlsx(*, assessment: Assessment, level: str) -> bytes:
+    """The level's tree as a sheet to edit and upload again; an empty template with one example row
+    when the level has no tree yet."""
+    tree = tree_of(assessment=assessment, level=level)
+    if tree:
+        rows = [(n["code"], n["title"], parent or "", n["weight"], KIND_LABEL[kind], n.get("source") or "",
+                 str(indicators.SOURCES[n["source"]].label) if n.get("source") in indicators.SOURCES else "")
+                for _d, n, parent, _s, kind in flatten(tree)]
+    else:
+        rows = [("A", _("Example indicator (replace this row)"), "", 1, KIND_LABEL[ENTERED], "", "")]
+    return write_xlsx(HEADERS, rows, title=_("Indicators"))
+
+
+def parse_tree(upload) -> list[dict]:
+    """Read and check a sheet; return the tree (the API's shape) or raise one ValidationFailed that lists
+    every bad row and column."""
+    rows, present = read_rows(upload, COLUMNS)
+    require_columns(present, {"code": "代码", "title": "指标名称", "weight": "权重"})
+    if len(rows) > MAX_INDICATORS:
+        raise ValidationFailed(_("At most %(n)d indicators per level.") % {"n": MAX_INDICATORS}, code="too_many_rows")
+    errors = RowErrors()
+    if not rows:
+        errors.add(2, COL["code"], _("The sheet has no indicator rows."))
+    sources = source_lookup()
+    nodes: dict[str, dict] = {}  # code -> {"number", "node", "parent", "kind", "weight_ok"}
+    order: list[str] = []
+    for number, row in rows:
+        code, title, parent = _text(row.get("code")), _text(row.get("title")), _text(row.get("parent"))
+        ok = True
+        if not code:
+            errors.add(number, COL["code"], _("Give the indicator's code."))
+            continue
+        if len(code) > CODE_MAX:
+            errors.add(number, COL["code"], _("A code has at most %(n)d characters.") % {"n": CODE_MAX})
+            ok = False
+        if code in nodes:
+            errors.add(number, COL["code"], _("The code %(c)s is already used on row %(row)d.")
+                       % {"c": code, "row": nodes[code]["number"]})
+            continue
+        if not title:
+            errors.add(number, COL["title"], _("Give the indicator's name."))
+            ok = False
+        elif len(title) > TITLE_MAX:
+            errors.add(number, COL["title"], _("A name has at most %(n)d characters.") % {"n": TITLE_MAX})
+            ok = False
+        if parent == code:
+            errors.add(number, COL["parent"], _("An indicator cannot be its own parent."))
+            ok = False
+        weight, weight_ok = None, True
+        try:
+            weight = _weight(row.get("weight"))
+        except (TypeError, ValueError):
+            errors.add(number, COL["weight"], _("The weight “%(w)s” is not a number.") % {"w": _text(row.get("weight"))})
+            weight_ok = False
+        else:
+            if not 0 < weight <= 1:
+                errors.add(number, COL["weight"], _("A weight is above 0 and at most 1 (%(w)s).") % {"w": weight})
+                weight_ok = False
+        kind_text = _text(row.get("kind"))
+        kind = KIND_BY_LABEL.get(kind_text.lower()) if kind_text else None
+        if kind_text and kind is None:
+            errors.add(number, COL["kind"], _("Unknown kind “%(k)s” (known: %(known)s).")
+                       % {"k": kind_text, "known": ", ".join(KIND_LABEL.values())})
+            ok = False
+        source_text = _text(row.get("source"))
+        source = sources.get(source_text.lower(), None) if source_text else ""
+        if source is None:
+            errors.add(number, COL["source"], _("Unknown source “%(s)s” (known: %(known)s).")
+                       % {"s": source_text, "known": ", ".join(sorted(indicators.SOURCES))})
+            ok = False
+        elif kind == COMPUTED and not source:
+            errors.add(number, COL["source"], _("A computed indicator needs its source."))
+            ok = False
+        elif kind in (ENTERED, GROUP) and source:
+            errors.add(number, COL["source"], _("Only a computed indicator has a source; this one is “%(k)s”.")
+                       % {"k": kind_text})
+            ok = False
+        nodes[code] = {"number": number, "parent": parent, "kind": kind, "weight_ok": weight_ok, "ok": ok,
+                       "node": {"code": code, "title": title, "weight": weight, "source": source or ""}}
+        order.append(code)
+
+    children: dict[str, list[str]] = {}
+    for code in order:
+        info = nodes[code]
+        if info["parent"] and info["parent"] not in nodes:
+            errors.add(info["number"], COL["parent"], _("No indicator with the code %(c)s in the file.")
+                       % {"c": info["parent"]})
+            continue
+        children.setdefault(info["parent"], []).append(code)
+    # A chain of parents that comes back to itself never reaches the top level.
+    for code in order:
+        seen, current = set(), code
+        while current and current in nodes and current not in seen:
+            seen.add(current)
+            current = nodes[current]["parent"]
+        if current and current in seen and nodes[code]["parent"] != code:
+            errors.add(nodes[code]["number"], COL["parent"],
+                       _("The parent codes form a loop; this indicator never reaches the top level."))
+    for code in order:
+        info = nodes[code]
+        kids = children.get(code, [])
+        if kids and info["node"]["source"]:
+            errors.add(info["number"], COL["source"], _("Indicator %(c)s has sub-indicators, so it cannot have a "
+                                                        "source.") % {"c": code})
+        elif kids and info["kind"] in (COMPUTED, ENTERED):
+            errors.add(info["number"], COL["kind"], _("Indicator %(c)s has sub-indicators, so its kind is %(k)s.")
+                       % {"c": code, "k": KIND_LABEL[GROUP]})
+        elif not kids and info["kind"] == GROUP:
+            errors.add(info["number"], COL["kind"], _("Indicator %(c)s is of kind %(k)s but no row names it as its parent.")
+                       % {"c": code, "k": KIND_LABEL[GROUP]})
+    for parent, codes in children.items():
+        group = [nodes[c] for c in codes]
+        if not all(g["weight_ok"] for g in group):
+            continue
+        total = sum(g["node"]["weight"] for g in group)
+        if abs(total - 1.0) > a_svc.WEIGHT_TOLERANCE:
+            where = _("under %(c)s") % {"c": parent} if parent else _("at the top level")
+            errors.add(group[0]["number"], COL["weight"],
+                       _("The weights %(where)s (rows %(rows)s) add up to %(total)s; they must add up to 1.")
+                       % {"where": where, "rows": ", ".join(str(g["number"]) for g in group),
+                          "total": round(total, 6)})
+    errors.raise_if_any()
+
+    def build(parent):
+        out = []
+        for code in children.get(parent, []):
+            node = dict(nodes[code]["node"])
+            kids = build(code)
+            if kids:
+                node["children"] = kids
+            out.append(node)
+        return out
+
+    return build("")
+
+
+def indicator_tree_import(*, actor, assessment: Assessment, level: str, upload) -> int:
+    """Replace a level's tree from a sheet, all or nothing, through `indicator_tree_set`. The role and the
+    published freeze are checked before the file is read (and again by the service)."""
+    require_scope(actor, assessment.unit_path, "supervise")
+    a_svc._require_draft(assessment)
+    a_svc._level(level)
+    if upload is None:
+        raise ValidationFailed(_("Choose an Excel file to upload."), field="file")
+    tree = parse_tree(upload)
+    return a_svc.indicator_tree_set(actor=actor, assessment=assessment, level=level, tree=tree)
