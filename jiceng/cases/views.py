@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source
 from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
-from jiceng.core.views import map_tiles, page
+from jiceng.core.views import map_tiles, page, run_and_redirect
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
 
@@ -262,32 +263,15 @@ def act(request, code):
         hours = int(request.POST.get("hours") or 0)
     except ValueError:
         version, hours = -1, 0
-    try:
-        services.case_act(actor=request.user, case=case, action=request.POST.get("action", ""), version=version,
-                          comment=request.POST.get("comment", ""), hours=hours,
-                          photos=request.FILES.getlist("photos"))
-        messages.success(request, _("Done."))
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-        if exc.status == 409:
-            return render(request, "core/error.html", {"message": exc.message}, status=409)
-    return redirect("cases:detail", code=case.code)
+    return _back_with(request, case.code, lambda: services.case_act(
+        actor=request.user, case=case, action=request.POST.get("action", ""), version=version,
+        comment=request.POST.get("comment", ""), hours=hours, photos=request.FILES.getlist("photos")))
 
 
 def _back_with(request, code, fn):
-    """Run one service; a refusal (other than 403/404) becomes a message on the case page."""
-    try:
-        fn()
-        messages.success(request, _("Done."))
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-        if exc.status == 409:
-            return render(request, "core/error.html", {"message": exc.message}, status=409)
-    return redirect("cases:detail", code=code)
+    """Run one service; a refusal (other than 403/404/409) becomes a message on the case page."""
+    return run_and_redirect(request, fn, reverse("cases:detail", args=[code]), success=_("Done."),
+                            passthrough=(403, 404, 409))
 
 
 def _int(value, default=-1):

@@ -2,15 +2,17 @@
 
 import functools
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError
 
 
 def page(view):
-    """Log-in required; NotFound becomes 404 and Forbidden a 403 page, so views stay thin."""
+    """Log-in required; NotFound becomes 404, Forbidden a 403 page and an unhandled Conflict (someone else
+    acted first) a 409 page, so views stay thin."""
 
     @login_required
     @functools.wraps(view)
@@ -21,8 +23,26 @@ def page(view):
             raise Http404(str(exc.message)) from None
         except Forbidden as exc:
             return render(request, "core/error.html", {"message": exc.message}, status=403)
+        except Conflict as exc:
+            return render(request, "core/error.html", {"message": exc.message}, status=409)
 
     return wrapper
+
+
+def run_and_redirect(request, fn, to, *, success: str | None = None, passthrough=(403, 404)):
+    """The tail of a POST view: run `fn` (one service call) and redirect to `to`. A refusal becomes an
+    error message on the page redirected to, except the statuses in `passthrough`, which propagate to
+    `page` (403 page, 404, 409 page); `success` is the message when it worked."""
+    try:
+        fn()
+    except ServiceError as exc:
+        if exc.status in passthrough:
+            raise
+        messages.error(request, exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(to)
 
 
 def _media_owners():

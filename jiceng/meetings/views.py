@@ -3,12 +3,13 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import ServiceError, ValidationFailed
-from jiceng.core.views import page
+from jiceng.core.views import page, run_and_redirect
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_or_top
 from jiceng.projects.selectors import cards_in
@@ -127,11 +128,7 @@ def resolution_add(request, pk):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     action = {"title": request.POST.get("action", ""), "owner_name": request.POST.get("owner", ""),
               "deadline": _date(request.POST.get("deadline"))}
-    try:
-        services.resolution_add(actor=request.user, meeting=meeting, text=request.POST.get("text", ""),
-                                actions=[action] if action["title"] or action["owner_name"] else [])
-    except ServiceError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
-    return redirect("meetings:meeting", pk=meeting.pk)
+    return run_and_redirect(request, lambda: services.resolution_add(
+        actor=request.user, meeting=meeting, text=request.POST.get("text", ""),
+        actions=[action] if action["title"] or action["owner_name"] else []),
+        reverse("meetings:meeting", args=[meeting.pk]), passthrough=(403,))

@@ -1,14 +1,14 @@
 import datetime
 
-from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.errors import NotFound
 from jiceng.core.scope import require_scope
-from jiceng.core.views import page
+from jiceng.core.views import page, run_and_redirect
 from jiceng.mobilize import calls, figures, selectors, services
 from jiceng.orgs.selectors import unit_top_for
 
@@ -62,14 +62,7 @@ def assignment_action(request, pk, action):
     if action not in ACTIONS:
         return HttpResponseNotAllowed(["POST"])
     a = selectors.assignment_get(user=request.user, pk=pk)
-    try:
-        ACTIONS[action](request.user, a)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-        return redirect("mobilize:my_calls")
-    return redirect("mobilize:my_calls")
+    return run_and_redirect(request, lambda: ACTIONS[action](request.user, a), reverse("mobilize:my_calls"))
 
 
 @page

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
-from jiceng.core.views import page
+from jiceng.core.views import page, run_and_redirect
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import exports, selectors, services
 from jiceng.projects.models import PROJECT_LEVELS, AssessmentStatus, Indicator, PolicyItem, ProjectStatus
@@ -95,15 +95,8 @@ def project_page(request, pk):
 
 def _act(request, pk, fn):
     project = selectors.project_get(user=request.user, pk=pk)
-    try:
-        fn(project)
-    except ServiceError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("projects:project", pk=project.pk)
+    return run_and_redirect(request, lambda: fn(project), reverse("projects:project", args=[project.pk]),
+                            success=_("Saved."), passthrough=(403,))
 
 
 @require_POST
@@ -312,17 +305,10 @@ def status_set(request, pk):
 @page
 def task_report(request, pk):
     task = selectors.task_get(user=request.user, pk=pk)
-    try:
-        services.progress_report_submit(actor=request.user, task=task, month=timezone.localdate(),
-                                        progress=_float(request.POST.get("progress"), -1),
-                                        note=request.POST.get("note", ""))
-    except ServiceError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect(f"{reverse('projects:tasks')}?unit={task.unit.code}&year={task.year}")
+    return run_and_redirect(request, lambda: services.progress_report_submit(
+        actor=request.user, task=task, month=timezone.localdate(), progress=_float(request.POST.get("progress"), -1),
+        note=request.POST.get("note", "")), f"{reverse('projects:tasks')}?unit={task.unit.code}&year={task.year}",
+        success=_("Saved."), passthrough=(403,))
 
 
 @require_POST
@@ -331,18 +317,10 @@ def assessment_action(request, pk, action):
     from jiceng.projects import assessment as a_svc
 
     a = selectors.assessment_get(user=request.user, pk=pk)
-    try:
-        if action == "publish":
-            a_svc.assessment_publish(actor=request.user, assessment=a)
-        else:
-            a_svc.assessment_compute(actor=request.user, assessment=a)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Published.") if action == "publish" else _("Computed."))
-    return redirect("projects:assessment", pk=a.pk)
+    run = a_svc.assessment_publish if action == "publish" else a_svc.assessment_compute
+    return run_and_redirect(request, lambda: run(actor=request.user, assessment=a),
+                            reverse("projects:assessment", args=[a.pk]),
+                            success=_("Published.") if action == "publish" else _("Computed."))
 
 
 @page
@@ -367,15 +345,8 @@ def review_score(request, pk):
     for key, value in request.POST.items():
         if key.startswith("c") and key[1:].isdigit():
             scores[int(key[1:])] = _float(value, -1.0)
-    try:
-        a_svc.review_score(actor=request.user, report=report, scores=scores)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("projects:review", pk=report.assessment_id)
+    return run_and_redirect(request, lambda: a_svc.review_score(actor=request.user, report=report, scores=scores),
+                            reverse("projects:review", args=[report.assessment_id]), success=_("Saved."))
 
 
 @require_POST
@@ -385,14 +356,7 @@ def report_submit(request, pk):
 
     a = selectors.assessment_get(user=request.user, pk=pk)
     unit = unit_get(user=request.user, code=request.POST.get("unit", ""))
-    try:
-        a_svc.secretary_report_submit(actor=request.user, assessment=a, unit=unit,
-                                      secretary_name=request.POST.get("secretary_name", ""),
-                                      text=request.POST.get("text", ""))
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Report submitted."))
-    return redirect("projects:assessment", pk=a.pk)
+    return run_and_redirect(request, lambda: a_svc.secretary_report_submit(
+        actor=request.user, assessment=a, unit=unit, secretary_name=request.POST.get("secretary_name", ""),
+        text=request.POST.get("text", "")), reverse("projects:assessment", args=[a.pk]),
+        success=_("Report submitted."))
