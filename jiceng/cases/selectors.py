@@ -89,14 +89,13 @@ def notifications_for(*, user):
 
 
 def map_outline(*, kind: str, under: str = "/", limit: int = 300) -> dict:
-    """GeoJSON of the units of `kind` under a path, drawn on the report forms' map so that a pin can be
-    put without a base map (intranets often have none)."""
-    from jiceng.network.geoio import export_geojson
+    """Display outlines of the units of `kind` under a path, drawn on the report forms' and desk's maps
+    so that a pin can be put without a base map (intranets often have none)."""
+    from jiceng.network.geoio import display_geojson
     from jiceng.orgs.models import Unit
 
-    units = (Unit.objects.filter(kind=kind, path__startswith=under).exclude(geom=None)
-             .select_related("parent").order_by("path")[:limit])
-    return export_geojson(units)
+    return display_geojson(Unit.objects.filter(kind=kind, path__startswith=under).exclude(geom=None)
+                           .only("code", "name", "geom").order_by("path")[:limit])
 
 
 def city_center() -> tuple[float, float] | None:

@@ -10,10 +10,10 @@ import datetime
 import json
 import math
 
-import numpy as np
 import shapely
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.network.geoio import display_geometries
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import children_resident_counts, residents_count, unit_children
 
@@ -33,7 +33,6 @@ DEFAULT_MEASURE = "score"
 PALETTE = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"]  # light (low) to dark (high)
 NO_DATA = "#9e9e9e"
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#7cb342", "C": "#f9a825", "D": "#ef6c00", "E": "#c62828"}
-SIMPLIFY_SHARE = 1 / 1000  # tolerance: this share of the map's extent (about a pixel on a wall screen)
 
 
 def measure_or_default(key: str | None) -> str:
@@ -135,19 +134,6 @@ def grade_legend() -> list[dict]:
     return out
 
 
-def _simplified(units: list[Unit]):
-    """Display geometry: simplified to about a pixel of the whole map and rounded (GeoJSON stays small)."""
-    geoms = shapely.from_wkb([bytes(u.geom) for u in units])
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
-    extent = max(xmax - xmin, ymax - ymin)
-    if not extent or math.isnan(extent):
-        return geoms
-    tolerance = extent * SIMPLIFY_SHARE
-    simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
-    decimals = min(6, max(3, 1 - math.floor(math.log10(tolerance))))
-    return shapely.transform(simple, lambda xy: np.round(xy, decimals))
-
-
 def map_data(units: list[Unit], values: dict[str, dict], measure: str, *, href) -> dict:
     """The map's GeoJSON (each feature: name, value, its text, fill colour, drill-down link or ""),
     its legend, and the units left off the map for want of an outline. `href(unit)` gives the link."""
@@ -168,7 +154,7 @@ def map_data(units: list[Unit], values: dict[str, dict], measure: str, *, href) 
     drawn = [u for u in units if u.geom]
     features = []
     if drawn:
-        geoms = _simplified(drawn)
+        geoms = display_geometries(drawn)
         points = shapely.point_on_surface(geoms)
         for u, geom, point in zip(drawn, geoms, points, strict=True):
             v = values[u.path]

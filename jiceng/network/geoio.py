@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import math
 
 import numpy as np
 import shapely
@@ -159,6 +160,32 @@ def parse_excel(content: bytes, *, crs: str = "wgs84") -> list[ParsedFeature]:
         raise ValidationFailed(_("Nothing was imported: %(n)d row(s) could not be read.") % {"n": len(errors)},
                                code="bad_excel", errors=errors)
     return out
+
+
+SIMPLIFY_SHARE = 1 / 1000  # display tolerance: this share of the map's extent (about a pixel on a wall screen)
+
+
+def display_geometries(units):
+    """Units' outlines for a page map: simplified to about a pixel of the whole map and rounded, so the
+    GeoJSON stays small (209 communities: about 120 kB). Not for export: exports keep every vertex."""
+    geoms = shapely.from_wkb([bytes(u.geom) for u in units])
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    extent = max(xmax - xmin, ymax - ymin)
+    if not extent or math.isnan(extent):
+        return geoms
+    tolerance = extent * SIMPLIFY_SHARE
+    simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    decimals = min(6, max(3, 1 - math.floor(math.log10(tolerance))))
+    return shapely.transform(simple, lambda xy: np.round(xy, decimals))
+
+
+def display_geojson(units) -> dict:
+    """A FeatureCollection of units' display outlines (code and name as properties) for a page map."""
+    units = [u for u in units if u.geom]
+    geoms = display_geometries(units) if units else []
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": u.code, "geometry": json.loads(shapely.to_geojson(g)),
+         "properties": {"code": u.code, "name": u.name}} for u, g in zip(units, geoms, strict=True)]}
 
 
 def export_geojson(units) -> dict:
