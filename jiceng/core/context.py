@@ -12,6 +12,10 @@ NAV = [
     ("mobilize:home", _("Mobilization")),
     ("meetings:home", _("Meetings")),
     ("projects:home", _("Projects")),
+    ("workforce:home", _("Workforce")),
+    ("stations:map", _("Service positions")),
+    ("funds:home", _("Funds")),
+    ("consult:home", _("Asking the people")),
     ("cockpit:home", _("Cockpit")),
 ]
 
