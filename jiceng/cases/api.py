@@ -1,11 +1,12 @@
-"""Cases over REST: intake (with Idempotency-Key), lists, workflow actions, whistle, merge, measures,
-and the reporter's follow/rate endpoints (no account: the case code is the key)."""
+"""Cases over REST: intake (with Idempotency-Key; throttled per user and per reporter number), lists,
+workflow actions, whistle, merge, measures, Open311 keys, and the reporter's follow/rate endpoints (no
+account: the case code reads the status, the follow secret given at intake rates)."""
 
 import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
@@ -126,6 +127,20 @@ class EventOut(Schema):
     comment: str
 
 
+class PublicEventOut(Schema):
+    """A public timeline step: who acted by role and unit, never a username; no comment."""
+
+    at: datetime.datetime
+    action: str
+    action_label: str
+    to_status: str
+    actor: str
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor_label
+
+
 class PublicCaseOut(Schema):
     code: str
     category_name: str
@@ -133,12 +148,36 @@ class PublicCaseOut(Schema):
     received_at: datetime.datetime
     closed_at: datetime.datetime | None
     rating: str
-    timeline: list[EventOut]
+    timeline: list[PublicEventOut]
 
 
 class RatingIn(Schema):
     rating: str
-    comment: str = ""
+    secret: str = Field(..., max_length=40, description="The follow secret given at intake")
+    comment: str = Field("", max_length=500)
+
+
+class Open311KeyIn(Schema):
+    name: str = Field(..., max_length=80)
+    unit: str = Field(..., max_length=40, description="Code of the jurisdiction unit")
+
+
+class Open311KeyOut(Schema):
+    id: int
+    name: str
+    unit: str
+    prefix: str
+    active: bool
+    created_at: datetime.datetime
+    revoked_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+
+class Open311KeyCreated(Open311KeyOut):
+    key: str = Field(..., description="The api_key, shown this once")
 
 
 class MeasuresOut(Schema):
@@ -314,5 +353,26 @@ def public_case(request, code: str):
              summary="Rate a closed case; 'not' reopens it once for review by the level above")
 def public_rate(request, code: str, payload: RatingIn):
     case = services.case_get_by_code_public(code)
-    services.case_rate(case=case, rating=payload.rating, comment=payload.comment)
+    services.case_rate(case=case, rating=payload.rating, secret=payload.secret, comment=payload.comment)
     return public_case(request, code)
+
+
+@router.get("/open311-keys", response=list[Open311KeyOut],
+            summary="Open311 api_keys in the caller's area (managers of users only)")
+def open311_keys(request):
+    return list(selectors.open311_keys_for(user=request.user)[:500])
+
+
+@router.post("/open311-keys", response={201: Open311KeyCreated},
+             summary="Make an Open311 api_key for a jurisdiction unit; the key is shown in this answer only")
+def open311_key_create(request, payload: Open311KeyIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    row, plain = services.open311_key_create(actor=request.user, name=payload.name, unit=unit)
+    row.key = plain
+    return Status(201, row)
+
+
+@router.post("/open311-keys/{key_id}/revoke", response=Open311KeyOut, summary="Revoke an Open311 api_key")
+def open311_key_revoke(request, key_id: int):
+    return services.open311_key_revoke(actor=request.user, key=selectors.open311_key_get(user=request.user,
+                                                                                             pk=key_id))
