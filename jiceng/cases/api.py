@@ -10,7 +10,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
-from jiceng.cases.models import Department, Whistle
+from jiceng.cases.models import Whistle
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_top_for
@@ -281,7 +281,7 @@ def case_action_with_photos(request, code: str, action: Form[str], version: Form
 @router.post("/cases/{code}/whistle", response=CaseOut, summary="Blow the whistle to departments (street up)")
 def case_whistle(request, code: str, payload: WhistleIn):
     case = selectors.case_get(user=request.user, code=code)
-    depts = list(Department.objects.filter(pk__in=payload.departments))
+    depts = selectors.departments_for_case(case, payload.departments)
     if len(depts) != len(set(payload.departments)):
         raise ValidationFailed(_("Unknown department."), field="departments")
     services.case_whistle(actor=request.user, case=case, departments=depts, version=payload.version,

@@ -7,6 +7,7 @@ from jiceng.cases.models import (
     Case,
     CaseEvent,
     Category,
+    Department,
     Notification,
     Open311Key,
     Status,
@@ -63,6 +64,14 @@ def supervision_board(*, user, unit=None):
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "unit_path"))
     return qs.order_by("raised_at")
+
+
+def departments_for_case(case: Case, ids) -> list[Department]:
+    """Departments by id among those that serve the case's handling area (a unit above or inside it);
+    an id outside them counts as unknown."""
+    ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
+    return list(Department.objects.filter(Q(unit_path__in=ancestors) | subtree_q(case.handler_path, "unit_path"),
+                                          pk__in=set(ids)))
 
 
 def open311_keys_for(*, user):

@@ -304,7 +304,7 @@ def whistle(request, code):
     """Blow the whistle (吹哨) from the case page: departments, report-in deadline, comment."""
     case = selectors.case_get(user=request.user, code=code)
     ids = {_int(v) for v in request.POST.getlist("departments")}
-    depts = list(Department.objects.filter(pk__in=ids))
+    depts = selectors.departments_for_case(case, ids)
     if len(depts) != len(ids):
         messages.error(request, _("Unknown department."))
         return redirect("cases:detail", code=case.code)
