@@ -20,35 +20,22 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiceng_bench_assessment"
 TARGET_CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 LIMIT_SECONDS = 10.0
 
 
-def _admin(url, sql):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(sql.format(name=name))
-
-
 def main():
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    own_db = url == DEFAULT_URL or os.environ.get("BENCH_CREATE_DB") == "1"
-    if own_db:
-        _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _admin(url, 'CREATE DATABASE "{name}"')
+    from _common import bench_url, create_bench_database, teardown_database
+
+    url = bench_url("assessment")
+    create_bench_database(url)
     os.environ["DATABASE_URL"] = url
     try:
         return run()
     finally:
-        if own_db:
-            from django.db import connections
-
-            connections.close_all()
-            _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        teardown_database(url, True)
 
 
 def setup_city(log):

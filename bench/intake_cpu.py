@@ -7,8 +7,8 @@ little; this measures the server's own cost of an intake: Django's full request 
 bearer-token authentication, django-ninja, the service, the audit append) through the test client,
 CPU time (process_time) and queries per request. The city is the demo city's units (every grid of
 the orgs step, 1,910 at scale 1) so that cases and their rollup rows spread over real grids; points
-are representative points of random grids. DATABASE_URL as usual (PostgreSQL database of its own by
-default, created and dropped here; a sqlite:/// URL works too). `--profile` prints the top of a
+are representative points of random grids. A PostgreSQL database of its own (`jiceng_bench_intake_cpu` on
+the server of DATABASE_URL or the local one), created and dropped here. `--profile` prints the top of a
 cProfile of the measured requests to stderr. Last line: one JSON object (name, p50_cpu_ms,
 mean_cpu_ms, queries_per_intake, p50_ms, load_average_1m, grids, requests).
 """

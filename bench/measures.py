@@ -3,7 +3,7 @@
     python bench/measures.py [--cases N] [--runs R] [--keep]
 
 Builds a city of 17 counties, 20 streets, 209 communities and 1,910 grids in a PostgreSQL database of
-its own (`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/jiceng_bench_measures, created and
+its own (`jiceng_bench_measures` on the server of `DATABASE_URL` or the local one, created and
 dropped here), inserts N cases spread over the last 365 days server-side (generate_series), fills the
 monthly rollup from the case rows in one statement (what the case services keep current row by row),
 checks the rollup against a direct count over the case rows for one street, then times
