@@ -86,7 +86,7 @@ def outer(args) -> int:
                    DATABASE_URL=f"postgres://postgres@127.0.0.1:{args.primary_port}/jiceng",
                    DATABASE_REPLICA_URL=f"postgres://postgres@127.0.0.1:{args.replica_port}/jiceng",
                    JICENG_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG), JICENG_DB_CONN_MAX_AGE="0")
-        for step in (("migrate", "--noinput", "-v", "0"), ("demo_city", "--only", "orgs", "--quiet")):
+        for step in (("migrate", "--noinput", "-v", "0"), ("demo_city", "--only", "orgs", "--scale", "0.02", "--quiet")):
             done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], env=env, cwd=ROOT,
                                   capture_output=True, text=True)
             if done.returncode:
