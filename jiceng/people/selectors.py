@@ -62,3 +62,14 @@ def people_in_scope_with_id_hash_in(*, user, hashes: list[str]):
 
 def people_in_scope_with_id_hash(*, user, id_number_hash: str):
     return people_in_scope_with_id_hash_in(user=user, hashes=[id_number_hash])
+
+
+def people_registered_twice(*, user):
+    """People in the user's area whose identity number is registered more than once in that area: the
+    records a duplicate check could not see when they were made (issue 10, item 6), for an official
+    above both to merge or correct."""
+    from django.db.models import Count
+
+    visible = scope_filter(Person.objects.exclude(id_number_hash=""), user, "unit_path")
+    twice = visible.values("id_number_hash").annotate(n=Count("id")).filter(n__gt=1).values("id_number_hash")
+    return visible.filter(id_number_hash__in=twice).order_by("id_number_hash", "id")

@@ -18,7 +18,7 @@ from jiceng.core.pii import age_on, id_check_digit
 
 BIRTH_FORMS = ("19900307", "1990-03-07", "1990/03/07", "1990年3月7日", "1990年03月07日", "March 7, 1990",
                "Mar. 7, 1990", "1990-3-7", "1990.03.07")
-UNKNOWN_ID = "110101198001010013"  # valid check digit, registered nowhere
+UNKNOWN_ID = "110101198001010010"  # valid check digit, registered nowhere
 
 
 def _everything_a_grid_worker_sees(client, city) -> str:
