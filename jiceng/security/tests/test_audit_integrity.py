@@ -56,8 +56,9 @@ def test_the_hash_depends_on_the_key(city, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_existing_unkeyed_chain_is_verified_then_rekeyed_by_the_migration():
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     from jiceng.conftest import build_city
 
@@ -75,8 +76,9 @@ def test_an_existing_unkeyed_chain_is_verified_then_rekeyed_by_the_migration():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_broken_unkeyed_chain_is_not_laundered_under_the_key():
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     from jiceng.conftest import build_city
 

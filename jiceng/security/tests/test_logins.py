@@ -60,7 +60,7 @@ def test_an_anonymous_visitor_cannot_lock_staff_out_from_another_address(city):
 def test_waits_grow_with_each_further_failure(city):
     now = timezone.now()
     waits = []
-    for n in range(9):
+    for _n in range(9):
         LoginAttempt.objects.create(at=now, username="grid_worker", address=ATTACKER)
         waits.append(login_wait_seconds(username="grid_worker", address=ATTACKER, now=now))
     assert waits == [0, 0, 0, 0, 30, 60, 120, 240, 480]
