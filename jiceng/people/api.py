@@ -15,12 +15,16 @@ class PersonOut(Schema):
     id: int
     name: str
     gender: str
-    birth_date: datetime.date | None
+    age: int | None
     id_number: str
     phone: str
     household: str | None
     is_resident: bool
     party_org_id: int | None
+
+    @staticmethod
+    def resolve_age(obj):
+        return obj.age
 
     @staticmethod
     def resolve_id_number(obj):
@@ -64,11 +68,13 @@ class PeoplePage(Schema):
     results: list[PersonOut]
 
 
-@router.get("/people", response=PeoplePage, summary="People in the caller's area (numbers masked)")
+@router.get("/people", response=PeoplePage,
+            summary="People in the caller's area (numbers masked; searching by an exact identity or phone number "
+                    "needs reveal_pii and is audited)")
 def people_list(request, unit: str | None = None, q: str = "", id_number: str = "", phone: str = "",
                 limit: int = 50, offset: int = 0):
     scope_unit = unit_get(user=request.user, code=unit) if unit else None
-    qs = selectors.people_search(user=request.user, unit=scope_unit, q=q, id_number=id_number, phone=phone)
+    qs = services.people_find(actor=request.user, unit=scope_unit, q=q, id_number=id_number, phone=phone)
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
     return {"count": qs.count(), "results": list(qs[offset:offset + limit])}
