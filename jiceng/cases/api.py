@@ -5,12 +5,13 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
 from jiceng.cases.models import Department, Whistle
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.pagination import Page
 from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_top_for
 
@@ -201,13 +202,12 @@ def cases_import(request, file: UploadedFile = File(...)):
 
 @router.get("/cases", response=CasePage, summary="Cases in the caller's area, newest first")
 def case_list(request, unit: str | None = None, status: str | None = None, level: str | None = None,
-              category: str | None = None, open: bool = False, limit: int = 50, offset: int = 0):  # noqa: A002
+              category: str | None = None, open: bool = False,  # noqa: A002
+              page: Query[Page.sized(50, 500)] = None):
     scope_unit = unit_get(user=request.user, code=unit) if unit else None
     qs = selectors.cases_in_scope(user=request.user, unit=scope_unit, status=status, level=level,
                                   category=category, open_only=open)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+    return {"count": qs.count(), "items": list(page.slice(qs))}
 
 
 @router.get("/cases/{code}", response=CaseOut, summary="One case")

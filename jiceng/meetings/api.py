@@ -4,9 +4,11 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Year
+from jiceng.core.pagination import Page
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
@@ -244,10 +246,10 @@ def schedule(request, system_id: int, payload: YearIn):
 
 
 @router.get("/periods", response=list[PeriodOut], summary="The year's schedule and compliance under a unit")
-def periods(request, unit: str | None = None, year: int | None = None, limit: int = 500, offset: int = 0):
+def periods(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(500, 2000)] = None):
     year = year or timezone.localdate().year
     qs = selectors.periods_in(user=request.user, unit=_unit(request, unit), year=year)
-    return list(qs[offset:offset + max(1, min(limit, 2000))])
+    return list(page.slice(qs))
 
 
 @router.get("/compliance", response=ComplianceOut, summary="Share of periods held on time this year under a unit")
@@ -260,9 +262,9 @@ def compliance(request, unit: str | None = None, year: int | None = None):
 
 
 @router.get("/meetings", response=list[MeetingRow], summary="Meetings held under a unit")
-def meetings(request, unit: str | None = None, year: int | None = None, limit: int = 100, offset: int = 0):
+def meetings(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(100, 500)] = None):
     qs = selectors.meetings_in(user=request.user, unit=_unit(request, unit), year=year)
-    return list(qs[offset:offset + max(1, min(limit, 500))])
+    return list(page.slice(qs))
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="Record a held meeting (agenda, attendance, minutes)")
@@ -294,11 +296,11 @@ def resolution_add(request, meeting_id: int, payload: ResolutionIn):
 
 
 @router.get("/action-items", response=list[ActionOut], summary="Action items under a unit")
-def action_items(request, unit: str | None = None, status: str | None = None, limit: int = 200, offset: int = 0):
+def action_items(request, unit: str | None = None, status: str | None = None, page: Query[Page.sized(200, 1000)] = None):
     if status not in (None, "open", "done"):
         raise ValidationFailed(_("The status is “open” or “done”."), field="status")
     qs = selectors.action_items_in(user=request.user, unit=_unit(request, unit), status=status)
-    return list(qs[offset:offset + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/action-items/{item_id}/done", response=ActionOut, summary="Mark an action item done")

@@ -1,9 +1,10 @@
 import datetime
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
 
@@ -66,12 +67,10 @@ class PeoplePage(Schema):
 
 @router.get("/people", response=PeoplePage, summary="People in the caller's area (numbers masked)")
 def people_list(request, unit: str | None = None, q: str = "", id_number: str = "", phone: str = "",
-                limit: int = 50, offset: int = 0):
+                page: Query[Page.sized(50, 500)] = None):
     scope_unit = unit_get(user=request.user, code=unit) if unit else None
     qs = selectors.people_search(user=request.user, unit=scope_unit, q=q, id_number=id_number, phone=phone)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    return {"count": qs.count(), "results": list(qs[offset:offset + limit])}
+    return {"count": qs.count(), "results": list(page.slice(qs))}
 
 
 class ImportOut(Schema):

@@ -3,10 +3,12 @@
 import datetime
 
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound
+from jiceng.core.fields import Year
+from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import selectors, services
@@ -258,9 +260,9 @@ class UncoveredOut(Schema):
 # ---------------------------------------------------------------- projects
 @router.get("/projects", response=list[ProjectRow], summary="Secretary-led projects under a unit")
 def projects(request, unit: str | None = None, year: int | None = None, level: str | None = None,
-             status: str | None = None, limit: int = 100, offset: int = 0):
+             status: str | None = None, page: Query[Page.sized(100, 500)] = None):
     qs = selectors.projects_in(user=request.user, unit=_unit(request, unit), year=year, level=level, status=status)
-    return list(qs[offset:offset + max(1, min(limit, 500))])
+    return list(page.slice(qs))
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="Start a secretary-led project")
@@ -317,15 +319,15 @@ def milestone_progress(request, milestone_id: int, payload: ProgressIn):
 
 
 @router.get("/showcase", response=list[ShowcaseOut], auth=None, summary="Public showcase of secretary-led projects")
-def showcase(request, year: int | None = None, limit: int = 100, offset: int = 0):
-    return list(selectors.showcase_projects(year=year)[offset:offset + max(1, min(limit, 500))])
+def showcase(request, year: Year | None = None, page: Query[Page.sized(100, 500)] = None):
+    return list(page.slice(selectors.showcase_projects(year=year)))
 
 
 # ---------------------------------------------------------------- key tasks
 @router.get("/tasks", response=list[TaskOut], summary="The key task list under a unit")
-def tasks(request, unit: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
+def tasks(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(200, 1000)] = None):
     qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=_year(year))
-    return list(qs[offset:offset + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Publish a key task")
@@ -363,9 +365,9 @@ def task_report(request, task_id: int, payload: ReportIn):
 
 # ---------------------------------------------------------------- prompt cards and rules
 @router.get("/cards", response=list[CardOut], summary="Supervision prompt cards under a unit")
-def cards(request, unit: str | None = None, open_only: bool = True, limit: int = 200, offset: int = 0):
+def cards(request, unit: str | None = None, open_only: bool = True, page: Query[Page.sized(200, 1000)] = None):
     qs = selectors.cards_in(user=request.user, unit=_unit(request, unit), open_only=open_only)
-    return list(qs[offset:offset + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/rules", response={201: RuleOut}, summary="Set a prompt-card rule for a unit and below")
