@@ -13,12 +13,12 @@ sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432"
 
 
-def _admin(url: str, sql: str):
+def _admin(url: str, sql: str, params=None):
     import psycopg
 
     base = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(base, autocommit=True) as conn:
-        cursor = conn.execute(sql)
+        cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else None
 
 
@@ -31,7 +31,7 @@ def setup_database(name: str, *, keep: bool = False):
     created = False
     if not os.environ.get("DATABASE_URL"):
         db = url.rsplit("/", 1)[1]
-        exists = _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
+        exists = _admin(url, "SELECT 1 FROM pg_database WHERE datname = %s", [db])
         if not keep:
             _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         if not keep or not exists:
