@@ -9,7 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from jiceng.accounts.services import token_user
-from jiceng.core.api_errors import document_errors
+from jiceng.core.api_errors import document_errors, validation_payload
 from jiceng.core.discovery import app_modules
 from jiceng.core.errors import ServiceError
 
@@ -45,8 +45,7 @@ def auth_error(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc):
-    return api.create_response(request, {"detail": _("The request is not valid."), "code": "validation",
-                                         "errors": exc.errors}, status=422)
+    return api.create_response(request, validation_payload(exc.errors), status=422)
 
 
 @api.exception_handler(HttpError)

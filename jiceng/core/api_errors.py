@@ -18,6 +18,8 @@ operation already declares in `response=` are kept as they are.
 
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -42,6 +44,65 @@ class ErrorOut(Schema):
     code: str
     field: str | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+# pydantic's error types, said in the user's language (the `msg` of each error); ctx fills the placeholders.
+VALIDATION_MESSAGES = {
+    "missing": _("This field is required."),
+    "greater_than_equal": _("At least %(ge)s."),
+    "greater_than": _("More than %(gt)s."),
+    "less_than_equal": _("At most %(le)s."),
+    "less_than": _("Less than %(lt)s."),
+    "string_too_long": _("At most %(max_length)s characters."),
+    "string_too_short": _("At least %(min_length)s characters."),
+    "too_long": _("At most %(max_length)s items."),
+    "too_short": _("At least %(min_length)s items."),
+    "string_type": _("Text is expected."),
+    "int_type": _("A whole number is expected."),
+    "int_parsing": _("A whole number is expected."),
+    "int_from_float": _("A whole number is expected."),
+    "float_type": _("A number is expected."),
+    "float_parsing": _("A number is expected."),
+    "finite_number": _("A finite number is expected."),
+    "bool_type": _("true or false is expected."),
+    "bool_parsing": _("true or false is expected."),
+    "date_type": _("A date (YYYY-MM-DD) is expected."),
+    "date_parsing": _("A date (YYYY-MM-DD) is expected."),
+    "date_from_datetime_parsing": _("A date (YYYY-MM-DD) is expected."),
+    "date_from_datetime_inexact": _("A date (YYYY-MM-DD) is expected."),
+    "datetime_type": _("A date and time (ISO 8601) is expected."),
+    "datetime_parsing": _("A date and time (ISO 8601) is expected."),
+    "datetime_from_date_parsing": _("A date and time (ISO 8601) is expected."),
+    "list_type": _("A list is expected."),
+    "dict_type": _("An object is expected."),
+    "model_type": _("An object is expected."),
+    "model_attributes_type": _("An object is expected."),
+    "tuple_type": _("A list is expected."),
+    "json_invalid": _("The body is not valid JSON."),
+}
+
+
+def validation_payload(errors: list[dict]) -> dict:
+    """The 422 body of a request that failed its schema: which field, and why, in the user's language."""
+    items = []
+    for err in errors:
+        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+        template = VALIDATION_MESSAGES.get(err.get("type"))
+        try:
+            msg = str(template) % ctx if template is not None else gettext("This value is not valid.")
+        except (KeyError, TypeError, ValueError):
+            msg = gettext("This value is not valid.")
+        items.append({"loc": list(err.get("loc", [])), "type": err.get("type", ""), "msg": msg})
+    payload = {"detail": gettext("The request is not valid."), "code": "validation", "errors": items}
+    if items:
+        loc = items[0]["loc"]
+        parts = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]  # body: skip the argument's name
+        names = [part for part in parts if isinstance(part, str) and part != "[key]"]
+        if names:
+            payload["field"] = names[-1]
+            payload["detail"] = gettext("The request is not valid: %(field)s: %(message)s") % {
+                "field": ".".join(str(p) for p in parts), "message": items[0]["msg"]}
+    return payload
 
 
 def error_statuses(operation) -> set[int]:
@@ -84,3 +145,43 @@ def document_errors(api) -> None:
                 if responses:
                     extra["responses"] = responses
                 operation.openapi_extra = extra or None
+
+
+def schema_name_collisions(api) -> dict[str, list[str]]:
+    """Component names that two different models share: the OpenAPI document keeps only one of them, so the
+    other operations would be documented with a stranger's schema. {name: ["module.Class", ...]}"""
+    import typing
+
+    from pydantic import BaseModel
+
+    seen: dict[str, dict[str, type]] = {}
+
+    def visit(tp, depth=0):
+        if depth > 8 or tp is None:
+            return
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp.__name__ != "NinjaResponseSchema" and not hasattr(tp, "__ninja_param_source__"):
+                key = f"{tp.__module__}.{tp.__qualname__}"
+                if key in seen.setdefault(tp.__name__, {}):
+                    return
+                seen[tp.__name__][key] = tp
+            for field in tp.model_fields.values():
+                visit(field.annotation, depth + 1)
+            return
+        for arg in typing.get_args(tp):
+            visit(arg, depth + 1)
+
+    for bound in api._get_bound_routers():
+        for path_view in bound.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.signature.models:
+                    visit(model)
+                for model in operation.response_models.values():
+                    if isinstance(model, type):
+                        visit(model)
+    collisions = {}
+    for name, classes in seen.items():
+        schemas = {str(sorted(cls.model_json_schema().items())) for cls in classes.values()}
+        if len(schemas) > 1:
+            collisions[name] = sorted(classes)
+    return collisions

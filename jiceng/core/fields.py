@@ -26,16 +26,19 @@ Moment = Annotated[datetime.datetime, AfterValidator(_in_years)]
 
 # JSON bodies: numbers are numbers (pydantic would otherwise take `true` for 1), in a range.
 Int = StrictInt
-Float = Annotated[StrictFloat | StrictInt, AfterValidator(float)]
+Float = Annotated[StrictFloat, Field(allow_inf_nan=False)]  # an integer too, never a boolean or a string
 Bool = StrictBool
 Id = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
-Share = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1), AfterValidator(float)]  # a weight or share, 0..1
-Percent = Annotated[StrictFloat | StrictInt, Field(ge=0, le=100), AfterValidator(float)]  # 0..100
-Amount = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1e11), AfterValidator(float)]  # yuan, < 100 billion
-Latitude = Annotated[StrictFloat | StrictInt, Field(ge=-90, le=90), AfterValidator(float)]
-Longitude = Annotated[StrictFloat | StrictInt, Field(ge=-180, le=180), AfterValidator(float)]
+Share = Annotated[StrictFloat, Field(ge=0, le=1)]  # a weight or share, 0..1
+Percent = Annotated[StrictFloat, Field(ge=0, le=100)]  # 0..100
+Amount = Annotated[StrictFloat, Field(ge=0, le=1e11)]  # yuan, < 100 billion
+Latitude = Annotated[StrictFloat, Field(ge=-90, le=90)]
+Longitude = Annotated[StrictFloat, Field(ge=-180, le=180)]
 Hours = Annotated[StrictInt, Field(ge=0, le=24 * 366)]
+Score5 = Annotated[StrictInt, Field(ge=1, le=5)]  # a 1..5 rating
+Score100 = Annotated[StrictFloat, Field(ge=0, le=100)]  # 0..100 points
+Version = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]  # optimistic-lock version of a row
 
 
 def Text(max_length: int = 200, min_length: int = 0):  # noqa: N802 (a type, read as one)

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.core.fields import Text
 from jiceng.core.pagination import Page
 from jiceng.orgs import selectors, services
 from jiceng.orgs.models import Unit
@@ -35,23 +36,23 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    parent: str
-    kind: str
-    code: str
-    name: str
-    address: str = ""
+    parent: Text(32, 1)
+    kind: Text(16, 1)
+    code: Text(32, 1)
+    name: Text(120, 1)
+    address: Text(200) = ""
     geometry: dict | None = None
 
 
 class UnitPatch(Schema):
-    name: str | None = None
-    address: str | None = None
+    name: Text(120, 1) | None = None
+    address: Text(200) | None = None
     geometry: dict | None = None
 
 
 class MoveIn(Schema):
-    new_parent: str
-    new_code: str | None = None
+    new_parent: Text(32, 1)
+    new_code: Text(32, 1) | None = None
 
 
 class CountsOut(Schema):

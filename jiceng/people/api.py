@@ -1,9 +1,11 @@
 import datetime
+from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.core.fields import Bool, Text
 from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
@@ -42,17 +44,17 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    household: str
-    name: str
-    gender: str | None = None
-    birth_date: datetime.date | None = None
-    id_number: str = ""
-    phone: str = ""
-    is_resident: bool = True
+    household: Text(32, 1)
+    name: Text(60, 1)
+    gender: Text(1) | None = None
+    birth_date: Annotated[datetime.date, Field(ge=datetime.date(1880, 1, 1), le=datetime.date(2100, 12, 31))] | None = None
+    id_number: Text(18) = ""
+    phone: Text(20) = ""
+    is_resident: Bool = True
 
 
 class RevealIn(Schema):
-    field: str
+    field: Text(20, 1)
 
 
 class RevealOut(Schema):
