@@ -50,9 +50,9 @@ def main(argv=None):
 
         settings.ALLOWED_HOSTS = ["*"]
         grids = list(Unit.objects.filter(kind="grid").values_list("code", "geom"))
-        rng = random.Random(7)
+        rng = random.Random(7)  # nosec B311  # seeded generator for synthetic data, not a secret
         city = Unit.objects.get(kind="city")
-        user = user_create(actor=None, username="bench-locate", password="bench-locate-pass")
+        user = user_create(actor=None, username="bench-locate", password="bench-locate-pass")  # nosec B106  # password of a throw-away benchmark user in its own database
         grant_create(actor=None, user=user, role="city_admin", unit=city)
         client = Client()
         client.force_login(user)
