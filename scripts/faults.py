@@ -22,7 +22,7 @@ import datetime
 import json
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # fixed commands of this operations script, no shell
 import sys
 import threading
 import time
@@ -43,7 +43,7 @@ def _admin(server: str, sql: str):
 
 
 def _manage(env, *args, check=True):
-    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,  # nosec B603  # fixed command and arguments, no shell
                           capture_output=True, text=True)
     if check and done.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
@@ -164,7 +164,7 @@ def _serve(env) -> subprocess.Popen:
     import requests
 
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    proc = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "jiceng.wsgi"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "jiceng.wsgi"], cwd=ROOT, env=env,  # nosec B603  # fixed command and arguments, no shell
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -178,7 +178,7 @@ def _serve(env) -> subprocess.Popen:
 
 
 def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
     return [int(p) for p in out]
 
 
@@ -210,15 +210,15 @@ def worker_kill(seconds: float = 20) -> dict:
 
 
 def _own_cluster(version: str) -> str:
-    subprocess.run(["pg_dropcluster", "--stop", version, "jiceng_faults"], capture_output=True)
-    subprocess.run(["pg_createcluster", version, "jiceng_faults", "-p", str(OWN_CLUSTER_PORT)], check=True,
+    subprocess.run(["pg_dropcluster", "--stop", version, "jiceng_faults"], capture_output=True)  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
+    subprocess.run(["pg_createcluster", version, "jiceng_faults", "-p", str(OWN_CLUSTER_PORT)], check=True,  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
                    capture_output=True)
     conf = Path(f"/etc/postgresql/{version}/jiceng_faults")
     (conf / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "jiceng_faults", "start"], check=True)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "jiceng_faults", "start"], check=True)  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
     server = f"postgres://postgres@127.0.0.1:{OWN_CLUSTER_PORT}"
     for _ in range(60):
-        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(OWN_CLUSTER_PORT)],
+        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(OWN_CLUSTER_PORT)],  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
                           capture_output=True).returncode == 0:
             break
         time.sleep(0.5)
@@ -237,12 +237,12 @@ def db_restart(seconds: float = 24, down_for: float = 3) -> dict:
         try:
             load.start()
             time.sleep(seconds / 3)
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "jiceng_faults", "stop",
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "jiceng_faults", "stop",  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
                             "-m", "fast"], check=True)
             stopped = time.monotonic()
             print(f"db-restart: PostgreSQL stopped for {down_for} s", file=sys.stderr)
             time.sleep(down_for)
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "jiceng_faults", "start"],
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "jiceng_faults", "start"],  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
                            check=True)
             back = time.monotonic()
             time.sleep(seconds * 2 / 3 - down_for)
@@ -259,7 +259,7 @@ def db_restart(seconds: float = 24, down_for: float = 3) -> dict:
                 "recovered_in_s": recovered_in, "slowest_request_s": round(load.slowest, 2),
                 "statuses": load.statuses, "bad": load.bad[:5]}
     finally:
-        subprocess.run(["pg_dropcluster", "--stop", version, "jiceng_faults"], capture_output=True)
+        subprocess.run(["pg_dropcluster", "--stop", version, "jiceng_faults"], capture_output=True)  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
 
 
 def double_sweep(cases: int = 400) -> dict:
@@ -287,7 +287,7 @@ Case.objects.update(deadline_at=past, warn_at=past - datetime.timedelta(days=1),
 print(json.dumps(Case.objects.count()))
 """
         _manage(env, "shell", "-c", code)
-        sweepers = [subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "sweep"], cwd=ROOT, env=env,
+        sweepers = [subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "sweep"], cwd=ROOT, env=env,  # nosec B603  # fixed command and arguments, no shell
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
         outs = [p.communicate(timeout=600) for p in sweepers]
         codes = [p.returncode for p in sweepers]

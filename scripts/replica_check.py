@@ -20,7 +20,7 @@ Prints one JSON line; exit 1 on any failure. The clusters are dropped at the end
 import argparse
 import json
 import os
-import subprocess
+import subprocess  # nosec B404  # fixed commands of this operations script, no shell
 import sys
 import time
 from pathlib import Path
@@ -33,7 +33,7 @@ MAX_LAG = 2
 def _run(*cmd, user=None, check=True):
     if user:
         cmd = ("runuser", "-u", user, "--", *cmd)
-    return subprocess.run(cmd, check=check, capture_output=True, text=True)
+    return subprocess.run(cmd, check=check, capture_output=True, text=True)  # nosec B603  # fixed command and arguments, no shell
 
 
 def _version() -> str:
@@ -87,13 +87,13 @@ def outer(args) -> int:
                    DATABASE_REPLICA_URL=f"postgres://postgres@127.0.0.1:{args.replica_port}/jiceng",
                    JICENG_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG), JICENG_DB_CONN_MAX_AGE="0")
         for step in (("migrate", "--noinput", "-v", "0"), ("demo_city", "--only", "orgs", "--scale", "0.02", "--quiet")):
-            done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], env=env, cwd=ROOT,
+            done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], env=env, cwd=ROOT,  # nosec B603  # fixed command and arguments, no shell
                                   capture_output=True, text=True)
             if done.returncode:
                 print(done.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"{step[0]} failed on the primary")
         env["REPLICA_CHECK_CLUSTER"] = f"{version}/{REPLICA}"
-        inner = subprocess.run([sys.executable, __file__, "--inner"], env=env, cwd=ROOT)
+        inner = subprocess.run([sys.executable, __file__, "--inner"], env=env, cwd=ROOT)  # nosec B603  # fixed command and arguments, no shell
         print(f"replica check took {time.perf_counter() - started:.0f} s", file=sys.stderr)
         return inner.returncode
     finally:
@@ -147,9 +147,9 @@ def inner() -> int:
 
     city = Unit.objects.get(kind="city")
     grid = Unit.objects.filter(kind="grid").order_by("code").first()
-    admin = user_create(actor=None, username="replica-admin", password="replica-admin-pw")
+    admin = user_create(actor=None, username="replica-admin", password="replica-admin-pw")  # nosec B106  # a throwaway user in the script's own database
     grant_create(actor=None, user=admin, role="city_admin", unit=city)
-    other = user_create(actor=None, username="replica-other", password="replica-other-pw")
+    other = user_create(actor=None, username="replica-other", password="replica-other-pw")  # nosec B106  # a throwaway user in the script's own database
     grant_create(actor=None, user=other, role="city_admin", unit=city)
     if not caught_up():
         failures.append("the replica did not catch up after the set-up")

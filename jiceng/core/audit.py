@@ -193,10 +193,10 @@ def audit_rekey(*, old_key, new_key, schema_editor=None, chunk: int = 2000, mode
                 batch.append((prev, digest, ev.pk))
                 prev = digest
                 if len(batch) >= chunk:
-                    cursor.executemany(f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s", batch)  # noqa: S608
+                    cursor.executemany(f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s", batch)  # noqa: S608  # nosec B608  # the table name comes from the model's _meta, the values are parameters
                     batch = []
             if batch:
-                cursor.executemany(f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s", batch)  # noqa: S608
+                cursor.executemany(f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s", batch)  # noqa: S608  # nosec B608  # the table name comes from the model's _meta, the values are parameters
         head_model.objects.filter(pk=1).update(hash=prev)
         append_only.up(None, editor)
     return count
