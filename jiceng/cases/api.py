@@ -375,6 +375,6 @@ def open311_key_create(request, payload: Open311KeyIn):
 
 
 @router.post("/open311-keys/{key_id}/revoke", response=Open311KeyOut, summary="Revoke an Open311 api_key")
-def open311_key_revoke(request, key_id: Id):
+def open311_key_revoke(request, key_id: int):
     return services.open311_key_revoke(actor=request.user, key=selectors.open311_key_get(user=request.user,
                                                                                              pk=key_id))
