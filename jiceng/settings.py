@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jiceng.core.replica.ReplicaReadsMiddleware",
+    "jiceng.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,6 +103,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+# A PostgreSQL streaming replica for heavy reads (jiceng/core/replica.py); unset = everything on the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(env_str("DATABASE_REPLICA_URL"),
+                                                 conn_max_age=env_int("JICENG_DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["jiceng.core.replica.ReplicaRouter"]
+# GET requests whose path matches one of these regular expressions may read from the replica (the cockpit,
+# the boards, the API's and Open311's reads, Excel exports), unless pinned to the primary after a write.
+JICENG_REPLICA_READ_PATHS = env_list("JICENG_REPLICA_READ_PATHS", [
+    r"^/cockpit/", r"^/cases/board/", r"^/api/v1/", r"^/open311/", r"\.xlsx$"])
+JICENG_REPLICA_MAX_LAG_SECONDS = env_int("JICENG_REPLICA_MAX_LAG_SECONDS", 5)
+JICENG_REPLICA_PIN_SECONDS = env_int("JICENG_REPLICA_PIN_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": env_str("JICENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
