@@ -34,7 +34,7 @@ messages: $(VENV)/.runtime
 
 # Set up SQLite with the demo city and serve at http://127.0.0.1:$(PORT) (demo-admin / demo-admin).
 demo: setup-runtime
-	$(PY) manage.py migrate --noinput -v 0
+	JICENG_DEMO=1 $(PY) manage.py migrate --noinput -v 0
 	JICENG_DEMO=1 $(PY) manage.py demo_run --port $(PORT)
 
 test: setup

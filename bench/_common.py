@@ -72,6 +72,7 @@ def setup_database(name: str, *, keep: bool = False):
     create_bench_database(url, keep=keep)
     created = not keep
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("JICENG_DEMO", "1")  # a demo city of its own: demo logins allowed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
     import django
 

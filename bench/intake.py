@@ -202,7 +202,7 @@ def main():
 
     token = build_city_and_token()
     connection.close()
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings")
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings", JICENG_DEMO="1")
 
     # The ceiling: the same clients against a constant answer under the same server settings.
     server = serve("_ceiling_app:application", env, args.workers, args.threads)

@@ -51,7 +51,7 @@ def _manage(env, *args, check=True):
 
 
 def _env(url: str) -> dict:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=url,
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=url, JICENG_DEMO="1",
                JICENG_WEB_WORKERS="2", JICENG_WEB_THREADS="4", JICENG_BIND=f"127.0.0.1:{PORT}")
     env.pop("DATABASE_REPLICA_URL", None)
     return env

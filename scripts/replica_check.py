@@ -82,7 +82,7 @@ def outer(args) -> int:
             _wait_ready(port)
         _run("psql", "-h", "127.0.0.1", "-p", str(args.primary_port), "-U", "postgres", "-qc",
              "CREATE DATABASE jiceng")
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings",
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", JICENG_DEMO="1",
                    DATABASE_URL=f"postgres://postgres@127.0.0.1:{args.primary_port}/jiceng",
                    DATABASE_REPLICA_URL=f"postgres://postgres@127.0.0.1:{args.replica_port}/jiceng",
                    JICENG_REPLICA_MAX_LAG_SECONDS=str(MAX_LAG), JICENG_DB_CONN_MAX_AGE="0")

@@ -54,7 +54,7 @@ def _counts(url: str) -> dict[str, int]:
 
 
 def _manage(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings")
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings", JICENG_DEMO="1")
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT,  # nosec B603  # fixed command and arguments, no shell
                           capture_output=True, text=True)
 

@@ -231,7 +231,7 @@ def main(argv=None) -> int:
     if not Path("/usr/sbin/haproxy").exists():
         subprocess.run(["apt-get", "install", "-y", "-qq", "haproxy"], check=True,  # nosec B603 B607  # fixed command, no shell; the operator's own PostgreSQL and Debian tools
                        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=f"{SERVER}/{DB}",
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=f"{SERVER}/{DB}", JICENG_DEMO="1",
                JICENG_LOGIN_MAX_FAILURES="4", JICENG_WEB_WORKERS="1", JICENG_WEB_THREADS="4",
                JICENG_NOTIFY_WEBHOOK_URL=f"http://127.0.0.1:{HOOK}/hook")
     env.pop("DATABASE_REPLICA_URL", None)

@@ -1,5 +1,6 @@
-"""Cases over REST: intake (with Idempotency-Key), lists, workflow actions, whistle, merge, measures,
-and the reporter's follow/rate endpoints (no account: the case code is the key)."""
+"""Cases over REST: intake (with Idempotency-Key; throttled per user and per reporter number), lists,
+workflow actions, whistle, merge, measures, Open311 keys, and the reporter's follow/rate endpoints (no
+account: the case code reads the status, the follow secret given at intake rates)."""
 
 import datetime
 from typing import Annotated
@@ -10,7 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
-from jiceng.cases.models import Department, Whistle
+from jiceng.cases.models import Whistle
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, Text, Version
 from jiceng.core.pagination import Page
@@ -129,6 +130,20 @@ class EventOut(Schema):
     comment: str
 
 
+class PublicEventOut(Schema):
+    """A public timeline step: who acted by role and unit, never a username; no comment."""
+
+    at: datetime.datetime
+    action: str
+    action_label: str
+    to_status: str
+    actor: str
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor_label
+
+
 class PublicCaseOut(Schema):
     code: str
     category_name: str
@@ -136,12 +151,36 @@ class PublicCaseOut(Schema):
     received_at: datetime.datetime
     closed_at: datetime.datetime | None
     rating: str
-    timeline: list[EventOut]
+    timeline: list[PublicEventOut]
 
 
 class RatingIn(Schema):
     rating: Text(16, 1)
-    comment: Text(2000) = ""
+    secret: Text(40) = Field(..., description="The follow secret given at intake")
+    comment: Text(500) = ""
+
+
+class Open311KeyIn(Schema):
+    name: Text(80, 1)
+    unit: Text(40, 1) = Field(..., description="Code of the jurisdiction unit")
+
+
+class Open311KeyOut(Schema):
+    id: int
+    name: str
+    unit: str
+    prefix: str
+    active: bool
+    created_at: datetime.datetime
+    revoked_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+
+class Open311KeyCreated(Open311KeyOut):
+    key: str = Field(..., description="The api_key, shown this once")
 
 
 class MeasuresOut(Schema):
@@ -245,7 +284,7 @@ def case_action_with_photos(request, code: str, action: str = Form(..., min_leng
 @router.post("/cases/{code}/whistle", response=CaseOut, summary="Blow the whistle to departments (street up)")
 def case_whistle(request, code: str, payload: WhistleIn):
     case = selectors.case_get(user=request.user, code=code)
-    depts = list(Department.objects.filter(pk__in=payload.departments))
+    depts = selectors.departments_for_case(case, payload.departments)
     if len(depts) != len(set(payload.departments)):
         raise ValidationFailed(_("Unknown department."), field="departments")
     services.case_whistle(actor=request.user, case=case, departments=depts, version=payload.version,
@@ -316,5 +355,26 @@ def public_case(request, code: str):
              summary="Rate a closed case; 'not' reopens it once for review by the level above")
 def public_rate(request, code: str, payload: RatingIn):
     case = services.case_get_by_code_public(code)
-    services.case_rate(case=case, rating=payload.rating, comment=payload.comment)
+    services.case_rate(case=case, rating=payload.rating, secret=payload.secret, comment=payload.comment)
     return public_case(request, code)
+
+
+@router.get("/open311-keys", response=list[Open311KeyOut],
+            summary="Open311 api_keys in the caller's area (managers of users only)")
+def open311_keys(request):
+    return list(selectors.open311_keys_for(user=request.user)[:500])
+
+
+@router.post("/open311-keys", response={201: Open311KeyCreated},
+             summary="Make an Open311 api_key for a jurisdiction unit; the key is shown in this answer only")
+def open311_key_create(request, payload: Open311KeyIn):
+    unit = unit_get(user=request.user, code=payload.unit)
+    row, plain = services.open311_key_create(actor=request.user, name=payload.name, unit=unit)
+    row.key = plain
+    return Status(201, row)
+
+
+@router.post("/open311-keys/{key_id}/revoke", response=Open311KeyOut, summary="Revoke an Open311 api_key")
+def open311_key_revoke(request, key_id: Id):
+    return services.open311_key_revoke(actor=request.user, key=selectors.open311_key_get(user=request.user,
+                                                                                             pk=key_id))

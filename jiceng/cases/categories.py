@@ -76,11 +76,21 @@ TREE = [
 
 # Open311 service code = the leaf code.
 
+# Groups whose cases are never published, whatever the channel: disputes between people, personal help
+# (hardship, elderly care, certificates), safety hazards (they point at a household) and illegal
+# building (it accuses a neighbour). Every other leaf is publishable (FixMyStreet-like street problems).
+PRIVATE_GROUPS = {"S01", "S02", "S03", "C05"}
+
+
+def publishable(leaf_code: str) -> bool:
+    return leaf_code[:3] not in PRIVATE_GROUPS
+
 
 def seed_categories(Category) -> int:
     """Create the missing categories; `Category` is the model (real or historical)."""
     made = 0
     existing = set(Category.objects.values_list("code", flat=True))
+    has_publishable = any(f.name == "publishable" for f in Category._meta.get_fields())
     for code, name, group, leaves in TREE:
         parent = Category.objects.filter(code=code).first()
         if parent is None:
@@ -90,8 +100,9 @@ def seed_categories(Category) -> int:
             lcode, lname, level, hours, kind, response, line = leaf
             if lcode in existing:
                 continue
+            extra = {"publishable": publishable(lcode)} if has_publishable else {}
             Category.objects.create(code=lcode, name=lname, group=group, parent=parent, default_level=level,
                                     deadline_hours=hours, deadline_kind=kind, response_hours=response,
-                                    business_line=line)
+                                    business_line=line, **extra)
             made += 1
     return made

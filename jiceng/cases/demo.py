@@ -1,6 +1,11 @@
 """Demo step: a year of cases (100,000 × scale) flowing realistically through the levels, departments
-for the whistle, a holiday calendar and the Open311 key `demo-open311-key`. Bulk inserts, one audit
-event per batch, rollup filled in the same transaction (services.cases_bulk_create)."""
+for the whistle, a holiday calendar and the Open311 key `demo-open311-key` (made here only: outside
+the demo, start-up refuses a database that holds it). Bulk inserts, one audit event per batch, rollup
+filled in the same transaction (services.cases_bulk_create).
+
+Publication: most residents agree that their report is published (85 % of phone and Open311 reports),
+so the public list (Open311 without a key) shows the published share of those in publishable
+categories, as a civic-report site would."""
 
 import datetime
 import math
@@ -21,13 +26,21 @@ from jiceng.cases.models import (
     SupervisionCard,
     Whistle,
 )
-from jiceng.cases.open311.views import DEMO_KEY, open311_key_create
-from jiceng.cases.services import CODE_ALPHABET, case_act, case_ids_by_code, case_submit, cases_bulk_create
+from jiceng.cases.services import (
+    CODE_ALPHABET,
+    DEMO_OPEN311_KEY,
+    case_act,
+    case_ids_by_code,
+    case_submit,
+    cases_bulk_create,
+    open311_key_create,
+)
 from jiceng.cases.sweeps import sweep_breaches
 from jiceng.core.bulk import converter, insert_rows
 from jiceng.orgs.models import Unit
 
 ORDER = 40
+PUBLISH_CONSENT = 0.85  # share of residents' reports (phone, Open311) whose reporter agrees to publication
 CASES_PER_SCALE = 100_000
 BATCH = 20_000
 ESCALATE = {"grid": 0.22, "community": 0.12, "street": 0.05, "county": 0.15}
@@ -126,12 +139,15 @@ def build(ctx):
     from django.db import connection
 
     rng = ctx.rng("cases")
+    consent = ctx.rng("cases.publish")  # its own stream: the city's cases stay those of the seed
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # index pages of 100,000 rows stay in memory (this connection)
             cursor.execute("PRAGMA cache_size = -262144")
     seed_categories(Category)
+    city = Unit.objects.filter(kind="city").order_by("path").first()
     with transaction.atomic():
-        open311_key_create(name="demo", key=DEMO_KEY)
+        if city is not None:
+            open311_key_create(actor=None, name="demo", unit=city, key=DEMO_OPEN311_KEY)
         year = ctx.today.year
         Holiday.objects.bulk_create([Holiday(date=datetime.date.fromisoformat(f"{year}-{d}"), workday=False)
                                      for d in HOLIDAYS_2026], ignore_conflicts=True)
@@ -201,6 +217,7 @@ def build(ctx):
             case.escalations = ["grid", "community", "street", "county", "city"].index(level) - \
                 ["grid", "community", "street", "county", "city"].index(cat.default_level)
             case.escalations = max(0, case.escalations)
+            case.publish_consent = case.source in ("phone", "open311") and consent.random() < PUBLISH_CONSENT
             r = rng.random()
             if age_h > 24 * 10 or (age_h > cat.deadline_hours * 1.5 and r < 0.9):
                 if r < 0.03:
@@ -312,7 +329,7 @@ def _demo_desk(ctx, now):
         case, _ = case_submit(actor=worker if source in ("patrol", "hotline") else None,
                               category=Category.objects.get(code=code), description=text, source=source,
                               lat=grid.lat, lng=grid.lng, reporter_phone="13900001234" if source == "phone" else "",
-                              now=at)
+                              publish=source == "phone", now=at)
         for n, action in enumerate(steps, start=1):
             comment = {"handle": "已更换新垃圾箱盖", "escalate": "涉及多个楼栋，需社区协调物业"}.get(action, "")
             case = case_act(actor=worker, case=case, action=action, version=case.version, comment=comment,

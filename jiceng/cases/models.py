@@ -50,6 +50,9 @@ class Category(models.Model):
     business_line = models.CharField(_("responsible line"), max_length=16, choices=BusinessLine.choices,
                                      default=BusinessLine.COMPREHENSIVE)
     active = models.BooleanField(default=True)
+    # Cases of a publishable category may be published (Open311, public pages) when they came through a
+    # public channel with the reporter's consent; disputes, safety hazards, personal help never are.
+    publishable = models.BooleanField(_("publishable"), default=False)
 
     class Meta:
         verbose_name = _("case category")
@@ -131,6 +134,10 @@ class Rating(models.TextChoices):
     NOT = "not", _("Not satisfied")
 
 
+# Channels whose reports may be published (with the reporter's consent and a publishable category):
+# the residents' phone page and Open311 clients. Hotline, patrol, API and import cases never are.
+PUBLIC_SOURCES = (Source.PHONE, Source.OPEN311)
+
 PENDING_LABELS = {"suspend": _("Suspend the case"), "extend": _("Extend the deadline"), "void": _("Void the case")}
 
 
@@ -183,6 +190,10 @@ class Case(models.Model):
     pending_reason = models.CharField(max_length=400, blank=True)
     pending_hours = models.PositiveIntegerField(default=0)
     service_request_token = models.CharField(max_length=40, blank=True, db_index=True)
+    # The reporter agreed that the report (never their name or contact) is published.
+    publish_consent = models.BooleanField(_("may be published"), default=False)
+    # The reporter's follow secret (shown once at intake), as its keyed hash: rating and reopening need it.
+    follow_secret_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case")
@@ -210,6 +221,17 @@ class Case(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        """Published (Open311 without a key, public pages): see `public_q`."""
+        return bool(self.publish_consent and self.source in PUBLIC_SOURCES and self.category.publishable)
+
+
+def public_q(prefix: str = ""):
+    """The published cases, as a filter (`prefix` for a relation, e.g. "case__")."""
+    return models.Q(**{f"{prefix}publish_consent": True, f"{prefix}source__in": list(PUBLIC_SOURCES),
+                       f"{prefix}category__publishable": True})
 
 
 # Timeline steps that are not workflow actions (those carry their labels in workflow.ACTIONS).
@@ -347,27 +369,50 @@ class PhoneCheck(models.Model):
         return f"{self.phone_hash[:8]}… {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class IntakeAttempt(models.Model):
-    """One public (anonymous) intake, for throttling by client address."""
+class Open311Key(models.Model):
+    """An Open311 client's api_key (stored as its hash, shown once at creation). It reads in full the
+    cases inside its jurisdiction unit and posts requests located there; without a key, only published
+    cases are seen."""
 
-    address = models.CharField(max_length=64)
-    at = models.DateTimeField()
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("key begins with"), max_length=8, blank=True)
+    name = models.CharField(_("name"), max_length=80)
+    unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("jurisdiction"))
+    unit_path = models.CharField(max_length=255, db_index=True, default="/")
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["address", "at"], name="intake_addr_at")]
-
-    def __str__(self):
-        return self.address
-
-
-class Open311Key(models.Model):
-    key_hash = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=80)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+        verbose_name = _("Open311 key")
+        verbose_name_plural = _("Open311 keys")
 
     def __str__(self):
         return self.name
+
+    @property
+    def audit_unit_path(self):
+        return self.unit_path
+
+
+class ThrottleCount(models.Model):
+    """Requests counted per key (a user, a destination number, a client address …) and fixed window.
+    One conditional upsert per request (`jiceng.cases.throttle.throttle_take`) keeps the count exact
+    under concurrent requests: the row lock serialises them and the condition refuses the one too many."""
+
+    key = models.CharField(max_length=120)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="throttle_key_window")]
+        indexes = [models.Index(fields=["window"], name="throttle_window")]
+
+    def __str__(self):
+        return f"{self.key} {self.window:%Y-%m-%d %H:%M} {self.count}"
 
 
 class Rollup(models.Model):

@@ -7,7 +7,9 @@ from jiceng.cases.models import (
     Case,
     CaseEvent,
     Category,
+    Department,
     Notification,
+    Open311Key,
     Status,
     SupervisionCard,
 )
@@ -62,6 +64,41 @@ def supervision_board(*, user, unit=None):
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "unit_path"))
     return qs.order_by("raised_at")
+
+
+def departments_for_case(case: Case, ids) -> list[Department]:
+    """Departments by id among those that serve the case's handling area (a unit above or inside it);
+    an id outside them counts as unknown."""
+    ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
+    return list(Department.objects.filter(Q(unit_path__in=ancestors) | subtree_q(case.handler_path, "unit_path"),
+                                          pk__in=set(ids)))
+
+
+def open311_keys_for(*, user):
+    """Open311 keys whose jurisdiction lies where the user may manage users (keys are credentials)."""
+    return scope_filter(Open311Key.objects.select_related("unit"), user, "unit_path", "manage_users") \
+        .order_by("-active", "-created_at", "-id")
+
+
+def open311_key_get(*, user, pk: int) -> Open311Key:
+    """The access helper for keys: 404 unknown or outside the user's area (403 from the service when
+    the role may not manage them)."""
+    key = scope_filter(Open311Key.objects.select_related("unit"), user, "unit_path").filter(pk=pk).first()
+    if key is None:
+        raise NotFound()
+    return key
+
+
+def public_duplicates(found: list[Case]) -> list[dict]:
+    """Similar cases offered on the public phone page: published ones only, without their codes."""
+    from jiceng.cases.public import snap
+
+    out = []
+    for c in found:
+        if c.is_public:
+            out.append({"category": c.category.name, "status": c.get_status_display(),
+                        "received_at": c.received_at, "point": snap(c.lat, c.lng)})
+    return out
 
 
 def case_timeline(case: Case, *, public_only: bool = False):

@@ -27,7 +27,6 @@ from jiceng.cases.models import (
     CaseEvent,
     Category,
     Department,
-    IntakeAttempt,
     Level,
     PhoneCheck,
     Rating,
@@ -37,6 +36,7 @@ from jiceng.cases.models import (
     SupervisionCard,
     Whistle,
 )
+from jiceng.cases.throttle import DAY, HOUR, MINUTE, Throttled, throttle
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import insert_object, insert_objects
 from jiceng.core.crypto import lookup_hash
@@ -53,9 +53,9 @@ MAX_PHOTOS = 4
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 
 
-class Throttled(ServiceError):
-    status = 429
-    default_code = "throttled"
+__all__ = ["Throttled"]  # re-exported: callers catch services.Throttled
+
+FOLLOW_SECRET_LENGTH = 12  # 60 bits from CODE_ALPHABET, easy to read out and type
 
 
 def new_case_code() -> str:
@@ -105,16 +105,34 @@ def _rating_counts(rating: str, sign: int = 1) -> dict:
 # Helpers
 
 
+def actor_label(actor, path: str) -> str:
+    """How a timeline names who acted: the role and unit of the actor's grant nearest to `path` (the
+    case's handling unit), never a username — public timelines show it. The system: "系统"."""
+    from jiceng.accounts.roles import Role
+
+    if actor is None or not getattr(actor, "pk", None):
+        return _("System")
+    if not isinstance(path, str):
+        path = ""
+    grants = [g for g in user_grants(actor) if path.startswith(g.unit_path)] or list(user_grants(actor))
+    if not grants:
+        return _("Staff")
+    g = max(grants, key=lambda g: len(g.unit_path) if path.startswith(g.unit_path) else -len(g.unit_path))
+    role = str(Role(g.role).label) if g.role in Role.values else g.role
+    return f"{role} · {g.unit.name}"[:150]
+
+
 def _event(case: Case, *, actor, action: str, before: str, comment: str = "", at=None, public: bool = True):
     event = CaseEvent(
         case=case, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=getattr(actor, "username", "") or "system", action=action, from_status=before,
+        actor_label=actor_label(actor, case.handler_path), action=action, from_status=before,
         to_status=case.status, handler_path=case.handler_path, comment=(comment or "")[:2000], public=public)
     insert_object(event)
     return event
 
 
-def _notify_case(case: Case, text: str, *, kind: str = "case.status", reporter: bool = True, desk: bool = True):
+def _notify_case(case: Case, text: str, *, kind: str = "case.status", reporter: bool = True, desk: bool = True,
+                 private: str = ""):
     msg = Message(kind=kind, text=text, case_id=case.pk, unit_path=case.handler_path if desk else "",
                   data={"code": case.code, "status": case.status})
     if reporter:
@@ -123,6 +141,8 @@ def _notify_case(case: Case, text: str, *, kind: str = "case.status", reporter: 
         msg.phone_enc = case.reporter_phone_enc
         msg.email_enc = case.reporter_email_enc
         msg.subject = _("Case %(code)s") % {"code": case.code}
+        if private:
+            msg.private(private)
     notify(msg)
 
 
@@ -160,13 +180,32 @@ def validate_photos(photos) -> list:
     return clean_images(photos, field="photos", max_count=MAX_PHOTOS, max_bytes=MAX_PHOTO_BYTES)
 
 
-def _throttle(client_address: str, now) -> None:
-    limit = getattr(settings, "JICENG_INTAKE_MAX_PER_HOUR", 20)
-    since = now - datetime.timedelta(hours=1)
-    if IntakeAttempt.objects.filter(address=client_address[:64], at__gte=since).count() >= limit:
-        raise Throttled(_("Too many reports from this connection. Please try again in an hour, or call the "
-                          "hotline."))
-    IntakeAttempt.objects.create(address=client_address[:64], at=now)
+INTAKE_PER_USER_HOUR = 60  # a grid worker on patrol or a hotline desk: about one a minute, sustained
+INTAKE_PER_PHONE_DAY = 10  # receipts (SMS) sent to one reporter number a day
+INTAKE_PER_EMAIL_DAY = 10
+
+
+OPEN311_PER_KEY_HOUR = 600
+
+
+def _throttle_intake(*, actor, client_address: str | None, phone: str, email: str, key_id=None, now) -> None:
+    """Per connection (public reports), per user (staff, API), per destination number and address (the
+    receipt goes there by SMS or e-mail): 429 beyond the limits. Exact under concurrency."""
+    keys = []
+    if client_address is not None:
+        keys.append((f"addr:{client_address[:64]}:intake",
+                     getattr(settings, "JICENG_INTAKE_MAX_PER_HOUR", 20), HOUR))
+    if getattr(actor, "pk", None):
+        keys.append((f"user:{actor.pk}:intake", getattr(settings, "JICENG_INTAKE_MAX_PER_USER_HOUR",
+                                                        INTAKE_PER_USER_HOUR), HOUR))
+    if key_id is not None:
+        keys.append((f"open311:{key_id}:intake", OPEN311_PER_KEY_HOUR, HOUR))
+    if phone:
+        keys.append((f"phone:{lookup_hash(phone)}:intake", INTAKE_PER_PHONE_DAY, DAY))
+    if email:
+        keys.append((f"email:{lookup_hash(email.lower())}:intake", INTAKE_PER_EMAIL_DAY, DAY))
+    throttle(keys, _("Too many reports were sent from here or to this number. Please try again later, or "
+                     "call the hotline."), now=now)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -198,23 +237,22 @@ def sms_code_send(*, phone: str, client_address: str, now=None) -> str:
     now = now or timezone.now()
     phone_hash = lookup_hash(phone)
     address = (client_address or "unknown")[:64]
-    hour_ago = now - datetime.timedelta(hours=1)
-    sent = list(PhoneCheck.objects.filter(phone_hash=phone_hash, created_at__gte=hour_ago)
-                .order_by("-created_at").values_list("created_at", flat=True))
-    if sent and now - sent[0] < SMS_CODE_GAP:
-        wait = int((SMS_CODE_GAP - (now - sent[0])).total_seconds()) + 1
-        raise Throttled(_("A code was sent to this number just now; you can ask again in %(s)d seconds.")
-                        % {"s": wait})
-    if len(sent) >= SMS_CODES_PER_PHONE_HOUR or PhoneCheck.objects.filter(
-            address=address, created_at__gte=hour_ago).count() >= SMS_CODES_PER_ADDRESS_HOUR:
-        raise Throttled(_("Too many codes were asked for. Please try again in an hour, or call the hotline."))
     code = f"{secrets.randbelow(10 ** 6):06d}"
     with transaction.atomic():
+        # Conditional counters (exact under concurrency): one code a minute and five an hour per number,
+        # 20 an hour per connection.
+        throttle([(f"phone:{phone_hash}:smscode:gap", 1, MINUTE)],
+                 _("A code was sent to this number just now; you can ask again in a minute."), now=now)
+        throttle([(f"phone:{phone_hash}:smscode", SMS_CODES_PER_PHONE_HOUR, HOUR),
+                  (f"addr:{address}:smscode", SMS_CODES_PER_ADDRESS_HOUR, HOUR)],
+                 _("Too many codes were asked for. Please try again in an hour, or call the hotline."), now=now)
         check = PhoneCheck.objects.create(phone_hash=phone_hash, code_hash=_sms_code_hash(phone_hash, code),
                                           address=address, created_at=now, expires_at=now + SMS_CODE_TTL)
+        # The code itself travels encrypted and only by SMS (never in-app, e-mail or webhook).
         notify(Message(kind="intake.sms_code", channels=["sms"], phone_enc=encrypt_contact(phone),
-                       text=_("Your code for reporting a problem is %(code)s, valid for 10 minutes. "
-                              "Do not tell it to anyone.") % {"code": code}))
+                       text=_("An SMS code for reporting a problem was sent.")).private(
+            _("Your code for reporting a problem is %(code)s, valid for 10 minutes. "
+              "Do not tell it to anyone.") % {"code": code}))
         audit_record(actor=None, action="case.sms_code_send", obj=check,
                      changes={"expires_at": check.expires_at.isoformat()})
     return mask_phone(phone)
@@ -310,9 +348,16 @@ def _existing_for_key(idempotency_key: str | None) -> Case | None:
 def case_submit(*, actor, category: Category, description: str, source: str, lat=None, lng=None,
                 crs: str = "wgs84", address: str = "", anonymous: bool = False, reporter_name: str = "",
                 reporter_phone: str = "", reporter_email: str = "", photos=(), idempotency_key: str | None = None,
-                client_address: str | None = None, sms_code: str | None = None, now=None) -> tuple[Case, bool]:
+                client_address: str | None = None, sms_code: str | None = None, publish: bool = False,
+                open311_key=None, now=None) -> tuple[Case, bool]:
     """Create a case at its grid (or at the category's default level). Returns (case, created):
     a known idempotency key returns the case it created before, and writes nothing.
+
+    A created case carries its follow secret in `case.follow_secret` (plain, this once: only its hash is
+    stored); the reporter gets it on the thank-you page and in the receipt SMS, and needs it to rate.
+    `publish` is the reporter's consent to publication (the case is published only when it also came
+    through a public channel in a publishable category). `open311_key`: the Open311 key posting it (the
+    case must lie inside its jurisdiction; throttled per key).
 
     The key is not looked up beforehand (a retry is rare; the unique index decides): a first submission
     costs no extra query, and a replay is recognised by the index or, when the replay itself would be
@@ -327,7 +372,7 @@ def case_submit(*, actor, category: Category, description: str, source: str, lat
                             lng=lng, crs=crs, address=address, anonymous=anonymous, reporter_name=reporter_name,
                             reporter_phone=reporter_phone, reporter_email=reporter_email, photos=photos,
                             idempotency_key=idempotency_key, client_address=client_address, sms_code=sms_code,
-                            now=now)
+                            publish=publish, open311_key=open311_key, now=now)
     except ServiceError:
         existing = _existing_for_key(idempotency_key)
         if existing is not None:
@@ -336,7 +381,8 @@ def case_submit(*, actor, category: Category, description: str, source: str, lat
 
 
 def _case_submit(*, actor, category, description, source, lat, lng, crs, address, anonymous, reporter_name,
-                 reporter_phone, reporter_email, photos, idempotency_key, client_address, sms_code, now):
+                 reporter_phone, reporter_email, photos, idempotency_key, client_address, sms_code, publish,
+                 open311_key, now):
     description = (description or "").strip()
     if not description:
         raise ValidationFailed(_("Describe the problem."), field="description")
@@ -356,6 +402,9 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
     if source == Source.PATROL and actor is not None and not user_can(actor, grid.path, "write"):
         raise ValidationFailed(_("This location is outside your area, or your role may not report there."),
                                field="lat", code="outside_area")
+    if open311_key is not None and not grid.path.startswith(open311_key.unit_path):
+        raise ValidationFailed(_("This location is outside the jurisdiction of this api_key."), field="lat",
+                               code="outside_jurisdiction")
     handler = _handler_for_level(chain, category.default_level)
     now = now or timezone.now()
     phone_checked = client_address is not None and sms_check_required()
@@ -369,12 +418,15 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
         reporter_name="" if anonymous else (reporter_name or "").strip()[:60],
         reporter_phone_enc=encrypt_contact(phone), reporter_phone_masked=mask_phone(phone),
         reporter_email_enc=encrypt_contact(email), idempotency_key=idempotency_key or None, received_at=now,
+        publish_consent=bool(publish),
     )
+    secret = new_follow_secret()
+    case.follow_secret_hash = follow_secret_hash(secret)
     _set_deadline(case, now, category)
     try:
         with transaction.atomic():
-            if client_address is not None:
-                _throttle(client_address, now)
+            _throttle_intake(actor=actor, client_address=client_address, phone=phone, email=email,
+                             key_id=getattr(open311_key, "pk", None), now=now)
             insert_object(case)
             for photo in photos:
                 Attachment.objects.create(case=case, file=photo.content, content_type=photo.content_type,
@@ -383,7 +435,10 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
                    comment=_("Received through %(source)s.") % {"source": Source(source).label})
             rollup_bump(grid.path, month_of(now), received=1, accepted=1)
             _notify_case(case, _("Your report was received; case code %(code)s.") % {"code": case.code},
-                         kind="case.received")
+                         kind="case.received",
+                         private=_("Your report was received; case code %(code)s, follow secret %(secret)s "
+                                   "(needed to rate the handling; do not share it).")
+                         % {"code": case.code, "secret": secret})
             # Last: the audit chain's head stays locked until the commit.
             audit_record(actor=actor, action="case.submit", obj=case,
                          changes={"code": case.code, "category": category.code, "source": source,
@@ -394,7 +449,21 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
         if existing is not None:
             return existing, False
         raise Conflict(_("The case could not be saved; please try again.")) from None
+    case.follow_secret = secret
     return case, True
+
+
+def new_follow_secret() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(FOLLOW_SECRET_LENGTH))
+
+
+def follow_secret_hash(secret: str) -> str:
+    return lookup_hash("case-follow:" + "".join((secret or "").split()).upper())
+
+
+def follow_secret_ok(case: Case, secret: str | None) -> bool:
+    return bool(secret and case.follow_secret_hash
+                and hmac.compare_digest(case.follow_secret_hash, follow_secret_hash(secret)))
 
 
 def rollup_add_many(counts: dict) -> None:
@@ -444,7 +513,7 @@ def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "",
             insert_objects(CaseEvent, [
                 CaseEvent(case_id=ids[c.code], at=c.received_at, action="receive", to_status=c.status,
                           handler_path=c.handler_path, actor_id=getattr(actor, "pk", None),
-                          actor_label=getattr(actor, "username", "") or "import", comment=note[:200])
+                          actor_label=actor_label(actor, c.handler_path), comment=note[:200])
                 for c in cases])
         rollup_add_many(counts)
         audit_record(actor=actor, action="case.bulk_create", object_type="cases.case",
@@ -669,11 +738,26 @@ def whistle_rate(*, actor, whistle: Whistle, score: int) -> Whistle:
 # Reporter loop (B7) and duplicates (B8)
 
 
-def case_rate(*, case: Case, rating: str, comment: str = "", actor=None, now=None) -> Case:
-    """The reporter rates a closed case. "Not satisfied" reopens it once, for review by the level above."""
+RATE_TRIES_PER_CASE_DAY = 10
+
+
+def case_rate(*, case: Case, rating: str, secret: str | None, comment: str = "", actor=None, now=None) -> Case:
+    """The reporter rates a closed case with the case's follow secret (the code alone only reads).
+    "Not satisfied" reopens it once, for review by the level above. Ten tries a day per case: the
+    secret cannot be guessed by trying."""
     if rating not in Rating.values:
         raise ValidationFailed(_("Choose satisfied, basically satisfied or not satisfied."), field="rating")
+    if len(comment or "") > 500:
+        raise ValidationFailed(_("A comment has at most 500 characters."), field="comment")
     now = now or timezone.now()
+    with transaction.atomic():  # committed on its own: a wrong secret still costs a try
+        throttle([(f"case:{case.pk}:rate", RATE_TRIES_PER_CASE_DAY, DAY)],
+                 _("Too many tries for this case today. Please try again tomorrow, or call the hotline."), now=now)
+    if not follow_secret_ok(case, secret):
+        with transaction.atomic():
+            audit_record(actor=actor, action="case.rate_refused", obj=case, changes={"reason": "follow_secret"})
+        raise ValidationFailed(_("The follow secret is not right. It was shown when the report was made and "
+                                 "sent in the receipt SMS."), field="secret", code="follow_secret_wrong")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("handler", "category").get(pk=case.pk)
         if case.status != Status.CLOSED:
@@ -719,7 +803,7 @@ def case_duplicates(*, category: Category, lat: float, lng: float, now=None, rad
     qs = (Case.objects.filter(category=category, status__in=[s for s in Status.values if s not in FINAL_STATUSES],
                               received_at__gte=now - datetime.timedelta(hours=hours),
                               lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
-          .exclude(pk=exclude_pk).order_by("-received_at")[:20])
+          .select_related("category").exclude(pk=exclude_pk).order_by("-received_at")[:20])
     out = []
     for c in qs:
         dy = (c.lat - lat) * 111_195.0
@@ -730,15 +814,27 @@ def case_duplicates(*, category: Category, lat: float, lng: float, now=None, rad
 
 
 def case_merge(*, actor, case: Case, into: Case, version: int | None) -> Case:
-    """Merge a duplicate into an open case; its reporter follows the surviving case from now on."""
+    """Merge a duplicate into an open case; its reporter follows the surviving case from now on.
+
+    The level rules of the other actions hold for both cases: the actor holds a handling role on or
+    above each case's handling unit (a grid worker cannot merge away a case that sits above the grid),
+    and a case under an open supervision card is merged only from the supervising level or above."""
     if case.pk == into.pk:
         raise ValidationFailed(_("A case cannot be merged into itself."))
     with transaction.atomic():
         case = _lock(case, version)
+        into = Case.objects.select_for_update().select_related("handler").get(pk=into.pk)
         if actor is not None:
             require_scope(actor, case.unit_path, "write")
             require_scope(actor, into.unit_path, "write")
-        into = Case.objects.select_for_update().get(pk=into.pk)
+            for c in (case, into):
+                if not _roles_over(actor, c.handler_path) & workflow.HANDLERS:
+                    raise Forbidden(_("Case %(code)s is held above your level; only its handling unit or a level "
+                                      "above may merge it.") % {"code": c.code})
+            for card_path in SupervisionCard.objects.filter(case__in=[case, into], resolved_at__isnull=True) \
+                    .values_list("unit_path", flat=True):
+                if not _roles_over(actor, card_path) & workflow.SUPERVISORS:
+                    raise Forbidden(_("A case under a supervision card is merged only by the supervising level."))
         if case.status in FINAL_STATUSES or into.status in FINAL_STATUSES:
             raise ValidationFailed(_("Only open cases can be merged."), code="bad_transition")
         if case.category_id != into.category_id:
@@ -773,8 +869,63 @@ def department_create(*, actor, unit: Unit, name: str, business_line: str, user=
     return dept
 
 
+# ------------------------------------------------------------------------------------------------
+# Open311 keys (B1, H2): made on a page or by the API by a manager of the jurisdiction; shown once.
+
+DEMO_OPEN311_KEY = "demo-open311-key"  # made by the demo builder only; refused at start-up outside the demo
+
+
+def open311_key_hash(key: str) -> str:
+    """Keys are 256-bit random strings: a plain SHA-256 finds them and reveals nothing."""
+    return hashlib.sha256((key or "").encode("utf-8")).hexdigest()
+
+
+def open311_key_find(key: str):
+    from jiceng.cases.models import Open311Key
+
+    return Open311Key.objects.filter(key_hash=open311_key_hash(key), active=True).first() if key else None
+
+
+def open311_key_create(*, actor, name: str, unit: Unit, key: str | None = None):
+    """A new api_key for Open311 clients, reading the cases of `unit` and below. Returns (key row, the
+    key in plain text: shown once, only its hash is kept). `key` is for the demo builder only."""
+    from jiceng.cases.models import Open311Key
+
+    require_scope(actor, unit.path, "manage_users")
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ValidationFailed(_("Name the client that uses the key (at most 80 characters)."), field="name")
+    if key is not None and actor is not None:
+        raise Forbidden(_("A key is always generated by the platform."))
+    plain = key or "o311_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        row = Open311Key.objects.filter(key_hash=open311_key_hash(plain)).first()
+        if row is not None:
+            return row, plain
+        row = Open311Key.objects.create(key_hash=open311_key_hash(plain), prefix=plain[:8], name=name, unit=unit,
+                                        unit_path=unit.path, created_by=actor if getattr(actor, "pk", None) else None)
+        audit_record(actor=actor, action="open311_key.create", obj=row,
+                     changes={"name": name, "unit": unit.code, "prefix": row.prefix})
+    return row, plain
+
+
+def open311_key_revoke(*, actor, key):
+    """Revoke a key at once: requests carrying it get 403 from now on."""
+    from jiceng.cases.models import Open311Key
+
+    require_scope(actor, key.unit_path, "manage_users")
+    with transaction.atomic():
+        row = Open311Key.objects.select_for_update().get(pk=key.pk)
+        if not row.active:
+            raise Conflict(_("This key is already revoked."), code="already_revoked")
+        row.active, row.revoked_at = False, timezone.now()
+        row.save(update_fields=["active", "revoked_at"])
+        audit_record(actor=actor, action="open311_key.revoke", obj=row, changes={"name": row.name})
+    return row
+
+
 def case_get_by_code_public(code: str) -> Case:
-    case = Case.objects.select_related("category").filter(code=(code or "").strip().upper()).first()
+    case = Case.objects.select_related("category", "handler").filter(code=(code or "").strip().upper()[:16]).first()
     if case is None:
         raise NotFound(_("No case with this code."))
     return case

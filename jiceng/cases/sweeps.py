@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.cases.models import Case, CaseEvent, IntakeAttempt, Level, PhoneCheck, Status, SupervisionCard
+from jiceng.cases.models import Case, CaseEvent, Level, PhoneCheck, Status, SupervisionCard, ThrottleCount
 from jiceng.cases.services import _escalate, _event, _notify_case
 from jiceng.core.audit import audit_record
 from jiceng.core.notify import Message, notify
@@ -35,7 +35,7 @@ def sweep_warnings(now) -> int:
         Case.objects.filter(pk__in=[c.pk for c in due]).update(warned=True)
         CaseEvent.objects.bulk_create([
             CaseEvent(case=c, at=now, action="warning", from_status=c.status, to_status=c.status,
-                      handler_path=c.handler_path, actor_label="system", public=False,
+                      handler_path=c.handler_path, actor_label=_("System"), public=False,
                       comment=_("75 %% of the deadline has passed; due %(due)s.")
                       % {"due": timezone.localtime(c.deadline_at).strftime("%Y-%m-%d %H:%M")}) for c in due])
         for c in due:
@@ -86,13 +86,14 @@ def sweep_breaches(now) -> int:
 
 
 def sweep_intake_records(now) -> int:
-    """Forget the public intake's throttle records (client addresses, SMS code checks) after a day."""
+    """Forget the throttle counters (client addresses, users, hashed numbers) and SMS code checks after a
+    day (the longest throttle window)."""
     before = now - datetime.timedelta(days=1)
     with transaction.atomic():
-        gone = (IntakeAttempt.objects.filter(at__lt=before).delete()[0]
+        gone = (ThrottleCount.objects.filter(window__lt=before - datetime.timedelta(minutes=5)).delete()[0]
                 + PhoneCheck.objects.filter(created_at__lt=before).delete()[0])
         if gone:
-            audit_record(actor=None, action="case.intake_records_purge", object_type="cases.intakeattempt",
+            audit_record(actor=None, action="case.intake_records_purge", object_type="cases.throttlecount",
                          changes={"deleted": gone, "before": before.isoformat()})
     return gone
 

@@ -5,6 +5,7 @@ the access helper, call one service, render."""
 import datetime
 import json
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, selectors, services, workflow
@@ -43,7 +45,7 @@ def _intake_form(request, *, source: str, template_ctx: dict, public: bool):
             anonymous=public and (bool(post.get("anonymous")) or user is None and not post.get("name")),
             reporter_name=post.get("name", "") if public else "", reporter_phone=post.get("phone", "") if public else "",
             photos=request.FILES.getlist("photos"), client_address=client_address(request) if public else None,
-            sms_code=post.get("sms_code", ""),
+            sms_code=post.get("sms_code", ""), publish=public and bool(post.get("publish")),
             idempotency_key=f"{source}:{post['token'][:100]}" if post.get("token") else None)
     except ServiceError as exc:
         return None, render(request, "cases/report.html", {
@@ -69,8 +71,11 @@ def report(request):
                           outline=selectors.map_outline(kind="county"))
     if request.method == "POST":
         case, refused = _intake_form(request, source=Source.PHONE, template_ctx=ctx, public=True)
-        return refused or redirect("cases:follow", code=case.code)
-    return render(request, "cases/report.html", ctx)
+        if refused:
+            return refused
+        # The thank-you page shows the follow secret this once (a replayed form finds the case, not it).
+        return render(request, "cases/thanks.html", {"case": case, "secret": getattr(case, "follow_secret", None)})
+    return render(request, "cases/report.html", {**ctx, "form": {"publish": "1"}})
 
 
 @page
@@ -105,36 +110,43 @@ def report_code(request):
 
 
 def report_duplicates(request):
-    """An htmx fragment on the phone page: open cases of the same category within 100 m and 72 h."""
+    """An htmx fragment on the phone page: published open cases of the same category within 100 m and
+    72 h, without their codes (a code reads a case's status: it is the reporter's to share)."""
     lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
-    category = Category.objects.filter(code=request.GET.get("category", ""), parent__isnull=False).first()
+    category = Category.objects.filter(code=request.GET.get("category", ""), parent__isnull=False,
+                                       publishable=True).first()
     found = []
     if category is not None and lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
-        found = services.case_duplicates(category=category, lat=lat, lng=lng)[:5]
+        found = selectors.public_duplicates(services.case_duplicates(category=category, lat=lat, lng=lng))[:5]
     return render(request, "cases/_duplicates.html", {"found": found})
 
 
 def follow(request, code):
-    """Follow a case by its code, and rate it once it is closed."""
+    """Follow a case by its code (status and steps, by role and unit), and rate it once it is closed
+    with the follow secret given at intake."""
     try:
         case = services.case_get_by_code_public(code)
     except NotFound:
         raise Http404() from None
+    error = None
     if request.method == "POST":
         try:
             services.case_rate(case=case, rating=request.POST.get("rating", ""),
-                               comment=request.POST.get("comment", ""))
+                               secret=request.POST.get("secret", ""), comment=request.POST.get("comment", ""))
             messages.success(request, _("Thank you for your rating."))
+            return redirect("cases:follow", code=case.code)
         except ServiceError as exc:
-            messages.error(request, exc.message)
-        return redirect("cases:follow", code=case.code)
+            error = exc
+            case = services.case_get_by_code_public(code)
     return render(request, "cases/follow.html", {
         "case": case, "timeline": selectors.case_timeline(case, public_only=True),
+        "error": error.message if error else None, "field": error.field if error else None,
+        "form": request.POST if error else {},
         "merged_into": case.merged_into.code if case.merged_into_id else None,
         "can_rate": case.status == "closed" and (not case.rating or case.reopened and not case.rated_at
                                                  or (case.reopened and case.closed_at and case.rated_at
                                                      and case.rated_at < case.closed_at)),
-    })
+    }, status=error.status if error else 200)
 
 
 @page
@@ -166,7 +178,12 @@ def hotline(request):
             return render(request, "cases/hotline.html", {
                 "categories": categories, "form": request.POST, "error": exc.message, "field": exc.field,
                 "token": request.POST.get("token", "")}, status=exc.status)
-        messages.success(request, _("Recorded as case %(code)s; read the code to the caller.") % {"code": case.code})
+        if getattr(case, "follow_secret", None):
+            messages.success(request, _("Recorded as case %(code)s; read the code and the follow secret %(secret)s "
+                                        "to the caller (needed to rate the handling; it is shown only now).")
+                             % {"code": case.code, "secret": case.follow_secret})
+        else:
+            messages.success(request, _("Recorded as case %(code)s; read the code to the caller.") % {"code": case.code})
         return redirect("cases:hotline")
     return render(request, "cases/hotline.html", {"categories": categories, "form": {},
                                                   "token": secrets.token_urlsafe(16)})
@@ -287,7 +304,7 @@ def whistle(request, code):
     """Blow the whistle (吹哨) from the case page: departments, report-in deadline, comment."""
     case = selectors.case_get(user=request.user, code=code)
     ids = {_int(v) for v in request.POST.getlist("departments")}
-    depts = list(Department.objects.filter(pk__in=ids))
+    depts = selectors.departments_for_case(case, ids)
     if len(depts) != len(ids):
         messages.error(request, _("Unknown department."))
         return redirect("cases:detail", code=case.code)
@@ -316,3 +333,40 @@ def report_in(request, whistle_id):
         raise NotFound()
     return _back_with(request, w.case.code, lambda: services.whistle_report_in(
         actor=request.user, whistle=w, part=request.POST.get("part", "")))
+
+
+class Open311KeyForm(forms.Form):
+    name = forms.CharField(label=_lazy("Client name"), max_length=80)
+    unit = forms.CharField(label=_lazy("Jurisdiction (unit code)"), max_length=40)
+
+
+@page
+def open311_keys(request):
+    """Open311 api_keys of the manager's area: make one (shown once), list, revoke."""
+    if not scope_prefixes(request.user, "manage_users"):
+        raise Forbidden(_("Only managers of users may manage Open311 keys."))
+    new_key = None
+    status = 200
+    form = Open311KeyForm(request.POST or None, initial={"unit": getattr(unit_top_for(request.user), "code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = unit_get(user=request.user, code=form.cleaned_data["unit"])
+            _row, new_key = services.open311_key_create(actor=request.user, name=form.cleaned_data["name"], unit=unit)
+            form = Open311KeyForm(initial={"unit": unit.code})
+        except NotFound:
+            form.add_error("unit", _("No unit with this code in your area."))
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form.errors:
+        status = 422
+    return render(request, "cases/open311_keys.html", {
+        "form": form, "new_key": new_key, "keys": list(selectors.open311_keys_for(user=request.user)[:200])},
+        status=status)
+
+
+@page
+@require_POST
+def open311_key_revoke(request, key_id: int):
+    key = selectors.open311_key_get(user=request.user, pk=key_id)
+    return run_and_redirect(request, lambda: services.open311_key_revoke(actor=request.user, key=key),
+                            reverse("cases:open311_keys"), success=_("Key revoked."), passthrough=(403, 404))

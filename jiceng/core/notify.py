@@ -9,7 +9,10 @@ crash between commit and enqueue can no longer lose it); with any other backend 
 `transaction.on_commit`. A rolled-back write sends nothing.
 
 Personal numbers travel encrypted (the task table is a database table too) and are decrypted only
-inside the channel that needs them.
+inside the channel that needs them. So does a secret meant for the recipient alone (an SMS code, a
+case's follow secret): `private_text` is encrypted into the message at once and only the SMS and e-mail
+channels send it; in-app rows and the webhook get the plain `text`, which must not carry the secret.
+A message that names its `channels` goes through those only.
 
 Settings (read with defaults, so none is required):
   JICENG_NOTIFY_CHANNELS    list of channel names, default ["inapp", "email", "sms", "webhook"]
@@ -48,6 +51,15 @@ class Message:
     phone_enc: str = ""
     data: dict = field(default_factory=dict)
     channels: list = field(default_factory=list)  # only these (empty: every enabled channel)
+    private_text_enc: str = ""  # the recipient's own text (SMS, e-mail), encrypted; see `private()`
+
+    def private(self, text: str) -> "Message":
+        """Send `text` (holding a secret) by SMS and e-mail only; it is kept encrypted until sent."""
+        self.private_text_enc = crypto.encrypt(text) if text else ""
+        return self
+
+    def personal_text(self) -> str:
+        return crypto.decrypt(self.private_text_enc) if self.private_text_enc else self.text
 
 
 class SmsGateway:
@@ -89,13 +101,14 @@ def _inapp(msg: Message) -> None:
 
 def _email(msg: Message) -> None:
     if msg.email_enc:
-        send_mail(msg.subject or msg.text[:60], msg.text, None, [crypto.decrypt(msg.email_enc)], fail_silently=False)
+        send_mail(msg.subject or msg.text[:60], msg.personal_text(), None, [crypto.decrypt(msg.email_enc)],
+                  fail_silently=False)
 
 
 def _sms(msg: Message) -> None:
     if msg.phone_enc:
         gateway = import_string(getattr(settings, "JICENG_SMS_BACKEND", "jiceng.core.notify.ConsoleSmsGateway"))()
-        gateway.send(crypto.decrypt(msg.phone_enc), msg.text)
+        gateway.send(crypto.decrypt(msg.phone_enc), msg.personal_text())
 
 
 def _webhook(msg: Message) -> None:
@@ -148,6 +161,8 @@ def _enqueue_in_transaction() -> bool:
 def notify(msg: Message) -> None:
     """Deliver `msg` with the current transaction: in-app rows now, outward channels by one task."""
     enabled = enabled_channels()
+    if msg.channels:
+        enabled = [name for name in enabled if name in msg.channels]
     if "inapp" in enabled:
         _inapp(msg)
     outward = _outward(msg, enabled)

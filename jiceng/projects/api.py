@@ -336,7 +336,7 @@ def tasks(request, unit: str | None = None, year: Year | None = None, page: Quer
 def task_create(request, payload: TaskIn):
     issuer = unit_get(user=request.user, code=payload.issuer)
     unit = unit_get(user=request.user, code=payload.unit)
-    item = PolicyItem.objects.filter(pk=payload.policy_item_id).first() if payload.policy_item_id else None
+    item = selectors.policy_item_get(user=request.user, pk=payload.policy_item_id) if payload.policy_item_id else None
     return Status(201, services.key_task_create(
         actor=request.user, issuer=issuer, unit=unit, year=payload.year, title=payload.title,
         measures=payload.measures, deadline=payload.deadline, starts_on=payload.starts_on, policy_item=item))
@@ -399,7 +399,7 @@ def policy_item_create(request, payload: PolicyItemIn):
 @router.post("/policy/plans", response={201: PlanOut}, summary="Set a county's implementation plan")
 def plan_set(request, payload: PlanIn):
     unit = unit_get(user=request.user, code=payload.unit)
-    items = list(PolicyItem.objects.filter(pk__in=payload.item_ids))
+    items = selectors.policy_items_get(user=request.user, pks=payload.item_ids)
     return Status(201, services.plan_set(actor=request.user, unit=unit, year=payload.year, title=payload.title,
                                          items=items))
 

@@ -146,9 +146,11 @@ def indicator_tree_set(*, actor, assessment: Assessment, level: str, tree: list[
 
 
 def indicator_enter(*, actor, indicator: Indicator, unit: Unit, value: float, evidence: str) -> IndicatorEntry:
-    """Enter an entered leaf's value (0–1) for a unit, with its evidence."""
+    """Enter an entered leaf's value (0–1) for a unit, with its evidence. Entered by the assessing unit
+    (supervise on the assessment's unit), never by the assessed one: a street cannot score itself in its
+    county's assessment."""
     assessment = indicator.assessment
-    require_scope(actor, unit.path, "supervise")
+    require_scope(actor, assessment.unit_path, "supervise")
     _require_draft(assessment)
     if indicator.source or indicator.children.exists():
         raise ValidationFailed(_("Only entered leaf indicators take values; this one is computed."), field="indicator")

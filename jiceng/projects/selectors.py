@@ -26,6 +26,34 @@ def _get(qs, user, pk):
     return obj
 
 
+def _policy_visible_q(user) -> Q:
+    """Policy items are issued by the city and apply below it: a user reads the items of the frameworks
+    above (or inside) the units of their grants."""
+    q = Q(pk__in=[])
+    for prefix in scope_prefixes(user):
+        parts = [p for p in prefix.split("/") if p]
+        ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+        q |= Q(unit_path__in=ancestors) | subtree_q(prefix, "unit_path")
+    return q
+
+
+def policy_item_get(*, user, pk: int) -> PolicyItem:
+    """The access helper for policy items: 404 unknown or outside the frameworks that apply to the user."""
+    item = PolicyItem.objects.filter(_policy_visible_q(user), pk=pk).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def policy_items_get(*, user, pks) -> list[PolicyItem]:
+    """Several policy items by id, all visible to the user, or 404."""
+    pks = set(pks)
+    items = list(PolicyItem.objects.filter(_policy_visible_q(user), pk__in=pks))
+    if len(items) != len(pks):
+        raise NotFound()
+    return items
+
+
 def project_get(*, user, pk: int) -> Project:
     return _get(Project.objects.select_related("unit", "leader", "party_org"), user, pk)
 

@@ -5,6 +5,12 @@ status; empty parameters count as absent; ids are strings; datetimes are UTC wit
 takes comma lists for service_request_id, service_code and status, and a start/end span of at most
 90 days (default: the last 90 days); api_key and jurisdiction_id are accepted in the query or the body;
 POST accepts urlencoded or multipart bodies (a multipart `media` file is stored as a photo).
+
+What a reader sees (jiceng.cases.public): without an api_key, only published cases (publishable
+category, public channel, reporter's consent) with coordinates snapped to 100 m and no personal data;
+a request's id alone reads its status; a valid api_key reads in full the cases inside its
+jurisdiction unit, and posts requests located there. A posted request is public unless
+`attribute[public]=false` (civic-report practice).
 """
 
 import datetime
@@ -17,12 +23,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from jiceng.cases import services
-from jiceng.cases.models import FINAL_STATUSES, Case, Category, Open311Key, Source, Status
+from jiceng.cases import public, services
+from jiceng.cases.models import FINAL_STATUSES, Case, Category, Open311Key, Source, Status, public_q
+from jiceng.cases.services import open311_key_find
 from jiceng.core.errors import ServiceError
+from jiceng.core.scope import subtree_q
 from jiceng.orgs.models import Unit
 
-DEMO_KEY = "demo-open311-key"
 MAX_SPAN = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
 
@@ -31,15 +38,6 @@ class Open311Error(Exception):
     def __init__(self, status: int, description: str):
         super().__init__(description)
         self.status, self.description = status, description
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def open311_key_create(*, name: str, key: str) -> Open311Key:
-    obj, _ = Open311Key.objects.get_or_create(key_hash=key_hash(key), defaults={"name": name})
-    return obj
 
 
 def _param(request, name):
@@ -134,7 +132,8 @@ def discovery(request, fmt):
     data = {
         "changeset": "2026-11-28T00:00:00Z",
         "contact": "Jiceng city case centre (12345 hotline)",
-        "key_service": "Ask the city case centre for an api_key; the demo city has demo-open311-key.",
+        "key_service": "Ask the city case centre for an api_key (it reads the cases of its jurisdiction; "
+                       "without one, published cases only).",
         "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base.rstrip("/"),
                        "changeset": "2026-11-28T00:00:00Z", "type": "production",
                        "formats": ["application/json", "text/xml"]}],
@@ -161,6 +160,10 @@ ATTRIBUTES = [
     {"variable": True, "code": "anonymous", "datatype": "singlevaluelist", "required": False,
      "datatype_description": "", "order": 2, "description": "Report anonymously",
      "values": [{"key": "false", "name": "No"}, {"key": "true", "name": "Yes"}]},
+    {"variable": True, "code": "public", "datatype": "singlevaluelist", "required": False,
+     "datatype_description": "", "order": 3,
+     "description": "Publish the request (never the reporter's name or contact); default yes",
+     "values": [{"key": "true", "name": "Yes"}, {"key": "false", "name": "No"}]},
 ]
 
 
@@ -176,26 +179,51 @@ def _status(case: Case) -> str:
     return "closed" if case.status in FINAL_STATUSES else "open"
 
 
-def _request_dict(case: Case) -> dict:
+def _request_dict(case: Case, view: str = "full") -> dict:
+    """One request as `view` allows: "full" (inside the key's jurisdiction), "public" (a published
+    case: snapped point, redacted text, no address) or "status" (the id alone: status and dates)."""
     notes = {Status.REJECTED: "rejected", Status.VOIDED: "voided", Status.MERGED: "duplicate",
              Status.CLOSED: "closed"}.get(case.status, Status(case.status).label)
-    return {
+    out = {
         "service_request_id": case.code, "status": _status(case), "status_notes": str(notes),
-        "service_name": case.category.name, "service_code": case.category.code, "description": case.description,
-        "agency_responsible": case.handler.name, "service_notice": "",
+        "service_name": case.category.name, "service_code": case.category.code, "description": "",
+        "agency_responsible": "", "service_notice": "",
         "requested_datetime": _utc(case.received_at), "updated_datetime": _utc(case.closed_at or case.received_at),
-        "expected_datetime": _utc(case.deadline_at), "address": case.address, "address_id": "",
-        "zipcode": "", "lat": case.lat, "long": case.lng, "media_url": "",
+        "expected_datetime": _utc(case.deadline_at), "address": "", "address_id": "",
+        "zipcode": "", "lat": None, "long": None, "media_url": "",
     }
+    if view == "full":
+        out.update(description=case.description, agency_responsible=case.handler.name, address=case.address,
+                   lat=case.lat, long=case.lng)
+    elif view == "public":
+        lat, lng = public.snap(case.lat, case.lng)
+        out.update(description=public.redact(case.description), agency_responsible=public.public_agency(case),
+                   lat=lat, long=lng)
+    return out
 
 
-def _require_key(request):
+def _key(request) -> Open311Key | None:
+    """The request's api_key, when it gives one: 403 when it is not a valid, active key."""
     key = _param(request, "api_key")
     if key is None:
-        raise Open311Error(403, "api_key is required")
-    if not Open311Key.objects.filter(key_hash=key_hash(key), active=True).exists():
+        return None
+    found = open311_key_find(key)
+    if found is None:
         raise Open311Error(403, "api_key is not valid")
-    return key
+    return found
+
+
+def _require_key(request) -> Open311Key:
+    found = _key(request)
+    if found is None:
+        raise Open311Error(403, "api_key is required")
+    return found
+
+
+def _view_for(case: Case, key: Open311Key | None) -> str:
+    if key is not None and case.unit_path.startswith(key.unit_path):
+        return "full"
+    return "public" if case.is_public else "status"
 
 
 def _parse_dt(value, name):
@@ -217,7 +245,8 @@ def _float(value, name):
 
 
 def _post_request(request, fmt):
-    key = _require_key(request)
+    api_key = _require_key(request)
+    key = _param(request, "api_key")
     code = _param(request, "service_code")
     if code is None:
         raise Open311Error(400, "service_code is required")
@@ -233,6 +262,7 @@ def _post_request(request, fmt):
         raise Open311Error(400, "description is required")
     name = " ".join(p for p in [_param(request, "last_name"), _param(request, "first_name")] if p)
     anonymous = (request.POST.get("attribute[anonymous]") or "").lower() == "true"
+    publish = (request.POST.get("attribute[public]") or "true").lower() != "false"
     device = _param(request, "device_id") or ""
     photos = request.FILES.getlist("media")
     # The same request replayed (same key, device, service, place and text) returns the first case.
@@ -242,7 +272,8 @@ def _post_request(request, fmt):
     case, _created = services.case_submit(
         actor=None, category=cat, description=description, source=Source.OPEN311, lat=lat, lng=lng,
         address=address, anonymous=anonymous, reporter_name=name, reporter_phone=_param(request, "phone") or "",
-        reporter_email=_param(request, "email") or "", photos=photos, idempotency_key=f"open311:{fingerprint}")
+        reporter_email=_param(request, "email") or "", photos=photos, idempotency_key=f"open311:{fingerprint}",
+        publish=publish, open311_key=api_key)
     return render([{"service_request_id": case.code, "service_notice": "", "account_id": ""}], fmt,
                   root="service_requests", item="request", status=201 if _created else 200)
 
@@ -253,6 +284,7 @@ def requests_view(request, fmt):
         return _post_request(request, fmt)
     if request.method != "GET":
         raise Open311Error(405, "method not allowed")
+    key = _key(request)
     qs = Case.objects.select_related("category", "handler")
     ids = _param(request, "service_request_id")
     if ids:
@@ -281,16 +313,23 @@ def requests_view(request, fmt):
                 qs = qs.exclude(status__in=list(FINAL_STATUSES))
             elif wanted == {"closed"}:
                 qs = qs.filter(status__in=list(FINAL_STATUSES))
-    rows = [_request_dict(c) for c in qs.order_by("-received_at", "-id")[:MAX_RESULTS]]
+        # A list holds published cases, and with a key the cases of its jurisdiction; ids name any case
+        # (each shown as its reader may see it).
+        visible = public_q()
+        if key is not None:
+            visible |= subtree_q(key.unit_path, "unit_path")
+        qs = qs.filter(visible)
+    rows = [_request_dict(c, _view_for(c, key)) for c in qs.order_by("-received_at", "-id")[:MAX_RESULTS]]
     return render(rows, fmt, root="service_requests", item="request")
 
 
 @endpoint
 def request_detail(request, fmt, request_id):
+    key = _key(request)
     case = Case.objects.select_related("category", "handler").filter(code=request_id.strip().upper()).first()
     if case is None:
         raise Open311Error(404, f"service_request_id {request_id} not found")
-    return render([_request_dict(case)], fmt, root="service_requests", item="request")
+    return render([_request_dict(case, _view_for(case, key))], fmt, root="service_requests", item="request")
 
 
 @endpoint

@@ -51,16 +51,19 @@ CHECKS = {
     "cases:report": Exempt("public phone page, anonymous allowed; tested in test_pages_public.py"),
     "cases:report_duplicates": Exempt("public fragment of the phone page; tested in test_pages_public.py"),
     "cases:report_code": Exempt("public SMS code of the phone page (throttled); tested in test_sms_check.py"),
-    "cases:follow": Exempt("public follow page keyed by the unguessable case code; test_pages_public.py"),
+    "cases:follow": Exempt("public follow page: the code reads the status, rating needs the follow secret; "
+                           "security/tests/test_follow_secret.py"),
     "cases:open311_root": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
     "cases:open311_discovery": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
     "cases:open311_services": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
     "cases:open311_service": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
-    "cases:open311_requests": Exempt("Open311 GeoReport v2, api_key for POST; tested in test_open311.py"),
-    "cases:open311_request": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
+    "cases:open311_requests": Exempt("Open311: published cases only, a key reads its jurisdiction, POST needs a "
+                                     "key; security/tests/test_open311_public.py"),
+    "cases:open311_request": Exempt("Open311: a code alone reads the status; security/tests/test_open311_public.py"),
     "cases:open311_token": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),
     "GET /api/v1/public/cases/{code}": Exempt("follow by case code without an account; test_api_public.py"),
-    "POST /api/v1/public/cases/{code}/rating": Exempt("reporter rates by case code; test_api_public.py"),
+    "POST /api/v1/public/cases/{code}/rating": Exempt("reporter rates with the follow secret; "
+                                                      "security/tests/test_follow_secret.py"),
     # Staff pages.
     "cases:queue": [Check("GET", lambda c: "/cases/queue/", statuses(200, allowed=ALL_IN, others=PAGE))],
     "cases:desk": [Check("GET", lambda c: "/cases/desk/", statuses(200, allowed=ALL_IN, others=PAGE)),
@@ -168,4 +171,39 @@ CHECKS["cases:patrol"] = [
           statuses(302, allowed=WORKERS, denied=403, others={**PAGE, "outsider": 422}),
           data=lambda c: {"category": "E0101", "description": "巡查发现：垃圾", "lat": "36.05", "lng": "111.42"},
           json=False, note="a patrol report lies in the worker's own writable area: another street's writer gets 422"),
+]
+
+
+def _open311_key(c):
+    """A fresh key for street S1 (each check revokes one)."""
+    from jiceng.cases.services import open311_key_create
+
+    return open311_key_create(actor=None, name="矩阵App", unit=c.street)[0]
+
+
+# Open311 keys are credentials: made and revoked by managers of users (manage_users) over the key's
+# jurisdiction; a street official sees the street but may not (403); elsewhere 404.
+KEY_MANAGERS = ["city_admin"]
+CHECKS["cases:open311_keys"] = [
+    Check("GET", lambda c: "/cases/open311-keys/", statuses(200, allowed=KEY_MANAGERS, denied=403, others=PAGE)),
+    Check("POST", lambda c: "/cases/open311-keys/", statuses(200, allowed=KEY_MANAGERS, denied=403, others=PAGE),
+          data=lambda c: {"name": "街道App", "unit": c.street.code}, json=False),
+]
+CHECKS["cases:open311_key_revoke"] = [
+    Check("POST", lambda c: f"/cases/open311-keys/{_open311_key(c).pk}/revoke/",
+          statuses(302, allowed=KEY_MANAGERS, others={**PAGE, "street_official": 403}), data=lambda c: {},
+          json=False),
+]
+CHECKS["GET /api/v1/open311-keys"] = [
+    Check("GET", lambda c: "/api/v1/open311-keys", statuses(200, allowed=ALL_IN),
+          note="filtered to the keys the caller may manage (an empty list for others)"),
+]
+CHECKS["POST /api/v1/open311-keys"] = [
+    Check("POST", lambda c: "/api/v1/open311-keys",
+          statuses(201, allowed=KEY_MANAGERS, others={"street_official": 403}),
+          data=lambda c: {"name": "街道App", "unit": c.street.code}),
+]
+CHECKS["POST /api/v1/open311-keys/{key_id}/revoke"] = [
+    Check("POST", lambda c: f"/api/v1/open311-keys/{_open311_key(c).pk}/revoke",
+          statuses(200, allowed=KEY_MANAGERS, others={"street_official": 403}), data=lambda c: {}),
 ]

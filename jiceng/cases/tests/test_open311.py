@@ -7,12 +7,13 @@ import pytest
 from django.test import Client
 
 from jiceng.cases.models import Case
-from jiceng.cases.open311.views import DEMO_KEY, open311_key_create
+from jiceng.cases.services import DEMO_OPEN311_KEY as DEMO_KEY
+from jiceng.cases.services import open311_key_create
 
 
 @pytest.fixture
 def o311(city):
-    open311_key_create(name="demo", key=DEMO_KEY)
+    open311_key_create(actor=None, name="demo", unit=city.city, key=DEMO_KEY)
     return Client()
 
 

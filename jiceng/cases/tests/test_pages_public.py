@@ -1,4 +1,5 @@
-"""The resident's phone page and follow page: no account, photos, rating reopens once."""
+"""The resident's phone page and follow page: no account, photos, a follow secret shown once, rating
+(with the secret) reopens once."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -16,14 +17,17 @@ def test_a_resident_reports_anonymously_with_a_photo_and_follows_the_case(city):
     r = c.post("/cases/report/", {"category": "E0101", "description": "小区门口垃圾", "lat": "36.05",
                                   "lng": "111.42", "anonymous": "1", "token": "t1",
                                   "photos": SimpleUploadedFile("a.png", PNG, "image/png")})
-    assert r.status_code == 302
+    assert r.status_code == 200  # the thank-you page, with the follow secret shown this once
     case = Case.objects.get()
-    assert r["Location"] == f"/cases/follow/{case.code}/"
+    secret = r.context["secret"]
+    assert case.code in r.content.decode() and secret in r.content.decode()
+    assert case.follow_secret_hash and secret not in case.follow_secret_hash  # stored as its keyed hash
     assert case.anonymous and case.attachments.count() == 1 and case.grid == city.grid
-    page = c.get(r["Location"])
-    assert page.status_code == 200 and case.code in page.content.decode()
-    assert c.post("/cases/report/", {"category": "E0101", "description": "x", "lat": "36.05", "lng": "111.42",
-                                     "token": "t1"}).status_code == 302
+    page = c.get(f"/cases/follow/{case.code}/")
+    assert page.status_code == 200 and case.code in page.content.decode() and secret not in page.content.decode()
+    again = c.post("/cases/report/", {"category": "E0101", "description": "x", "lat": "36.05", "lng": "111.42",
+                                      "token": "t1"})
+    assert again.status_code == 200 and secret not in again.content.decode()  # a replay never shows it again
     assert Case.objects.count() == 1  # the same form token twice: one case
 
 
@@ -33,12 +37,12 @@ def test_a_non_image_photo_is_refused_with_a_message(city):
     assert r.status_code == 422 and Case.objects.count() == 0
 
 
-def test_duplicates_are_offered_at_intake(submit, city):
-    case = submit()
+def test_duplicates_are_offered_at_intake_without_their_codes(submit, city):
+    case = submit(source="phone", publish=True, description="东门垃圾满溢")
     r = Client().get("/cases/report/duplicates/?category=E0101&lat=36.0502&lng=111.4201")
-    assert case.code in r.content.decode()
+    assert "暴露垃圾" in r.content.decode() and case.code not in r.content.decode()
     far = Client().get("/cases/report/duplicates/?category=E0101&lat=36.06&lng=111.42")
-    assert case.code not in far.content.decode()
+    assert "暴露垃圾" not in far.content.decode()
 
 
 def _close(case, city):
@@ -49,16 +53,17 @@ def _close(case, city):
 
 
 def test_not_satisfied_reopens_once_for_the_level_above(submit, city):
-    case = _close(submit(), city)
+    first = submit()
+    case = _close(first, city)
     c = Client()
-    c.post(f"/cases/follow/{case.code}/", {"rating": "not"})
+    c.post(f"/cases/follow/{case.code}/", {"rating": "not", "secret": first.follow_secret})
     case.refresh_from_db()
     assert case.status == Status.REGISTERED and case.reopened and case.handler == city.community
     case = case_act(actor=city.users["community_worker"], case=case, action="dispatch", version=case.version)
     for who, action in [("community_worker", "start"), ("community_worker", "handle"), ("street_official", "verify"),
                         ("street_official", "close")]:
         case = case_act(actor=city.users[who], case=case, action=action, version=case.version, comment="ok")
-    c.post(f"/cases/follow/{case.code}/", {"rating": "not"})
+    c.post(f"/cases/follow/{case.code}/", {"rating": "not", "secret": first.follow_secret})
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.rating == "not"  # reopens only once
     r = c.get("/api/v1/public/cases/" + case.code)

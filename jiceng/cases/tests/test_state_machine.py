@@ -24,6 +24,7 @@ def test_random_action_sequences_keep_the_case_valid(city):
             super().__init__()
             self.case, _ = case_submit(actor=None, category=category, description="状态机", source="api",
                                        lat=36.05, lng=111.42)
+            self.secret = self.case.follow_secret
             self.successes = 1
             self.audit_before = AuditEvent.objects.filter(object_id=str(self.case.pk),
                                                           object_type="cases.case").count()
@@ -49,7 +50,7 @@ def test_random_action_sequences_keep_the_case_valid(city):
         def rate(self, rating):
             before = Case.objects.get(pk=self.case.pk)
             try:
-                case_rate(case=before, rating=rating)
+                case_rate(case=before, rating=rating, secret=self.secret)
             except ServiceError:
                 assert Case.objects.get(pk=self.case.pk).version == before.version
                 return

@@ -52,9 +52,10 @@ def close_case(city):
     from jiceng.cases.services import case_act, case_rate
 
     def run(case, rating="satisfied"):
+        secret = getattr(case, "follow_secret", None)  # given at intake; rating needs it
         for who, action in FLOW:
             case = case_act(actor=city.users[who], case=case, action=action, version=case.version, comment="ok")
-        return case_rate(case=case, rating=rating) if rating else case
+        return case_rate(case=case, rating=rating, secret=secret) if rating else case
 
     return run
 

@@ -1,0 +1,53 @@
+"""What the public sees of a case (B1, H2): published cases only, coordinates snapped to a 100 m grid,
+no personal data; a case code alone reads its status and nothing else.
+
+A case is published when its category is publishable, it came through a public channel (the phone
+page, Open311) and its reporter agreed (`models.public_q`). Three views of a case:
+
+- `status_view`: what anyone holding the code reads (status, category, dates);
+- `public_view`: a published case (adds the snapped point, the description with numbers and e-mail
+  addresses blotted out, the handling unit from the street up);
+- the full record, only inside an Open311 key's jurisdiction or the user's own area.
+"""
+
+import math
+import re
+
+from jiceng.cases.models import FINAL_STATUSES, Case, Level, Status
+
+SNAP_M = 100.0
+M_PER_DEG_LAT = 111_195.0
+# Runs of digits that could be a phone, identity or house number; e-mail addresses.
+_NUMBERS = re.compile(r"(?:\d[\s-]?){5,}[\dXx]?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+NAMED_LEVELS = {Level.STREET, Level.COUNTY, Level.CITY}
+
+
+def snap(lat: float | None, lng: float | None, metres: float = SNAP_M) -> tuple[float | None, float | None]:
+    """The centre of the `metres` cell holding the point (cells are `metres` high and, at that
+    latitude, `metres` wide): whoever reads it learns the block, not the door."""
+    if lat is None or lng is None:
+        return None, None
+    step_lat = metres / M_PER_DEG_LAT
+    slat = (math.floor(lat / step_lat) + 0.5) * step_lat
+    step_lng = metres / (M_PER_DEG_LAT * max(0.01, math.cos(math.radians(slat))))
+    slng = (math.floor(lng / step_lng) + 0.5) * step_lng
+    return round(slat, 6), round(slng, 6)
+
+
+def redact(text: str) -> str:
+    """Blot out numbers of five digits or more and e-mail addresses from a published text."""
+    return _NUMBERS.sub("***", _EMAIL.sub("***", text or ""))
+
+
+def is_open(case: Case) -> bool:
+    return case.status not in FINAL_STATUSES
+
+
+def status_label(case: Case) -> str:
+    return str(Status(case.status).label)
+
+
+def public_agency(case: Case) -> str:
+    """The handling unit, named from the street up (a grid or community name would place the reporter)."""
+    return case.handler.name if case.level in NAMED_LEVELS else ""
