@@ -280,7 +280,7 @@ class PayrollLine(models.Model):
     post = models.CharField(max_length=16, choices=Post.choices)
     grade = models.PositiveSmallIntegerField()
     coefficient = models.DecimalField(max_digits=6, decimal_places=2)
-    rating = models.CharField(max_length=16, blank=True)
+    rating = models.CharField(max_length=16, choices=Rating.choices, blank=True)
     attendance_ratio = models.DecimalField(max_digits=5, decimal_places=4)
     basic = models.DecimalField(max_digits=12, decimal_places=2)
     performance = models.DecimalField(max_digits=12, decimal_places=2)

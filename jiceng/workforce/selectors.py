@@ -9,7 +9,6 @@ from jiceng.core.errors import Forbidden, NotFound
 from jiceng.core.scope import require_scope, scope_filter, scope_prefixes, subtree_q
 from jiceng.orgs.models import Unit
 from jiceng.workforce.models import (
-    DEGREES,
     ConfigItem,
     Evaluation,
     PayrollLine,
