@@ -20,7 +20,7 @@ class ServiceErrorMixin:
 
 class WorkerForm(ServiceErrorMixin, forms.Form):
     community = forms.CharField(label=_("Community code"), max_length=32)
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Full name"), max_length=60)
     id_number = forms.CharField(label=_("Identity number"), max_length=24)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
@@ -29,7 +29,7 @@ class WorkerForm(ServiceErrorMixin, forms.Form):
     hire_date = forms.DateField(label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"}))
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
     qualification = forms.ChoiceField(label=_("Social-work qualification"), choices=Qualification.choices,
-                                      initial="none")
+                                      initial="none", required=False)
     grade = forms.IntegerField(label=_("Grade assigned (leave empty to apply the rules)"), min_value=1, max_value=18,
                                required=False)
     bank_account = forms.CharField(label=_("Bank account"), max_length=40, required=False)

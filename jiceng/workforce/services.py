@@ -17,7 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -354,16 +354,18 @@ def workers_bulk_create(*, actor, rows: list[dict], note: str = "", today=None) 
                 if w.person_id in busy:
                     errors.add(row.get("row", 0), "id_number", _("This person already holds a worker's post."))
             errors.raise_if_any()
-        Worker.objects.bulk_create(workers, batch_size=2000)
-        steps = []
+        histories = []
         for (row, _c, _p, _a, scale), worker in zip(prepared, workers, strict=True):
             history = grades.grade_history(scale, hire_date=worker.hire_date, post=worker.post,
                                            education=worker.education, qualification=worker.qualification,
                                            as_of=today, ratings=row.get("ratings") or {},
                                            start_grade=worker.start_grade)
             worker.grade = history[-1].grade
+            histories.append(history)
+        Worker.objects.bulk_create(workers, batch_size=2000)
+        steps = []
+        for worker, history in zip(workers, histories, strict=True):
             steps.extend(_steps_rows(worker, history))
-        Worker.objects.bulk_update(workers, ["grade"], batch_size=2000)
         insert_objects(GradeStep, steps)
         audit_record(actor=actor, action="worker.bulk_create", object_type="workforce.worker",
                      unit_path=min(paths, key=len) if paths else "", changes={"count": len(workers), "note": note})
@@ -481,6 +483,23 @@ def attendance_set(*, actor, worker: Worker, month, days_required: int, days_pre
                      changes={"worker": worker.pk, "month": month, "present": days_present,
                               "required": days_required})
     return row
+
+
+def attendance_bulk_create(*, actor, rows: list[Attendance], note: str = "") -> int:
+    """Many months of attendance at once (demo city); validated like `attendance_set`, one audit event."""
+    if not rows:
+        return 0
+    paths = {r.unit_path for r in rows}
+    for path in paths:
+        require_scope(actor, path, USE)
+    for r in rows:
+        if not 1 <= r.days_required <= 31 or not 0 <= r.days_present <= r.days_required or r.month.day != 1:
+            raise ValidationFailed(_("Days present are between 0 and the working days."), field="days_present")
+    with transaction.atomic():
+        insert_objects(Attendance, rows)
+        audit_record(actor=actor, action="attendance.bulk_create", object_type="workforce.attendance",
+                     unit_path=min(paths, key=len), changes={"count": len(rows), "note": note})
+    return len(rows)
 
 
 # --- two-committee seats -------------------------------------------------------------------------
@@ -724,47 +743,103 @@ def payroll_prepare(*, actor, street: Unit, month, today=None) -> PayrollRun:
     return run
 
 
-def _payroll_lines(street: Unit, month: datetime.date, table: PayTable, run: PayrollRun) -> list[PayrollLine]:
-    end = _month_end(month)
-    workers = list(Worker.objects.filter(subtree_q(street.path, "unit_path"), status=WorkerStatus.ACTIVE,
-                                         hire_date__lte=end)
-                   .values_list("id", "unit_path", "person__name", "bank_account_masked"))
+def _street_pay_data(street: Unit, months: list[datetime.date]) -> dict:
+    """Everything the lines of a street's months need, in four queries."""
+    last_end = _month_end(max(months))
+    where = subtree_q(street.path, "unit_path")
+    workers = list(Worker.objects.filter(where, status=WorkerStatus.ACTIVE, hire_date__lte=last_end)
+                   .order_by("id").values_list("id", "unit_path", "person__name", "bank_account_masked", "hire_date"))
     steps: dict[int, list] = {}
-    for worker_id, effective_on, post, grade in (GradeStep.objects.filter(subtree_q(street.path, "unit_path"))
-                                                 .order_by("worker_id", "seq")
+    for worker_id, effective_on, post, grade in (GradeStep.objects.filter(where).order_by("worker_id", "seq")
                                                  .values_list("worker_id", "effective_on", "post", "grade")):
         steps.setdefault(worker_id, []).append((effective_on, post, grade))
-    ratings = {}
-    for worker_id, _year, rating in (Evaluation.objects.filter(subtree_q(street.path, "unit_path"), year__lt=month.year)
-                                    .order_by("worker_id", "year").values_list("worker_id", "year", "rating")):
-        ratings[worker_id] = rating  # the latest year wins
-    attendance = {w: (p, r) for w, p, r in Attendance.objects.filter(subtree_q(street.path, "unit_path"), month=month)
-                  .values_list("worker_id", "days_present", "days_required")}
-    adjustments = _adjustments(street, month, steps)
+    ratings: dict[int, dict] = {}
+    for worker_id, year, rating in (Evaluation.objects.filter(where, year__lt=max(months).year)
+                                    .values_list("worker_id", "year", "rating")):
+        ratings.setdefault(worker_id, {})[year] = rating
+    attendance = {(w, m): (p, r) for w, m, p, r in Attendance.objects.filter(where, month__in=months)
+                  .values_list("worker_id", "month", "days_present", "days_required")}
+    return {"workers": workers, "steps": steps, "ratings": ratings, "attendance": attendance}
+
+
+def _lines_for(data: dict, month: datetime.date, table: PayTable, run_id: int, adjustments: dict
+               ) -> list[PayrollLine]:
+    end = _month_end(month)
     base = table.base_amount
     coefficients = pay.parse_coefficients(table.coefficients)
+    steps, ratings, attendance = data["steps"], data["ratings"], data["attendance"]
+    zero = Decimal(0)
     lines = []
-    for worker_id, unit_path, name, account in workers:
+    for worker_id, unit_path, name, account, hire_date in data["workers"]:
+        if hire_date > end:
+            continue
         post_grade = _grade_on(steps.get(worker_id, []), end)
         if post_grade is None:
             continue
         post, grade = post_grade
-        rating = ratings.get(worker_id, "")
-        present, required = attendance.get(worker_id, (None, None))
+        years = [y for y in ratings.get(worker_id, ()) if y < month.year]
+        rating = ratings[worker_id][max(years)] if years else ""
+        present, required = attendance.get((worker_id, month), (None, None))
         ratio = pay.attendance_ratio(present, required)
-        adjustment, note = adjustments.get(worker_id, (Decimal(0), ""))
+        adjustment, note = adjustments.get(worker_id, (zero, ""))
         basic, performance, total = pay.line_amounts(base, coefficients[grade], rating, ratio, adjustment)
-        lines.append(PayrollLine(run_id=run.pk, worker_id=worker_id, unit_path=unit_path, month=month, name=name,
+        lines.append(PayrollLine(run_id=run_id, worker_id=worker_id, unit_path=unit_path, month=month, name=name,
                                  account_masked=account, post=post, grade=grade, coefficient=coefficients[grade],
                                  rating=rating, attendance_ratio=ratio, basic=basic, performance=performance,
                                  adjustment=adjustment, adjustment_note=note, total=total))
     return lines
 
 
+def _payroll_lines(street: Unit, month: datetime.date, table: PayTable, run: PayrollRun) -> list[PayrollLine]:
+    data = _street_pay_data(street, [month])
+    return _lines_for(data, month, table, run.pk, _adjustments(street, month, data["steps"]))
+
+
+def payrolls_bulk_approve(*, actor, street: Unit, months: list[datetime.date], today=None) -> list[PayrollRun]:
+    """A street's past payrolls prepared and approved at once (demo city, migration of history): the same
+    lines as `payroll_prepare`, no adjustments (nothing was approved before), one audit event."""
+    if street.kind != UnitKind.STREET:
+        raise ValidationFailed(_("A payroll is prepared by a street."), field="street")
+    require_scope(actor, street.path, MANAGE)
+    require_scope(actor, street.path, RECRUIT)
+    today = _today(today)
+    months = sorted({first_of_month(m) for m in months})
+    if not months or months[-1] > first_of_month(today):
+        raise ValidationFailed(_("A payroll cannot be prepared for a future month."), field="month")
+    tables = {t.year: t for t in PayTable.objects.filter(county__code=county_code_of(street.path),
+                                                        year__in={m.year for m in months})}
+    for m in months:
+        if m.year not in tables:
+            raise ValidationFailed(_("The county has no pay table for %(year)d.") % {"year": m.year}, field="month")
+    with transaction.atomic():
+        if PayrollRun.objects.filter(street=street, month__in=months).exists():
+            raise Conflict(_("A payroll of these months exists already."), field="month")
+        now = timezone.now()
+        runs = PayrollRun.objects.bulk_create([PayrollRun(street=street, unit_path=street.path, month=m,
+                                                          status=RunStatus.APPROVED, approved_at=now) for m in months])
+        data = _street_pay_data(street, months)
+        all_lines = []
+        for run in runs:
+            lines = _lines_for(data, run.month, tables[run.month.year], run.pk, {})
+            run.total, run.lines_count = sum((line.total for line in lines), Decimal(0)), len(lines)
+            all_lines.extend(lines)
+        insert_objects(PayrollLine, all_lines)
+        PayrollRun.objects.bulk_update(runs, ["total", "lines_count"])
+        audit_record(actor=actor, action="payroll.bulk_approve", object_type="workforce.payrollrun",
+                     unit_path=street.path, changes={"months": [m.isoformat() for m in months],
+                                                     "lines": len(all_lines)})
+    return runs
+
+
 def _adjustments(street: Unit, month: datetime.date, steps: dict) -> dict:
     """Grade changes reaching back into approved months of the last twelve: the difference between
     what the grade history now says and what was paid, carried by this month's line."""
     since = (month - datetime.timedelta(days=366)).replace(day=1)
+    first_approval = (PayrollRun.objects.filter(street=street, status=RunStatus.APPROVED, month__gte=since,
+                                                month__lt=month).aggregate(m=Min("approved_at"))["m"])
+    if first_approval is None or not GradeStep.objects.filter(subtree_q(street.path, "unit_path"),
+                                                              recorded_at__gt=first_approval).exists():
+        return {}
     approved = list(PayrollLine.objects.filter(run__street=street, run__status=RunStatus.APPROVED, month__gte=since,
                                                month__lt=month).order_by("month", "id")
                     .only("worker_id", "month", "grade", "rating", "attendance_ratio", "adjustment_note"))
@@ -829,7 +904,7 @@ def payroll_bank_sheet(*, actor, run: PayrollRun) -> bytes:
         raise Conflict(_("Only an approved payroll goes to the bank."))
     rows = PayrollLine.objects.filter(run=run).order_by("unit_path", "name", "id").values_list(
         "name", "account_masked", "total")
-    return write_xlsx([_("No."), _("Name"), _("Account"), _("Amount (yuan)")],
+    return write_xlsx([_("No."), _("Full name"), _("Account"), _("Amount (yuan)")],
                       ((i, name, account, amount) for i, (name, account, amount) in enumerate(rows, start=1)),
                       title=run.month.strftime("%Y-%m"))
 
