@@ -155,6 +155,27 @@ class PayTableIn(Schema):
     coefficients: dict[str, str] | None = None
 
 
+class GradeScaleIn(Schema):
+    principal_low: int = 7
+    principal_high: int = 18
+    deputy_low: int = 4
+    deputy_high: int = 15
+    other_low: int = 1
+    other_high: int = 12
+    years_per_grade: int = 3
+    bachelor_years: int = 3
+    master_years: int = 6
+    doctor_years: int = 9
+
+
+class GradeScaleOut(GradeScaleIn):
+    county: str
+
+    @staticmethod
+    def resolve_county(obj):
+        return obj.county.code
+
+
 class PayTableOut(Schema):
     id: int
     year: int
@@ -343,6 +364,13 @@ def evaluation_decide(request, evaluation_id: int, payload: DecideIn):
 
 
 # ---------------------------------------------------------------- pay
+@router.put("/grade-scales/{code}", response=GradeScaleOut, summary="Set a county's grade scale (bands, "
+                                                                   "years per grade, education credit)")
+def grade_scale(request, code: str, payload: GradeScaleIn):
+    county = unit_get(user=request.user, code=code)
+    return services.grade_scale_set(actor=request.user, county=county, **payload.dict())
+
+
 @router.post("/pay-tables", response=PayTableOut, summary="Set a county's pay table for a year")
 def pay_table(request, payload: PayTableIn):
     county = unit_get(user=request.user, code=payload.county)

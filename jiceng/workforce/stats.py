@@ -79,19 +79,26 @@ def statistics(unit, year: int, *, today: datetime.date) -> dict:
     day = reference_day(year, today)
     workers = _in_post(unit, day)
 
-    def by(field):
-        return {row[field]: row["n"] for row in workers.values(field).annotate(n=Count("id")).order_by(field)}
-
+    # One grouped query for every distribution.
+    keys = ("post", "channel", "education", "qualification", "person__gender")
+    counts = {key: {} for key in keys}
     ages = {band: 0 for _lo, _hi, band in AGE_BANDS}
-    for birth_year, n in (workers.annotate(by=ExtractYear("person__birth_date")).values_list("by")
-                          .annotate(n=Count("id")).order_by("by")):
-        if birth_year is None:
+    for row in (workers.annotate(by=ExtractYear("person__birth_date")).values(*keys, "by")
+                .annotate(n=Count("id")).order_by()):
+        n = row["n"]
+        for key in keys:
+            counts[key][row[key]] = counts[key].get(row[key], 0) + n
+        if row["by"] is None:
             continue
-        age = day.year - birth_year
+        age = day.year - row["by"]
         for low, high, band in AGE_BANDS:
             if low <= age <= high:
                 ages[band] += n
                 break
+
+    def by(field):
+        return dict(sorted(counts[field].items(), key=lambda kv: str(kv[0])))
+
     current = committee_measures(unit, day)
     start = (CommitteeSeat.objects.filter(subtree_q(unit.path, "unit_path"), term_start__lte=day, term_end__gte=day)
              .aggregate(m=Min("term_start"))["m"])

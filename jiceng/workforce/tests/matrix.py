@@ -231,6 +231,10 @@ CHECKS = {
               statuses(200, allowed=["city_admin"], others=RECRUIT_DENIED),
               data=lambda c: {"revise": True, "note": "改评", "scores": SCORES}),
     ],
+    f"PUT {API}/grade-scales/{{code}}": [
+        Check("PUT", lambda c: f"{API}/grade-scales/{c.county.code}", statuses(200, allowed=["city_admin"]),
+              data=lambda c: {"years_per_grade": 2, "master_years": 4}),
+    ],
     f"POST {API}/pay-tables": [
         Check("POST", lambda c: f"{API}/pay-tables", statuses(200, allowed=["city_admin"]),
               data=lambda c: {"county": c.county.code, "year": YEAR, "base_amount": "3200.00"}),
