@@ -14,7 +14,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.geo import coords
 from jiceng.core.scope import require_scope  # noqa: F401 (views use services.require_scope)
-from jiceng.orgs.models import Unit
+from jiceng.orgs.models import Unit, UnitKind
 from jiceng.stations import hours as hours_mod
 from jiceng.stations.models import (
     LEVEL_UNIT_KIND,
@@ -89,7 +89,7 @@ def _level_unit(level: str, unit: Unit):
         raise ValidationFailed(_("Unknown level “%(v)s”.") % {"v": str(level)[:20]}, field="level")
     if unit.kind != LEVEL_UNIT_KIND[level]:
         raise ValidationFailed(_("A %(level)s belongs to a unit of kind %(kind)s.")
-                               % {"level": Level(level).label, "kind": LEVEL_UNIT_KIND[level]}, field="unit")
+                               % {"level": Level(level).label, "kind": UnitKind(LEVEL_UNIT_KIND[level]).label}, field="unit")
 
 
 def _state(state: str) -> str:
