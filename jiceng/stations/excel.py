@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from jiceng.core.errors import NotFound
+from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.excel import RowErrors, read_rows, require_columns, write_xlsx
 from jiceng.core.scope import subtree_q, user_can
 from jiceng.orgs.models import Unit
@@ -71,15 +71,13 @@ def positions_import(*, actor, upload) -> int:
                              "hours": {i: str(row.get(f"day{i}") or "") for i in range(8)}})
     if not rows:
         errors.add(2, "名称", _("The sheet has no data rows."))
-    errors.raise_if_any()
+        errors.raise_if_any()
     try:
-        return len(positions_bulk_create(actor=actor, rows=prepared, note="excel import"))
-    except Exception as exc:
-        errs = getattr(exc, "errors", None)
-        if errs:  # the service's own row errors: say the Excel column
-            for e in errs:
-                e["column"] = {"lat": "纬度", "hours": "周一…节假日", "amenities": "设施", "unit": "所属单位代码",
-                               "name": "名称", "address": "地址"}.get(e["column"], e["column"])
+        return len(positions_bulk_create(actor=actor, rows=prepared, note="excel import", errors=errors))
+    except ValidationFailed as exc:
+        for e in exc.errors:  # the service's own row errors: name the Excel column
+            e["column"] = {"lat": "纬度", "hours": "周一…节假日", "amenities": "设施", "unit": "所属单位代码",
+                           "name": "名称", "address": "地址", "crs": "坐标系"}.get(e["column"], e["column"])
         raise
 
 

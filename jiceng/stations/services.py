@@ -195,12 +195,13 @@ def position_set_state(*, actor, position: ServicePosition, state: str) -> Servi
     return position_update(actor=actor, position=position, state=state)
 
 
-def positions_bulk_create(*, actor, rows: list[dict], note: str = "") -> list[ServicePosition]:
+def positions_bulk_create(*, actor, rows: list[dict], note: str = "", errors=None) -> list[ServicePosition]:
     """Create many positions, all or nothing (Excel import, demo). Each row as position_create's keywords
-    (unit as a Unit); every row is validated first; one audit event for the batch."""
+    (unit as a Unit); every row is validated first; one audit event for the batch. `errors`: row errors
+    the caller already found (an import's own checks), reported together with these."""
     from jiceng.core.excel import RowErrors
 
-    errors = RowErrors()
+    errors = errors or RowErrors()
     prepared = []
     amenity_by_code = {a.code: a for a in Amenity.objects.filter(active=True)}
     for i, row in enumerate(rows, start=2):  # Excel rows: the header is row 1
@@ -224,6 +225,7 @@ def positions_bulk_create(*, actor, rows: list[dict], note: str = "") -> list[Se
             if not hasattr(exc, "status"):
                 raise
             errors.add(i, "unit", exc.message)
+    errors.errors.sort(key=lambda e: e["row"])
     errors.raise_if_any()
     with transaction.atomic():
         objs = [ServicePosition(level=row["level"], unit=unit, unit_path=unit.path, name=name, lat=wlat, lng=wlng,
