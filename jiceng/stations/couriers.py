@@ -137,3 +137,39 @@ def upcoming_activities(courier: Courier, *, limit: int = 20):
     street_path = "/".join(courier.unit_path.split("/")[:4]) + "/"
     return list(Activity.objects.filter(subtree_q(street_path, "unit_path"), kind="volunteer",
                                         starts_at__gt=timezone.now()).order_by("starts_at")[:limit])
+
+
+def couriers_bulk_create(*, actor, rows: list[dict], note: str = "") -> list[Courier]:
+    """Couriers whose phones were confirmed elsewhere (demo, a platform's list): {kind, name, phone,
+    platform, community}; validated like a registration; one audit event for the batch."""
+    objs, seen = [], set()
+    for row in rows:
+        if row["kind"] not in Courier.Kind.values:
+            raise ValidationFailed(_("Choose courier, delivery rider or ride-hailing driver."), field="kind")
+        phone = validate_phone(row["phone"])
+        phone_hash = crypto.lookup_hash(phone)
+        if phone_hash in seen:
+            raise Conflict(_("This mobile number is already registered."), code="registered")
+        seen.add(phone_hash)
+        community = row["community"]
+        objs.append(Courier(kind=row["kind"], name=row["name"][:60], phone_enc=crypto.encrypt(phone),
+                            phone_hash=phone_hash, phone_masked=mask_phone(phone), platform=row.get("platform", ""),
+                            community=community, unit_path=community.path, token=secrets.token_urlsafe(24)))
+    if Courier.objects.filter(phone_hash__in=seen).exists():
+        raise Conflict(_("This mobile number is already registered."), code="registered")
+    with transaction.atomic():
+        objs = Courier.objects.bulk_create(objs, batch_size=2000)
+        audit_record(actor=actor, action="courier.bulk_create", object_type="stations.courier",
+                     changes={"count": len(objs), "note": note})
+    return list(Courier.objects.filter(phone_hash__in=seen).order_by("id"))
+
+
+def signups_bulk_create(*, actor, rows: list[tuple], note: str = "") -> int:
+    """(courier, activity, hours) rows, one audit event (demo)."""
+    with transaction.atomic():
+        CourierSignup.objects.bulk_create([CourierSignup(courier=c, activity=a, unit_path=a.unit_path,
+                                                         hours=Decimal(str(h)).quantize(Decimal("0.01")))
+                                           for c, a, h in rows], batch_size=2000, ignore_conflicts=True)
+        audit_record(actor=actor, action="courier.signups_bulk", object_type="stations.couriersignup",
+                     changes={"count": len(rows), "note": note})
+    return len(rows)

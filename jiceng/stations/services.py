@@ -195,7 +195,8 @@ def position_set_state(*, actor, position: ServicePosition, state: str) -> Servi
     return position_update(actor=actor, position=position, state=state)
 
 
-def positions_bulk_create(*, actor, rows: list[dict], note: str = "", errors=None) -> list[ServicePosition]:
+def positions_bulk_create(*, actor, rows: list[dict], note: str = "", errors=None,
+                          recompute: bool = True) -> list[ServicePosition]:
     """Create many positions, all or nothing (Excel import, demo). Each row as position_create's keywords
     (unit as a Unit); every row is validated first; one audit event for the batch. `errors`: row errors
     the caller already found (an import's own checks), reported together with these."""
@@ -246,7 +247,7 @@ def positions_bulk_create(*, actor, rows: list[dict], note: str = "", errors=Non
         OpeningHours.objects.bulk_create([OpeningHours(position_id=o.pk, day=d, opens=op, closes=cl)
                                           for o, p in zip(objs, prepared, strict=True) for d, op, cl in p[5]],
                                          batch_size=5000)
-        if any(o.state == State.OPEN for o in objs):
+        if recompute and any(o.state == State.OPEN for o in objs):
             recompute_after_commit()
         audit_record(actor=actor, action="position.bulk_create", object_type="stations.serviceposition",
                      unit_path=_common_path([o.unit_path for o in objs]),
