@@ -152,17 +152,26 @@ def suggest(*, user, unit, k: int, sites_text: str = "", time_limit: float = 10.
 
 
 def worst_communities(*, user, limit: int = 10) -> list[tuple]:
-    """Communities in the user's area with the lowest share of residents within 15 minutes."""
+    """Communities in the user's area with the lowest share of residents within 15 minutes (one pass
+    over the stored building coverage, grouped by community path)."""
     from jiceng.core.scope import scope_filter
     from jiceng.orgs.models import Unit
     from jiceng.stations import coverage
+    from jiceng.stations.models import BuildingCoverage
 
     if coverage.latest_run() is None:
         return []
-    rows = []
-    for c in scope_filter(Unit.objects.filter(kind="community"), user).order_by("code")[:400]:
-        s = coverage.shares(c.path)
-        if s["residents_share"] is not None:
-            rows.append((c, s))
-    rows.sort(key=lambda r: r[1]["residents_share"])
-    return rows[:limit]
+    limit_s = coverage.circle_seconds()
+    totals: dict[str, list] = {}
+    rows = scope_filter(BuildingCoverage.objects.filter(residents__gt=0), user, "unit_path") \
+        .values_list("unit_path", "residents", "walk_s")
+    for path, residents, walk_s in rows.iterator(chunk_size=5000):
+        community = "/".join(path.split("/")[:5]) + "/"
+        t = totals.setdefault(community, [0, 0])
+        t[0] += residents
+        t[1] += residents if walk_s is not None and walk_s <= limit_s else 0
+    units = {u.path: u for u in Unit.objects.filter(kind="community", path__in=list(totals))}
+    out = [(units[p], {"residents": t[0], "residents_within": t[1], "residents_share": round(t[1] / t[0], 4)})
+           for p, t in totals.items() if p in units and t[0]]
+    out.sort(key=lambda r: (r[1]["residents_share"], r[0].code))
+    return out[:limit]

@@ -46,3 +46,16 @@ def test_it_suggests_sites_covering_the_uncovered_building(placed, client_for):
     ok = client_for("community_worker").get("/stations/siting/", {"unit": city.community.code, "k": 1,
                                                                   "sites": sites})
     assert ok.status_code == 200 and b"suggestions" in ok.content
+
+
+def test_the_siting_page_lists_the_communities_with_the_lowest_coverage(placed, client_for):
+    from jiceng.stations.coverage import coverage_compute
+
+    city = placed.city
+    lat, lng = offset(0, -300)
+    position_create(actor=None, unit=city.compound, level="station", name="驿站", lat=lat, lng=lng,
+                    address="五一路", hours=ALL_WEEK)
+    coverage_compute()
+    page = client_for("street_official").get("/stations/siting/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "覆盖率最低的社区" in page and "五一路社区" in page and "40 %" in page
+    assert "五一路社区" not in client_for("outsider").get("/stations/siting/").content.decode()
