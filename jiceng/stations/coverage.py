@@ -8,7 +8,7 @@ import time
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jiceng.core.scope import subtree_q
@@ -37,10 +37,10 @@ def open_positions():
 
 def building_rows():
     """(building id, path, lat, lng, residents) of every building with a location."""
-    from jiceng.people.models import Person
+    from jiceng.orgs.models import UnitTally
 
-    residents = dict(Person.objects.filter(is_resident=True).values("household__parent_id")
-                     .annotate(n=Count("id")).order_by().values_list("household__parent_id", "n"))
+    # Residents under each building: the tally row orgs keeps current with every registration and move.
+    residents = dict(UnitTally.objects.filter(unit__kind="building").values_list("unit_id", "residents"))
     rows = Unit.objects.filter(kind="building", lat__isnull=False, lng__isnull=False).order_by("id") \
         .values_list("id", "path", "lat", "lng")
     return [(bid, path, lat, lng, residents.get(bid, 0)) for bid, path, lat, lng in rows]

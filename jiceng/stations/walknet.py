@@ -179,8 +179,8 @@ def network_import_osm(*, actor, path: str, source: str = "") -> WalkNetwork:
 
 def generated_arrays(rings, buildings, *, gates_per_ring: int = 2) -> dict:
     """A deterministic walking network from the city's own geometry: streets along the given polygon
-    rings (grid and compound outlines, noded where they cross or touch), gates from each inner ring
-    (compound) to the nearest street node, and a lane from each building (lat, lng) to its nearest node.
+    rings (grid and compound outlines, noded where they cross or touch), gates from each compound's
+    outline to the nearest street nodes, and a lane from each building (lat, lng) to its nearest node.
 
     `rings`: list of (kind, shapely Polygon) with kind "street" or "compound"."""
     import shapely
@@ -208,27 +208,9 @@ def generated_arrays(rings, buildings, *, gates_per_ring: int = 2) -> dict:
     eu, ev, em = [u], [v], [lengths]
     scale = math.cos(math.radians(float(np.mean(lat))))
     tree = cKDTree(np.column_stack([lng * scale, lat]))
-    # Gates: the compound's outline nodes nearest to nodes outside it, joined by a short path.
-    inside_any = np.zeros(len(lat), bool)
-    if compound_polys:
-        for poly in compound_polys:
-            minx, miny, maxx, maxy = poly.bounds
-            idx = np.asarray(tree.query_ball_point([(minx + maxx) / 2 * scale, (miny + maxy) / 2],
-                                                   r=max(maxx - minx, maxy - miny)))
-            if len(idx) == 0:
-                continue
-            on_ring = idx[shapely.dwithin(poly.exterior, shapely.points(lng[idx], lat[idx]), 1e-7)]
-            outside = idx[~shapely.intersects(poly, shapely.points(lng[idx], lat[idx]))]
-            if len(on_ring) == 0 or len(outside) == 0:
-                continue
-            inside_any[on_ring] = True
-            out_tree = cKDTree(np.column_stack([lng[outside] * scale, lat[outside]]))
-            d, j = out_tree.query(np.column_stack([lng[on_ring] * scale, lat[on_ring]]))
-            for k in np.argsort(d, kind="stable")[:gates_per_ring]:
-                p, q = on_ring[k], outside[j[k]]
-                eu.append([p])
-                ev.append([q])
-                em.append(haversine_m(lat[p], lng[p], lat[q], lng[q]).reshape(1))
+    # Gates and crossings: each compound's outline, and pieces of street that do not quite meet (slivers
+    # between neighbouring grids), join the largest piece by their (up to) `gates_per_ring` shortest links.
+    eu, ev, em = _join_pieces(lat, lng, scale, eu, ev, em, links=gates_per_ring)
     # Lanes: each building joins its nearest node.
     node_lat, node_lng = list(lat), list(lng)
     if len(buildings):
@@ -244,6 +226,34 @@ def generated_arrays(rings, buildings, *, gates_per_ring: int = 2) -> dict:
     n = len(node_lat)
     return build_arrays(node_lat, node_lng, np.zeros(n, np.int64), np.concatenate(eu), np.concatenate(ev),
                         np.concatenate(em), np.zeros(sum(len(x) for x in eu), np.int64))
+
+
+def _join_pieces(lat, lng, scale, eu, ev, em, links: int = 3):
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    n = len(lat)
+    u, v = np.concatenate(eu), np.concatenate(ev)
+    graph = csr_from(n, u, v, np.ones(len(u)))
+    count, label = connected_components(graph, directed=False)
+    if count <= 1:
+        return eu, ev, em
+    giant = np.bincount(label).argmax()
+    in_giant = np.flatnonzero(label == giant)
+    others = np.flatnonzero(label != giant)
+    tree = cKDTree(np.column_stack([lng[in_giant] * scale, lat[in_giant]]))
+    d, j = tree.query(np.column_stack([lng[others] * scale, lat[others]]))
+    order = np.lexsort((d, label[others]))
+    taken: dict[int, int] = {}
+    add_u, add_v = [], []
+    for k in order:
+        piece = int(label[others[k]])
+        if taken.get(piece, 0) < links:
+            taken[piece] = taken.get(piece, 0) + 1
+            add_u.append(int(others[k]))
+            add_v.append(int(in_giant[j[k]]))
+    add_u, add_v = np.asarray(add_u), np.asarray(add_v)
+    return (eu + [add_u], ev + [add_v], em + [haversine_m(lat[add_u], lng[add_u], lat[add_v], lng[add_v])])
 
 
 # --- the graph in the process ---------------------------------------------------------------------
