@@ -67,7 +67,7 @@ def main(argv=None):
     cost = np.linalg.norm(demand[:, None, :].astype(np.float32) - cand[None, :, :].astype(np.float32), axis=2)
     model = MCLP.from_cost_matrix(cost, weights.astype(float), service_radius=RADIUS, p_facilities=args.k)
     del cost
-    model = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=max(60, int(args.time_limit * 10))))
+    model = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=max(120, int(args.time_limit * 10))))
     spopt_seconds = time.perf_counter() - t
     spopt_obj = float(pulp.value(model.problem.objective))
     out = {"name": NAME, "candidates": args.candidates, "demand": args.demand, "k": args.k,

@@ -50,19 +50,49 @@ def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: f
     if x:
         model.Add(sum(x) <= k)
     model.Maximize(sum(w * v for v, w in y))
+    start = greedy(list(groups), list(groups.values()), k, n_cand)  # a good first solution to improve on
+    for j in range(n_cand):
+        model.AddHint(x[j], j in start)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.relative_gap_limit = float(gap)
     solver.parameters.random_seed = 1
+    solver.parameters.linearization_level = 2
     status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution([], 0.0, float(sum(w for _v, w in y)), 1.0, False, solver.WallTime())
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no time to improve: the greedy sites
+        total = float(sum(w for _v, w in y))
+        obj = float(sum(w for key, w in groups.items() if start & set(key)))
+        return Solution(sorted(start), obj, total, (total - obj) / max(total, 1.0), False, solver.WallTime())
     chosen = [j for j in range(n_cand) if solver.BooleanValue(x[j])]
     obj = float(solver.ObjectiveValue())
     bound = float(solver.BestObjectiveBound())
     return Solution(chosen, obj, bound, (bound - obj) / max(bound, 1.0), status == cp_model.OPTIMAL,
                     solver.WallTime())
+
+
+def greedy(keys: list, weights: list, k: int, n_cand: int) -> set[int]:
+    """The classic greedy: k times, the candidate that newly covers the most weight (sparse products)."""
+    from scipy.sparse import csr_matrix
+
+    if not keys or n_cand == 0:
+        return set()
+    rows = np.repeat(np.arange(len(keys)), [len(key) for key in keys])
+    cols = np.fromiter((j for key in keys for j in key), dtype=np.int64, count=len(rows))
+    a = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(keys), n_cand))
+    w = np.asarray(weights, dtype=np.float64)
+    open_w = w.copy()
+    chosen: set[int] = set()
+    for _step in range(min(k, n_cand)):
+        gain = a.T @ open_w
+        if chosen:
+            gain[list(chosen)] = -1
+        j = int(np.argmax(gain))
+        if gain[j] <= 0:
+            break
+        chosen.add(j)
+        open_w[a[:, j].nonzero()[0]] = 0
+    return chosen
 
 
 def brute_force(cover: list, weights, k: int) -> float:
