@@ -289,6 +289,12 @@ def _sms_code_use(phone: str, code: str, now) -> None:
                                code="sms_code_wrong")
 
 
+def sms_code_verify(*, phone: str, code: str, now=None) -> None:
+    """Check and use up the SMS code sent to `phone` (for other public sign-ups, e.g. couriers in
+    stations); raises ValidationFailed like the intake check."""
+    _sms_code_use(validate_phone(phone or ""), code, now or timezone.now())
+
+
 # ------------------------------------------------------------------------------------------------
 # Intake (B1)
 
