@@ -154,9 +154,12 @@ def fund_standard_set(*, actor, year, fund_type: FundType, minimum) -> FundStand
 # ---------------------------------------------------------------- budgets
 
 
+def _prefixes(unit_path: str) -> list[str]:
+    return [unit_path[: i + 1] for i, ch in enumerate(unit_path) if ch == "/" and i > 0]
+
+
 def _closed(unit_path: str, year: int) -> bool:
-    prefixes = [unit_path[: i + 1] for i, ch in enumerate(unit_path) if ch == "/" and i > 0]
-    return ClosedYear.objects.filter(year=year, unit_path__in=prefixes).exists()
+    return ClosedYear.objects.filter(year=year, unit_path__in=_prefixes(unit_path)).exists()
 
 
 def _check_budget_row(unit: Unit, fund_type: FundType, source: str) -> None:
@@ -206,6 +209,7 @@ def budgets_bulk_set(*, actor, rows: list[dict], audit_unit: Unit | None = None)
 
     errors = RowErrors()
     clean = []
+    closed = set(ClosedYear.objects.values_list("unit_path", "year"))
     for i, row in enumerate(rows):
         number = row.get("_row", i + 1)
         try:
@@ -215,7 +219,7 @@ def budgets_bulk_set(*, actor, rows: list[dict], audit_unit: Unit | None = None)
             year = parse_year(row["year"])
             amount = parse_amount(row["amount"])
             _check_budget_row(unit, row["fund_type"], row["source"])
-            if _closed(unit.path, year):
+            if any((p, year) in closed for p in _prefixes(unit.path)):
                 raise ValidationFailed(_("The year %(y)d is closed for this unit.") % {"y": year}, field="year")
         except (ValidationFailed, Forbidden) as exc:
             errors.add(number, exc.field or "", exc.message)
