@@ -171,8 +171,9 @@ def compliance(request, unit: str = "", year: str = "", short_only: bool = True)
     u = unit_or_top(user=request.user, code=unit)
     require_scope(request.user, u.path, "read")
     y = _year(year)
-    summary = selectors.compliance_summary(u, y)
-    rows = summary["short"] if short_only else selectors.compliance(u, y)
+    table = selectors.compliance(u, y)
+    summary = selectors.compliance_summary(u, y, table)
+    rows = summary["short"] if short_only else table
     return {"unit_code": u.code, "year": y, **{k: summary[k] for k in (
         "streets", "streets_compliant", "communities", "communities_compliant")},
         "rows": [{"unit_code": r.code, "unit_name": r.name, "kind": r.kind, "fund_type": r.fund_type.code,

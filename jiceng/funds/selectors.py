@@ -92,9 +92,10 @@ def shortfalls(unit: Unit, year: int) -> list[ComplianceRow]:
     return [r for r in compliance(unit, year) if not r.complies]
 
 
-def compliance_summary(unit: Unit, year: int) -> dict:
-    """Streets whose running funds meet the standard, communities meeting every community standard."""
-    short = shortfalls(unit, year)
+def compliance_summary(unit: Unit, year: int, rows: list[ComplianceRow] | None = None) -> dict:
+    """Streets whose running funds meet the standard, communities meeting every community standard
+    (from `rows` when the caller has the table already)."""
+    short = [r for r in (compliance(unit, year) if rows is None else rows) if not r.complies]
     counts = dict(Unit.objects.filter(subtree_q(unit.path), kind__in=("street", "community"))
                   .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     short_streets = {r.unit_id for r in short if r.kind == "street"}

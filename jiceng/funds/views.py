@@ -67,7 +67,7 @@ def compliance(request):
     unit, year = _unit(request), _year(request)
     show_all = request.GET.get("all") == "1"
     rows = selectors.compliance(unit, year)
-    summary = selectors.compliance_summary(unit, year)
+    summary = selectors.compliance_summary(unit, year, rows)
     can_send = unit.kind in ("city", "county") and user_can(request.user, "/" + unit.ancestor_codes[0] + "/",
                                                                    "supervise")
     form = forms.LetterForm(initial={"year": year, "county": unit.code if unit.kind == "county" else "",
