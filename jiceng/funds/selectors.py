@@ -210,7 +210,10 @@ def project_status_counts(unit: Unit, year: int) -> dict[str, int]:
 
 
 def projects_chosen_in_year(unit: Unit, year: int) -> int:
-    return LivelihoodProject.objects.filter(subtree_q(unit.path, "unit_path"), chosen_on__year=year).count()
+    import datetime
+
+    return LivelihoodProject.objects.filter(subtree_q(unit.path, "unit_path"), chosen_on__gte=datetime.date(year, 1, 1),
+                                            chosen_on__lte=datetime.date(year, 12, 31)).count()
 
 
 def projects_from(source: str, refs: list) -> dict[str, LivelihoodProject]:
