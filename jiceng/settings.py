@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -51,11 +52,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jiceng.core.replica.ReplicaReadsMiddleware",
     "jiceng.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "jiceng.core.limits.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -172,8 +175,14 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("JICENG_MEDIA_ROOT", str(VAR_DIR / "media")))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request sizes (issue 10, item 9). The whole body of any request is capped by RequestSizeMiddleware
+# (413 before a byte is read); form fields without files by Django; files go to disk past 2.5 MB.
+# Each upload route caps its own files further (jiceng.core.uploads, jiceng.core.excel, jiceng.core.limits).
+JICENG_MAX_REQUEST_BYTES = env_int("JICENG_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Server-side sessions: logging out, a password change or a deactivation ends them (issue 10, item 7).
 SESSION_ENGINE = env_str("JICENG_SESSION_ENGINE", "django.contrib.sessions.backends.db")
@@ -186,6 +195,38 @@ LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (36.08, 111.52),
     "DEFAULT_ZOOM": 11,
     "RESET_VIEW": False,
+}
+
+# Content-Security-Policy (django-csp, issue 10 item 3): only the platform's own scripts and styles,
+# no inline script anywhere (templates pass data with json_script and data-* attributes to static
+# files). Style attributes are allowed (`style-src-attr 'unsafe-inline'`): Leaflet, plotly and the
+# server-computed colours of legends set them, and a style attribute cannot run script; <style>
+# elements stay refused (`style-src-elem 'self'`). Uploads get their own `default-src 'none'`.
+def _tile_origins(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}." in url else parts.netloc
+    return [f"{parts.scheme}://{host}"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_origins(LEAFLET_CONFIG["TILES"])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }
 
 LOGGING = {

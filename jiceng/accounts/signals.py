@@ -2,9 +2,13 @@
 changes or the user is deactivated (issue 10, item 7), however the change was made (admin, shell,
 `manage.py changepassword`)."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from jiceng.accounts.models import User, UserSession
 
@@ -14,6 +18,9 @@ def remember_session(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     key = getattr(session, "session_key", None)
     if key and user is not None and user.pk:
+        # Rows of sessions that have expired by now are dropped here (clearsessions drops the sessions).
+        stale = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        UserSession.objects.filter(user=user, created_at__lt=stale).delete()
         UserSession.objects.get_or_create(user=user, session_key=key)
 
 

@@ -44,13 +44,12 @@ from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Vali
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
+from jiceng.core.uploads import clean_images
 from jiceng.orgs.models import Unit
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 4
-IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"GIF87a": "image/gif",
-               b"GIF89a": "image/gif"}
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 
 
@@ -177,24 +176,8 @@ def _handler_for_level(chain: list[Unit], level: str) -> Unit:
 
 
 def validate_photos(photos) -> list:
-    photos = list(photos or [])
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationFailed(_("At most %(n)d photos per case.") % {"n": MAX_PHOTOS}, field="photos")
-    out = []
-    for photo in photos:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationFailed(_("A photo may be at most %(mb)d MB.") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)},
-                                   field="photos", code="photo_too_large")
-        head = photo.read(16)
-        photo.seek(0)
-        kind = next((ct for magic, ct in IMAGE_MAGIC.items() if head.startswith(magic)), None)
-        if kind is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-            kind = "image/webp"
-        if kind is None:
-            raise ValidationFailed(_("A photo must be a JPEG, PNG, GIF or WebP image."), field="photos",
-                                   code="photo_not_image")
-        out.append((photo, kind))
-    return out
+    """Every photo decoded and re-encoded by jiceng.core.uploads (no EXIF, a server-chosen name)."""
+    return clean_images(photos, field="photos", max_count=MAX_PHOTOS, max_bytes=MAX_PHOTO_BYTES)
 
 
 INTAKE_PER_USER_HOUR = 60  # a grid worker on patrol or a hotline desk: about one a minute, sustained
@@ -304,6 +287,12 @@ def _sms_code_use(phone: str, code: str, now) -> None:
         raise ValidationFailed(_("The SMS code is not right; %(n)d tries left.")
                                % {"n": SMS_CODE_TRIES - check.attempts - 1}, field="sms_code",
                                code="sms_code_wrong")
+
+
+def sms_code_verify(*, phone: str, code: str, now=None) -> None:
+    """Check and use up the SMS code sent to `phone` (for other public sign-ups, e.g. couriers in
+    stations); raises ValidationFailed like the intake check."""
+    _sms_code_use(validate_phone(phone or ""), code, now or timezone.now())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -445,8 +434,9 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
             _throttle_intake(actor=actor, client_address=client_address, phone=phone, email=email,
                              key_id=getattr(open311_key, "pk", None), now=now)
             insert_object(case)
-            for photo, kind in photos:
-                Attachment.objects.create(case=case, file=photo, content_type=kind, size=photo.size)
+            for photo in photos:
+                Attachment.objects.create(case=case, file=photo.content, content_type=photo.content_type,
+                                          size=photo.size)
             _event(case, actor=actor, action="receive", before="", at=now,
                    comment=_("Received through %(source)s.") % {"source": Source(source).label})
             rollup_bump(grid.path, month_of(now), received=1, accepted=1)
@@ -638,8 +628,9 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
         changes["status"][1] = case.status
         event = _event(case, actor=actor, action=action, before=before, comment=comment, at=now,
                        public=action not in ("request_suspend", "request_extend", "request_void", "approve", "deny"))
-        for photo, kind in photos:
-            Attachment.objects.create(case=case, event=event, file=photo, content_type=kind, size=photo.size)
+        for photo in photos:
+            Attachment.objects.create(case=case, event=event, file=photo.content, content_type=photo.content_type,
+                                      size=photo.size)
         if photos:
             changes["photos"] = len(photos)
         if action in ("register", "handle", "close", "reject", "escalate"):

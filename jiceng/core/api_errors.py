@@ -10,7 +10,8 @@ status the operation can return, by what the operation is:
 - it takes any input: 422 (the input is not valid) and 400 (a rule of the service is broken);
 - it writes (POST, PUT, PATCH, DELETE): 409 (someone changed the object first, or it already exists);
 - it takes a body: 413 (the request or an upload is larger than allowed);
-- it writes, is open to anonymous callers or carries a throttle: 429 (too many requests).
+- it writes, is open to anonymous callers or carries a throttle: 429 (too many requests);
+- any operation: 503 while the database is unavailable for a moment (jiceng.core.unavailable).
 
 An operation may add statuses of its own through `openapi_extra={"x-error-statuses": [...]}`; the statuses an
 operation already declares in `response=` are kept as they are.
@@ -34,6 +35,7 @@ DESCRIPTIONS = {
     413: "The request or an uploaded file is larger than allowed.",
     422: "The request is not valid; `field` or `errors` say where.",
     429: "Too many requests; try again later.",
+    503: "The database is unavailable for a moment; try again after Retry-After seconds.",
 }
 
 
@@ -113,7 +115,7 @@ def error_statuses(operation) -> set[int]:
     has_input = any(m.__ninja_param_source__ for m in model) if model else False
     has_path = any(m.__ninja_param_source__ == "path" for m in model) if model else False
     has_body = any(m.__ninja_param_source__ in ("body", "form", "file") for m in model) if model else False
-    statuses = set()
+    statuses = {503}  # any operation, while the database restarts or fails over (core.unavailable)
     if authenticated:
         statuses |= {401, 403, 404}
     if has_path:

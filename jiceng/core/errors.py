@@ -57,3 +57,10 @@ class Conflict(ServiceError):
 
     status = 409
     default_code = "conflict"
+
+
+class TooLarge(ValidationFailed):
+    """A request, a file or a collection beyond its cap: HTTP 413, nothing written."""
+
+    status = 413
+    default_code = "too_large"

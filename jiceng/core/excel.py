@@ -1,16 +1,102 @@
 """Excel import and export (H5): read a sheet into dict rows with row numbers, collect row-level
 errors, and write sheets. Imports are all or nothing: the caller validates every row, raises one
-ValidationFailed listing every bad row and column, and only then writes."""
+ValidationFailed listing every bad row and column, and only then writes.
+
+The one place where workbooks are opened and written (issue 10, items 9 and 10):
+- `open_workbook` checks an upload's size, its uncompressed size (a zip bomb declares gigabytes) and
+  its row count before openpyxl parses anything;
+- `append_row` writes every string that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`
+  first) as a text cell, so an exported name such as `=HYPERLINK(…)` stays text.
+"""
 
 import datetime
 import io
+import re
+import zipfile
+import zlib
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.rich_text import CellRichText
 
-from jiceng.core.errors import ValidationFailed
+from jiceng.core.errors import TooLarge, ValidationFailed
+from jiceng.core.limits import read_upload
 
 MAX_ROWS = 200_000
+MB = 1024 * 1024
+MAX_XLSX_BYTES = 10 * MB
+MAX_XLSX_UNCOMPRESSED = 150 * MB
+MAX_XLSX_PARTS = 2000
+FORMULA_START = ("=", "+", "-", "@")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def open_workbook(upload, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_XLSX_BYTES, field: str = "file"):
+    """An uploaded .xlsx (file or bytes) opened read-only by openpyxl, after checking it without parsing:
+    its size, the sum of its parts' uncompressed sizes (what unzipping can produce at most: zipfile reads
+    no more than a part declares) and the rows of each sheet, counted on the stream."""
+    data = upload if isinstance(upload, bytes) else read_upload(upload, max_bytes=max_bytes, field=field)
+    if len(data) > max_bytes:
+        raise TooLarge(_("A file may be at most %(mb)d MB.") % {"mb": max_bytes // MB}, field=field)
+    not_xlsx = ValidationFailed(_("The file is not an Excel workbook (.xlsx)."), code="not_xlsx", field=field)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise not_xlsx from None
+    if len(parts) > MAX_XLSX_PARTS or sum(p.file_size for p in parts) > MAX_XLSX_UNCOMPRESSED:
+        raise TooLarge(_("The workbook unpacks to more than %(mb)d MB: split it into smaller files.")
+                       % {"mb": MAX_XLSX_UNCOMPRESSED // MB}, field=field, code="xlsx_too_large")
+    try:
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                rows, tail = 0, b""
+                with archive.open(part) as stream:
+                    while chunk := stream.read(1 << 20):
+                        block = tail + chunk
+                        rows += len(_ROW_TAG.findall(block))
+                        tail = block[-64:]
+                        rows -= len(_ROW_TAG.findall(tail))  # counted again with the next chunk
+                        if rows > max_rows + 1:
+                            raise TooLarge(_("At most %(n)d rows per file.") % {"n": max_rows}, field=field,
+                                           code="too_many_rows")
+                rows += len(_ROW_TAG.findall(tail))
+                if rows > max_rows + 1:
+                    raise TooLarge(_("At most %(n)d rows per file.") % {"n": max_rows}, field=field,
+                                   code="too_many_rows")
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise not_xlsx from None
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a non-xlsx file
+        raise not_xlsx from None
+
+
+def safe_value(value):
+    """The value to append: a string a spreadsheet would take for a formula becomes a text cell (an
+    inline string: openpyxl would store a plain string starting with `=` as a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return CellRichText([value[:32767]])
+    return value
+
+
+def sheet_title(title) -> str:
+    """A sheet title from a user string: without the characters Excel refuses, at most 31 long."""
+    return re.sub(r"[\\/*?:\[\]]", "", str(title or ""))[:31].strip("'") or "Sheet1"
+
+
+def append_row(sheet, values) -> None:
+    """Every export writes its rows through here (write-only and normal sheets alike)."""
+    sheet.append([safe_value(v) for v in values])
+
+
+def workbook_bytes(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 class RowErrors:
@@ -32,10 +118,7 @@ class RowErrors:
 def read_rows(upload, columns: dict[str, tuple[str, ...]]) -> tuple[list[tuple[int, dict]], set[str]]:
     """Rows of the first sheet as (row number, {key: value}), and the keys whose column is present. `columns` maps a key to the headers that
     name it (Chinese and English). Unknown headers are ignored; missing required ones are reported."""
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a non-xlsx file
-        raise ValidationFailed(_("The file is not an Excel workbook (.xlsx)."), code="not_xlsx") from None
+    book = open_workbook(upload)
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
@@ -88,10 +171,8 @@ def as_date(value) -> datetime.date | None:
 
 def write_xlsx(headers: list[str], rows, *, title: str = "Sheet1") -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(headers)
+    sheet = book.create_sheet(title=sheet_title(title))
+    append_row(sheet, headers)
     for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        append_row(sheet, row)
+    return workbook_bytes(book)

@@ -45,3 +45,33 @@ def xlsx_upload(rows, *, name: str = "upload.xlsx"):
     buf.seek(0)
     buf.name = name
     return buf
+
+
+def image_bytes(fmt: str = "PNG", size=(16, 12), *, gps: bool = False, colour=(200, 40, 40)) -> bytes:
+    """A real, decodable image (Pillow); with `gps`, an EXIF block carrying a GPS position and a camera."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    image = Image.new("RGB", size, colour)
+    options = {}
+    if gps:
+        exif = Image.Exif()
+        exif[ExifTags.Base.Make] = "PhoneMaker"
+        gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        gps_ifd[ExifTags.GPS.GPSLatitudeRef] = "N"
+        gps_ifd[ExifTags.GPS.GPSLatitude] = (36.0, 5.0, 17.0)
+        gps_ifd[ExifTags.GPS.GPSLongitudeRef] = "E"
+        gps_ifd[ExifTags.GPS.GPSLongitude] = (111.0, 31.0, 4.0)
+        options["exif"] = exif
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, **options)
+    return buf.getvalue()
+
+
+def photo_upload(name: str = "photo.png", fmt: str = "PNG", **kw):
+    """A real image as an uploaded file (SimpleUploadedFile)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    types = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+    return SimpleUploadedFile(name, image_bytes(fmt, **kw), content_type=types[fmt])

@@ -19,7 +19,8 @@ from django_tasks import task
 
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
-from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
+from jiceng.core.errors import Conflict, Forbidden, TooLarge, ValidationFailed
+from jiceng.core.limits import cap_count
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.mobilize.assignment import AssignmentProblem, BusyIntervals, Members, Seats, Shifts
 from jiceng.mobilize.models import (
@@ -77,6 +78,11 @@ def mode_switch(*, actor, unit: Unit, mode: str, reason: str, now=None) -> ModeS
     return sw
 
 
+# A call's size (issue 10, item 9): the city's largest drill is about 2,000 posts and 40,000 seats.
+MAX_CALL_POSTS = 5_000
+MAX_CALL_SEATS = 100_000
+
+
 # --- issuing a call -------------------------------------------------------------------------------
 
 
@@ -84,6 +90,7 @@ def validate_posts(posts: list[dict]) -> list[dict]:
     """Each post: kind, place, lat, lng, shift_start, shift_end, headcount, skills (codes)."""
     if not posts:
         raise ValidationFailed(_("A call needs at least one post."), field="posts")
+    cap_count(posts, MAX_CALL_POSTS, what=_("posts"), field="posts")
     bits = skill_bits()
     out = []
     for i, p in enumerate(posts):
@@ -139,6 +146,10 @@ def call_issue(*, actor, unit: Unit, title: str, posts: list[dict], respond_minu
     if not 100 <= int(max_distance_m) <= 50_000:
         raise ValidationFailed(_("The distance limit is 100 m to 50 km."), field="max_distance_m")
     clean = validate_posts(posts)
+    seats = sum(p["headcount"] for p in clean)
+    if seats > MAX_CALL_SEATS:
+        raise TooLarge(_("A call has at most %(n)d people in all posts together.") % {"n": MAX_CALL_SEATS},
+                       field="posts", code="too_many_seats")
     now = now or timezone.now()
     with transaction.atomic():
         call = Call.objects.create(unit=unit, unit_path=unit.path, title=title, issued_at=now,

@@ -4,7 +4,6 @@ Wartime calls (C4) are in `jiceng.mobilize.calls`.
 """
 
 import datetime
-import io
 import math
 import secrets
 from decimal import Decimal
@@ -307,17 +306,13 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
     Columns (first row is the header): name, identity number, phone, home community code, skills
     (codes separated by commas), employer (defaults to the agency's name).
     """
-    import openpyxl
-
+    from jiceng.core.excel import open_workbook
     from jiceng.core.pii import validate_id_number, validate_phone
     from jiceng.people.models import PartyMembership, Person
     from jiceng.people.selectors import people_in_scope_with_id_hash_in
     from jiceng.people.services import people_bulk_create, pii_columns
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable file gets the same message
-        raise ValidationFailed(_("The file is not an Excel workbook (.xlsx)."), field="file") from None
+    wb = open_workbook(data)  # size, unpacked size and rows checked before parsing
     rows = list(wb.active.iter_rows(values_only=True))
     if len(rows) < 2:
         raise ValidationFailed(_("The workbook has no member rows under the header."), field="file")
@@ -681,13 +676,13 @@ def employer_report_xlsx(*, rows, employer: str, year: int) -> bytes:
     """The yearly report to an employer party organization: its members' hours and activities."""
     import openpyxl
 
+    from jiceng.core.excel import append_row, workbook_bytes
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = str(year)
-    ws.append([_("Employer organization"), employer, _("Year"), year])
-    ws.append([_("Member"), _("Community"), _("Activities"), _("Hours"), _("Wartime shifts")])
+    append_row(ws, [_("Employer organization"), employer, _("Year"), year])
+    append_row(ws, [_("Member"), _("Community"), _("Activities"), _("Hours"), _("Wartime shifts")])
     for r in rows:
-        ws.append([r["name"], r["community"], r["activities"], float(r["hours"] or 0), r["shifts"]])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        append_row(ws, [r["name"], r["community"], r["activities"], float(r["hours"] or 0), r["shifts"]])
+    return workbook_bytes(wb)

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Float, Int, Score5, Text
+from jiceng.core.limits import read_upload
 from jiceng.network import geoio, routing, selectors, services
 from jiceng.network.models import BusinessLine, CompoundProfile
 from jiceng.orgs.selectors import unit_get
@@ -182,7 +183,7 @@ def unit_integrity(request, code: str):
 
 @router.post("/network/geometry/import", summary="Import communities, grids or compounds (GeoJSON or Excel)")
 def geometry_import(request, kind: str, file: UploadedFile = File(...), crs: str = "wgs84", dry_run: bool = False):
-    content = file.read()
+    content = read_upload(file, max_bytes=geoio.MAX_IMPORT_BYTES)
     if file.name.lower().endswith((".xlsx", ".xlsm")):
         features = geoio.parse_excel(content, crs=crs)
     else:
@@ -358,7 +359,7 @@ def _line(code):
 def legacy_import(request, line_code: str, unit: str, file: UploadedFile = File(...), crs: str = "wgs84"):
     target = unit_get(user=request.user, code=unit)
     line = _line(line_code)
-    content = file.read()
+    content = read_upload(file, max_bytes=geoio.MAX_IMPORT_BYTES)
     features = (geoio.parse_excel(content, crs=crs) if file.name.lower().endswith(".xlsx")
                 else geoio.parse_geojson(content, crs=crs))
     return services.legacy_grids_import(actor=request.user, line=line, unit=target, features=features)
@@ -400,7 +401,8 @@ def staff_import(request, code: str, file: UploadedFile = File(...)):
     from jiceng.network import excel
 
     unit = unit_get(user=request.user, code=code)
-    return Status(201, {"created": excel.import_staff(actor=request.user, unit=unit, content=file.read())})
+    content = read_upload(file, max_bytes=geoio.MAX_IMPORT_BYTES)
+    return Status(201, {"created": excel.import_staff(actor=request.user, unit=unit, content=content)})
 
 
 @router.get("/network/units/{code}/compounds/export", summary="Compounds and who runs them, as Excel")

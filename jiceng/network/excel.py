@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.utils.translation import gettext as _
 
@@ -20,14 +19,14 @@ COMPOUND_COLUMNS = ["compound", "name", "property_company", "project_manager", "
 def _workbook(header, rows) -> bytes:
     import openpyxl
 
+    from jiceng.core.excel import append_row, workbook_bytes
+
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("data")
-    ws.append(header)
+    append_row(ws, header)
     for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        append_row(ws, r)
+    return workbook_bytes(wb)
 
 
 def export_staff(unit: Unit) -> bytes:
@@ -60,16 +59,11 @@ def _role(value: str) -> str | None:
 
 def import_staff(*, actor, unit: Unit, content: bytes) -> int:
     """Add grid staff from an Excel sheet (columns grid, role, name, optional on_duty and since)."""
-    import openpyxl
-
+    from jiceng.core.excel import open_workbook
     from jiceng.network.services import grid_staff_bulk_create
 
     require_scope(actor, unit.path, "write")
-    try:
-        ws = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a non-Excel file
-        raise ValidationFailed(_("The file is not an Excel workbook: %(err)s") % {"err": exc}, code="bad_excel") \
-            from None
+    ws = open_workbook(content).worksheets[0]  # size, unpacked size and rows checked before parsing
     rows = ws.iter_rows(values_only=True)
     header = [str(h or "").strip().lower() for h in next(rows, [])]
     col = {h: i for i, h in enumerate(header) if h}

@@ -6,7 +6,6 @@ Parsing never writes; a file with any unreadable feature raises ValidationFailed
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import math
 
@@ -14,8 +13,11 @@ import numpy as np
 import shapely
 from django.utils.translation import gettext as _
 
-from jiceng.core.errors import ValidationFailed
+from jiceng.core.errors import TooLarge, ValidationFailed
 from jiceng.core.geo import coords
+from jiceng.core.limits import MAX_GEOJSON_BYTES, MAX_GEOJSON_FEATURES, MAX_GEOJSON_VERTICES, cap_count
+
+MAX_IMPORT_BYTES = MAX_GEOJSON_BYTES  # one geometry or staff file (GeoJSON or Excel)
 
 
 @dataclasses.dataclass
@@ -48,6 +50,9 @@ def parse_geojson(data, *, crs: str = "wgs84") -> list[ParsedFeature]:
     """A FeatureCollection (dict, str or bytes) whose features carry `code` and `name` properties."""
     crs = _crs(crs)
     if isinstance(data, bytes | str):
+        if len(data) > MAX_GEOJSON_BYTES:
+            raise TooLarge(_("A file may be at most %(mb)d MB.") % {"mb": MAX_GEOJSON_BYTES // (1024 * 1024)},
+                           field="file")
         try:
             data = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -56,7 +61,9 @@ def parse_geojson(data, *, crs: str = "wgs84") -> list[ParsedFeature]:
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
             data.get("features"), list):
         raise ValidationFailed(_("Expected a GeoJSON FeatureCollection with a list of features."), code="bad_geojson")
+    cap_count(data["features"], MAX_GEOJSON_FEATURES, what=_("features"), field="file")
     out, errors = [], []
+    vertices = 0
     for i, feat in enumerate(data["features"], start=1):
         props = (feat or {}).get("properties") or {} if isinstance(feat, dict) else {}
         code = str(props.get("code") or (feat.get("id") if isinstance(feat, dict) else "") or "").strip()
@@ -70,6 +77,10 @@ def parse_geojson(data, *, crs: str = "wgs84") -> list[ParsedFeature]:
                            "message": _("Feature %(i)d (%(code)s): unreadable geometry (%(err)s).")
                            % {"i": i, "code": code, "err": exc}})
             continue
+        vertices += int(shapely.get_num_coordinates(geom))
+        if vertices > MAX_GEOJSON_VERTICES:
+            raise TooLarge(_("The outlines have more than %(n)d points in all: simplify them first.")
+                           % {"n": MAX_GEOJSON_VERTICES}, field="file", code="too_many_points")
         out.append(ParsedFeature(i, code, str(props.get("name") or "").strip(), _to_wgs84(geom, crs),
                                  str(props.get("address") or "").strip()))
     if errors:
@@ -101,14 +112,10 @@ def parse_excel(content: bytes, *, crs: str = "wgs84") -> list[ParsedFeature]:
     - `coordinates`: "lng,lat;lng,lat;…" in one cell; or
     - `lng` and `lat`: one vertex per row, rows of one unit together and in ring order.
     """
-    import openpyxl
+    from jiceng.core.excel import open_workbook
 
     crs = _crs(crs)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a non-Excel file
-        raise ValidationFailed(_("The file is not an Excel workbook: %(err)s") % {"err": exc}, code="bad_excel") \
-            from None
+    wb = open_workbook(content)  # size, unpacked size and rows checked before parsing
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [str(h or "").strip().lower() for h in next(rows, [])]
@@ -201,12 +208,12 @@ def export_geojson(units) -> dict:
 def export_excel(units) -> bytes:
     import openpyxl
 
+    from jiceng.core.excel import append_row, workbook_bytes
+
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("units")
-    ws.append(["code", "name", "kind", "parent", "wkt"])
+    append_row(ws, ["code", "name", "kind", "parent", "wkt"])
     for u in units:
-        ws.append([u.code, u.name, u.kind, u.parent.code if u.parent_id else "",
-                   shapely.from_wkb(bytes(u.geom)).wkt if u.geom else ""])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        append_row(ws, [u.code, u.name, u.kind, u.parent.code if u.parent_id else "",
+                        shapely.from_wkb(bytes(u.geom)).wkt if u.geom else ""])
+    return workbook_bytes(wb)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.limits import read_upload
 from jiceng.core.scope import scope_filter
 from jiceng.core.views import map_tiles, page
 from jiceng.network import geoio, selectors, services
@@ -80,7 +81,7 @@ def import_page(request, code):
     try:
         if upload is None:
             raise ValidationFailed(gettext("Choose a file to import."), field="file")
-        content = upload.read()
+        content = read_upload(upload, max_bytes=geoio.MAX_IMPORT_BYTES)
         parse = geoio.parse_excel if upload.name.lower().endswith((".xlsx", ".xlsm")) else geoio.parse_geojson
         features = parse(content, crs=request.POST.get("crs", "wgs84"))
         result = services.geometry_import(actor=request.user, kind=kind, features=features)

@@ -1,20 +1,20 @@
 """Excel exports: the mid-year dispatch report and the year-end assessment results (openpyxl)."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jiceng.core.excel import append_row, sheet_title, workbook_bytes
+
 
 def _sheet(wb, title, header, rows, first=False):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(header)
+    ws.title = sheet_title(title)
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     ws.freeze_panes = "A2"
     for i, h in enumerate(header):
         ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = max(10, len(str(h)) * 2)
@@ -22,9 +22,7 @@ def _sheet(wb, title, header, rows, first=False):
 
 
 def _bytes(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def dispatch_xlsx(*, rows: list[dict], tasks: list, projects: list, expected: dict) -> bytes:

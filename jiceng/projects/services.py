@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
+from jiceng.core.uploads import clean_document
 from jiceng.orgs.models import PartyOrg, Unit
 from jiceng.projects.models import (
     PROJECT_LEVELS,
@@ -227,13 +228,13 @@ def evidence_add(*, actor, project: Project, title: str, file=None, milestone: M
     title = _text(title, "title", _("Evidence needs a title."), 200)
     if milestone is not None and milestone.project_id != project.pk:
         raise ValidationFailed(_("That milestone belongs to another project."), field="milestone")
-    if file is not None and getattr(file, "size", 0) > 10 * 1024 * 1024:
-        raise ValidationFailed(_("An evidence file has at most 10 MB."), field="file")
+    if file is not None:  # checked by content, re-encoded if an image, stored under a server-chosen name
+        file = clean_document(file, field="file")
     with transaction.atomic():
         ev = Evidence.objects.create(project=project, milestone=milestone, unit_path=project.unit_path, title=title,
                                      uploaded_by=actor if getattr(actor, "pk", None) else None)
         if file is not None:
-            ev.file.save(file.name, file, save=True)
+            ev.file.save(file.name, file.content, save=True)
         audit_record(actor=actor, action="project.evidence_add", obj=project,
                      changes={"evidence": ev.pk, "has_file": file is not None})
     return ev

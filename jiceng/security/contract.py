@@ -57,8 +57,14 @@ class _SharedConnection:
             conn.dec_thread_sharing()
 
 
+@dataclasses.dataclass
+class Result:
+    findings: list[Finding]
+    operations: set[str]  # the operations the engine sent requests to ("GET /api/v1/cases")
+
+
 def run(*, token: str | None = None, max_examples: int = 10, seed: int = 10, phases=None,
-        checks=CHECKS, include_tag: str | None = None, public_only: bool = False) -> list[Finding]:
+        checks=CHECKS, include_tag: str | None = None, public_only: bool = False) -> Result:
     """Run the engine; returns every failed check (deduplicated by check, operation and title)."""
     import schemathesis
     from django.core.signals import request_finished, request_started
@@ -90,17 +96,20 @@ def run(*, token: str | None = None, max_examples: int = 10, seed: int = 10, pha
         if include_tag:
             schema = schema.include(tag=include_tag)
         if public_only:
-            schema = schema.include(func=lambda ctx: not ctx.operation.definition.raw.get("security", True))
+            schema = schema.include(func=lambda ctx: not ctx.operation.definition.raw.get("security"))
         findings: dict[tuple, Finding] = {}
+        operations: set[str] = set()
         for event in from_schema(schema).execute():
             if isinstance(event, events.ScenarioFinished):
+                if event.recorder.interactions:
+                    operations.add(event.recorder.label)
                 _collect(event.recorder, findings)
             elif isinstance(event, events.NonFatalError):
                 findings[("error", event.label, str(event.value))] = Finding(
                     "engine error", event.label, type(event.value).__name__, str(event.value)[:2000], "")
             elif isinstance(event, events.FatalError):
                 raise event.exception
-        return list(findings.values())
+        return Result(list(findings.values()), operations)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

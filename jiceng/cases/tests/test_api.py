@@ -3,7 +3,7 @@
 import json
 
 from jiceng.cases.models import Case
-from jiceng.core.testing import assert_queries
+from jiceng.core.testing import assert_queries, image_bytes
 
 
 def post(client, body, **headers):
@@ -80,7 +80,7 @@ def test_an_action_with_photos_through_the_api(city, submit, client_for):
 
     from jiceng.cases.models import Attachment
 
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = image_bytes("PNG")
     case = submit()
     api = client_for("grid_worker")
     r = api.post(f"/api/v1/cases/{case.code}/actions/with-photos", {

@@ -3,11 +3,11 @@
 import pytest
 
 from jiceng.conftest import build_city
+from jiceng.core.testing import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = image_bytes("PNG", size=(1, 1))  # a real image: photos are decoded and re-encoded
 
 
 def test_a_resident_reports_from_the_phone_page_with_a_photo(page):

@@ -8,8 +8,9 @@ from jiceng.cases.services import case_submit
 from jiceng.cases.tests.conftest import G1_POINT, G2_POINT, OUTSIDE
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.models import AuditEvent
+from jiceng.core.testing import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+PNG = image_bytes("PNG")
 
 
 def test_a_case_lands_at_the_grid_of_its_location(submit, city):

@@ -4,6 +4,7 @@ reports in, and a duplicate is merged into an open case; refusals come back as m
 from jiceng.cases.models import Case, Whistle
 from jiceng.cases.services import department_create
 from jiceng.cases.tests.conftest import G1_POINT
+from jiceng.core.testing import image_bytes
 
 
 def test_the_street_whistles_and_the_department_reports_in_from_the_page(client_for, submit, city):
@@ -85,7 +86,7 @@ def test_the_case_page_shows_photos_the_place_and_a_pending_request_in_words(cit
 
     from jiceng.cases.services import case_act
 
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = image_bytes("PNG")
     case = submit(photos=[SimpleUploadedFile("a.png", png, "image/png")])
     case = case_act(actor=city.users["grid_worker"], case=case, action="register", version=case.version)
     case = case_act(actor=city.users["grid_worker"], case=case, action="request_suspend", version=case.version,
@@ -102,7 +103,7 @@ def test_a_transition_takes_photos_that_show_on_its_timeline_step(city, client_f
     from jiceng.cases.models import Attachment, Case
     from jiceng.cases.services import case_act
 
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = image_bytes("PNG")
     case = submit()
     for action in ("register", "dispatch", "start"):
         case = case_act(actor=city.users["grid_worker"], case=case, action=action, version=case.version)

@@ -6,8 +6,9 @@ from django.test import Client
 
 from jiceng.cases.models import Case, Status
 from jiceng.cases.services import case_act
+from jiceng.core.testing import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = image_bytes("PNG")
 
 
 def test_a_resident_reports_anonymously_with_a_photo_and_follows_the_case(city):

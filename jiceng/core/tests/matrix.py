@@ -7,8 +7,9 @@ def _photo_url(c):
 
     from jiceng.cases.models import Category
     from jiceng.cases.services import case_submit
+    from jiceng.core.testing import image_bytes
 
-    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 32
+    png = image_bytes("PNG")
     case, _ = case_submit(actor=None, category=Category.objects.get(code="E0101"), description="路灯不亮",
                           source="api", lat=36.05, lng=111.42,
                           photos=[SimpleUploadedFile("p.png", png, content_type="image/png")])

@@ -48,7 +48,7 @@
         span.textContent = f.properties.name;
         L.marker(f.properties.label_at, {
           interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "cockpit-map-label", html: span.outerHTML, iconSize: null })
+          icon: L.divIcon({ className: "cockpit-map-label", html: span, iconSize: null })
         }).addTo(map);
       });
     }
@@ -95,13 +95,15 @@
   var scores = document.getElementById("chart-scores");
   if (scores) {
     var b = data.bars;
+    // plotly reads a small HTML subset in category labels and hover text: unit names go in escaped
+    var names = b.names.map(Jiceng.plotText);
     Plotly.newPlot(scores, [{
-      type: "bar", x: b.names, y: b.scores, text: b.grades, textposition: "outside", cliponaxis: false,
+      type: "bar", x: names, y: b.scores, text: b.grades, textposition: "outside", cliponaxis: false,
       marker: { color: b.colours },
       customdata: b.grades,
       hovertemplate: "%{x}<br>" + text.score + ": %{y:.1f}<br>" + text.grade + ": %{customdata}<extra></extra>"
     }], layout({
-      xaxis: Object.assign({ type: "category", tickangle: b.names.length > 8 ? -35 : 0 }, axis),
+      xaxis: Object.assign({ type: "category", tickangle: names.length > 8 ? -35 : 0 }, axis),
       yaxis: Object.assign({ range: [0, 105], title: { text: text.score } }, axis),
       bargap: b.names.length <= 3 ? 0.6 : 0.25
     }), config);

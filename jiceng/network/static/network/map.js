@@ -33,8 +33,11 @@
       var div = L.DomUtil.create("div", "legend");
       for (var i = 0; i < k; i++) {
         var lo = Math.ceil(i * (max + 1) / k);
-        div.innerHTML += '<i style="background:' + shade(i) + '"></i>' + lo + (i === k - 1 ? "+" : "–" +
-          (Math.ceil((i + 1) * (max + 1) / k) - 1)) + "<br>";
+        var swatch = document.createElement("i");
+        swatch.style.background = shade(i);
+        div.appendChild(swatch);
+        div.appendChild(document.createTextNode(lo + (i === k - 1 ? "+" : "–" + (Math.ceil((i + 1) * (max + 1) / k) - 1))));
+        div.appendChild(document.createElement("br"));
       }
       return div;
     };

@@ -1,0 +1,402 @@
+"""Asking the people API (D3): surveys, proposal rounds, participatory-budget ballots and the residents'
+public voting endpoints (SMS code, vote), results, Excel export."""
+
+import datetime
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from jiceng.consult import exports, selectors, services, voting
+from jiceng.core.client import client_address
+from jiceng.core.errors import ValidationFailed
+from jiceng.orgs.selectors import unit_get, unit_or_top
+
+router = Router(tags=["consult"])
+
+Amount = str | int | float
+
+
+def _date(value, field):
+    try:
+        return datetime.date.fromisoformat(str(value or ""))
+    except ValueError:
+        raise ValidationFailed(_("Give a date as YYYY-MM-DD."), field=field) from None
+
+
+def _datetime(value, field):
+    from django.utils import timezone
+
+    try:
+        dt = datetime.datetime.fromisoformat(str(value or ""))
+    except ValueError:
+        raise ValidationFailed(_("Give a time as YYYY-MM-DDTHH:MM."), field=field) from None
+    return timezone.make_aware(dt) if timezone.is_naive(dt) else dt
+
+
+class QuestionIn(Schema):
+    kind: str
+    text: str
+    options: list[str] = []
+    required: bool = True
+
+
+class SurveyIn(Schema):
+    unit: str
+    title: str
+    closes_on: str
+    description: str = ""
+    questions: list[QuestionIn]
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    text: str
+    options: list
+    required: bool
+
+
+class SurveyOut(Schema):
+    id: int
+    unit_code: str
+    title: str
+    description: str
+    status: str
+    closes_on: datetime.date
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_questions(obj):
+        return list(obj.questions.all())
+
+
+class SurveyRow(Schema):
+    id: int
+    title: str
+    status: str
+    closes_on: datetime.date
+
+
+@router.get("/surveys", response=list[SurveyRow])
+def surveys_list(request, unit: str = ""):
+    u = unit_get(user=request.user, code=unit) if unit else None
+    return list(selectors.surveys_in(user=request.user, unit=u)[:500])
+
+
+@router.post("/surveys", response={201: SurveyOut})
+def surveys_create(request, body: SurveyIn):
+    u = unit_get(user=request.user, code=body.unit)
+    survey = services.survey_create(actor=request.user, unit=u, title=body.title,
+                                    closes_on=_date(body.closes_on, "closes_on"), description=body.description,
+                                    questions=[q.dict() for q in body.questions])
+    return Status(201, survey)
+
+
+@router.get("/surveys/{pk}", response=SurveyOut)
+def surveys_get(request, pk: int):
+    return selectors.survey_get(user=request.user, pk=pk)
+
+
+class AnswersIn(Schema):
+    answers: dict
+
+
+class Created(Schema):
+    id: int
+
+
+@router.post("/surveys/{pk}/responses", response={201: Created})
+def surveys_answer(request, pk: int, body: AnswersIn):
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    return Status(201, services.survey_answer(actor=request.user, survey=survey, answers=body.answers))
+
+
+class QuestionResult(Schema):
+    question: str
+    kind: str
+    total: int
+    options: list[tuple[str, int]]
+    mean: float | None
+    texts: list[str]
+
+
+@router.get("/surveys/{pk}/results", response=list[QuestionResult])
+def surveys_results(request, pk: int):
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    return [{**r, "question": r["question"].text, "kind": r["question"].kind} for r in services.survey_results(survey)]
+
+
+@router.post("/surveys/{pk}/close", response=SurveyRow)
+def surveys_close(request, pk: int):
+    survey = selectors.survey_get(user=request.user, pk=pk)
+    return services.survey_close(actor=request.user, survey=survey)
+
+
+class RoundIn(Schema):
+    unit: str
+    title: str
+    closes_on: str
+    description: str = ""
+
+
+class ProposalOut(Schema):
+    id: int
+    title: str
+    body: str
+    estimated_cost: Decimal | None
+    supports: int
+    project_id: int | None
+
+
+class RoundOut(Schema):
+    id: int
+    unit_code: str
+    title: str
+    status: str
+    closes_on: datetime.date
+    proposals: list[ProposalOut]
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_proposals(obj):
+        return list(obj.proposals.order_by("-supports", "id"))
+
+
+@router.get("/rounds", response=list[SurveyRow])
+def rounds_list(request, unit: str = ""):
+    u = unit_get(user=request.user, code=unit) if unit else None
+    return list(selectors.rounds_in(user=request.user, unit=u)[:500])
+
+
+@router.post("/rounds", response={201: RoundOut})
+def rounds_create(request, body: RoundIn):
+    u = unit_get(user=request.user, code=body.unit)
+    return Status(201, services.round_create(actor=request.user, unit=u, title=body.title,
+                                             closes_on=_date(body.closes_on, "closes_on"),
+                                             description=body.description))
+
+
+@router.get("/rounds/{pk}", response=RoundOut)
+def rounds_get(request, pk: int):
+    return selectors.round_get(user=request.user, pk=pk)
+
+
+class ProposalIn(Schema):
+    title: str
+    body: str = ""
+    estimated_cost: Amount | None = None
+
+
+@router.post("/rounds/{pk}/proposals", response={201: ProposalOut})
+def proposals_submit(request, pk: int, body: ProposalIn):
+    rnd = selectors.round_get(user=request.user, pk=pk)
+    return Status(201, services.proposal_submit(actor=request.user, round=rnd, title=body.title, body=body.body,
+                                                estimated_cost=body.estimated_cost))
+
+
+@router.post("/proposals/{pk}/support", response=ProposalOut)
+def proposals_support(request, pk: int):
+    return services.proposal_support(actor=request.user, proposal=selectors.proposal_get(user=request.user, pk=pk))
+
+
+class PromoteIn(Schema):
+    estimated_cost: Amount | None = None
+
+
+class ProjectLink(Schema):
+    project_id: int
+
+
+@router.post("/proposals/{pk}/promote", response={201: ProjectLink})
+def proposals_promote(request, pk: int, body: PromoteIn):
+    proposal = selectors.proposal_get(user=request.user, pk=pk)
+    project = services.proposal_promote(actor=request.user, proposal=proposal, estimated_cost=body.estimated_cost)
+    return Status(201, {"project_id": project.pk})
+
+
+class OptionOut(Schema):
+    id: int
+    title: str
+    description: str
+    cost: Decimal
+    project_id: int | None
+
+
+class BallotOut(Schema):
+    id: int
+    unit_code: str
+    title: str
+    description: str
+    budget: Decimal
+    status: str
+    closes_at: datetime.datetime
+    published: bool
+    options: list[OptionOut]
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_options(obj):
+        return list(obj.options.all())
+
+
+class BallotIn(Schema):
+    unit: str
+    title: str
+    budget: Amount
+    closes_at: str
+    description: str = ""
+
+
+class BallotRow(Schema):
+    id: int
+    title: str
+    status: str
+    budget: Decimal
+    published: bool
+
+
+@router.get("/ballots", response=list[BallotRow])
+def ballots_list(request, unit: str = ""):
+    u = unit_get(user=request.user, code=unit) if unit else None
+    return list(selectors.ballots_in(user=request.user, unit=u)[:500])
+
+
+@router.post("/ballots", response={201: BallotOut})
+def ballots_create(request, body: BallotIn):
+    u = unit_get(user=request.user, code=body.unit)
+    return Status(201, voting.ballot_create(actor=request.user, unit=u, title=body.title, budget=body.budget,
+                                            closes_at=_datetime(body.closes_at, "closes_at"),
+                                            description=body.description))
+
+
+@router.get("/ballots/{pk}", response=BallotOut)
+def ballots_get(request, pk: int):
+    return selectors.ballot_get(user=request.user, pk=pk)
+
+
+class OptionIn(Schema):
+    title: str
+    cost: Amount
+    description: str = ""
+    proposal: int | None = None
+
+
+@router.post("/ballots/{pk}/options", response={201: OptionOut})
+def ballots_option_add(request, pk: int, body: OptionIn):
+    ballot = selectors.ballot_get(user=request.user, pk=pk)
+    proposal = selectors.proposal_get(user=request.user, pk=body.proposal) if body.proposal else None
+    return Status(201, voting.ballot_option_add(actor=request.user, ballot=ballot, title=body.title, cost=body.cost,
+                                                description=body.description, proposal=proposal))
+
+
+@router.post("/ballots/{pk}/open", response=BallotRow)
+def ballots_open(request, pk: int):
+    return voting.ballot_open(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
+
+
+@router.post("/ballots/{pk}/close", response=BallotRow)
+def ballots_close(request, pk: int):
+    return voting.ballot_close(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
+
+
+@router.post("/ballots/{pk}/publish", response=BallotRow)
+def ballots_publish(request, pk: int):
+    return voting.ballot_publish(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
+
+
+class ResultRow(Schema):
+    option: int
+    title: str
+    cost: Decimal
+    votes: int
+    rank: int
+    won: bool
+    reason: str
+
+
+class ResultOut(Schema):
+    ballot: int
+    budget: Decimal
+    papers: int
+    households: int
+    spent: Decimal
+    left: Decimal
+    options: list[ResultRow]
+
+
+@router.get("/ballots/{pk}/result", response=ResultOut)
+def ballots_result(request, pk: int):
+    return voting.ballot_result(selectors.ballot_get(user=request.user, pk=pk))
+
+
+class PaperIn(Schema):
+    household: str
+    options: list[int | str]
+
+
+class Accepted(Schema):
+    accepted: bool
+
+
+@router.post("/ballots/{pk}/paper", response={201: Accepted})
+def ballots_paper(request, pk: int, body: PaperIn):
+    ballot = selectors.ballot_get(user=request.user, pk=pk)
+    household = unit_get(user=request.user, code=body.household)
+    voting.ballot_vote_paper(actor=request.user, ballot=ballot, household=household, option_ids=body.options)
+    return Status(201, {"accepted": True})
+
+
+class CodeIn(Schema):
+    phone: str
+    household: str = ""
+
+
+class CodeOut(Schema):
+    masked: str
+    household: str
+
+
+@router.post("/ballots/{pk}/code", response=CodeOut, auth=None)
+def ballots_code(request, pk: int, body: CodeIn):
+    ballot = selectors.ballot_for_voting(pk)
+    return voting.vote_code_send(ballot=ballot, phone=body.phone, client_address=client_address(request),
+                                 household_code=body.household)
+
+
+class VoteIn(Schema):
+    phone: str
+    code: str
+    options: list[int | str]
+
+
+@router.post("/ballots/{pk}/vote", response={201: Accepted}, auth=None)
+def ballots_vote(request, pk: int, body: VoteIn):
+    ballot = selectors.ballot_for_voting(pk)
+    voting.ballot_vote_sms(ballot=ballot, phone=body.phone, code=body.code, option_ids=body.options)
+    return Status(201, {"accepted": True})
+
+
+@router.get("/public/ballots/{pk}/result", response=ResultOut, auth=None)
+def public_result(request, pk: int):
+    return voting.ballot_result(selectors.published_ballot(pk))
+
+
+@router.get("/export/{table}")
+def export(request, table: str, unit: str = ""):
+    u = unit_or_top(user=request.user, code=unit)
+    content, filename = exports.export(user=request.user, unit=u, table=table)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,53 @@
+"""Demo step: one street-wide participatory budget in the demo street, open, with every household of the
+street voting up to 20,000 (scaled); a survey and a proposal round in the demo community."""
+
+import datetime
+
+from django.utils import timezone
+
+from jiceng.consult import services, voting
+from jiceng.core.scope import subtree_q
+from jiceng.orgs.models import Unit
+
+ORDER = 76
+OPTIONS = [("背街小巷路灯改造", 180_000), ("老旧小区加装扶手", 60_000), ("社区食堂提档", 150_000), ("口袋公园", 220_000),
+           ("电动车集中充电棚", 90_000), ("健身步道", 120_000), ("垃圾分类亭", 50_000), ("儿童游乐场地", 110_000)]
+
+
+def build(ctx):
+    rng = ctx.rng("consult")
+    units = ctx.data.get("demo_units") or {}
+    street = units.get("street") or ctx.data["streets"][0]
+    community = units.get("community") or Unit.objects.filter(subtree_q(street.path), kind="community").first()
+    ballot = voting.ballot_create(actor=None, unit=street, title=f"{street.name}{ctx.today.year}年民生微实事居民投票",
+                                  budget="500000", closes_at=timezone.now() + datetime.timedelta(days=5),
+                                  description="每户可在 50 万元预算内选择若干项目，按得票多少依次入选，直到预算用完。")
+    options = [voting.ballot_option_add(actor=None, ballot=ballot, title=t, cost=c) for t, c in OPTIONS]
+    voting.ballot_open(actor=None, ballot=ballot)
+    households = list(Unit.objects.filter(subtree_q(street.path), kind="household").only("pk", "path")
+                      .order_by("code")[: int(20_000 * ctx.scale)])
+    weights = [rng.uniform(0.3, 1.0) for _ in options]
+    votes = []
+    for h in households:
+        chosen, total = [], 0
+        for o, _w in sorted(zip(options, weights, strict=True), key=lambda ow: -ow[1] * rng.random()):
+            if rng.random() < 0.45 and total + int(o.cost) <= 500_000:
+                chosen.append(o.pk)
+                total += int(o.cost)
+        votes.append((h, chosen or [options[rng.randrange(len(options))].pk]))
+    for start in range(0, len(votes), 5000):
+        voting.ballots_bulk_cast(ballot=ballot, votes=votes[start:start + 5000])
+    today = ctx.today
+    services.survey_create(actor=None, unit=community, title="小区停车管理意见征集", closes_on=today + datetime.timedelta(days=14),
+                           questions=[{"kind": "single", "text": "您家是否有私家车？", "options": ["有", "没有"]},
+                                      {"kind": "multiple", "text": "您支持哪些措施？",
+                                       "options": ["施划停车位", "错峰共享停车", "建设立体车库"]},
+                                      {"kind": "rating", "text": "对目前停车秩序的满意度"},
+                                      {"kind": "text", "text": "其他建议", "required": False}], today=today)
+    rnd = services.round_create(actor=None, unit=community, title="民生微心愿征集", today=today,
+                                closes_on=today + datetime.timedelta(days=21))
+    for title, cost in (("楼道加装扶手", "8000"), ("小区入口无障碍坡道", "15000"), ("增设便民座椅", "3000")):
+        services.proposal_submit(actor=None, round=rnd, title=title, estimated_cost=cost, today=today)
+    ctx.data["consult"] = {"ballot": ballot.pk, "votes": len(votes)}
+    ctx.say(f"[demo] consult: ballot in {street.name} with {len(votes):,} household votes "
+            f"({len(households):,} households in the street)")

@@ -1,0 +1,165 @@
+"""Persona verdicts for every consult page and endpoint (data made on first use, per test).
+
+Consultations on community K1 are seen by everyone whose area holds or lies under K1 (so residents see
+the surveys and ballots put to them); they are run by those with the right capability on K1 (or S1)."""
+
+import datetime
+
+from django.utils import timezone
+
+from jiceng.core.matrix import Check, Exempt, statuses
+
+PAGE = {"anonymous": 302}
+LOGGED_IN = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident",
+             "outsider"]
+SEES_K1 = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident"]
+WRITERS = ["city_admin", "street_official", "community_worker"]
+PARTICIPANTS = ["community_worker", "grid_worker", "party_member", "resident"]  # grants on or under K1
+RUNNERS = ["city_admin", "street_official"]  # supervise on S1
+API = "/api/v1/consult"
+
+
+def _forbid(personas):
+    return {p: 403 for p in personas}
+
+
+def data(c):
+    if getattr(c, "_consult", None) is None:
+        from jiceng.consult import services, voting
+
+        today = datetime.date.today()
+        survey = services.survey_create(actor=None, unit=c.community, title="停车", closes_on=today,
+                                        questions=[{"kind": "rating", "text": "满意度"}])
+        rnd = services.round_create(actor=None, unit=c.community, title="微心愿", closes_on=today)
+        proposal = services.proposal_submit(actor=c.users["resident"], round=rnd, title="加扶手",
+                                            estimated_cost="2000")
+
+        def ballot(state):
+            b = voting.ballot_create(actor=None, unit=c.street, title="微实事", budget="10000",
+                                     closes_at=timezone.now() + datetime.timedelta(days=3))
+            for title in ("路灯", "凉亭"):
+                voting.ballot_option_add(actor=None, ballot=b, title=title, cost="5000")
+            if state in ("open", "closed"):
+                b = voting.ballot_open(actor=None, ballot=b)
+            if state == "closed":
+                b = voting.ballot_close(actor=None, ballot=b)
+            return b
+
+        c._consult = {"survey": survey, "question": survey.questions.get(), "round": rnd, "proposal": proposal,
+                      "draft": ballot("draft"), "open": ballot("open"), "closed": ballot("closed")}
+    return c._consult
+
+
+CHECKS = {
+    "consult:home": [
+        Check("GET", lambda c: "/consult/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
+        Check("POST", lambda c: "/consult/", statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"kind": "survey", "unit": c.community.code, "title": "卫生",
+                              "closes_on": datetime.date.today().isoformat(), "questions": "rating | 满意度"},
+              json=False),
+    ],
+    "consult:survey": [
+        Check("GET", lambda c: f"/consult/surveys/{data(c)['survey'].pk}/",
+              statuses(200, allowed=SEES_K1, others=PAGE)),
+        Check("POST", lambda c: f"/consult/surveys/{data(c)['survey'].pk}/",
+              statuses(302, allowed=PARTICIPANTS, others={**PAGE, **_forbid(RUNNERS)}),
+              data=lambda c: {f"q{data(c)['question'].pk}": "5"}, json=False),
+    ],
+    "consult:round": [
+        Check("GET", lambda c: f"/consult/rounds/{data(c)['round'].pk}/", statuses(200, allowed=SEES_K1, others=PAGE)),
+        Check("POST", lambda c: f"/consult/rounds/{data(c)['round'].pk}/",
+              statuses(302, allowed=PARTICIPANTS, others={**PAGE, **_forbid(RUNNERS)}),
+              data=lambda c: {"title": "装路灯"}, json=False),
+    ],
+    "consult:proposal_action": [
+        Check("POST", lambda c: f"/consult/proposals/{data(c)['proposal'].pk}/support/",
+              statuses(302, allowed=PARTICIPANTS, others={**PAGE, **_forbid(RUNNERS)}), json=False),
+        Check("POST", lambda c: f"/consult/proposals/{data(c)['proposal'].pk}/promote/",
+              statuses(302, allowed=WRITERS, others={**PAGE, **_forbid(["grid_worker", "party_member", "resident"])}),
+              json=False),
+    ],
+    "consult:ballot": [
+        Check("GET", lambda c: f"/consult/ballots/{data(c)['draft'].pk}/", statuses(200, allowed=SEES_K1, others=PAGE)),
+        Check("POST", lambda c: f"/consult/ballots/{data(c)['draft'].pk}/",
+              statuses(302, allowed=RUNNERS, others={**PAGE, **_forbid(PARTICIPANTS)}),
+              data=lambda c: {"kind": "option", "title": "健身器材", "cost": "3000"}, json=False),
+        Check("POST", lambda c: f"/consult/ballots/{data(c)['open'].pk}/",
+              statuses(302, allowed=WRITERS + ["grid_worker"],
+                       others={**PAGE, **_forbid(["party_member", "resident"])}),
+              data=lambda c: {"kind": "paper", "household": c.household.code,
+                              "options": [data(c)["open"].options.first().pk]}, json=False,
+              note="paper ballot recorded by a grid worker (or anyone who may write there)"),
+    ],
+    "consult:results": [
+        Check("GET", lambda c: f"/consult/ballots/{data(c)['open'].pk}/results/",
+              statuses(200, allowed=SEES_K1, others=PAGE)),
+    ],
+    "consult:ballot_action": [
+        Check("POST", lambda c: f"/consult/ballots/{data(c)['draft'].pk}/open/",
+              statuses(302, allowed=RUNNERS, others={**PAGE, **_forbid(PARTICIPANTS)}), json=False),
+    ],
+    "consult:vote": Exempt("the residents' public voting page (SMS code proves the household); test_vote_page.py"),
+    "consult:public": Exempt("a unit's public page of published results; test_tally_and_close.py"),
+    "consult:public_results": Exempt("a published ballot's result, public; test_tally_and_close.py"),
+    "consult:export": [
+        Check("GET", lambda c: "/consult/export/ballots/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
+    ],
+    f"GET {API}/surveys": [Check("GET", lambda c: f"{API}/surveys", statuses(200, allowed=LOGGED_IN))],
+    f"POST {API}/surveys": [Check(
+        "POST", lambda c: f"{API}/surveys", statuses(201, allowed=WRITERS, others={"party_member": 403}),
+        data=lambda c: {"unit": c.community.code, "title": "卫生", "closes_on": datetime.date.today().isoformat(),
+                        "questions": [{"kind": "text", "text": "建议"}]})],
+    f"GET {API}/surveys/{{pk}}": [Check("GET", lambda c: f"{API}/surveys/{data(c)['survey'].pk}",
+                                        statuses(200, allowed=SEES_K1))],
+    f"POST {API}/surveys/{{pk}}/responses": [Check(
+        "POST", lambda c: f"{API}/surveys/{data(c)['survey'].pk}/responses",
+        statuses(201, allowed=PARTICIPANTS, others=_forbid(RUNNERS)),
+        data=lambda c: {"answers": {str(data(c)["question"].pk): 4}})],
+    f"GET {API}/surveys/{{pk}}/results": [Check("GET", lambda c: f"{API}/surveys/{data(c)['survey'].pk}/results",
+                                                statuses(200, allowed=SEES_K1))],
+    f"POST {API}/surveys/{{pk}}/close": [Check(
+        "POST", lambda c: f"{API}/surveys/{data(c)['survey'].pk}/close",
+        statuses(200, allowed=WRITERS, others=_forbid(["grid_worker", "party_member", "resident"])))],
+    f"GET {API}/rounds": [Check("GET", lambda c: f"{API}/rounds", statuses(200, allowed=LOGGED_IN))],
+    f"POST {API}/rounds": [Check(
+        "POST", lambda c: f"{API}/rounds", statuses(201, allowed=WRITERS, others={"party_member": 403}),
+        data=lambda c: {"unit": c.community.code, "title": "征集", "closes_on": datetime.date.today().isoformat()})],
+    f"GET {API}/rounds/{{pk}}": [Check("GET", lambda c: f"{API}/rounds/{data(c)['round'].pk}",
+                                       statuses(200, allowed=SEES_K1))],
+    f"POST {API}/rounds/{{pk}}/proposals": [Check(
+        "POST", lambda c: f"{API}/rounds/{data(c)['round'].pk}/proposals",
+        statuses(201, allowed=PARTICIPANTS, others=_forbid(RUNNERS)), data=lambda c: {"title": "健身角"})],
+    f"POST {API}/proposals/{{pk}}/support": [Check(
+        "POST", lambda c: f"{API}/proposals/{data(c)['proposal'].pk}/support",
+        statuses(200, allowed=PARTICIPANTS, others=_forbid(RUNNERS)))],
+    f"POST {API}/proposals/{{pk}}/promote": [Check(
+        "POST", lambda c: f"{API}/proposals/{data(c)['proposal'].pk}/promote",
+        statuses(201, allowed=WRITERS, others=_forbid(["grid_worker", "party_member", "resident"])), data=lambda c: {})],
+    f"GET {API}/ballots": [Check("GET", lambda c: f"{API}/ballots", statuses(200, allowed=LOGGED_IN))],
+    f"POST {API}/ballots": [Check(
+        "POST", lambda c: f"{API}/ballots", statuses(201, allowed=RUNNERS),
+        data=lambda c: {"unit": c.street.code, "title": "微实事", "budget": "50000",
+                        "closes_at": (timezone.now() + datetime.timedelta(days=2)).isoformat()})],
+    f"GET {API}/ballots/{{pk}}": [Check("GET", lambda c: f"{API}/ballots/{data(c)['open'].pk}",
+                                        statuses(200, allowed=SEES_K1))],
+    f"POST {API}/ballots/{{pk}}/options": [Check(
+        "POST", lambda c: f"{API}/ballots/{data(c)['draft'].pk}/options",
+        statuses(201, allowed=RUNNERS, others=_forbid(PARTICIPANTS)), data=lambda c: {"title": "绿化", "cost": 1000})],
+    f"POST {API}/ballots/{{pk}}/open": [Check("POST", lambda c: f"{API}/ballots/{data(c)['draft'].pk}/open",
+                                              statuses(200, allowed=RUNNERS, others=_forbid(PARTICIPANTS)))],
+    f"POST {API}/ballots/{{pk}}/close": [Check("POST", lambda c: f"{API}/ballots/{data(c)['open'].pk}/close",
+                                               statuses(200, allowed=RUNNERS, others=_forbid(PARTICIPANTS)))],
+    f"POST {API}/ballots/{{pk}}/publish": [Check("POST", lambda c: f"{API}/ballots/{data(c)['closed'].pk}/publish",
+                                                 statuses(200, allowed=RUNNERS, others=_forbid(PARTICIPANTS)))],
+    f"GET {API}/ballots/{{pk}}/result": [Check("GET", lambda c: f"{API}/ballots/{data(c)['open'].pk}/result",
+                                               statuses(200, allowed=SEES_K1))],
+    f"POST {API}/ballots/{{pk}}/paper": [Check(
+        "POST", lambda c: f"{API}/ballots/{data(c)['open'].pk}/paper",
+        statuses(201, allowed=WRITERS + ["grid_worker"], others=_forbid(["party_member", "resident"])),
+        data=lambda c: {"household": c.household.code, "options": [data(c)["open"].options.first().pk]})],
+    f"POST {API}/ballots/{{pk}}/code": Exempt("public: a resident asks for an SMS code; test_ballot_voting.py"),
+    f"POST {API}/ballots/{{pk}}/vote": Exempt("public: a resident votes with the SMS code; test_ballot_voting.py"),
+    f"GET {API}/public/ballots/{{pk}}/result": Exempt("public published result; test_tally_and_close.py"),
+    f"GET {API}/export/{{table}}": [Check("GET", lambda c: f"{API}/export/participation",
+                                          statuses(200, allowed=LOGGED_IN))],
+}

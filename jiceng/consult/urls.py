@@ -1,0 +1,18 @@
+from django.urls import path
+
+from jiceng.consult import views
+
+app_name = "consult"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("surveys/<int:pk>/", views.survey, name="survey"),
+    path("rounds/<int:pk>/", views.round_page, name="round"),
+    path("proposals/<int:pk>/<slug:action>/", views.proposal_action, name="proposal_action"),
+    path("ballots/<int:pk>/", views.ballot, name="ballot"),
+    path("ballots/<int:pk>/results/", views.results, name="results"),
+    path("ballots/<int:pk>/<slug:action>/", views.ballot_action, name="ballot_action"),
+    path("vote/<int:pk>/", views.vote, name="vote"),
+    path("public/<str:code>/", views.public, name="public"),
+    path("public/ballots/<int:pk>/", views.public_results, name="public_results"),
+    path("export/<slug:table>/", views.export, name="export"),
+]

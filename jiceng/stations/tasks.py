@@ -1,0 +1,12 @@
+"""Background work: the 15-minute coverage is recomputed by the worker (`manage.py db_worker`) after a
+position opens, closes or moves, or the walking network is replaced."""
+
+from django_tasks import task
+
+
+@task()
+def coverage_recompute():
+    from jiceng.stations.coverage import coverage_compute
+
+    run = coverage_compute()
+    return {"as_of": run.as_of.isoformat() if run else None, "positions": run.positions if run else 0}

@@ -1,0 +1,130 @@
+"""Page forms of the workforce app: they parse and range-check input; the services keep the rules."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.workforce.models import Channel, ConfigItem, Education, Post, Qualification, WorkerStatus
+from jiceng.workforce.services import RUBRIC
+
+RUBRIC_LABELS = {"political": _("Political quality"), "ability": _("Professional ability"),
+                 "performance": _("Work results"), "residents": _("Residents' opinion")}
+
+
+class ServiceErrorMixin:
+    def add_service_error(self, exc):
+        field = exc.field if exc.field in self.fields else None
+        self.add_error(field, str(exc.message))
+
+
+class WorkerForm(ServiceErrorMixin, forms.Form):
+    community = forms.CharField(label=_("Community code"), max_length=32)
+    name = forms.CharField(label=_("Full name"), max_length=60)
+    id_number = forms.CharField(label=_("Identity number"), max_length=24)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
+    title = forms.CharField(label=_("Title"), max_length=40, required=False)
+    channel = forms.ChoiceField(label=_("Recruitment channel"), choices=Channel.choices)
+    hire_date = forms.DateField(label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"}))
+    education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
+    qualification = forms.ChoiceField(label=_("Social-work qualification"), choices=Qualification.choices,
+                                      initial="none", required=False)
+    grade = forms.IntegerField(label=_("Grade assigned (leave empty to apply the rules)"), min_value=1, max_value=18,
+                               required=False)
+    bank_account = forms.CharField(label=_("Bank account"), max_length=40, required=False)
+
+
+class TransferForm(ServiceErrorMixin, forms.Form):
+    community = forms.CharField(label=_("Community code"), max_length=32)
+
+
+class StatusForm(ServiceErrorMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=WorkerStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class PostForm(ServiceErrorMixin, forms.Form):
+    post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
+    effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AttendanceForm(ServiceErrorMixin, forms.Form):
+    month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
+    days_required = forms.IntegerField(label=_("Working days"), min_value=1, max_value=31)
+    days_present = forms.IntegerField(label=_("Days present"), min_value=0, max_value=31)
+
+    def clean_month(self):
+        return parse_month(self.cleaned_data["month"])
+
+
+def parse_month(value: str) -> datetime.date:
+    try:
+        year, month = str(value).split("-")[:2]
+        return datetime.date(int(year), int(month), 1)
+    except (TypeError, ValueError):
+        raise forms.ValidationError(_("A month is written YYYY-MM.")) from None
+
+
+class EvaluationForm(ServiceErrorMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    community_opinion = forms.CharField(label=_("Community's opinion"), max_length=1000, required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, top in RUBRIC:
+            self.fields[key] = forms.IntegerField(label=f"{RUBRIC_LABELS[key]} (0–{top})", min_value=0, max_value=top)
+
+    def scores(self):
+        return {key: self.cleaned_data[key] for key, _top in RUBRIC}
+
+
+class AppealForm(ServiceErrorMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for the appeal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(ServiceErrorMixin, forms.Form):
+    revise = forms.BooleanField(label=_("Revise the scores"), required=False)
+    note = forms.CharField(label=_("Decision"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, top in RUBRIC:
+            self.fields[key] = forms.IntegerField(label=f"{RUBRIC_LABELS[key]} (0–{top})", min_value=0, max_value=top,
+                                                  required=False)
+
+    def scores(self):
+        return {key: self.cleaned_data.get(key) for key, _top in RUBRIC}
+
+
+class PrepareForm(ServiceErrorMixin, forms.Form):
+    street = forms.CharField(label=_("Street code"), max_length=32)
+    month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
+
+    def clean_month(self):
+        return parse_month(self.cleaned_data["month"])
+
+
+class ConfigForm(ServiceErrorMixin, forms.Form):
+    item = forms.ChoiceField(label=_("Item"), choices=ConfigItem.choices)
+    present = forms.BooleanField(label=_("In place"), required=False)
+    head = forms.CharField(label=_("Head"), max_length=60, required=False)
+    staffing = forms.IntegerField(label=_("Staffing"), min_value=0, max_value=200, required=False)
+
+
+class PowerForm(ServiceErrorMixin, forms.Form):
+    owner = forms.CharField(label=_("County code"), max_length=32)
+    name = forms.CharField(label=_("Power"), max_length=120)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=200)
+    department = forms.CharField(label=_("Department of origin"), max_length=80)
+
+
+class GrantForm(ServiceErrorMixin, forms.Form):
+    street = forms.CharField(label=_("Street code"), max_length=32)
+    granted_on = forms.DateField(label=_("Granted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    document = forms.CharField(label=_("Document"), max_length=120)
+
+
+class ImportForm(ServiceErrorMixin, forms.Form):
+    file = forms.FileField(label=_("Roster workbook (.xlsx)"))

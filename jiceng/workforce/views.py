@@ -1,0 +1,442 @@
+"""Workforce pages: thin views that load through the access helpers, validate with a form, call one service."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.core.errors import Forbidden, ServiceError
+from jiceng.core.scope import user_can
+from jiceng.core.views import page
+from jiceng.orgs.selectors import unit_get, unit_or_top
+from jiceng.workforce import excel, forms, grades, selectors, services, stats
+from jiceng.workforce.figures import figures
+from jiceng.workforce.models import ConfigItem, Post, RunStatus, WorkerStatus
+from jiceng.workforce.services import MANAGE, RECRUIT, USE
+
+
+def _unit(request):
+    return unit_or_top(user=request.user, code=request.GET.get("unit", "") or request.POST.get("unit", ""))
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+    return min(max(year, 2000), timezone.localdate().year)
+
+
+def _viewable_unit(request):
+    unit = _unit(request)
+    selectors.require_view(request.user, unit)
+    return unit
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@page
+def home(request):
+    unit = _viewable_unit(request)
+    status = request.GET.get("status", "") if request.GET.get("status") in WorkerStatus.values else ""
+    post = request.GET.get("post", "") if request.GET.get("post") in Post.values else ""
+    q = (request.GET.get("q") or "")[:60]
+    pager = Paginator(selectors.workers_in(user=request.user, unit=unit, status=status, post=post, q=q), 50)
+    return render(request, "workforce/home.html", {
+        "unit": unit, "page": pager.get_page(request.GET.get("page")), "status": status, "post": post, "q": q,
+        "figures": figures(unit, today=timezone.localdate()), "posts": Post.choices, "statuses": WorkerStatus.choices,
+        "may_recruit": user_can(request.user, unit.path, RECRUIT),
+    })
+
+
+@page
+def worker_new(request):
+    unit = _unit(request)
+    if not selectors.may_view_any(request.user) or not user_can(request.user, unit.path, RECRUIT):
+        raise Forbidden()
+    form = forms.WorkerForm(request.POST or None, initial={"community": unit.code if unit.kind == "community" else ""})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        community = unit_get(user=request.user, code=data.pop("community"))
+        try:
+            worker = services.worker_create(actor=request.user, community=community, **data)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Worker recruited."))
+            return redirect("workforce:worker", pk=worker.pk)
+    return render(request, "workforce/worker_new.html", {"form": form, "unit": unit},
+                  status=422 if form.errors else 200)
+
+
+def _worker_context(request, worker, **forms_given):
+    steps = list(worker.grade_steps.all())
+    explained = [{"step": s, "text": grades.explain(s.rule, s.grade, s.post, s.detail)} for s in steps]
+    scale = services.scale_for(worker.unit_path)
+    path = worker.unit_path
+    context = {
+        "worker": worker, "steps": explained, "band": scale.band(worker.post), "scale": scale,
+        "lines": list(worker.pay_lines.select_related("run").order_by("-month")[:12]),
+        "evaluations": list(worker.evaluations.order_by("-year")),
+        "attendance": list(worker.attendance.order_by("-month")[:12]),
+        "may_manage": user_can(request.user, path, MANAGE), "may_use": user_can(request.user, path, USE),
+        "may_decide": user_can(request.user, path, RECRUIT),
+        "transfer_form": forms.TransferForm(), "status_form": forms.StatusForm(), "post_form": forms.PostForm(),
+        "attendance_form": forms.AttendanceForm(initial={"month": timezone.localdate().strftime("%Y-%m"),
+                                                         "days_required": 22}),
+        "evaluation_form": forms.EvaluationForm(initial={"year": timezone.localdate().year - 1}),
+        "appeal_form": forms.AppealForm(), "decide_form": forms.DecideForm(),
+    }
+    context.update(forms_given)
+    return context
+
+
+@page
+def worker_page(request, pk):
+    worker = selectors.worker_get(user=request.user, pk=pk)
+    return render(request, "workforce/worker.html", _worker_context(request, worker))
+
+
+def _worker_action(request, pk, form_class, form_key, call, success):
+    """POST on a worker page: validate the form, run one service; a refusal re-renders the page with the
+    message next to the field (422), 403/404 propagate."""
+    worker = selectors.worker_get(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            call(worker, form)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+            status = exc.status
+        else:
+            messages.success(request, success)
+            return redirect("workforce:worker", pk=worker.pk)
+    worker = selectors.worker_get(user=request.user, pk=pk)
+    return render(request, "workforce/worker.html", _worker_context(request, worker, **{form_key: form}),
+                  status=status)
+
+
+@require_POST
+@page
+def worker_transfer(request, pk):
+    def call(worker, form):
+        community = unit_get(user=request.user, code=form.cleaned_data["community"])
+        services.worker_transfer(actor=request.user, worker=worker, community=community)
+
+    return _worker_action(request, pk, forms.TransferForm, "transfer_form", call, _("Worker transferred."))
+
+
+@require_POST
+@page
+def worker_status(request, pk):
+    def call(worker, form):
+        services.worker_status_set(actor=request.user, worker=worker, status=form.cleaned_data["status"],
+                                   reason=form.cleaned_data["reason"])
+
+    return _worker_action(request, pk, forms.StatusForm, "status_form", call, _("Saved."))
+
+
+@require_POST
+@page
+def worker_post(request, pk):
+    def call(worker, form):
+        services.worker_post_change(actor=request.user, worker=worker, post=form.cleaned_data["post"],
+                                    effective_on=form.cleaned_data["effective_on"])
+
+    return _worker_action(request, pk, forms.PostForm, "post_form", call, _("Saved."))
+
+
+@require_POST
+@page
+def worker_attendance(request, pk):
+    def call(worker, form):
+        services.attendance_set(actor=request.user, worker=worker, month=form.cleaned_data["month"],
+                                days_required=form.cleaned_data["days_required"],
+                                days_present=form.cleaned_data["days_present"])
+
+    return _worker_action(request, pk, forms.AttendanceForm, "attendance_form", call, _("Attendance saved."))
+
+
+@require_POST
+@page
+def evaluation_new(request, pk):
+    def call(worker, form):
+        services.evaluation_record(actor=request.user, worker=worker, year=form.cleaned_data["year"],
+                                   scores=form.scores(), community_opinion=form.cleaned_data["community_opinion"])
+
+    return _worker_action(request, pk, forms.EvaluationForm, "evaluation_form", call, _("Evaluation recorded."))
+
+
+@require_POST
+@page
+def evaluation_appeal(request, pk):
+    evaluation = selectors.evaluation_get(user=request.user, pk=pk)
+
+    def call(worker, form):
+        services.evaluation_appeal(actor=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"])
+
+    return _worker_action(request, evaluation.worker_id, forms.AppealForm, "appeal_form", call, _("Appeal filed."))
+
+
+@require_POST
+@page
+def evaluation_decide(request, pk):
+    evaluation = selectors.evaluation_get(user=request.user, pk=pk)
+
+    def call(worker, form):
+        services.evaluation_decide(actor=request.user, evaluation=evaluation, revise=form.cleaned_data["revise"],
+                                   note=form.cleaned_data["note"],
+                                   scores=form.scores() if form.cleaned_data["revise"] else None)
+
+    return _worker_action(request, evaluation.worker_id, forms.DecideForm, "decide_form", call, _("Appeal decided."))
+
+
+@page
+def payslip(request, pk, month):
+    worker = selectors.worker_get(user=request.user, pk=pk)
+    try:
+        day = forms.parse_month(month)
+    except Exception:
+        from django.http import Http404
+
+        raise Http404() from None
+    line = selectors.pay_line_get(user=request.user, worker=worker, month=day)
+    return render(request, "workforce/payslip.html", {"worker": worker, "line": line})
+
+
+@page
+def evaluations(request):
+    unit, year = _viewable_unit(request), _year(request)
+    due = selectors.evaluations_due(user=request.user, unit=unit, year=year)
+    return render(request, "workforce/evaluations.html", {
+        "unit": unit, "year": year, "due": Paginator(due, 100).get_page(request.GET.get("page")),
+        "appeals": list(selectors.evaluations_in(user=request.user, unit=unit, year=year)
+                        .filter(status="appealed")[:100]),
+    })
+
+
+@page
+def payrolls(request):
+    unit = _viewable_unit(request)
+    form = forms.PrepareForm(request.POST or None, initial={
+        "street": unit.code if unit.kind == "street" else "", "month": timezone.localdate().strftime("%Y-%m")})
+    status = 422
+    if request.method == "POST" and form.is_valid():
+        street = unit_get(user=request.user, code=form.cleaned_data["street"])
+        try:
+            run = services.payroll_prepare(actor=request.user, street=street, month=form.cleaned_data["month"])
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+            status = exc.status
+        else:
+            messages.success(request, _("Payroll prepared."))
+            return redirect("workforce:payroll", pk=run.pk)
+    runs = Paginator(selectors.runs_in(user=request.user, unit=unit), 50).get_page(request.GET.get("page"))
+    return render(request, "workforce/payrolls.html", {"unit": unit, "form": form, "runs": runs,
+                                                       "may_prepare": user_can(request.user, unit.path, MANAGE)},
+                  status=status if form.errors else 200)
+
+
+@page
+def payroll_page(request, pk):
+    run = selectors.run_get(user=request.user, pk=pk)
+    lines = Paginator(run.lines.order_by("unit_path", "name", "id"), 100).get_page(request.GET.get("page"))
+    return render(request, "workforce/payroll.html", {
+        "run": run, "lines": lines, "may_approve": run.status == RunStatus.PREPARED and user_can(
+            request.user, run.unit_path, RECRUIT)})
+
+
+@require_POST
+@page
+def payroll_approve(request, pk):
+    run = selectors.run_get(user=request.user, pk=pk)
+    try:
+        services.payroll_approve(actor=request.user, run=run)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Payroll approved."))
+    return redirect("workforce:payroll", pk=run.pk)
+
+
+@page
+def payroll_xlsx(request, pk):
+    run = selectors.run_get(user=request.user, pk=pk)
+    try:
+        content = services.payroll_bank_sheet(actor=request.user, run=run)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        return render(request, "core/error.html", {"message": exc.message}, status=exc.status)
+    return _xlsx(content, f"payroll-{run.street.code}-{run.month:%Y-%m}.xlsx")
+
+
+@page
+def statistics_page(request):
+    unit, year = _viewable_unit(request), _year(request)
+    data = stats.statistics(unit, year, today=timezone.localdate())
+    labels = {
+        "post": dict(Post.choices), "channel": dict(services.Channel.choices),
+        "education": dict(services.Education.choices), "qualification": dict(services.Qualification.choices),
+        "sex": {"M": _("Male"), "F": _("Female")},
+    }
+    charts = []
+    for key, title in (("post", _("Workers by post")), ("channel", _("Workers by recruitment channel")),
+                       ("education", _("Workers by education")), ("qualification", _("Workers by qualification")),
+                       ("sex", _("Workers by sex"))):
+        values = data[f"by_{key}"]
+        charts.append({"id": f"chart-{key}", "title": title,
+                       "labels": [str(labels[key].get(k, k)) for k in values], "values": list(values.values())})
+    charts.append({"id": "chart-age", "title": _("Workers by age"), "labels": list(data["by_age"]),
+                   "values": list(data["by_age"].values())})
+    change_labels = {"women_share": _("Share of women"), "young_share": _("Share of young cadres (≤ 35)"),
+                     "degree_share": _("Share of degree holders"), "professional_share": _("Share of professionals"),
+                     "average_age": _("Average age")}
+    for row in data["change"]:
+        row["label"] = change_labels[row["key"]]
+    return render(request, "workforce/statistics.html", {
+        "unit": unit, "year": year, "data": data, "charts": charts, "labels": labels,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+    })
+
+
+@page
+def streets(request):
+    unit = _unit(request)
+    checklist = selectors.street_checklist(user=request.user, unit=unit)
+    return render(request, "workforce/streets.html", {
+        "unit": unit, "checklist": checklist, "gaps": selectors.gaps_by_county(checklist),
+        "items": ConfigItem.choices, "form": forms.ConfigForm(),
+        "may_manage": {e["street"].pk for e in checklist if user_can(request.user, e["street"].path, MANAGE)},
+    })
+
+
+@require_POST
+@page
+def street_config(request, code):
+    street = unit_get(user=request.user, code=code)
+    form = forms.ConfigForm(request.POST)
+    if form.is_valid():
+        try:
+            services.street_config_set(actor=request.user, street=street, item=form.cleaned_data["item"],
+                                       present=form.cleaned_data["present"], head=form.cleaned_data["head"],
+                                       staffing=form.cleaned_data["staffing"] or 0)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("workforce:streets") + f"?unit={street.parent.code}")
+    checklist = selectors.street_checklist(user=request.user, unit=street)
+    return render(request, "workforce/streets.html", {
+        "unit": street, "checklist": checklist, "gaps": selectors.gaps_by_county(checklist),
+        "items": ConfigItem.choices, "form": form, "form_street": street.pk,
+        "may_manage": {street.pk}}, status=422)
+
+
+@page
+def powers(request):
+    unit = _unit(request)
+    return render(request, "workforce/powers.html", {
+        "unit": unit, "powers": selectors.powers_in(user=request.user, unit=unit),
+        "power_form": forms.PowerForm(initial={"owner": unit.code if unit.kind == "county" else ""}),
+        "grant_form": forms.GrantForm(initial={"granted_on": timezone.localdate()}),
+        "may_grant": user_can(request.user, unit.path, RECRUIT),
+    })
+
+
+@require_POST
+@page
+def power_new(request):
+    form = forms.PowerForm(request.POST)
+    unit = _unit(request)
+    if form.is_valid():
+        owner = unit_get(user=request.user, code=form.cleaned_data["owner"])
+        try:
+            services.power_create(actor=request.user, owner=owner, name=form.cleaned_data["name"],
+                                  legal_basis=form.cleaned_data["legal_basis"],
+                                  department=form.cleaned_data["department"])
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("workforce:powers") + f"?unit={owner.code}")
+    return render(request, "workforce/powers.html", {
+        "unit": unit, "powers": selectors.powers_in(user=request.user, unit=unit), "power_form": form,
+        "grant_form": forms.GrantForm(), "may_grant": user_can(request.user, unit.path, RECRUIT)}, status=422)
+
+
+@require_POST
+@page
+def power_grant(request, pk):
+    power = selectors.power_get(user=request.user, pk=pk)
+    form = forms.GrantForm(request.POST)
+    if form.is_valid():
+        street = unit_get(user=request.user, code=form.cleaned_data["street"])
+        try:
+            services.power_grant(actor=request.user, power=power, street=street,
+                                 granted_on=form.cleaned_data["granted_on"], document=form.cleaned_data["document"])
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Power devolved."))
+            return redirect(reverse("workforce:powers") + f"?unit={street.code}")
+    unit = power.owner
+    return render(request, "workforce/powers.html", {
+        "unit": unit, "powers": selectors.powers_in(user=request.user, unit=unit),
+        "power_form": forms.PowerForm(), "grant_form": form, "grant_power": power.pk,
+        "may_grant": user_can(request.user, unit.path, RECRUIT)}, status=422)
+
+
+@page
+def roster_xlsx(request):
+    unit = _viewable_unit(request)
+    workers = selectors.workers_in(user=request.user, unit=unit).iterator(chunk_size=2000)
+    return _xlsx(excel.roster_xlsx(workers), f"workers-{unit.code}-{datetime.date.today():%Y%m%d}.xlsx")
+
+
+@page
+def roster_import(request):
+    unit = _unit(request)
+    if not user_can(request.user, unit.path, RECRUIT):
+        raise Forbidden()
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = excel.roster_import(actor=request.user, upload=form.cleaned_data["file"])
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error("file", str(exc.message))
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(n)d workers imported.") % {"n": n})
+            return redirect(reverse("workforce:home") + f"?unit={unit.code}")
+    return render(request, "workforce/import.html", {"unit": unit, "form": form, "errors": errors,
+                                                     "headers": excel.HEADERS},
+                  status=422 if form.errors else 200)
