@@ -58,7 +58,8 @@ def main(argv=None):
     seconds = time.perf_counter() - t
     covered = {i for i, c in enumerate(cover) if set(c) & set(sol.chosen)}
     check = float(sum(weights[i] for i in covered))
-    assert check == sol.objective, (check, sol.objective)
+    if check != sol.objective:
+        raise RuntimeError(f"covered weight {check} differs from the objective {sol.objective}")
 
     import pulp
     from spopt.locate import MCLP

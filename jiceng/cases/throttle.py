@@ -43,7 +43,7 @@ def throttle_take(key: str, *, limit: int, window: datetime.timedelta, now=None)
     requests were already counted there."""
     start = _window_start(now or timezone.now(), window)
     table = ThrottleCount._meta.db_table
-    sql = (f"INSERT INTO {table} (key, \"window\", count) VALUES (%s, %s, 1) "  # noqa: S608
+    sql = (f"INSERT INTO {table} (key, \"window\", count) VALUES (%s, %s, 1) "  # noqa: S608  # nosec B608  # table from model metadata, values bound
            f"ON CONFLICT (key, \"window\") DO UPDATE SET count = {table}.count + 1 "
            f"WHERE {table}.count < %s RETURNING count")
     value = start if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(start)

@@ -326,7 +326,7 @@ class ResultRow(Schema):
     reason: str
 
 
-class ResultOut(Schema):
+class ConsultResultOut(Schema):
     ballot: int
     budget: Decimal
     papers: int
@@ -336,7 +336,7 @@ class ResultOut(Schema):
     options: list[ResultRow]
 
 
-@router.get("/ballots/{pk}/result", response=ResultOut)
+@router.get("/ballots/{pk}/result", response=ConsultResultOut)
 def ballots_result(request, pk: int):
     return voting.ballot_result(selectors.ballot_get(user=request.user, pk=pk))
 
@@ -388,7 +388,7 @@ def ballots_vote(request, pk: int, body: VoteIn):
     return Status(201, {"accepted": True})
 
 
-@router.get("/public/ballots/{pk}/result", response=ResultOut, auth=None)
+@router.get("/public/ballots/{pk}/result", response=ConsultResultOut, auth=None)
 def public_result(request, pk: int):
     return voting.ballot_result(selectors.published_ballot(pk))
 

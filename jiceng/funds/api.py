@@ -136,16 +136,16 @@ def budgets_set(request, body: BudgetIn):
                                source=body.source, amount=body.amount)
 
 
-class ImportOut(Schema):
+class FundsImportOut(Schema):
     written: int
 
 
-@router.post("/budgets/import", response=ImportOut)
+@router.post("/budgets/import", response=FundsImportOut)
 def budgets_import(request, file: UploadedFile = File(...)):
     return {"written": excel.budgets_import(actor=request.user, upload=file)}
 
 
-class ComplianceOut(Schema):
+class FundsComplianceOut(Schema):
     unit_code: str
     unit_name: str
     kind: str
@@ -163,7 +163,7 @@ class ComplianceTable(Schema):
     streets_compliant: int
     communities: int
     communities_compliant: int
-    rows: list[ComplianceOut]
+    rows: list[FundsComplianceOut]
 
 
 @router.get("/compliance", response=ComplianceTable)
@@ -312,7 +312,7 @@ def execution(request, unit: str = "", year: str = ""):
     return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, _year(year))]
 
 
-class ProjectOut(Schema):
+class FundsProjectOut(Schema):
     id: int
     unit_code: str
     unit_name: str
@@ -339,7 +339,7 @@ class ProjectOut(Schema):
         return obj.unit.name
 
 
-class ProjectIn(Schema):
+class FundsProjectIn(Schema):
     unit: str
     title: str
     estimated_cost: Amount
@@ -348,26 +348,26 @@ class ProjectIn(Schema):
     source_ref: str = ""
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", response=list[FundsProjectOut])
 def projects_list(request, unit: str = "", year: str = "", status: str = ""):
     u = unit_or_top(user=request.user, code=unit)
     return list(selectors.projects_in(user=request.user, unit=u, year=_year(year), status=status or None)[:2000])
 
 
-@router.post("/projects", response={201: ProjectOut})
-def projects_create(request, body: ProjectIn):
+@router.post("/projects", response={201: FundsProjectOut})
+def projects_create(request, body: FundsProjectIn):
     u = unit_get(user=request.user, code=body.unit)
     return Status(201, services.livelihood_project_create(
         actor=request.user, unit=u, title=body.title, estimated_cost=body.estimated_cost,
         description=body.description, source=body.source, source_ref=body.source_ref))
 
 
-@router.get("/projects/{pk}", response=ProjectOut)
+@router.get("/projects/{pk}", response=FundsProjectOut)
 def projects_get(request, pk: int):
     return selectors.project_get(user=request.user, pk=pk)
 
 
-@router.post("/projects/{pk}/feasibility", response=ProjectOut)
+@router.post("/projects/{pk}/feasibility", response=FundsProjectOut)
 def projects_feasibility(request, pk: int, feasible: Form[bool], note: Form[str],
                          photos: File[list[UploadedFile]] = None):
     p = selectors.project_get(user=request.user, pk=pk)
@@ -378,7 +378,7 @@ class ChooseIn(Schema):
     chosen_by: str = "joint_meeting"
 
 
-@router.post("/projects/{pk}/choose", response=ProjectOut)
+@router.post("/projects/{pk}/choose", response=FundsProjectOut)
 def projects_choose(request, pk: int, body: ChooseIn):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_choose(actor=request.user, project=p, chosen_by=body.chosen_by)
@@ -389,7 +389,7 @@ class FundIn(Schema):
     amount: Amount
 
 
-@router.post("/projects/{pk}/fund", response=ProjectOut)
+@router.post("/projects/{pk}/fund", response=FundsProjectOut)
 def projects_fund(request, pk: int, body: FundIn):
     p = selectors.project_get(user=request.user, pk=pk)
     try:
@@ -399,13 +399,13 @@ def projects_fund(request, pk: int, body: FundIn):
     return services.livelihood_fund(actor=request.user, project=p, budget=budget, amount=body.amount)
 
 
-@router.post("/projects/{pk}/built", response=ProjectOut)
+@router.post("/projects/{pk}/built", response=FundsProjectOut)
 def projects_built(request, pk: int, photos: File[list[UploadedFile]] = None):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_built(actor=request.user, project=p, photos=photos)
 
 
-@router.post("/projects/{pk}/accept", response=ProjectOut)
+@router.post("/projects/{pk}/accept", response=FundsProjectOut)
 def projects_accept(request, pk: int, note: Form[str] = "", photos: File[list[UploadedFile]] = None):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_accept(actor=request.user, project=p, note=note, photos=photos)
@@ -415,7 +415,7 @@ class RateIn(Schema):
     score: int | str
 
 
-@router.post("/projects/{pk}/rate", response=ProjectOut)
+@router.post("/projects/{pk}/rate", response=FundsProjectOut)
 def projects_rate(request, pk: int, body: RateIn):
     p = selectors.project_get_served(user=request.user, pk=pk)
     return services.livelihood_rate(actor=request.user, project=p, score=body.score)

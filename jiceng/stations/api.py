@@ -164,11 +164,11 @@ def positions_export(request, unit: str | None = None):
     return response
 
 
-class ImportOut(Schema):
+class StationsImportOut(Schema):
     created: int
 
 
-@router.post("/positions/import", response={201: ImportOut},
+@router.post("/positions/import", response={201: StationsImportOut},
              summary="Import positions from Excel; all or nothing with row errors")
 def positions_import(request, file: UploadedFile = File(...)):
     from jiceng.stations.excel import positions_import as do_import

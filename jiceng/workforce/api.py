@@ -95,12 +95,12 @@ class TransferIn(Schema):
     community: str
 
 
-class StatusIn(Schema):
+class WorkforceStatusIn(Schema):
     status: str
     reason: str = ""
 
 
-class PostIn(Schema):
+class WorkforcePostIn(Schema):
     post: str
     effective_on: datetime.date
 
@@ -111,7 +111,7 @@ class AttendanceIn(Schema):
     days_present: int
 
 
-class AttendanceOut(Schema):
+class WorkforceAttendanceOut(Schema):
     worker_id: int
     month: datetime.date
     days_required: int
@@ -201,7 +201,7 @@ class RunRow(Schema):
         return obj.street.name
 
 
-class LineOut(Schema):
+class WorkforceLineOut(Schema):
     worker_id: int
     name: str
     account_masked: str
@@ -218,7 +218,7 @@ class LineOut(Schema):
 
 
 class RunOut(RunRow):
-    lines: list[LineOut]
+    lines: list[WorkforceLineOut]
 
     @staticmethod
     def resolve_lines(obj):
@@ -260,7 +260,7 @@ class PowerIn(Schema):
     department: str
 
 
-class GrantOut(Schema):
+class WorkforceGrantOut(Schema):
     street_code: str
     granted_on: datetime.date
     document: str
@@ -272,7 +272,7 @@ class PowerOut(Schema):
     name: str
     legal_basis: str
     department: str
-    grants: list[GrantOut]
+    grants: list[WorkforceGrantOut]
 
 
 class GrantIn(Schema):
@@ -314,19 +314,19 @@ def worker_transfer(request, worker_id: int, payload: TransferIn):
 
 
 @router.post("/workers/{worker_id}/status", response=WorkerRow, summary="Suspend, resume or end a post")
-def worker_status(request, worker_id: int, payload: StatusIn):
+def worker_status(request, worker_id: int, payload: WorkforceStatusIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     return services.worker_status_set(actor=request.user, worker=w, status=payload.status, reason=payload.reason)
 
 
 @router.post("/workers/{worker_id}/post", response=WorkerOut, summary="Change of post")
-def worker_post(request, worker_id: int, payload: PostIn):
+def worker_post(request, worker_id: int, payload: WorkforcePostIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     services.worker_post_change(actor=request.user, worker=w, post=payload.post, effective_on=payload.effective_on)
     return selectors.worker_get(user=request.user, pk=worker_id)
 
 
-@router.post("/workers/{worker_id}/attendance", response=AttendanceOut, summary="Enter a month's attendance")
+@router.post("/workers/{worker_id}/attendance", response=WorkforceAttendanceOut, summary="Enter a month's attendance")
 def attendance(request, worker_id: int, payload: AttendanceIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     return services.attendance_set(actor=request.user, worker=w, month=payload.month,
@@ -459,7 +459,7 @@ def power_create(request, payload: PowerIn):
     return Status(201, _power_out(power, []))
 
 
-@router.post("/powers/{power_id}/grants", response={201: GrantOut}, summary="Devolve a power to a street")
+@router.post("/powers/{power_id}/grants", response={201: WorkforceGrantOut}, summary="Devolve a power to a street")
 def power_grant(request, power_id: int, payload: GrantIn):
     power = selectors.power_get(user=request.user, pk=power_id)
     street = unit_get(user=request.user, code=payload.street)
