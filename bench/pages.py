@@ -259,7 +259,7 @@ class Browser:
 
 def start_server(url: str, port: int):
     env = {**os.environ, "DATABASE_URL": url, "JICENG_BIND": f"127.0.0.1:{port}", "JICENG_QUERY_COUNT_HEADER": "1",
-           "JICENG_LOG_LEVEL": "warning"}
+           "JICENG_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "jiceng.wsgi"],
                             cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 120
@@ -298,17 +298,21 @@ def sweep(port: int, targets, personas, runs: int):
                 refused.setdefault(who, {})[label] = response.status
                 continue
             n = runs if first_ms < 2000 else max(3, runs // 2)  # seconds-long pages: fewer runs, same p50
-            samples, server, queries = [], [], set()
+            samples, queries = [], set()
+            inside = {"X-Server-Ms": [], "X-Db-Ms": [], "X-Cpu-Ms": []}
             for _ in range(n + 1):  # one more warm-up, then the timed runs
                 response, _data, ms = browser.request("GET", path)
                 samples.append(ms)
-                server.append(float(response.getheader("X-Server-Ms") or 0))
+                for header, values in inside.items():
+                    values.append(float(response.getheader(header) or 0))
                 queries.add(int(response.getheader("X-Query-Count") or -1))
-            samples, server = samples[1:], server[1:]
-            row = {"persona": who, "page": label, "path": path, "p50_ms": round(statistics.median(samples), 1),
-                   "server_p50_ms": round(statistics.median(server), 1), "queries": max(queries), "runs": n}
+            row = {"persona": who, "page": label, "path": path, "p50_ms": round(statistics.median(samples[1:]), 1),
+                   "queries": max(queries), "runs": n}
+            for header, key in (("X-Server-Ms", "server"), ("X-Db-Ms", "db"), ("X-Cpu-Ms", "cpu")):
+                row[f"{key}_p50_ms"] = round(statistics.median(inside[header][1:]), 1)
             rows.append(row)
-            print(f"{who:15} {row['p50_ms']:8.1f} ms {row['queries']:4} q  {label}", file=sys.stderr, flush=True)
+            print(f"{who:15} {row['p50_ms']:8.1f} ms (db {row['db_p50_ms']:7.1f}, cpu {row['cpu_p50_ms']:7.1f}) "
+                  f"{row['queries']:4} q  {label}", file=sys.stderr, flush=True)
     return rows, refused
 
 
