@@ -2,7 +2,7 @@
 
 The people list is ordered residents first, then by unit path and id, and paged by keyset (the last
 row's position), never by OFFSET: on PostgreSQL the index people_person_list_order
-(is_resident, unit_path COLLATE "C", id) serves every page of a city of a million residents with an
+(is_resident DESC, unit_path COLLATE "C", id) serves every page of a city of a million residents with an
 index range scan of the page's rows. Its total comes from the unit tree's tallies, not COUNT(*).
 """
 

@@ -7,10 +7,10 @@ from django.db import migrations
 def up(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute('CREATE INDEX IF NOT EXISTS people_person_list_order ON people_person '
-                              '(is_resident, unit_path COLLATE "C", id)')
+                              '(is_resident DESC, unit_path COLLATE "C", id)')
     else:
         schema_editor.execute("CREATE INDEX IF NOT EXISTS people_person_list_order ON people_person "
-                              "(is_resident, unit_path, id)")
+                              "(is_resident DESC, unit_path, id)")
 
 
 def down(apps, schema_editor):
