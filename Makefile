@@ -43,8 +43,9 @@ test: setup
 bench: setup
 	$(PY) bench/run.py $(B)
 
+# ruff, bandit and pip-audit (scripts/lint.py says when the vulnerability service cannot be reached).
 lint: setup
-	$(VENV)/bin/ruff check jiceng bench scripts
+	$(PY) scripts/lint.py
 
 clean-demo:
 	rm -f var/jiceng.sqlite3 var/jiceng.sqlite3-wal var/jiceng.sqlite3-shm

@@ -13,31 +13,65 @@ sys.path.insert(0, str(ROOT))
 PG = "postgres://postgres@127.0.0.1:5432"
 
 
-def _admin(url: str, sql: str):
+MARK = "jiceng-bench"  # COMMENT ON DATABASE: this database was created by a benchmark
+
+
+def _admin(url: str, sql: str, params=None):
     import psycopg
 
     base = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(base, autocommit=True) as conn:
-        cursor = conn.execute(sql)
+        cursor = conn.execute(sql, params)
         return cursor.fetchall() if cursor.description else None
 
 
+def bench_url(name: str) -> str:
+    """The benchmark's own database `jiceng_bench_<name>` on the server of DATABASE_URL (or the local one).
+
+    DATABASE_URL only names the server: a benchmark never builds its data inside a database it did not
+    create. SQLite is refused (benchmarks measure the production engine)."""
+    given = os.environ.get("DATABASE_URL")
+    if given and not given.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"benchmarks run on PostgreSQL; DATABASE_URL={given!r} is not a PostgreSQL server")
+    server = given.rsplit("/", 1)[0] if given else PG
+    return f"{server}/jiceng_bench_{name}"
+
+
+def _owned(url: str) -> bool | None:
+    """None when the database is missing, True when a benchmark made it, False when it is someone else's."""
+    db = url.rsplit("/", 1)[1]
+    rows = _admin(url, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [db])
+    if not rows:
+        return None
+    return rows[0][0] == MARK
+
+
+def create_bench_database(url: str, *, keep: bool = False) -> bool:
+    """Create the benchmark's database (dropping an earlier benchmark's copy unless keep). Refuses, with a
+    message, a database of that name that no benchmark created. Returns True when it was created now."""
+    db = url.rsplit("/", 1)[1]
+    owned = _owned(url)
+    if owned is False:
+        raise SystemExit(f"database {db} exists and was not created by a benchmark; "
+                         f"benchmarks work only in databases they create. Drop or rename it first.")
+    if owned and keep:
+        return False
+    if owned:
+        _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    _admin(url, f'CREATE DATABASE "{db}"')
+    _admin(url, f"COMMENT ON DATABASE \"{db}\" IS '{MARK}'")
+    return True
+
+
 def setup_database(name: str, *, keep: bool = False):
-    """Django on the benchmark's own PostgreSQL database `jiceng_bench_<name>` (or DATABASE_URL).
+    """Django on the benchmark's own PostgreSQL database `jiceng_bench_<name>` (see bench_url).
 
     keep=False: dropped and created afresh (teardown_database drops it again); keep=True: created when
     missing and kept between runs (for a large city that takes minutes to build). Returns (url, created)."""
-    url = os.environ.get("DATABASE_URL") or f"{PG}/jiceng_bench_{name}"
-    created = False
-    if not os.environ.get("DATABASE_URL"):
-        db = url.rsplit("/", 1)[1]
-        exists = _admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
-        if not keep:
-            _admin(url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        if not keep or not exists:
-            _admin(url, f'CREATE DATABASE "{db}"')
-        created = not keep
-        os.environ["DATABASE_URL"] = url
+    url = bench_url(name)
+    create_bench_database(url, keep=keep)
+    created = not keep
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
     import django
 
@@ -49,7 +83,7 @@ def setup_database(name: str, *, keep: bool = False):
 
 
 def teardown_database(url: str, created: bool):
-    if not created:
+    if not created or not _owned(url):
         return
     from django.db import connections
 

@@ -20,35 +20,22 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiceng_bench_assessment"
 TARGET_CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 LIMIT_SECONDS = 10.0
 
 
-def _admin(url, sql):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(sql.format(name=name))
-
-
 def main():
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    own_db = url == DEFAULT_URL or os.environ.get("BENCH_CREATE_DB") == "1"
-    if own_db:
-        _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _admin(url, 'CREATE DATABASE "{name}"')
+    from _common import bench_url, create_bench_database, teardown_database
+
+    url = bench_url("assessment")
+    create_bench_database(url)
     os.environ["DATABASE_URL"] = url
     try:
         return run()
     finally:
-        if own_db:
-            from django.db import connections
-
-            connections.close_all()
-            _admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        teardown_database(url, True)
 
 
 def setup_city(log):
@@ -87,17 +74,17 @@ def top_up_cases(log):
         copy = 1
         while have and have < TARGET_CASES:
             col_list = ", ".join(cols)
-            cur.execute(f"INSERT INTO {table} (code, {col_list}) "  # noqa: S608
+            cur.execute(f"INSERT INTO {table} (code, {col_list}) "  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
                         f"SELECT '#{copy:02d}' || lpad(id::text, 12, '0'), {col_list} FROM {table} "
                         f"WHERE id <= %s ORDER BY id LIMIT %s", [max_id, TARGET_CASES - have])
             have += cur.rowcount
             copy += 1
         tz = settings.TIME_ZONE
         rt = Rollup._meta.db_table
-        cur.execute(f"DELETE FROM {rt}")  # noqa: S608
+        cur.execute(f"DELETE FROM {rt}")  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
         closed = "status = 'closed'"
         cur.execute(
-            f"INSERT INTO {rt} (unit_path, month, {', '.join(ROLLUP_FIELDS)}) "  # noqa: S608
+            f"INSERT INTO {rt} (unit_path, month, {', '.join(ROLLUP_FIELDS)}) "  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
             f"SELECT unit_path, date_trunc('month', received_at AT TIME ZONE %s)::date, count(*), "
             f"count(*) FILTER (WHERE responded_on_time), "
             f"count(*) FILTER (WHERE status NOT IN ('rejected', 'voided', 'merged')), "

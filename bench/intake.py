@@ -24,8 +24,9 @@ import os
 import random
 import re
 import signal
-import subprocess
+import subprocess  # nosec B404  # runs fixed commands only, no shell
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def build_city_and_token() -> str:
     for geom in Unit.objects.filter(kind="grid").exclude(geom=None).values_list("geom", flat=True):
         pt = shapely.from_wkb(bytes(geom)).representative_point()
         POINTS.append((pt.y, pt.x))
-    user = user_create(actor=None, username=f"bench-intake-{os.getpid()}", password="bench-intake-pass")
+    user = user_create(actor=None, username=f"bench-intake-{os.getpid()}", password="bench-intake-pass")  # nosec B106  # password of a throw-away benchmark user in its own database
     grant_create(actor=None, user=user, role="city_admin", unit=Unit.objects.get(kind="city"))
     _token, key = token_create(user=user, name="bench")
     return key
@@ -78,11 +79,11 @@ def pgbench(url: str, seconds: int) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, a int, b int, c text, "
                      "d text, e float8, f float8, g timestamptz, h timestamptz, i boolean, j text)")
-    script = Path("/tmp/jiceng_bench_intake.sql")
+    script = Path(tempfile.mkdtemp(prefix="jiceng_bench_")) / "intake.sql"
     script.write_text("INSERT INTO bench_raw (a, b, c, d, e, f, g, h, i, j) VALUES (1, 2, 'received', "
                       "'描述文字', 36.05, 111.42, now(), now(), true, 'api');\n")
     db = url.rsplit("/", 1)[1]
-    out = subprocess.run(["pgbench", "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", str(CLIENTS), "-j", "2",
+    out = subprocess.run(["pgbench", "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", str(CLIENTS), "-j", "2",  # nosec B603 B607  # a PostgreSQL client tool found on PATH, fixed arguments
                           "-T", str(seconds), "-f", str(script), db], capture_output=True, text=True, check=True)
     m = re.search(r"tps = ([\d.]+)", out.stdout)
     return float(m.group(1))
@@ -98,7 +99,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _workers(master: int) -> list[int]:
-    return [int(p) for p in subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
+    return [int(p) for p in subprocess.run(["pgrep", "-P", str(master)], capture_output=True,  # nosec B603 B607  # procps' pgrep on PATH, fixed arguments
                                            text=True).stdout.split()]
 
 
@@ -116,7 +117,7 @@ def client(n: int, token: str, port: int, seconds: float, prefix: str, out, path
     one interpreter lock with seven others would measure itself."""
     ok: dict[str, str] = {}
     retries = errors = 0
-    rng = random.Random(n)
+    rng = random.Random(n)  # nosec B311  # seeded generator for synthetic data, not a secret
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     deadline = time.monotonic() + seconds
     i = 0
@@ -166,7 +167,7 @@ def run_clients(token: str, port: int, seconds: float, prefix: str, *, path: str
 
 def serve(app: str, env: dict, workers: int, threads: int) -> subprocess.Popen:
     """gunicorn with the platform's production settings (gunicorn.conf.py), answering on PORT."""
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],  # nosec B603  # fixed argument list built by the script, no shell
                               cwd=ROOT, env=dict(env, JICENG_BIND=f"127.0.0.1:{PORT}",
                                                  JICENG_WEB_WORKERS=str(workers), JICENG_WEB_THREADS=str(threads),
                                                  PYTHONPATH=str(ROOT / "bench")))
@@ -239,7 +240,7 @@ def main():
         before = Case.objects.count()
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         replay_same = 0
-        for key in random.Random(1).sample(sorted(ok), min(200, len(ok))):
+        for key in random.Random(1).sample(sorted(ok), min(200, len(ok))):  # nosec B311  # seeded generator for synthetic data, not a secret
             lat, lng = POINTS[0]
             status, data = _post(conn, token, key, json.dumps({"category": "E0101", "description": "重放",
                                                                 "lat": lat, "lng": lng}))

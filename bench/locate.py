@@ -3,8 +3,8 @@
     python bench/locate.py [--requests N] [--keep]
 
 Builds the demo city's units and the network step (grid staff) in a PostgreSQL database of its own
-(`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/jiceng_bench_locate, created and dropped
-here), logs in a grid worker, and times N requests through Django's full request cycle (middleware,
+(`jiceng_bench_locate` on the server of `DATABASE_URL` or the local one, created and dropped
+here; see `_common.bench_url`), logs in a grid worker, and times N requests through Django's full request cycle (middleware,
 session authentication, django-ninja, the geometry fingerprint query, the grid and chain query, the
 on-duty staff query, JSON) in process, so the figure is server time without the network. The points
 are representative points of random grids, a third each in WGS-84, GCJ-02 and BD-09. Prints one JSON
@@ -50,9 +50,9 @@ def main(argv=None):
 
         settings.ALLOWED_HOSTS = ["*"]
         grids = list(Unit.objects.filter(kind="grid").values_list("code", "geom"))
-        rng = random.Random(7)
+        rng = random.Random(7)  # nosec B311  # seeded generator for synthetic data, not a secret
         city = Unit.objects.get(kind="city")
-        user = user_create(actor=None, username="bench-locate", password="bench-locate-pass")
+        user = user_create(actor=None, username="bench-locate", password="bench-locate-pass")  # nosec B106  # password of a throw-away benchmark user in its own database
         grant_create(actor=None, user=user, role="city_admin", unit=city)
         client = Client()
         client.force_login(user)

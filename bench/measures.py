@@ -3,7 +3,7 @@
     python bench/measures.py [--cases N] [--runs R] [--keep]
 
 Builds a city of 17 counties, 20 streets, 209 communities and 1,910 grids in a PostgreSQL database of
-its own (`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/jiceng_bench_measures, created and
+its own (`jiceng_bench_measures` on the server of `DATABASE_URL` or the local one, created and
 dropped here), inserts N cases spread over the last 365 days server-side (generate_series), fills the
 monthly rollup from the case rows in one statement (what the case services keep current row by row),
 checks the rollup against a direct count over the case rows for one street, then times
@@ -65,7 +65,7 @@ def insert_cases(n: int):
         step = 1_000_000
         for lo in range(0, n, step):
             hi = min(n, lo + step)
-            cur.execute(f"""
+            cur.execute("""
                 INSERT INTO cases_case (code, category_id, status, version, source, description, address, lat, lng,
                     grid_id, unit_path, handler_id, handler_path, level, anonymous, reporter_name,
                     reporter_phone_enc, reporter_phone_masked, reporter_email_enc, received_at, responded_at,
@@ -83,10 +83,10 @@ def insert_cases(n: int):
                     '', '', 0, '', CASE WHEN r1 < 0.85 THEN t + interval '40 hours' END
                 FROM (SELECT s, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
                              now() - random() * interval '365 days' AS t,
-                             (s::bigint * 7919) % {grids} AS gi, s % (SELECT count(*) FROM c) AS ci
-                      FROM generate_series({lo}, {hi - 1}) AS s) x
+                             (s::bigint * 7919) %% %s AS gi, s %% (SELECT count(*) FROM c) AS ci
+                      FROM generate_series(%s, %s) AS s) x
                 JOIN g ON g.i = x.gi JOIN c ON c.i = x.ci
-            """)  # noqa: S608
+            """, [grids, lo, hi - 1])
         cur.execute("""
             INSERT INTO cases_rollup (unit_path, month, received, responded, accepted, closed, closed_on_time,
                 rework, rated, satisfied, basic, settled_grid, settled_community)
@@ -129,14 +129,16 @@ def main():
         t1 = time.perf_counter()
         direct = measures.counts_from_cases(street.path, start, today)
         direct_ms = (time.perf_counter() - t1) * 1000
-        assert direct == measures.counts_for(street.path, start, today), "rollup differs from the case rows"
+        if direct != measures.counts_for(street.path, start, today):
+            raise RuntimeError("rollup differs from the case rows")
         timings = []
         for _ in range(args.runs):
             connection.queries_log.clear()
             t = time.perf_counter()
             m = measures.unit_measures(city, start, today)
             timings.append((time.perf_counter() - t) * 1000)
-        assert m.counts["received"] == args.cases
+        if m.counts["received"] != args.cases:
+            raise RuntimeError(f"{m.counts['received']} cases received, not {args.cases}")
         timings.sort()
         result = {"name": NAME, "cases": args.cases, "p50_ms": round(statistics.median(timings), 2),
                   "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),

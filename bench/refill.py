@@ -47,7 +47,7 @@ def main(argv=None):
         now = timezone.now()
         calls.call_assign(actor=None, call=call, now=now)
         offered = list(Assignment.objects.filter(call=call, active=True).values_list("id", flat=True))
-        declined = random.Random(5).sample(offered, min(args.declines, len(offered)))
+        declined = random.Random(5).sample(offered, min(args.declines, len(offered)))  # nosec B311  # seeded generator for synthetic data, not a secret
         Assignment.objects.filter(id__in=declined).update(state=AssignmentState.DECLINED, active=False,
                                                           responded_at=now)
         prof = None

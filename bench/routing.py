@@ -3,7 +3,7 @@
     python bench/routing.py [--points N] [--keep]
 
 Builds the demo city's units (the orgs demo step: 1,910 grids) in a PostgreSQL database of its own
-(`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/jiceng_bench_routing, created and dropped
+(`jiceng_bench_routing` on the server of `DATABASE_URL` or the local one, created and dropped
 here), then routes N points through
 `jiceng.network.routing.locate_many` (the web layer's path: geometry fingerprint check, the
 process's GridIndex, 200 m tolerance), best of 3. 90 % of the points lie in the bounding box of a
@@ -22,7 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 NAME = "routing"
-DEFAULT_URL = f"postgres://postgres@127.0.0.1:5432/jiceng_bench_{NAME}"
 
 from _common import build_units, setup_database, teardown_database  # noqa: E402
 

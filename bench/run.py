@@ -2,7 +2,7 @@
 
 Each benchmark prints one JSON object per line as its last output, with "name" and its figures."""
 
-import subprocess
+import subprocess  # nosec B404  # runs fixed commands only, no shell
 import sys
 from pathlib import Path
 
@@ -19,7 +19,7 @@ def main(argv):
             print(f"no benchmark named {name} (looked for {script})", file=sys.stderr)
             return 2
         print(f"== bench {name}", file=sys.stderr, flush=True)
-        if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode:
+        if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode:  # nosec B603  # fixed argument list built by the script, no shell
             failed.append(name)
     if failed:
         print(f"failed: {failed}", file=sys.stderr)

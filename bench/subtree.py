@@ -17,7 +17,8 @@ from jiceng.people.models import Person  # noqa: E402
 streets = list(Unit.objects.filter(kind="street"))
 biggest = max(streets, key=lambda s: residents_count(s))
 count = residents_count(biggest)
-assert count == residents_count_direct(biggest), "the tally disagrees with the rows"
+if count != residents_count_direct(biggest):
+    raise RuntimeError("the tally disagrees with the rows")
 samples = timed(lambda: residents_count(biggest), repeat=100)
 direct = sorted(timed(lambda: residents_count_direct(biggest), repeat=50))
 report("subtree", samples, direct_count_p50_ms=round(direct[len(direct) // 2], 2), residents_in_street=count,

@@ -21,7 +21,8 @@ street = Unit.objects.filter(kind="street").order_by("code").first()
 
 def get(unit):
     response = client.get(f"/units/{unit.code}/")
-    assert response.status_code == 200, response.status_code
+    if response.status_code != 200:
+        raise RuntimeError(response.status_code)
     return response
 
 

@@ -1,5 +1,7 @@
 """The one NinjaAPI at /api/v1/. Each app's `api.py` exposes `router` (and may set `PREFIX`)."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -7,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from jiceng.accounts.services import token_user
+from jiceng.core.api_errors import document_errors, validation_payload
 from jiceng.core.discovery import app_modules
 from jiceng.core.errors import ServiceError
 
@@ -42,13 +45,26 @@ def auth_error(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc):
-    return api.create_response(request, {"detail": _("The request is not valid."), "code": "validation",
-                                         "errors": exc.errors}, status=422)
+    return api.create_response(request, validation_payload(exc.errors), status=422)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc), "code": "error"}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found, or outside your area."), "code": "not_found"},
+                               status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_large(request, exc):
+    return api.create_response(request, {"detail": _("The request is too large."), "code": "too_large"},
+                               status=413)
 
 
 def _mount():
@@ -60,3 +76,4 @@ def _mount():
 
 
 _mount()
+document_errors(api)

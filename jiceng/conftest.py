@@ -181,8 +181,8 @@ def _is_transactional(item) -> bool:
 
 @pytest.fixture(autouse=True)
 def _audit_log_flushable(request):
-    """Transactional tests end with a flush (DELETE on SQLite), which the append-only audit trigger
-    refuses: lift the SQLite triggers for that flush; `pytest_runtest_teardown` puts them back."""
+    """Transactional tests end with a flush (DELETE on SQLite, TRUNCATE on PostgreSQL), which the
+    append-only audit triggers refuse: lift them for that flush; `pytest_runtest_teardown` puts them back."""
     if not _is_transactional(request.node):
         yield
         return
@@ -196,6 +196,10 @@ def _audit_log_flushable(request):
         mig = import_module("jiceng.core.migrations.0002_audit_append_only")
         with connection.schema_editor() as editor:
             mig.down(None, editor)
+    elif connection.vendor == "postgresql":
+        from importlib import import_module
+
+        import_module("jiceng.core.migrations.0003_audit_no_truncate").allow_flush(connection)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -212,10 +216,12 @@ def pytest_runtest_teardown(item, nextitem):
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
-        if connection.vendor == "sqlite":  # (PostgreSQL's TRUNCATE leaves its triggers alone)
+        if connection.vendor == "sqlite":
             audit = import_module("jiceng.core.migrations.0002_audit_append_only")
             with connection.schema_editor() as editor:
                 audit.up(None, editor)
+        else:  # PostgreSQL's flush is a TRUNCATE: only the TRUNCATE triggers were lifted
+            import_module("jiceng.core.migrations.0003_audit_no_truncate").forbid_flush(connection)
         with transaction.atomic():
             for module, function in RESEED_MIGRATIONS:
                 getattr(import_module(module), function)(apps, None)

@@ -13,6 +13,8 @@ DEBUG = env_bool("JICENG_DEBUG", False)
 SECRET_KEY = env_secret("JICENG_SECRET_KEY", str(VAR_DIR / "secret.key"))
 # AES-256-GCM key (base64, 32 bytes) for identity and phone numbers; HMAC key derived from it.
 JICENG_DATA_KEY = env_secret("JICENG_DATA_KEY", str(VAR_DIR / "data.key"))
+# HMAC-SHA256 key (base64, 32 bytes) of the audit log's hash chain; keep it away from the database.
+JICENG_AUDIT_KEY = env_secret("JICENG_AUDIT_KEY", str(VAR_DIR / "audit.key"))
 ALLOWED_HOSTS = env_list("JICENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JICENG_CSRF_TRUSTED_ORIGINS", [])
 # Demo logins (demo-admin / demo-admin …) exist only in a database built by `demo_city`.
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jiceng.core.replica.ReplicaReadsMiddleware",
+    "jiceng.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +107,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+# A PostgreSQL streaming replica for heavy reads (jiceng/core/replica.py); unset = everything on the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(env_str("DATABASE_REPLICA_URL"),
+                                                 conn_max_age=env_int("JICENG_DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["jiceng.core.replica.ReplicaRouter"]
+# GET requests whose path matches one of these regular expressions may read from the replica (the cockpit,
+# the boards, the API's and Open311's reads, Excel exports), unless pinned to the primary after a write.
+JICENG_REPLICA_READ_PATHS = env_list("JICENG_REPLICA_READ_PATHS", [
+    r"^/cockpit/", r"^/cases/board/", r"^/api/v1/", r"^/open311/", r"\.xlsx$"])
+JICENG_REPLICA_MAX_LAG_SECONDS = env_int("JICENG_REPLICA_MAX_LAG_SECONDS", 5)
+JICENG_REPLICA_PIN_SECONDS = env_int("JICENG_REPLICA_PIN_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": env_str("JICENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -110,9 +126,13 @@ TASKS = {"default": {"BACKEND": env_str("JICENG_TASKS_BACKEND", "django_tasks_db
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
-# Failed logins: after this many failures for one username or address within the window, refuse.
+# Failed logins, per (username, client address) pair: this many are free, then each further one doubles
+# the wait (from JICENG_LOGIN_BASE_DELAY_SECONDS up to JICENG_LOGIN_WINDOW_SECONDS); one address gets
+# four times as many over all usernames. Failures are forgotten after JICENG_LOGIN_MEMORY_SECONDS.
 JICENG_LOGIN_MAX_FAILURES = env_int("JICENG_LOGIN_MAX_FAILURES", 5)
+JICENG_LOGIN_BASE_DELAY_SECONDS = env_int("JICENG_LOGIN_BASE_DELAY_SECONDS", 30)
 JICENG_LOGIN_WINDOW_SECONDS = env_int("JICENG_LOGIN_WINDOW_SECONDS", 900)
+JICENG_LOGIN_MEMORY_SECONDS = env_int("JICENG_LOGIN_MEMORY_SECONDS", 86400)
 JICENG_TOKEN_TTL_DAYS = env_int("JICENG_TOKEN_TTL_DAYS", 30)
 # Reverse proxies in front of the application (client addresses from X-Forwarded-For); 0 = none.
 JICENG_TRUSTED_PROXIES = env_int("JICENG_TRUSTED_PROXIES", 0)
@@ -159,8 +179,8 @@ MEDIA_ROOT = Path(env_str("JICENG_MEDIA_ROOT", str(VAR_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Signed-cookie sessions: logging in writes no session row (SQLite stays free for the demo builder).
-SESSION_ENGINE = env_str("JICENG_SESSION_ENGINE", "django.contrib.sessions.backends.signed_cookies")
+# Server-side sessions: logging out, a password change or a deactivation ends them (issue 10, item 7).
+SESSION_ENGINE = env_str("JICENG_SESSION_ENGINE", "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("JICENG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -6,6 +6,8 @@ from django.urls import include, path
 from jiceng.api import api
 from jiceng.core.discovery import app_modules
 
+handler500 = "jiceng.core.unavailable.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

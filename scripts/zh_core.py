@@ -111,7 +111,7 @@ ZH = {
     "Party organization": "党组织",
     "Party-building-led grassroots governance": "党建引领城市基层治理",
     "Party-organization coverage of new organizations": "两新组织党的组织覆盖率",
-    "Password": "密码",
+    "Password": "密码",  # nosec B105  # a translation of the word 'password', not a secret
     "People": "人员",
     "Phone": "电话",
     "Police station": "派出所",

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 
 from jiceng.accounts.models import Grant, User
-from jiceng.accounts.services import grant_create
+from jiceng.accounts.services import BadCredentials, Throttled, grant_create, login_check
 from jiceng.core.errors import ServiceError
 from jiceng.core.scope import scope_filter
 
@@ -39,3 +41,36 @@ class GrantAdmin(admin.ModelAdmin):
             grant_create(actor=request.user, user=obj.user, role=obj.role, unit=obj.unit)
         except ServiceError as exc:
             messages.error(request, exc.message)
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """/admin/login/ goes through the site's login check: the same throttle, the same audit."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = login_check(request=self.request, username=username, password=password)
+            except Throttled as exc:
+                self.request.jiceng_login_status = exc.status
+                raise ValidationError(exc.message, code="throttled") from None
+            except BadCredentials:
+                raise self.get_invalid_login_error() from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+def _throttled_status(view):
+    def login(request, extra_context=None):
+        response = view(request, extra_context)
+        status = getattr(request, "jiceng_login_status", None)
+        if status:
+            response.status_code = status
+        return response
+
+    return login
+
+
+admin.site.login_form = ThrottledAdminLoginForm
+admin.site.login = _throttled_status(admin.site.login)

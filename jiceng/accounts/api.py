@@ -32,7 +32,8 @@ class MeOut(Schema):
     grants: list[GrantOut]
 
 
-@router.post("/token", auth=None, response={200: TokenOut}, summary="Exchange username and password for a token")
+@router.post("/token", auth=None, response={200: TokenOut}, openapi_extra={"x-error-statuses": [401]},
+             summary="Exchange username and password for a token")
 def create_token(request, payload: TokenIn):
     if not payload.username or not payload.password:
         raise ValidationFailed(_("Username and password are required."))

@@ -55,8 +55,19 @@ class ApiToken(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """A failed login, for throttling by username and by client address."""
+    """A failed login, for throttling by (username, client address) pair and by address."""
 
     at = models.DateTimeField(db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "username", "at"], name="loginattempt_pair_at")]
+
+
+class UserSession(models.Model):
+    """The server-side sessions of a user, so that a password change or a deactivation can end them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)

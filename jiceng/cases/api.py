@@ -2,15 +2,18 @@
 and the reporter's follow/rate endpoints (no account: the case code is the key)."""
 
 import datetime
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
 from jiceng.cases.models import Department, Whistle
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, Text, Version
+from jiceng.core.pagination import Page
 from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_top_for
 
@@ -34,16 +37,16 @@ class CategoryOut(Schema):
 
 
 class CaseIn(Schema):
-    category: str
-    description: str
-    lat: float | None = None
-    lng: float | None = None
-    crs: str = "wgs84"
-    address: str = ""
-    source: str = "api"
-    anonymous: bool = False
-    reporter_name: str = ""
-    reporter_phone: str = ""
+    category: Text(16, 1)
+    description: Text(services.MAX_DESCRIPTION, 1)
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    crs: Text(20) = "wgs84"
+    address: Text(200) = ""
+    source: Text(16) = "api"
+    anonymous: Bool = False
+    reporter_name: Text(60) = ""
+    reporter_phone: Text(20) = ""
 
 
 class CaseOut(Schema):
@@ -94,26 +97,26 @@ class CasePage(Schema):
 
 
 class ActionIn(Schema):
-    action: str
-    version: int
-    comment: str = ""
-    hours: int = 0
+    action: Text(24, 1)
+    version: Version
+    comment: Text(2000) = ""
+    hours: Hours = 0
 
 
 class WhistleIn(Schema):
-    departments: list[int]
-    version: int
-    report_in_hours: int = 24
-    comment: str = ""
+    departments: list[Id] = Field(min_length=1, max_length=50)
+    version: Version
+    report_in_hours: Annotated[Int, Field(ge=1, le=24 * 30)] = 24
+    comment: Text(2000) = ""
 
 
 class ReportInIn(Schema):
-    part: str
+    part: Text(2000, 1)
 
 
 class MergeIn(Schema):
-    into: str
-    version: int
+    into: Text(16, 1)
+    version: Version
 
 
 class EventOut(Schema):
@@ -137,8 +140,8 @@ class PublicCaseOut(Schema):
 
 
 class RatingIn(Schema):
-    rating: str
-    comment: str = ""
+    rating: Text(16, 1)
+    comment: Text(2000) = ""
 
 
 class MeasuresOut(Schema):
@@ -201,13 +204,12 @@ def cases_import(request, file: UploadedFile = File(...)):
 
 @router.get("/cases", response=CasePage, summary="Cases in the caller's area, newest first")
 def case_list(request, unit: str | None = None, status: str | None = None, level: str | None = None,
-              category: str | None = None, open: bool = False, limit: int = 50, offset: int = 0):  # noqa: A002
+              category: str | None = None, open: bool = False,  # noqa: A002
+              page: Query[Page.sized(50, 500)] = None):
     scope_unit = unit_get(user=request.user, code=unit) if unit else None
     qs = selectors.cases_in_scope(user=request.user, unit=scope_unit, status=status, level=level,
                                   category=category, open_only=open)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    return {"count": qs.count(), "items": list(qs[offset:offset + limit])}
+    return {"count": qs.count(), "items": list(page.slice(qs))}
 
 
 @router.get("/cases/{code}", response=CaseOut, summary="One case")
@@ -231,8 +233,9 @@ def case_action(request, code: str, payload: ActionIn):
 
 @router.post("/cases/{code}/actions/with-photos", response=CaseOut,
              summary="Take a workflow action with photos (multipart form: action, version, comment, hours, photos)")
-def case_action_with_photos(request, code: str, action: Form[str], version: Form[int], comment: Form[str] = "",
-                            hours: Form[int] = 0, photos: File[list[UploadedFile]] = None):
+def case_action_with_photos(request, code: str, action: str = Form(..., min_length=1, max_length=24),
+                            version: int = Form(..., ge=0, le=2**31 - 1), comment: str = Form("", max_length=2000),
+                            hours: int = Form(0, ge=0, le=24 * 366), photos: File[list[UploadedFile]] = None):
     case = selectors.case_get(user=request.user, code=code)
     case = services.case_act(actor=request.user, case=case, action=action, version=version, comment=comment,
                              hours=hours, photos=photos or [])
@@ -281,8 +284,7 @@ def case_duplicates(request, code: str):
 
 
 @router.get("/case-measures", response=MeasuresOut, summary="Case measures for a unit and period (B9)")
-def case_measures(request, unit: str | None = None, start: datetime.date | None = None,
-                  end: datetime.date | None = None):
+def case_measures(request, unit: str | None = None, start: Day | None = None, end: Day | None = None):
     target = unit_get(user=request.user, code=unit) if unit else unit_top_for(request.user)
     if target is None:
         raise NotFound()

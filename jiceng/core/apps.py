@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "jiceng.core"
     label = "core"
+
+    def ready(self):
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
+
+        post_save.connect(audit_admin_change, sender=LogEntry, dispatch_uid="jiceng_audit_admin_change")
+
+
+ADMIN_ACTIONS = {1: "admin.add", 2: "admin.change", 3: "admin.delete"}
+
+
+def audit_admin_change(sender, instance, created, raw=False, **kwargs):
+    """Every change made through Django's admin (users, grants, deletes …) enters the audit log too: the
+    admin writes a LogEntry for each add, change and delete, whichever ModelAdmin made it. The change
+    message names the changed fields, never their values."""
+    if raw or not created:
+        return
+    from django.db import transaction
+
+    from jiceng.core.audit import audit_record
+
+    ct = instance.content_type
+    with transaction.atomic():
+        audit_record(actor=instance.user, action=ADMIN_ACTIONS.get(instance.action_flag, "admin.other"),
+                     object_type=f"{ct.app_label}.{ct.model}" if ct else "", object_id=instance.object_id or "",
+                     changes={"message": instance.get_change_message()[:500]})

@@ -18,9 +18,9 @@ def reserve_ids(model, n: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # nosec B608  # identifiers from model metadata, values bound as parameters
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + n))
 
@@ -90,7 +90,7 @@ def insert_object(obj) -> None:
     model = type(obj)
     fields, row = _row_maker(model, connection.vendor)
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(model._meta.pk.column)}")
     with connection.cursor() as cursor:
         cursor.execute(sql, row(obj))
@@ -112,7 +112,7 @@ def insert_rows(model, fields: list[str], rows, *, batch: int = 5000) -> int:
     opts = model._meta
     columns = ", ".join(connection.ops.quote_name(opts.get_field(f).column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) VALUES ({placeholders})"
+    sql = f"INSERT INTO {connection.ops.quote_name(opts.db_table)} ({columns}) VALUES ({placeholders})"  # nosec B608  # identifiers from model metadata, values bound as parameters
     count = 0
     chunk = []
     with connection.cursor() as cursor:

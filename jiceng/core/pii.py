@@ -46,6 +46,24 @@ def id_gender(norm: str) -> str:
     return "M" if int(norm[16]) % 2 else "F"
 
 
+def age_on(birth_date: datetime.date | None, today: datetime.date) -> int | None:
+    """Whole years of age on `today`: what masked views show instead of a birth date."""
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def looks_like_number_search(value: str) -> str:
+    """"id_number" or "phone" when a free-text query is an exact identity or phone number, else ""."""
+    norm_id = normalize_id_number(value)
+    if len(norm_id) == 18 and norm_id[:17].isdigit():
+        return "id_number"
+    norm_phone = normalize_phone(value)
+    if norm_phone.isdigit() and len(norm_phone) >= 7:
+        return "phone"
+    return ""
+
+
 def normalize_phone(value: str) -> str:
     digits = re.sub(r"[\s\-()]", "", (value or "").translate(_FULLWIDTH))
     if digits.startswith("+86"):
@@ -62,9 +80,12 @@ def validate_phone(value: str) -> str:
 
 
 def mask_id_number(norm: str) -> str:
+    """Only the last four characters: the first six (the county of registration) and the next eight
+    (the birth date) can be guessed from a household code and an age, and with them and the last four
+    the number would be whole again (issue 10, item 5)."""
     if not norm:
         return ""
-    return norm[:4] + "*" * (len(norm) - 8) + norm[-4:]
+    return "*" * (len(norm) - 4) + norm[-4:]
 
 
 def mask_phone(norm: str) -> str:

@@ -1,12 +1,15 @@
 """Joint meetings API (E1–E2): systems and schedules, meetings, resolutions and action items, contact points."""
 
 import datetime
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Day, Id, Int, Share, Text, Year
+from jiceng.core.pagination import Page
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
@@ -17,21 +20,21 @@ def _unit(request, code):
     return unit_or_top(user=request.user, code=code)
 
 
-class MemberIn(Schema):
-    name: str
-    position: str = ""
+class SystemMemberIn(Schema):
+    name: Text(60, 1)
+    position: Text(80) = ""
 
 
 class SystemIn(Schema):
-    unit: str
-    cadence: str | None = None
-    name: str = ""
-    quorum_share: float = 0.5
-    remind_days: int = 7
-    members: list[MemberIn] = []
+    unit: Text(32, 1)
+    cadence: Text(16) | None = None
+    name: Text(120) = ""
+    quorum_share: Share = 0.5
+    remind_days: Annotated[Int, Field(ge=0, le=90)] = 7
+    members: list[SystemMemberIn] = Field([], max_length=200)
 
 
-class MemberOut(Schema):
+class SystemMemberOut(Schema):
     id: int
     name: str
     position: str
@@ -57,7 +60,7 @@ class SystemOut(Schema):
 
 
 class YearIn(Schema):
-    year: int
+    year: Year
 
 
 class PeriodOut(Schema):
@@ -77,19 +80,19 @@ class PeriodOut(Schema):
 
 
 class AgendaIn(Schema):
-    title: str
-    ref_type: str = ""
-    ref_id: str = ""
+    title: Text(200, 1)
+    ref_type: Text(40) = ""
+    ref_id: Text(40) = ""
 
 
 class MeetingIn(Schema):
-    system_id: int
-    held_on: datetime.date
-    title: str
-    minutes: str = ""
-    agenda: list[AgendaIn] = []
-    present_member_ids: list[int] = []
-    leader_contact_point_ids: list[int] = []
+    system_id: Id
+    held_on: Day
+    title: Text(160, 1)
+    minutes: Text(20000) = ""
+    agenda: list[AgendaIn] = Field([], max_length=100)
+    present_member_ids: list[Id] = Field([], max_length=500)
+    leader_contact_point_ids: list[Id] = Field([], max_length=100)
 
 
 class MeetingRow(Schema):
@@ -168,26 +171,26 @@ class MeetingOut(MeetingRow):
         return list(obj.resolutions.prefetch_related("actions__owner_unit"))
 
 
-class ActionIn(Schema):
-    title: str
-    owner_name: str
-    deadline: datetime.date
-    owner_unit: str | None = None
+class ActionItemIn(Schema):
+    title: Text(200, 1)
+    owner_name: Text(60, 1)
+    deadline: Day
+    owner_unit: Text(32) | None = None
 
 
 class ResolutionIn(Schema):
-    text: str
-    actions: list[ActionIn] = []
+    text: Text(5000, 1)
+    actions: list[ActionItemIn] = Field([], max_length=100)
 
 
 class DoneIn(Schema):
-    note: str = ""
+    note: Text(2000) = ""
 
 
 class ContactPointIn(Schema):
-    leader_name: str
-    leader_unit: str
-    unit: str
+    leader_name: Text(60, 1)
+    leader_unit: Text(100, 1)
+    unit: Text(32, 1)
 
 
 class ContactPointOut(Schema):
@@ -231,7 +234,7 @@ def system_configure(request, payload: SystemIn):
     return Status(201, system)
 
 
-@router.get("/systems/{system_id}/members", response=list[MemberOut], summary="Members of a joint meeting")
+@router.get("/systems/{system_id}/members", response=list[SystemMemberOut], summary="Members of a joint meeting")
 def system_members(request, system_id: int):
     system = selectors.system_get(user=request.user, pk=system_id)
     return list(system.members.filter(active=True).order_by("id"))
@@ -244,14 +247,14 @@ def schedule(request, system_id: int, payload: YearIn):
 
 
 @router.get("/periods", response=list[PeriodOut], summary="The year's schedule and compliance under a unit")
-def periods(request, unit: str | None = None, year: int | None = None, limit: int = 500, offset: int = 0):
+def periods(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(500, 2000)] = None):
     year = year or timezone.localdate().year
     qs = selectors.periods_in(user=request.user, unit=_unit(request, unit), year=year)
-    return list(qs[offset:offset + max(1, min(limit, 2000))])
+    return list(page.slice(qs))
 
 
 @router.get("/compliance", response=ComplianceOut, summary="Share of periods held on time this year under a unit")
-def compliance(request, unit: str | None = None, year: int | None = None):
+def compliance(request, unit: str | None = None, year: Year | None = None):
     u = _unit(request, unit)
     today = timezone.localdate()
     year = year or today.year
@@ -260,9 +263,9 @@ def compliance(request, unit: str | None = None, year: int | None = None):
 
 
 @router.get("/meetings", response=list[MeetingRow], summary="Meetings held under a unit")
-def meetings(request, unit: str | None = None, year: int | None = None, limit: int = 100, offset: int = 0):
+def meetings(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(100, 500)] = None):
     qs = selectors.meetings_in(user=request.user, unit=_unit(request, unit), year=year)
-    return list(qs[offset:offset + max(1, min(limit, 500))])
+    return list(page.slice(qs))
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="Record a held meeting (agenda, attendance, minutes)")
@@ -294,11 +297,11 @@ def resolution_add(request, meeting_id: int, payload: ResolutionIn):
 
 
 @router.get("/action-items", response=list[ActionOut], summary="Action items under a unit")
-def action_items(request, unit: str | None = None, status: str | None = None, limit: int = 200, offset: int = 0):
+def action_items(request, unit: str | None = None, status: str | None = None, page: Query[Page.sized(200, 1000)] = None):
     if status not in (None, "open", "done"):
         raise ValidationFailed(_("The status is “open” or “done”."), field="status")
     qs = selectors.action_items_in(user=request.user, unit=_unit(request, unit), status=status)
-    return list(qs[offset:offset + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/action-items/{item_id}/done", response=ActionOut, summary="Mark an action item done")
@@ -317,7 +320,7 @@ def contact_point_create(request, payload: ContactPointIn):
 
 @router.get("/contact-points/stats", response=list[ContactStatOut],
             summary="Each contact point: meetings held there this year and how many its leader attended")
-def contact_point_stats(request, unit: str | None = None, year: int | None = None):
+def contact_point_stats(request, unit: str | None = None, year: Year | None = None):
     rows = selectors.contact_point_stats(user=request.user, unit=_unit(request, unit),
                                          year=year or timezone.localdate().year)
     return [{"contact_point": r["point"], "meetings": r["meetings"], "attended": r["attended"]} for r in rows]

@@ -1,11 +1,13 @@
 """Mobilization API: double registration, the three lists, activities, wartime calls."""
 
 import datetime
+from typing import Annotated
 
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Bool, Day, Id, Int, Latitude, Longitude, Moment, Score5, Text, Year
 from jiceng.mobilize import calls, selectors, services
 from jiceng.orgs.selectors import unit_get
 
@@ -17,11 +19,11 @@ class Ok(Schema):
 
 
 class AgencyIn(Schema):
-    community: str
-    name: str
-    agreement_start: datetime.date
-    agreement_end: datetime.date
-    commitments: str
+    community: Text(32, 1)
+    name: Text(120, 1)
+    agreement_start: Day
+    agreement_end: Day
+    commitments: Text(5000)
 
 
 class AgencyOut(Schema):
@@ -33,12 +35,12 @@ class AgencyOut(Schema):
 
 
 class MemberIn(Schema):
-    community: str
-    employer: str
-    skills: list[str] = []
-    weekly: str | None = None
-    blackouts: list[tuple[datetime.date, datetime.date]] = []
-    person_id: int | None = None
+    community: Text(32, 1)
+    employer: Text(120, 1)
+    skills: list[Text(40)] = Field([], max_length=64)
+    weekly: Text(168) | None = None
+    blackouts: list[tuple[Day, Day]] = Field([], max_length=100)
+    person_id: Id | None = None
 
 
 class MemberOut(Schema):
@@ -67,30 +69,30 @@ class SummaryOut(Schema):
 
 
 class NeedIn(Schema):
-    community: str
-    title: str
-    category: str
-    source: str = "community"
-    place: str = ""
-    lat: float | None = None
-    lng: float | None = None
-    urgency: int = 2
-    wanted_from: datetime.date
-    wanted_to: datetime.date
-    quantity: int = 1
+    community: Text(32, 1)
+    title: Text(120, 1)
+    category: Text(16, 1)
+    source: Text(16) = "community"
+    place: Text(120) = ""
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    urgency: Annotated[Int, Field(ge=1, le=3)] = 2
+    wanted_from: Day
+    wanted_to: Day
+    quantity: Annotated[Int, Field(ge=1, le=100_000)] = 1
 
 
 class ResourceIn(Schema):
-    community: str
-    title: str
-    category: str
-    available_from: datetime.date
-    available_to: datetime.date
-    capacity: int = 1
-    agency_id: int | None = None
-    member_id: int | None = None
-    lat: float | None = None
-    lng: float | None = None
+    community: Text(32, 1)
+    title: Text(120, 1)
+    category: Text(16, 1)
+    available_from: Day
+    available_to: Day
+    capacity: Annotated[Int, Field(ge=1, le=100_000)] = 1
+    agency_id: Id | None = None
+    member_id: Id | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
 
 
 class MatchOut(Schema):
@@ -103,13 +105,13 @@ class MatchOut(Schema):
     capacity: float
 
 
-class ProjectIn(Schema):
-    need_id: int
-    resource_ids: list[int]
-    title: str = ""
+class MatchProjectIn(Schema):
+    need_id: Id
+    resource_ids: list[Id] = Field(min_length=1, max_length=100)
+    title: Text(120) = ""
 
 
-class ProjectOut(Schema):
+class MatchProjectOut(Schema):
     id: int
     title: str
     stage: str
@@ -117,30 +119,30 @@ class ProjectOut(Schema):
 
 
 class CheckIn(Schema):
-    note: str
+    note: Text(2000)
 
 
 class EvaluateIn(Schema):
-    score: int
-    comment: str = ""
+    score: Score5
+    comment: Text(300) = ""
 
 
 class ActivityIn(Schema):
-    community: str
-    kind: str
-    title: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    capacity: int
-    lat: float | None = None
-    lng: float | None = None
+    community: Text(32, 1)
+    kind: Text(16, 1)
+    title: Text(120, 1)
+    starts_at: Moment
+    ends_at: Moment
+    capacity: Annotated[Int, Field(ge=1, le=100_000)]
+    lat: Latitude | None = None
+    lng: Longitude | None = None
 
 
 class PresenceIn(Schema):
-    code: str | None = None
-    lat: float | None = None
-    lng: float | None = None
-    member_id: int | None = None
+    code: Text(12) | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    member_id: Id | None = None
 
 
 class SignupOut(Schema):
@@ -151,29 +153,29 @@ class SignupOut(Schema):
 
 
 class ModeIn(Schema):
-    unit: str
-    mode: str
-    reason: str
+    unit: Text(32, 1)
+    mode: Text(16, 1)
+    reason: Text(200)
 
 
 class PostIn(Schema):
-    kind: str
-    place: str
-    lat: float
-    lng: float
-    shift_start: datetime.datetime
-    shift_end: datetime.datetime
-    headcount: int
-    skills: list[str] = []
+    kind: Text(16, 1)
+    place: Text(120)
+    lat: Latitude
+    lng: Longitude
+    shift_start: Moment
+    shift_end: Moment
+    headcount: Annotated[Int, Field(ge=0, le=10_000)]  # the service says "at least 1" in words
+    skills: list[Text(40)] = Field([], max_length=64)
 
 
 class CallIn(Schema):
-    unit: str
-    title: str
-    posts: list[PostIn]
-    respond_minutes: int = 30
-    max_distance_m: int = 5000
-    assign: bool = True
+    unit: Text(32, 1)
+    title: Text(120, 1)
+    posts: list[PostIn] = Field(min_length=1, max_length=5000)
+    respond_minutes: Annotated[Int, Field(ge=1, le=24 * 60)] = 30
+    max_distance_m: Annotated[Int, Field(ge=100, le=50_000)] = 5000
+    assign: Bool = True
 
 
 class CallOut(Schema):
@@ -258,7 +260,7 @@ def members_upload(request, file: UploadedFile = File(...), agency_id: int | Non
 
 
 @router.get("/members/{member_id}/summary", response=SummaryOut, summary="A member's year: activities, hours, shifts")
-def member_summary(request, member_id: int, year: int | None = None):
+def member_summary(request, member_id: int, year: Year | None = None):
     member = selectors.member_get(user=request.user, pk=member_id)
     return selectors.member_year_summary(member, year or datetime.date.today().year)
 
@@ -289,21 +291,21 @@ def need_matches(request, need_id: int):
     return [{"resource_id": r.pk, "title": r.title, **s} for r, s in selectors.match_suggestions(need)]
 
 
-@router.post("/projects", response={201: ProjectOut}, summary="Set a project: a need matched with resources")
-def project_create(request, payload: ProjectIn):
+@router.post("/projects", response={201: MatchProjectOut}, summary="Set a project: a need matched with resources")
+def project_create(request, payload: MatchProjectIn):
     need = selectors.need_get(user=request.user, pk=payload.need_id)
     resources = [selectors.resource_get(user=request.user, pk=pk) for pk in payload.resource_ids]
     return Status(201, services.project_create(actor=request.user, need=need, resources=resources,
                                                title=payload.title))
 
 
-@router.post("/projects/{project_id}/check", response=ProjectOut, summary="Check a project")
+@router.post("/projects/{project_id}/check", response=MatchProjectOut, summary="Check a project")
 def project_check(request, project_id: int, payload: CheckIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     return services.project_check(actor=request.user, project=project, note=payload.note)
 
 
-@router.post("/projects/{project_id}/evaluate", response=ProjectOut, summary="A resident evaluates a project")
+@router.post("/projects/{project_id}/evaluate", response=MatchProjectOut, summary="A resident evaluates a project")
 def project_evaluate(request, project_id: int, payload: EvaluateIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     services.project_evaluate(actor=request.user, project=project, score=payload.score, comment=payload.comment)

@@ -15,8 +15,9 @@ def load_instance(inst: dict) -> "Call":  # noqa: F821
     from jiceng.people.services import people_bulk_create
 
     # the synthetic generator's skills are bits 0..7 in the same order as the default skill list
-    assert list(Skill.objects.order_by("bit").values_list("code", flat=True)[:6]) == [
-        "medical", "driving", "it", "legal", "psychology", "construction"]
+    if list(Skill.objects.order_by("bit").values_list("code", flat=True)[:6]) != [
+            "medical", "driving", "it", "legal", "psychology", "construction"]:
+        raise RuntimeError("the default skill list changed order; the synthetic generator assumes it")
     city = unit_create(actor=None, parent=None, kind="city", code="520100", name="Bench city")
     county = unit_create(actor=None, parent=city, kind="county", code="520102", name="Bench county")
     street = unit_create(actor=None, parent=county, kind="street", code="520102001", name="Bench street")
@@ -59,6 +60,7 @@ def load_instance(inst: dict) -> "Call":  # noqa: F821
                       "skills": [bits[b] for b in range(63) if req >> b & 1]})
     call = calls.call_issue(actor=None, unit=street, title="Bench call", posts=posts, respond_minutes=60,
                             max_distance_m=int(inst["max_distance_m"]))
-    assert Seat.objects.filter(call=call).count() == len(seats.id)
-    assert Post.objects.filter(call=call).count() == len(post_ids)
+    if (Seat.objects.filter(call=call).count() != len(seats.id)
+            or Post.objects.filter(call=call).count() != len(post_ids)):
+        raise RuntimeError("the bench call lost seats or posts")
     return call

@@ -104,7 +104,7 @@ def open_offers(call: Call) -> list[Assignment]:
 def drill_respond(*, call: Call, decline_share: float = 0.1, seed: int = 5, now=None) -> dict:
     """Every open offer answered through the service (as its member): `decline_share` decline."""
     now = now or timezone.now()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # seeded generator for synthetic data, not a secret
     accepted = declined = 0
     for a in open_offers(call):
         accept = rng.random() >= decline_share

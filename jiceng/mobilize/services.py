@@ -311,6 +311,7 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
 
     from jiceng.core.pii import validate_id_number, validate_phone
     from jiceng.people.models import PartyMembership, Person
+    from jiceng.people.selectors import people_in_scope_with_id_hash_in
     from jiceng.people.services import people_bulk_create, pii_columns
 
     try:
@@ -355,7 +356,12 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
     from jiceng.core import crypto
 
     hashes = {crypto.lookup_hash(p[2]): p for p in parsed}
-    existing = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=list(hashes))}
+    # Only people the uploader may read are matched (issue 10, item 6): a number registered outside the
+    # uploader's area is treated as unknown, so the upload neither confirms it nor attaches that
+    # record's real name; a new record is made for the member in their community.
+    existing = {}
+    for p in people_in_scope_with_id_hash_in(user=actor, hashes=list(hashes)).order_by("id"):
+        existing.setdefault(p.id_number_hash, p)
     registered = set(Member.objects.filter(person__in=list(existing.values())).values_list("person_id", flat=True))
     for h, p in hashes.items():
         if h in existing and existing[h].pk in registered:
@@ -366,17 +372,17 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
         raise ValidationFailed(_("Nothing was imported: %(n)d row(s) have problems.") % {"n": len(errors)},
                                field="file", errors=errors)
     with transaction.atomic():
-        new_people = []
+        from jiceng.core.pii import id_birth_date, id_gender
+
+        new_people = {}
         for h, (_n, name, norm_id, norm_phone, community, _mask, _emp) in hashes.items():
             if h not in existing:
-                from jiceng.core.pii import id_birth_date, id_gender
-
-                new_people.append(Person(name=name, gender=id_gender(norm_id), birth_date=id_birth_date(norm_id),
-                                         unit_path=community.path, is_resident=False,
-                                         **pii_columns(id_number=norm_id, phone=norm_phone)))
-        people_bulk_create(actor=None, people=new_people, note="member upload")
-        by_hash = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=list(hashes))}
-        memberships = dict(PartyMembership.objects.filter(person__in=list(by_hash.values()))
+                new_people[h] = Person(name=name, gender=id_gender(norm_id), birth_date=id_birth_date(norm_id),
+                                       unit_path=community.path, is_resident=False,
+                                       **pii_columns(id_number=norm_id, phone=norm_phone))
+        people_bulk_create(actor=None, people=list(new_people.values()), note="member upload")
+        by_hash = {**existing, **new_people}
+        memberships = dict(PartyMembership.objects.filter(person__in=list(existing.values()))
                            .values_list("person_id", "pk"))
         members = []
         for h, (_n, _name, _id, _ph, community, mask, employer) in hashes.items():

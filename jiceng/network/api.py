@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.fields import Bool, Day, Float, Int, Score5, Text
 from jiceng.network import geoio, routing, selectors, services
 from jiceng.network.models import BusinessLine, CompoundProfile
 from jiceng.orgs.selectors import unit_get
@@ -64,7 +66,9 @@ def _ref(u):
 
 
 @router.get("/locate", response=LocateOut, summary="Route a point (WGS-84, GCJ-02 or BD-09) to its grid")
-def locate(request, lat: float, lng: float, crs: str = "wgs84", tolerance_m: float | None = None):
+def locate(request, lat: float, lng: float, crs: str = Query("wgs84", max_length=20),
+           tolerance_m: Annotated[float, Field(ge=0, le=5000)] | None = None):
+    # lat/lng ranges are checked by routing (lat_out_of_range, lng_out_of_range: codes clients rely on)
     result = routing.locate_point(lat, lng, crs, tolerance_m)
     staff = selectors.staff_on_duty([result.grid.pk]).get(result.grid.pk, []) if result.grid else []
     return {
@@ -79,10 +83,11 @@ def locate(request, lat: float, lng: float, crs: str = "wgs84", tolerance_m: flo
 
 
 class BatchIn(Schema):
-    lats: list[float]
-    lngs: list[float]
-    crs: str = "wgs84"
-    tolerance_m: float | None = None
+    # ranges and the batch size are checked by routing, which names the bad point (codes clients rely on)
+    lats: list[Float]
+    lngs: list[Float]
+    crs: Text(20) = "wgs84"
+    tolerance_m: Annotated[Float, Field(ge=0, le=5000)] | None = None
 
 
 class BatchOut(Schema):
@@ -189,22 +194,22 @@ def geometry_import(request, kind: str, file: UploadedFile = File(...), crs: str
 
 
 class StaffIn(Schema):
-    role: str
-    name: str
-    since: datetime.date | None = None
-    on_duty: bool = True
+    role: Text(20)
+    name: Text(60)
+    since: Day | None = None
+    on_duty: Bool = True
 
 
-class AssessmentIn(Schema):
-    assessed_on: datetime.date
-    ability: int
-    prestige: int
-    public_spirit: int
-    enthusiasm: int
-    note: str = ""
+class StaffAssessmentIn(Schema):
+    assessed_on: Day
+    ability: Score5
+    prestige: Score5
+    public_spirit: Score5
+    enthusiasm: Score5
+    note: Text(200) = ""
 
 
-class AssessmentOut(Schema):
+class StaffAssessmentOut(Schema):
     id: int
     assessed_on: datetime.date
     ability: int
@@ -234,9 +239,9 @@ def grid_staff_end(request, staff_id: int):
     return services.grid_staff_end(actor=request.user, staff=staff)
 
 
-@router.post("/network/staff/{staff_id}/four-haves", response={201: AssessmentOut},
+@router.post("/network/staff/{staff_id}/four-haves", response={201: StaffAssessmentOut},
              summary="Record a four-haves assessment of a grid party secretary")
-def four_haves(request, staff_id: int, payload: AssessmentIn):
+def four_haves(request, staff_id: int, payload: StaffAssessmentIn):
     staff = selectors.staff_get(user=request.user, pk=staff_id)
     rec = services.four_haves_record(actor=request.user, staff=staff, **payload.dict())
     return Status(201, rec)
@@ -255,15 +260,15 @@ def staff_coverage(request, code: str):
 
 
 class ProfileIn(Schema):
-    property_company: str = ""
-    project_manager: str = ""
-    owners_committee: str = ""
-    competent_unit: str = ""
+    property_company: Text(120) = ""
+    project_manager: Text(60) = ""
+    owners_committee: Text(120) = ""
+    competent_unit: Text(120) = ""
 
 
 class ArrangementIn(Schema):
-    arrangement: str
-    since: datetime.date | None = None
+    arrangement: Text(200)
+    since: Day | None = None
 
 
 class ProfileOut(Schema):
@@ -324,10 +329,10 @@ class LineOut(Schema):
 
 
 class LineIn(Schema):
-    code: str
-    name: str
-    position: int = 0
-    active: bool = True
+    code: Text(40, 1)
+    name: Text(60, 1)
+    position: Annotated[Int, Field(ge=0, le=1000)] = 0
+    active: Bool = True
 
 
 @router.get("/network/lines", response=list[LineOut], summary="The business lines of the one network")

@@ -93,7 +93,7 @@ def _fingerprint() -> tuple:
     from jiceng.network.models import GeometryVersion
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version, changed_at FROM {connection.ops.quote_name(GeometryVersion._meta.db_table)} "
+        cursor.execute(f"SELECT version, changed_at FROM {connection.ops.quote_name(GeometryVersion._meta.db_table)} "  # nosec B608  # identifiers from model metadata, values bound as parameters
                        "WHERE id = 1")
         row = cursor.fetchone()
     return _as_fingerprint(row[0], row[1]) if row else (0, "")
@@ -198,7 +198,7 @@ def _chain_rows(grid_id: int, cached_path: str | None) -> tuple[list[Unit], tupl
     if not codes:
         return [], _fingerprint()
     qn = connection.ops.quote_name
-    sql = (f"SELECT v.version, v.changed_at, u.id, u.kind, u.code, u.name, u.parent_id, u.path, u.depth "
+    sql = (f"SELECT v.version, v.changed_at, u.id, u.kind, u.code, u.name, u.parent_id, u.path, u.depth "  # nosec B608  # identifiers from model metadata, values bound as parameters
            f"FROM (SELECT 1 AS one) AS x LEFT JOIN {qn(GeometryVersion._meta.db_table)} v ON v.id = 1 "
            f"LEFT JOIN {qn(Unit._meta.db_table)} u ON u.code IN ({', '.join(['%s'] * len(codes))})")
     with connection.cursor() as cursor:

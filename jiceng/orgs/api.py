@@ -2,9 +2,11 @@ import json
 
 import shapely
 from django.http import HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.core.fields import Text
+from jiceng.core.pagination import Page
 from jiceng.orgs import selectors, services
 from jiceng.orgs.models import Unit
 
@@ -34,23 +36,23 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    parent: str
-    kind: str
-    code: str
-    name: str
-    address: str = ""
+    parent: Text(32, 1)
+    kind: Text(16, 1)
+    code: Text(32, 1)
+    name: Text(120, 1)
+    address: Text(200) = ""
     geometry: dict | None = None
 
 
 class UnitPatch(Schema):
-    name: str | None = None
-    address: str | None = None
+    name: Text(120, 1) | None = None
+    address: Text(200) | None = None
     geometry: dict | None = None
 
 
 class MoveIn(Schema):
-    new_parent: str
-    new_code: str | None = None
+    new_parent: Text(32, 1)
+    new_code: Text(32, 1) | None = None
 
 
 class CountsOut(Schema):
@@ -151,11 +153,10 @@ def unit_move(request, code: str, payload: MoveIn):
 
 
 @router.get("/party-orgs", response=list[PartyOrgOut], summary="Party organizations under a unit")
-def party_orgs(request, unit: str | None = None, kind: str | None = None, limit: int = 200, offset: int = 0):
+def party_orgs(request, unit: str | None = None, kind: str | None = None, page: Query[Page.sized(200, 1000)] = None):
     scope_unit = selectors.unit_get(user=request.user, code=unit) if unit else None
     qs = selectors.party_orgs_in_scope(user=request.user, unit=scope_unit, kind=kind)
-    limit = max(1, min(limit, 1000))
-    return list(qs[offset:offset + limit])
+    return list(page.slice(qs))
 
 
 @router.get("/party-orgs/{org_id}", response=PartyOrgOut, summary="One party organization")

@@ -21,13 +21,19 @@ class PersonAdmin(admin.ModelAdmin):
     """People with masked numbers; saves go through person_create / person_update."""
 
     form = PersonForm
-    list_display = ["name", "gender", "birth_date", "id_number_masked", "phone_masked", "household"]
+    list_display = ["name", "gender", "age", "id_number_masked", "phone_masked", "household"]
     search_fields = ["name"]
     raw_id_fields = ["household"]
     show_full_result_count = False
 
     def get_queryset(self, request):
         return scope_filter(super().get_queryset(request), request.user, "unit_path").select_related("household")
+
+    def get_fields(self, request, obj=None):
+        """The birth date is asked when a person is added, never shown again (it and the masked number
+        together would rebuild the identity number)."""
+        fields = list(super().get_fields(request, obj))
+        return [f for f in fields if f != "birth_date"] if obj is not None else fields
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,9 +1,12 @@
 import datetime
+from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.core.fields import Bool, Text
+from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
 
@@ -15,12 +18,16 @@ class PersonOut(Schema):
     id: int
     name: str
     gender: str
-    birth_date: datetime.date | None
+    age: int | None
     id_number: str
     phone: str
     household: str | None
     is_resident: bool
     party_org_id: int | None
+
+    @staticmethod
+    def resolve_age(obj):
+        return obj.age
 
     @staticmethod
     def resolve_id_number(obj):
@@ -41,17 +48,17 @@ class PersonOut(Schema):
 
 
 class PersonIn(Schema):
-    household: str
-    name: str
-    gender: str | None = None
-    birth_date: datetime.date | None = None
-    id_number: str = ""
-    phone: str = ""
-    is_resident: bool = True
+    household: Text(32, 1)
+    name: Text(60, 1)
+    gender: Text(1) | None = None
+    birth_date: Annotated[datetime.date, Field(ge=datetime.date(1880, 1, 1), le=datetime.date(2100, 12, 31))] | None = None
+    id_number: Text(18) = ""
+    phone: Text(20) = ""
+    is_resident: Bool = True
 
 
 class RevealIn(Schema):
-    field: str
+    field: Text(20, 1)
 
 
 class RevealOut(Schema):
@@ -64,14 +71,14 @@ class PeoplePage(Schema):
     results: list[PersonOut]
 
 
-@router.get("/people", response=PeoplePage, summary="People in the caller's area (numbers masked)")
+@router.get("/people", response=PeoplePage,
+            summary="People in the caller's area (numbers masked; searching by an exact identity or phone number "
+                    "needs reveal_pii and is audited)")
 def people_list(request, unit: str | None = None, q: str = "", id_number: str = "", phone: str = "",
-                limit: int = 50, offset: int = 0):
+                page: Query[Page.sized(50, 500)] = None):
     scope_unit = unit_get(user=request.user, code=unit) if unit else None
-    qs = selectors.people_search(user=request.user, unit=scope_unit, q=q, id_number=id_number, phone=phone)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    return {"count": qs.count(), "results": list(qs[offset:offset + limit])}
+    qs = services.people_find(actor=request.user, unit=scope_unit, q=q, id_number=id_number, phone=phone)
+    return {"count": qs.count(), "results": list(page.slice(qs))}
 
 
 class ImportOut(Schema):

@@ -1,10 +1,15 @@
-"""People from and to Excel. Columns: 姓名, 性别, 出生日期, 身份证号, 电话, 户代码. Export masks the numbers."""
+"""People from and to Excel. Import columns: 姓名, 性别, 出生日期, 身份证号, 电话, 户代码. The export masks the
+numbers and shows 年龄 (age) instead of 出生日期."""
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.core.audit import audit_record
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.excel import RowErrors, as_date, read_rows, require_columns, write_xlsx
-from jiceng.core.scope import subtree_q, user_can
+from jiceng.core.pii import age_on
+from jiceng.core.scope import scope_filter, subtree_q, user_can
 from jiceng.orgs.models import Unit
 from jiceng.people.models import Person
 from jiceng.people.services import people_bulk_create, pii_columns, validate_person_fields
@@ -57,7 +62,10 @@ def people_import(*, actor, upload) -> int:
         people.append((number, Person(name=name, gender=gender, birth_date=birth, household=household,
                                       unit_path=household.path, **pii_columns(id_number=norm_id, phone=norm_phone))))
     hashes = {p.id_number_hash: n for n, p in people if p.id_number_hash}
-    for h in Person.objects.filter(id_number_hash__in=list(hashes)).values_list("id_number_hash", flat=True):
+    # Only inside the importer's area: a number registered elsewhere is answered like an unknown one
+    # (and gets a second record here), so an import cannot probe who is registered in the city.
+    in_scope = scope_filter(Person.objects.filter(id_number_hash__in=list(hashes)), actor, "unit_path")
+    for h in set(in_scope.values_list("id_number_hash", flat=True)):
         errors.add(hashes[h], "身份证号", _("A person with this identity number is already registered."))
     if not rows:
         errors.add(2, "姓名", _("The sheet has no data rows."))
@@ -66,11 +74,18 @@ def people_import(*, actor, upload) -> int:
 
 
 def people_export(*, user, unit: Unit) -> bytes:
+    """Masked like the pages: age instead of the birth date, the last four characters of the identity
+    number (issue 10, item 5). The export is recorded in the audit log."""
     if not user_can(user, unit.path, "read"):
         raise NotFound()
     qs = (Person.objects.filter(subtree_q(unit.path, "unit_path")).select_related("household").order_by("unit_path", "id")
           .values_list("name", "gender", "birth_date", "id_number_masked", "phone_masked", "household__code"))
-    return write_xlsx(["姓名", "性别", "出生日期", "身份证号", "电话", "户代码"],
-                      ((n, {"M": "男", "F": "女"}[g], b, i, p, h or "") for n, g, b, i, p, h in qs.iterator(chunk_size=5000)),
+    today = timezone.localdate()
+    with transaction.atomic():
+        audit_record(actor=user, action="person.export", object_type="people.person", unit_path=unit.path,
+                     changes={"unit": unit.code, "format": "xlsx"})
+    return write_xlsx(["姓名", "性别", "年龄", "身份证号", "电话", "户代码"],
+                      ((n, {"M": "男", "F": "女"}[g], age_on(b, today), i, p, h or "")
+                       for n, g, b, i, p, h in qs.iterator(chunk_size=5000)),
                       title=unit.name)
 

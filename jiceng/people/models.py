@@ -31,14 +31,22 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        constraints = [
-            models.UniqueConstraint(fields=["id_number_hash"], condition=~models.Q(id_number_hash=""),
-                                    name="person_unique_id_number"),
-        ]
+        # No unique constraint on the identity number: a number registered outside the registering
+        # worker's area must be answered like an unknown one, so a second record can exist (issue 10,
+        # item 6); uniqueness is checked inside the actor's area (people.services.person_create).
 
     @property
     def audit_unit_path(self):
         return self.unit_path
+
+    @property
+    def age(self) -> int | None:
+        """What pages, the API and exports show instead of the birth date (issue 10, item 5)."""
+        from django.utils import timezone
+
+        from jiceng.core.pii import age_on
+
+        return age_on(self.birth_date, timezone.localdate())
 
     def __str__(self):
         return self.name

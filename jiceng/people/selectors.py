@@ -1,5 +1,9 @@
 """Reads of people, scope-filtered; searches by exact identity or phone number go through the HMAC.
 
+An exact search by number is a reveal (it confirms a guessed number): it looks only where the user may
+see numbers in full (`reveal_pii`), elsewhere it finds nothing, exactly as for an unknown number.
+The search itself is recorded by `jiceng.people.services.people_find`.
+
 The people list is ordered residents first, then by unit path and id, and paged by keyset (the last
 row's position), never by OFFSET: on PostgreSQL the index people_person_list_order
 (is_resident DESC, unit_path COLLATE "C", id) serves every page of a city of a million residents with an
@@ -14,27 +18,39 @@ from django.db.models.functions import Collate
 
 from jiceng.core import crypto
 from jiceng.core.errors import NotFound
-from jiceng.core.pii import normalize_id_number, normalize_phone
+from jiceng.core.pii import looks_like_number_search, normalize_id_number, normalize_phone
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 from jiceng.people.models import Person
 
 PAGE_SIZE = 50
 
 
+def search_kind(*, q: str = "", id_number: str = "", phone: str = "") -> str:
+    """"id_number", "phone", "name" or "" (no search): what a query searches by."""
+    if id_number:
+        return "id_number"
+    if phone:
+        return "phone"
+    q = (q or "").strip()
+    if not q:
+        return ""
+    return looks_like_number_search(q) or "name"
+
+
 def people_search(*, user, unit=None, q: str = "", id_number: str = "", phone: str = ""):
-    qs = scope_filter(Person.objects.select_related("household", "party_membership__org"), user, "unit_path")
+    kind = search_kind(q=q, id_number=id_number, phone=phone)
+    by_number = kind in ("id_number", "phone")
+    qs = scope_filter(Person.objects.select_related("household", "party_membership__org"), user, "unit_path",
+                      capability="reveal_pii" if by_number else None)
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "unit_path"))
     q = (q or "").strip()
-    if q:
-        norm_id = normalize_id_number(q)
-        norm_phone = normalize_phone(q)
-        if len(norm_id) == 18 and norm_id[:17].isdigit():
-            qs = qs.filter(id_number_hash=crypto.lookup_hash(norm_id))
-        elif norm_phone.isdigit() and len(norm_phone) >= 7:
-            qs = qs.filter(phone_hash=crypto.lookup_hash(norm_phone))
-        else:
-            qs = qs.filter(name__startswith=q)
+    if q and kind == "id_number":
+        qs = qs.filter(id_number_hash=crypto.lookup_hash(normalize_id_number(q)))
+    elif q and kind == "phone":
+        qs = qs.filter(phone_hash=crypto.lookup_hash(normalize_phone(q)))
+    elif q:
+        qs = qs.filter(name__startswith=q)
     if id_number:
         qs = qs.filter(id_number_hash=crypto.lookup_hash(normalize_id_number(id_number)))
     if phone:
@@ -70,13 +86,14 @@ class PeoplePage:
         return self.first + len(self.people) - 1 if self.people else self.first - 1
 
 
-def people_page(*, user, unit=None, q: str = "", after: int | None = None, before: int | None = None,
+def people_page(*, user, unit=None, q: str = "", qs=None, after: int | None = None, before: int | None = None,
                 first: int = 1, size: int | None = None) -> PeoplePage:
     """One page of the people list after (or before) the row with id `after` (`before`) — a keyset
     page: one or two index range scans of `size` + 1 rows wherever the page is. `first` is carried by
-    the pager for the "rows x–y" line only. A cursor outside the list starts from the first page."""
+    the pager for the "rows x–y" line only. A cursor outside the list starts from the first page.
+    `qs`: the search as people_search (or the audited services.people_find) returned it."""
     size = size or PAGE_SIZE
-    base = people_search(user=user, unit=unit, q=q).order_by()
+    base = (qs if qs is not None else people_search(user=user, unit=unit, q=q)).order_by()
     cursor_id = after if after is not None else before
     cursor = base.filter(pk=cursor_id).values_list("is_resident", "unit_path", "pk").first() \
         if cursor_id is not None else None
@@ -134,3 +151,25 @@ def person_get(*, user, pk: int) -> Person:
     if person is None:
         raise NotFound()
     return person
+
+
+def people_in_scope_with_id_hash_in(*, user, hashes: list[str]):
+    """People with one of these identity-number hashes that `user` may read (everyone for the system,
+    user=None): the only people a duplicate check may report or a write may link to (issue 10, item 6)."""
+    qs = Person.objects.filter(id_number_hash__in=hashes)
+    return qs if user is None else scope_filter(qs, user, "unit_path")
+
+
+def people_in_scope_with_id_hash(*, user, id_number_hash: str):
+    return people_in_scope_with_id_hash_in(user=user, hashes=[id_number_hash])
+
+
+def people_registered_twice(*, user):
+    """People in the user's area whose identity number is registered more than once in that area: the
+    records a duplicate check could not see when they were made (issue 10, item 6), for an official
+    above both to merge or correct."""
+    from django.db.models import Count
+
+    visible = scope_filter(Person.objects.exclude(id_number_hash=""), user, "unit_path")
+    twice = visible.values("id_number_hash").annotate(n=Count("id")).filter(n__gt=1).values("id_number_hash")
+    return visible.filter(id_number_hash__in=twice).order_by("id_number_hash", "id")

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +16,10 @@ from jiceng.core.pii import (
     validate_id_number,
     validate_phone,
 )
-from jiceng.core.scope import require_scope
+from jiceng.core.scope import require_scope, scope_prefixes
 from jiceng.orgs import tally
 from jiceng.orgs.models import PartyOrg, Unit, UnitKind
+from jiceng.people import selectors
 from jiceng.people.models import CentralHousehold, Gender, PartyMembership, Person
 
 PII_FIELDS = {"id_number", "phone"}
@@ -61,29 +62,55 @@ def validate_person_fields(*, name: str, gender: str | None, birth_date, id_numb
     return name, gender, birth_date, norm_id, norm_phone
 
 
+def _lock_id_number(id_number_hash: str) -> None:
+    """Serialize concurrent registrations of one identity number (PostgreSQL; SQLite writes one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [id_number_hash])
+
+
 def person_create(*, actor, household: Unit, name: str, gender: str | None = None,
                   birth_date: datetime.date | None = None, id_number: str = "", phone: str = "",
                   is_resident: bool = True) -> Person:
+    """Register a person in a household.
+
+    The duplicate check looks only inside the actor's area: a number registered elsewhere in the city is
+    answered exactly like an unknown one, and a second record is made here (never a link to the record
+    outside, never a hint that it exists). Officials above both areas see the two records side by side
+    (`people_registered_twice`)."""
     require_scope(actor, household.path, "write")
     name, gender, birth_date, norm_id, norm_phone = validate_person_fields(
         name=name, gender=gender, birth_date=birth_date, id_number=id_number, phone=phone, household=household)
     with transaction.atomic():
         cols = pii_columns(id_number=norm_id, phone=norm_phone)
-        if norm_id and Person.objects.filter(id_number_hash=cols["id_number_hash"]).exists():
-            raise Conflict(_("A person with this identity number is already registered."), field="id_number")
-        try:
-            with transaction.atomic():
-                person = Person.objects.create(name=name, gender=gender, birth_date=birth_date, household=household,
-                                               unit_path=household.path, is_resident=is_resident, **cols)
-        except IntegrityError:
-            raise Conflict(_("A person with this identity number is already registered."),
-                           field="id_number") from None
+        if norm_id:
+            _lock_id_number(cols["id_number_hash"])
+            if selectors.people_in_scope_with_id_hash(user=actor, id_number_hash=cols["id_number_hash"]).exists():
+                raise Conflict(_("A person with this identity number is already registered."), field="id_number")
+        person = Person.objects.create(name=name, gender=gender, birth_date=birth_date, household=household,
+                                       unit_path=household.path, is_resident=is_resident, **cols)
         if is_resident:
             tally.on_residents_added([household.path])
         audit_record(actor=actor, action="person.create", obj=person,
                      changes={"name": name, "household": household.code,
                               "id_number": "(set)" if norm_id else "", "phone": "(set)" if norm_phone else ""})
     return person
+
+
+def people_find(*, actor, unit: Unit | None = None, q: str = "", id_number: str = "", phone: str = ""):
+    """A people search that is recorded: searching by an exact identity or phone number is a reveal
+    (it confirms a guess), so it looks only where the actor has `reveal_pii` and every search is in the
+    audit log (what it searched by, never the value)."""
+    kind = selectors.search_kind(q=q, id_number=id_number, phone=phone)
+    qs = selectors.people_search(user=actor, unit=unit, q=q, id_number=id_number, phone=phone)
+    if kind:
+        changes = {"by": kind}
+        if kind in ("id_number", "phone"):
+            changes["may_reveal"] = bool(scope_prefixes(actor, "reveal_pii"))
+        with transaction.atomic():
+            audit_record(actor=actor, action="person.search", object_type="people.person",
+                         unit_path=unit.path if unit is not None else "", changes=changes)
+    return qs
 
 
 def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
@@ -95,11 +122,7 @@ def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
         for path in paths:
             require_scope(actor, path, "write")
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                _insert_people(people)
-        except IntegrityError:
-            raise Conflict(_("Some identity numbers are already registered."), field="id_number") from None
+        _insert_people(people)
         tally.on_residents_added([p.unit_path for p in people if p.is_resident])
         audit_record(actor=actor, action="person.bulk_create", object_type="people.person",
                      unit_path=min(paths, key=len), changes={"count": len(people), "note": note})

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.scope import scope_prefixes
 from jiceng.core.views import page
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
@@ -12,9 +13,11 @@ def people_list(request):
     unit_code = request.GET.get("unit", "")
     unit = unit_get(user=request.user, code=unit_code) if unit_code else None
     q = request.GET.get("q", "").strip()
-    page_obj = selectors.people_page(user=request.user, unit=unit, q=q, after=_int(request.GET.get("after")),
+    qs = services.people_find(actor=request.user, unit=unit, q=q)
+    page_obj = selectors.people_page(user=request.user, unit=unit, q=q, qs=qs, after=_int(request.GET.get("after")),
                                      before=_int(request.GET.get("before")), first=_int(request.GET.get("at")) or 1)
-    return render(request, "people/list.html", {"page": page_obj, "q": q, "unit": unit})
+    return render(request, "people/list.html", {"page": page_obj, "q": q, "unit": unit,
+                                                "may_search_numbers": bool(scope_prefixes(request.user, "reveal_pii"))})
 
 
 def _int(value) -> int | None:

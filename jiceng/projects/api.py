@@ -1,12 +1,15 @@
 """Projects API (F1–F4): policy framework, secretary-led projects, key tasks, prompt cards, assessment."""
 
 import datetime
+from typing import Annotated
 
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound
+from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year
+from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import selectors, services
@@ -83,36 +86,36 @@ class ProjectOut(ProjectRow):
 
 
 class ProjectIn(Schema):
-    unit: str
-    title: str
-    problem: str
-    goals: str
-    deadline: datetime.date
-    year: int | None = None
-    leader_name: str = ""
-    public: bool = False
+    unit: Text(32, 1)
+    title: Text(200, 1)
+    problem: Text(5000)
+    goals: Text(5000)
+    deadline: Day
+    year: Year | None = None
+    leader_name: Text(60) = ""
+    public: Bool = False
 
 
 class MilestoneIn(Schema):
-    title: str
-    due: datetime.date
-    weight: float = 1.0
-    parent_id: int | None = None
+    title: Text(200, 1)
+    due: Day
+    weight: Annotated[Float, Field(gt=0, le=1000)] = 1.0  # relative to its siblings
+    parent_id: Id | None = None
 
 
 class ProgressIn(Schema):
-    progress: float
+    progress: Percent
 
 
 class StatusIn(Schema):
-    status: str
-    public: bool | None = None
+    status: Text(12, 1)
+    public: Bool | None = None
 
 
 class ReportIn(Schema):
-    month: datetime.date
-    progress: float
-    note: str = ""
+    month: Day
+    progress: Percent
+    note: Text(5000) = ""
 
 
 class ReportOut(Schema):
@@ -166,26 +169,26 @@ class TaskOut(Schema):
 
 
 class TaskIn(Schema):
-    issuer: str
-    unit: str
-    year: int
-    title: str
-    measures: str = ""
-    deadline: datetime.date
-    starts_on: datetime.date | None = None
-    policy_item_id: int | None = None
+    issuer: Text(32, 1)
+    unit: Text(32, 1)
+    year: Year
+    title: Text(200, 1)
+    measures: Text(5000) = ""
+    deadline: Day
+    starts_on: Day | None = None
+    policy_item_id: Id | None = None
 
 
 class StepIn(Schema):
-    title: str
-    weight: float = 1.0
+    title: Text(200, 1)
+    weight: Annotated[Float, Field(gt=0, le=1000)] = 1.0  # relative to the other steps
 
 
 class ScheduleIn(Schema):
-    steps: list[StepIn]
+    steps: list[StepIn] = Field(min_length=1, max_length=100)
 
 
-class CardOut(Schema):
+class PromptCardOut(Schema):
     id: int
     kind: str
     unit_code: str
@@ -201,9 +204,9 @@ class CardOut(Schema):
 
 
 class RuleIn(Schema):
-    unit: str
-    kind: str
-    threshold: float
+    unit: Text(32, 1)
+    kind: Text(20, 1)
+    threshold: Annotated[Float, Field(ge=0, le=365)]
 
 
 class RuleOut(Schema):
@@ -213,12 +216,12 @@ class RuleOut(Schema):
 
 
 class PolicyItemIn(Schema):
-    unit: str
-    kind: str
-    code: str
-    title: str
-    body: str = ""
-    parent_id: int | None = None
+    unit: Text(32, 1)
+    kind: Text(16, 1)
+    code: Text(20, 1)
+    title: Text(200, 1)
+    body: Text(20000) = ""
+    parent_id: Id | None = None
 
 
 class PolicyItemOut(Schema):
@@ -231,10 +234,10 @@ class PolicyItemOut(Schema):
 
 
 class PlanIn(Schema):
-    unit: str
-    year: int
-    title: str
-    item_ids: list[int]
+    unit: Text(32, 1)
+    year: Year
+    title: Text(200, 1)
+    item_ids: list[Id] = Field(max_length=1000)
 
 
 class PlanOut(Schema):
@@ -257,10 +260,10 @@ class UncoveredOut(Schema):
 
 # ---------------------------------------------------------------- projects
 @router.get("/projects", response=list[ProjectRow], summary="Secretary-led projects under a unit")
-def projects(request, unit: str | None = None, year: int | None = None, level: str | None = None,
-             status: str | None = None, limit: int = 100, offset: int = 0):
+def projects(request, unit: str | None = None, year: Year | None = None, level: str | None = None,
+             status: str | None = None, page: Query[Page.sized(100, 500)] = None):
     qs = selectors.projects_in(user=request.user, unit=_unit(request, unit), year=year, level=level, status=status)
-    return list(qs[offset:offset + max(1, min(limit, 500))])
+    return list(page.slice(qs))
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="Start a secretary-led project")
@@ -295,7 +298,8 @@ def project_milestone_add(request, project_id: int, payload: MilestoneIn):
 
 
 @router.post("/projects/{project_id}/evidence", response={201: EvidenceOut}, summary="Attach evidence")
-def project_evidence(request, project_id: int, title: Form[str], milestone_id: Form[int | None] = None,
+def project_evidence(request, project_id: int, title: str = Form(..., min_length=1, max_length=200),
+                     milestone_id: int | None = Form(None, ge=1, le=2**31 - 1),
                      file: File[UploadedFile] = None):
     project = selectors.project_get(user=request.user, pk=project_id)
     milestone = project.milestones.filter(pk=milestone_id).first() if milestone_id else None
@@ -317,15 +321,15 @@ def milestone_progress(request, milestone_id: int, payload: ProgressIn):
 
 
 @router.get("/showcase", response=list[ShowcaseOut], auth=None, summary="Public showcase of secretary-led projects")
-def showcase(request, year: int | None = None, limit: int = 100, offset: int = 0):
-    return list(selectors.showcase_projects(year=year)[offset:offset + max(1, min(limit, 500))])
+def showcase(request, year: Year | None = None, page: Query[Page.sized(100, 500)] = None):
+    return list(page.slice(selectors.showcase_projects(year=year)))
 
 
 # ---------------------------------------------------------------- key tasks
 @router.get("/tasks", response=list[TaskOut], summary="The key task list under a unit")
-def tasks(request, unit: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
+def tasks(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(200, 1000)] = None):
     qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=_year(year))
-    return list(qs[offset:offset + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Publish a key task")
@@ -362,10 +366,10 @@ def task_report(request, task_id: int, payload: ReportIn):
 
 
 # ---------------------------------------------------------------- prompt cards and rules
-@router.get("/cards", response=list[CardOut], summary="Supervision prompt cards under a unit")
-def cards(request, unit: str | None = None, open_only: bool = True, limit: int = 200, offset: int = 0):
+@router.get("/cards", response=list[PromptCardOut], summary="Supervision prompt cards under a unit")
+def cards(request, unit: str | None = None, open_only: bool = True, page: Query[Page.sized(200, 1000)] = None):
     qs = selectors.cards_in(user=request.user, unit=_unit(request, unit), open_only=open_only)
-    return list(qs[offset:offset + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/rules", response={201: RuleOut}, summary="Set a prompt-card rule for a unit and below")
@@ -401,7 +405,7 @@ def plan_set(request, payload: PlanIn):
 
 
 @router.get("/policy/uncovered", response=list[UncoveredOut], summary="City items each county's plan leaves uncovered")
-def policy_uncovered(request, unit: str | None = None, year: int | None = None):
+def policy_uncovered(request, unit: str | None = None, year: Year | None = None):
     u = _unit(request, unit)
     if u.kind != "city":
         raise NotFound()
@@ -412,11 +416,11 @@ def policy_uncovered(request, unit: str | None = None, year: int | None = None):
 
 # ---------------------------------------------------------------- year-end assessment
 class AssessmentIn(Schema):
-    unit: str
-    year: int
-    title: str = ""
-    thresholds: dict | None = None
-    review_weight: float = 0.3
+    unit: Text(32, 1)
+    year: Year
+    title: Text(200) = ""
+    thresholds: dict[Text(20), Score100] | None = Field(None, max_length=10)
+    review_weight: Share = 0.3
 
 
 class AssessmentOut(Schema):
@@ -436,27 +440,27 @@ class AssessmentOut(Schema):
 
 
 class IndicatorNode(Schema):
-    code: str
-    title: str
-    weight: float
-    source: str = ""
-    children: list["IndicatorNode"] = []
+    code: Text(20, 1)
+    title: Text(200, 1)
+    weight: Share  # siblings' weights add up to 1
+    source: Text(60) = ""
+    children: list["IndicatorNode"] = Field([], max_length=100)
 
 
 IndicatorNode.model_rebuild()
 
 
 class TreeIn(Schema):
-    tree: list[IndicatorNode]
+    tree: list[IndicatorNode] = Field(max_length=200)
 
 
 class CriterionIn(Schema):
-    title: str
-    max_score: float
+    title: Text(200, 1)
+    max_score: Annotated[Float, Field(gt=0, le=100)]
 
 
 class RubricIn(Schema):
-    criteria: list[CriterionIn]
+    criteria: list[CriterionIn] = Field(max_length=100)
 
 
 class CriterionOut(Schema):
@@ -466,15 +470,15 @@ class CriterionOut(Schema):
 
 
 class RaterIn(Schema):
-    level: str
-    username: str
-    own_unit: str
+    level: Text(16, 1)
+    username: Text(150, 1)
+    own_unit: Text(32, 1)
 
 
 class SecretaryReportIn(Schema):
-    unit: str
-    secretary_name: str
-    text: str
+    unit: Text(32, 1)
+    secretary_name: Text(60, 1)
+    text: Text(20000, 1)
 
 
 class SecretaryReportOut(Schema):
@@ -489,15 +493,15 @@ class SecretaryReportOut(Schema):
 
 
 class ScoresIn(Schema):
-    scores: dict[int, float]
+    scores: dict[int, Score100] = Field(max_length=100)
 
 
 class EntryIn(Schema):
-    indicator_code: str
-    level: str
-    unit: str
-    value: float
-    evidence: str
+    indicator_code: Text(20, 1)
+    level: Text(16, 1)
+    unit: Text(32, 1)
+    value: Share
+    evidence: Text(5000)
 
 
 class ResultOut(Schema):

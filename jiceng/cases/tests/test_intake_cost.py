@@ -28,7 +28,7 @@ def test_an_api_intake_runs_a_fixed_number_of_queries(client_for):
     # user, grid chain (with the geometry version); then in one transaction (a savepoint inside the test's):
     # case, timeline event, rollup upsert, in-app notifications, audit head lock, audit event + head
     # (one statement on PostgreSQL, two on SQLite)
-    expected = 8 if connection.vendor == "postgresql" else 9
+    expected = 9 if connection.vendor == "postgresql" else 10  # + the server-side session
     with assert_queries(expected + 2, label="API intake (+ SAVEPOINT/RELEASE)") as ctx:
         assert post(c, BODY, **{"Idempotency-Key": "k1"}).status_code == 201
     sqls = [q["sql"] for q in ctx.captured_queries]

@@ -27,7 +27,7 @@ def test_the_page_runs_a_fixed_number_of_queries(client_for, submit, city):
     c = client_for("grid_worker")
     submit(point=G1_POINT)
     c.get("/cases/notifications/")
-    with assert_queries(3, label="notification page") as q:  # user, grants, notifications with their case
+    with assert_queries(4, label="notification page") as q:  # user, grants, notifications with their case
         c.get("/cases/notifications/")
     for _ in range(4):
         submit(point=G1_POINT)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 #  4. the units below, scope-filtered            5. case measures of each, one rollup query grouped by path
 #  6. residents of each, one query over their kept tallies
 #  7. the ancestors for the crumbs               8. the monthly series, one rollup query grouped by month
-PAGE_QUERIES = 8
+PAGE_QUERIES = 9  # (with the server-side session)
 
 
 def figure_queries(unit) -> int:

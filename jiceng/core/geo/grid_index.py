@@ -267,7 +267,8 @@ class GridIndex:
             known_outside = outside[sel]
             label[sel], dist[sel] = self._exact_parallel(lng[sel], lat[sel], known_outside, tolerance_m)
         label[label < 0] = _OUTSIDE
-        assert label.shape == (n,)
+        if label.shape != (n,):
+            raise RuntimeError(f"grid index labelled {label.shape} points, not {n}")
         return label, dist
 
     def locate_many(self, lats, lngs, tolerance_m: float = 200.0) -> tuple[np.ndarray, np.ndarray]:

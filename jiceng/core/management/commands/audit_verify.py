@@ -10,5 +10,6 @@ class Command(BaseCommand):
         count, broken, reason = audit_verify()
         if reason:
             where = f"record #{broken.seq} (id {broken.pk}, {broken.action})" if broken else "chain head"
-            raise CommandError(f"Audit chain broken at {where}: {reason}. {count} records verified before it.")
+            raise CommandError(f"Audit chain broken at {where}: {reason}. {count} records verified before it "
+                               "(with the key JICENG_AUDIT_KEY).")
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {count} records."))

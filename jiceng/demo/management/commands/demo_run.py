@@ -4,7 +4,7 @@ demo city grows."""
 
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # runs fixed commands only, no shell
 import sys
 import time
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         children = []
         if not Unit.objects.exists():
             self.stdout.write("Building the demo city beside the server (progress below) …")
-            children.append(subprocess.Popen([py, "manage.py", "demo_city", "--if-empty", "--scale",
+            children.append(subprocess.Popen([py, "manage.py", "demo_city", "--if-empty", "--scale",  # nosec B603  # fixed argument list built by the script, no shell
                                               str(opts["scale"])], env=env))
         else:
             from jiceng.core.models import AuditEvent
@@ -37,12 +37,12 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(
                     "Its demo build did not finish (interrupted?). For the whole demo city: "
                     "Ctrl-C, `make clean-demo`, then `make demo` again."))
-        children.append(subprocess.Popen([py, "manage.py", "db_worker", "--interval", "1"], env=env,
+        children.append(subprocess.Popen([py, "manage.py", "db_worker", "--interval", "1"], env=env,  # nosec B603  # fixed argument list built by the script, no shell
                                          stdout=subprocess.DEVNULL))
-        children.append(subprocess.Popen([py, "manage.py", "sweep", "--interval", "60"], env=env,
+        children.append(subprocess.Popen([py, "manage.py", "sweep", "--interval", "60"], env=env,  # nosec B603  # fixed argument list built by the script, no shell
                                          stdout=subprocess.DEVNULL))
         bind = f"127.0.0.1:{opts['port']}"
-        web = subprocess.Popen([py, "-m", "gunicorn", "jiceng.wsgi", "-b", bind, "-w", str(opts["workers"]),
+        web = subprocess.Popen([py, "-m", "gunicorn", "jiceng.wsgi", "-b", bind, "-w", str(opts["workers"]),  # nosec B603  # fixed argument list built by the script, no shell
                                 "--threads", "4", "--log-level", "warning", "--timeout", "120"], env=env)
         children.append(web)
         self.stdout.write(self.style.SUCCESS(

@@ -18,5 +18,5 @@ def down(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0002_resident_path_pattern_index")]
+    dependencies = [("people", "0003_id_number_not_unique_mask_last_four")]
     operations = [migrations.RunPython(up, down)]
