@@ -66,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# Measurement only (bench/pages.py): X-Query-Count / X-Server-Ms headers on every response.
+JICENG_QUERY_COUNT_HEADER = env_bool("JICENG_QUERY_COUNT_HEADER", False)
+if JICENG_QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "jiceng.core.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "jiceng.urls"
 WSGI_APPLICATION = "jiceng.wsgi.application"

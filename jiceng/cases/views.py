@@ -219,7 +219,8 @@ def desk(request):
     return render(request, "cases/desk.html", {
         "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(),
         "counts": {Status(s).label: n for s, n in sorted(  # in workflow order, labelled
-            selectors.status_counts(user=request.user, unit=unit).items(), key=lambda kv: Status.values.index(kv[0]))},
+            selectors.open_status_counts(user=request.user, unit=unit).items(),
+            key=lambda kv: Status.values.index(kv[0]))},
         "outline": selectors.map_outline(kind="grid", under=unit.path),
         "map_points": json.dumps([p for p in open_cases if p["lat"] is not None], ensure_ascii=False),
         "tiles": map_tiles(),

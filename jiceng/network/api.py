@@ -175,10 +175,9 @@ def unit_geometry_export(request, code: str, kind: str = "grid", format: str = "
 @router.get("/network/units/{code}/integrity", summary="Gaps, overlaps, crossings and invalid polygons under a unit")
 def unit_integrity(request, code: str):
     unit = unit_get(user=request.user, code=code)
-    report = selectors.integrity_report(unit)
-    return {"unit": _ref(unit), "checked": len(report),
-            "problems": sum(len(r["findings"]) for r in report),
-            "parents": [r for r in report if r["findings"]]}
+    report = selectors.integrity_summary(unit)
+    return {"unit": _ref(unit), "checked": report.checked, "problems": report.problems, "parents": report.entries,
+            "as_of": report.as_of, "pending": report.pending, "truncated": report.truncated}
 
 
 @router.post("/network/geometry/import", summary="Import communities, grids or compounds (GeoJSON or Excel)")

@@ -99,6 +99,9 @@ def build(ctx):
     city = Unit.objects.filter(kind="city").order_by("id").first()
     entries = services.gazetteer_rebuild(actor=None, unit=city) if city else 0
     bar.update(1)
+    from jiceng.network import integrity
+
+    integrity.refresh()  # the integrity report of the new city, checked once (later edits: the sweep)
     bar.close()
     ctx.data["network"] = {"staff": len(staff) + len(extra), "three_without": three_without,
                            "three_without_open": three_without - arranged, "gazetteer_entries": entries}

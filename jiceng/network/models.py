@@ -206,3 +206,31 @@ class CompoundProfile(models.Model):
     @property
     def three_without_open(self) -> bool:
         return self.three_without and not self.arrangement
+
+
+class TilingCheck(models.Model):
+    """The integrity report's row for one parent unit (city … grid): do its children (counties …
+    compounds) tile it? Database triggers (migration 0003) mark a parent's row stale whenever a unit is
+    created, deleted, moved, renamed or reshaped under it or itself, whatever code path does it;
+    `jiceng.network.integrity.refresh` recomputes stale rows (the sweep, the demo, the page for a
+    few). The report reads these rows: a city's report is an index range scan, not a geometry pass.
+    `parent_id` is a plain column (no foreign key): a deleted unit's row is dropped at its next check."""
+
+    parent_id = models.BigIntegerField(primary_key=True)
+    unit_path = models.CharField(max_length=255, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(max_length=32, blank=True)
+    children = models.IntegerField(default=0)
+    child_kind = models.CharField(max_length=16, blank=True)
+    findings = models.JSONField(default=list)
+    problems = models.IntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("tiling check")
+        verbose_name_plural = _("tiling checks")
+        indexes = [models.Index(fields=["stale", "unit_path"], name="tilingcheck_stale_path")]
+
+    def __str__(self):
+        return f"tiling {self.code}"

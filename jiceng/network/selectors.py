@@ -137,8 +137,17 @@ def grid_figures(unit: Unit, grids: list[Unit], figure: str) -> dict[int, float]
 NO_GAP_CHECK = ("street", "compound")
 
 
+def integrity_summary(unit: Unit):
+    """The integrity report as the page and the API show it: from the stored checks, with `as_of`
+    (jiceng/network/integrity.py). integrity_report below computes the same from scratch."""
+    from jiceng.network import integrity
+
+    return integrity.summary(unit)
+
+
 def integrity_report(unit: Unit, *, min_area_m2: float = 1.0) -> list[dict]:
     """For `unit` and every unit below it down to the grids' parents: does each tile its parent?
+    Computed from scratch (a geometry pass over the subtree: the reference for the stored checks).
 
     One entry per parent checked, with its findings (gap, overlap, outside parent, invalid), each with
     its area in m² and a suggested fix. Compounds are checked for overlaps and crossings, not for gaps

@@ -59,10 +59,9 @@ def grid_page(request, code):
 
 
 def _integrity_context(request, unit, **extra):
-    report = selectors.integrity_report(unit)
-    return {"unit": unit, "ancestors": unit_ancestors(unit), "report": report,
-            "problems": sum(len(r["findings"]) for r in report), "coverage": selectors.staff_coverage(unit),
-            **extra}
+    report = selectors.integrity_summary(unit)
+    return {"unit": unit, "ancestors": unit_ancestors(unit), "report": report, "problems": report.problems,
+            "coverage": selectors.staff_coverage(unit), **extra}
 
 
 @page

@@ -1,6 +1,6 @@
 """Reads of units and party organizations, always within the user's scope."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
@@ -59,6 +59,22 @@ def residents_count(unit: Unit, tally: UnitTally | None = None) -> int:
         return residents_count_direct(unit)
     tally = tally or unit_tally(unit)
     return tally.residents if tally else 0
+
+
+def residents_under(paths: list[str]) -> int:
+    """Residents under each of the (disjoint) subtrees at `paths`, added up: their units' tally rows, and
+    a direct count for a household (which has no tally row). One query, two with households."""
+    from jiceng.people.models import Person
+
+    rows = dict(UnitTally.objects.filter(unit__path__in=paths).values_list("unit__path", "residents"))
+    total = sum(rows.values())
+    untallied = [p for p in paths if p not in rows]
+    if untallied:
+        q = Q()
+        for path in untallied:
+            q |= subtree_q(path, "unit_path")
+        total += Person.objects.filter(q, is_resident=True).count()
+    return total
 
 
 def residents_count_direct(unit: Unit) -> int:

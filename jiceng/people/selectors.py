@@ -2,13 +2,27 @@
 
 An exact search by number is a reveal (it confirms a guessed number): it looks only where the user may
 see numbers in full (`reveal_pii`), elsewhere it finds nothing, exactly as for an unknown number.
-The search itself is recorded by `jiceng.people.services.people_find`."""
+The search itself is recorded by `jiceng.people.services.people_find`.
+
+The people list is ordered residents first, then by unit path and id, and paged by keyset (the last
+row's position), never by OFFSET: on PostgreSQL the index people_person_list_order
+(is_resident DESC, unit_path COLLATE "C", id) serves every page of a city of a million residents with an
+index range scan of the page's rows. Its total comes from the unit tree's tallies, not COUNT(*).
+"""
+
+import dataclasses
+
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
 
 from jiceng.core import crypto
 from jiceng.core.errors import NotFound
 from jiceng.core.pii import looks_like_number_search, normalize_id_number, normalize_phone
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 from jiceng.people.models import Person
+
+PAGE_SIZE = 50
 
 
 def search_kind(*, q: str = "", id_number: str = "", phone: str = "") -> str:
@@ -41,7 +55,93 @@ def people_search(*, user, unit=None, q: str = "", id_number: str = "", phone: s
         qs = qs.filter(id_number_hash=crypto.lookup_hash(normalize_id_number(id_number)))
     if phone:
         qs = qs.filter(phone_hash=crypto.lookup_hash(normalize_phone(phone)))
-    return qs.order_by("-is_resident", "unit_path", "id")  # residents first, then registered non-residents
+    return qs.order_by("-is_resident", _path_order(), "id")  # residents first, then registered non-residents
+
+
+def _path_order():
+    """unit_path in byte order (paths hold digits and "/"): COLLATE "C" on PostgreSQL, as the index has it
+    (the database's own collation may sort "/" after digits or ignore it); SQLite compares bytes already."""
+    return Collate("unit_path", "C") if connection.vendor == "postgresql" else F("unit_path")
+
+
+def _beyond(qs, path: str, pk: int, *, backwards: bool):
+    """Rows after (before) the position (unit_path, id): a row comparison that the index scan starts at."""
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    op = "<" if backwards else ">"
+    table = Person._meta.db_table
+    return qs.extra(where=[f'("{table}"."unit_path"{collate}, "{table}"."id") {op} (%s{collate}, %s)'],
+                    params=[path, pk])
+
+
+@dataclasses.dataclass
+class PeoplePage:
+    people: list
+    total: int
+    first: int  # position of the first row, from 1
+    after: int | None  # cursor of the next page (the last row's id), None on the last page
+    before: int | None  # cursor of the previous page (the first row's id), None on the first page
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.people) - 1 if self.people else self.first - 1
+
+
+def people_page(*, user, unit=None, q: str = "", qs=None, after: int | None = None, before: int | None = None,
+                first: int = 1, size: int | None = None) -> PeoplePage:
+    """One page of the people list after (or before) the row with id `after` (`before`) — a keyset
+    page: one or two index range scans of `size` + 1 rows wherever the page is. `first` is carried by
+    the pager for the "rows x–y" line only. A cursor outside the list starts from the first page.
+    `qs`: the search as people_search (or the audited services.people_find) returned it."""
+    size = size or PAGE_SIZE
+    base = (qs if qs is not None else people_search(user=user, unit=unit, q=q)).order_by()
+    cursor_id = after if after is not None else before
+    cursor = base.filter(pk=cursor_id).values_list("is_resident", "unit_path", "pk").first() \
+        if cursor_id is not None else None
+    backwards = cursor is not None and after is None
+    sections = [True, False]  # residents first
+    if backwards:
+        sections = [True] if cursor[0] else [False, True]
+    elif cursor is not None:
+        sections = [True, False] if cursor[0] else [False]
+    path_order = _path_order()
+    rows: list = []
+    for i, resident in enumerate(sections):
+        qs = base.filter(is_resident=resident)
+        if cursor is not None and i == 0:
+            qs = _beyond(qs, cursor[1], cursor[2], backwards=backwards)
+        qs = qs.order_by(path_order.desc(), "-id") if backwards else qs.order_by(path_order.asc(), "id")
+        rows += list(qs[:size + 1 - len(rows)])
+        if len(rows) > size:
+            break
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        first = max(1, first - len(rows))
+        page = PeoplePage(rows, 0, first, rows[-1].pk if rows else None, rows[0].pk if more and rows else None)
+    else:
+        if cursor is None:
+            first = 1
+        page = PeoplePage(rows, 0, first, rows[-1].pk if more and rows else None,
+                          rows[0].pk if cursor is not None and rows else None)
+    page.total = people_total(user=user, unit=unit, q=q)
+    return page
+
+
+def people_total(*, user, unit=None, q: str = "", id_number: str = "", phone: str = "") -> int:
+    """How many people the list holds: residents from the unit tree's tallies plus the registered
+    non-residents (a few, counted on the index); a search is counted directly (its rows are few)."""
+    if q or id_number or phone:
+        return people_search(user=user, unit=unit, q=q, id_number=id_number, phone=phone).count()
+    from jiceng.orgs.selectors import residents_under
+
+    prefixes = [unit.path] if unit is not None else scope_prefixes(user)
+    if not prefixes:
+        return 0
+    non_residents = scope_filter(Person.objects.filter(is_resident=False), user, "unit_path")
+    if unit is not None:
+        non_residents = non_residents.filter(subtree_q(unit.path, "unit_path"))
+    return residents_under(prefixes) + non_residents.count()
 
 
 def person_get(*, user, pk: int) -> Person:

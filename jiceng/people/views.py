@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -15,10 +14,15 @@ def people_list(request):
     unit = unit_get(user=request.user, code=unit_code) if unit_code else None
     q = request.GET.get("q", "").strip()
     qs = services.people_find(actor=request.user, unit=unit, q=q)
-    pager = Paginator(qs, 50)
-    page_obj = pager.get_page(request.GET.get("page"))
+    page_obj = selectors.people_page(user=request.user, unit=unit, q=q, qs=qs, after=_int(request.GET.get("after")),
+                                     before=_int(request.GET.get("before")), first=_int(request.GET.get("at")) or 1)
     return render(request, "people/list.html", {"page": page_obj, "q": q, "unit": unit,
                                                 "may_search_numbers": bool(scope_prefixes(request.user, "reveal_pii"))})
+
+
+def _int(value) -> int | None:
+    """A pager parameter: a positive integer, anything else ignored (the first page)."""
+    return int(value) if value and value.isdigit() and len(value) <= 12 else None
 
 
 @page
