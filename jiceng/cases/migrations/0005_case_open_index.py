@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_phone_check'),
+        ('cases', '0004_trust'),
         ('orgs', '0004_unit_tally_fill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
