@@ -35,22 +35,22 @@ def _datetime(value, field):
     return timezone.make_aware(dt) if timezone.is_naive(dt) else dt
 
 
-class QuestionIn(Schema):
+class ConsultQuestionIn(Schema):
     kind: str
     text: str
     options: list[str] = []
     required: bool = True
 
 
-class SurveyIn(Schema):
+class ConsultSurveyIn(Schema):
     unit: str
     title: str
     closes_on: str
     description: str = ""
-    questions: list[QuestionIn]
+    questions: list[ConsultQuestionIn]
 
 
-class QuestionOut(Schema):
+class ConsultQuestionOut(Schema):
     id: int
     kind: str
     text: str
@@ -58,14 +58,14 @@ class QuestionOut(Schema):
     required: bool
 
 
-class SurveyOut(Schema):
+class ConsultSurveyOut(Schema):
     id: int
     unit_code: str
     title: str
     description: str
     status: str
     closes_on: datetime.date
-    questions: list[QuestionOut]
+    questions: list[ConsultQuestionOut]
 
     @staticmethod
     def resolve_unit_code(obj):
@@ -76,21 +76,21 @@ class SurveyOut(Schema):
         return list(obj.questions.all())
 
 
-class SurveyRow(Schema):
+class ConsultSurveyRow(Schema):
     id: int
     title: str
     status: str
     closes_on: datetime.date
 
 
-@router.get("/surveys", response=list[SurveyRow])
+@router.get("/surveys", response=list[ConsultSurveyRow])
 def surveys_list(request, unit: str = ""):
     u = unit_get(user=request.user, code=unit) if unit else None
     return list(selectors.surveys_in(user=request.user, unit=u)[:500])
 
 
-@router.post("/surveys", response={201: SurveyOut})
-def surveys_create(request, body: SurveyIn):
+@router.post("/surveys", response={201: ConsultSurveyOut})
+def surveys_create(request, body: ConsultSurveyIn):
     u = unit_get(user=request.user, code=body.unit)
     survey = services.survey_create(actor=request.user, unit=u, title=body.title,
                                     closes_on=_date(body.closes_on, "closes_on"), description=body.description,
@@ -98,26 +98,26 @@ def surveys_create(request, body: SurveyIn):
     return Status(201, survey)
 
 
-@router.get("/surveys/{pk}", response=SurveyOut)
+@router.get("/surveys/{pk}", response=ConsultSurveyOut)
 def surveys_get(request, pk: int):
     return selectors.survey_get(user=request.user, pk=pk)
 
 
-class AnswersIn(Schema):
+class ConsultAnswersIn(Schema):
     answers: dict
 
 
-class Created(Schema):
+class ConsultCreated(Schema):
     id: int
 
 
-@router.post("/surveys/{pk}/responses", response={201: Created})
-def surveys_answer(request, pk: int, body: AnswersIn):
+@router.post("/surveys/{pk}/responses", response={201: ConsultCreated})
+def surveys_answer(request, pk: int, body: ConsultAnswersIn):
     survey = selectors.survey_get(user=request.user, pk=pk)
     return Status(201, services.survey_answer(actor=request.user, survey=survey, answers=body.answers))
 
 
-class QuestionResult(Schema):
+class ConsultQuestionResult(Schema):
     question: str
     kind: str
     total: int
@@ -126,26 +126,26 @@ class QuestionResult(Schema):
     texts: list[str]
 
 
-@router.get("/surveys/{pk}/results", response=list[QuestionResult])
+@router.get("/surveys/{pk}/results", response=list[ConsultQuestionResult])
 def surveys_results(request, pk: int):
     survey = selectors.survey_get(user=request.user, pk=pk)
     return [{**r, "question": r["question"].text, "kind": r["question"].kind} for r in services.survey_results(survey)]
 
 
-@router.post("/surveys/{pk}/close", response=SurveyRow)
+@router.post("/surveys/{pk}/close", response=ConsultSurveyRow)
 def surveys_close(request, pk: int):
     survey = selectors.survey_get(user=request.user, pk=pk)
     return services.survey_close(actor=request.user, survey=survey)
 
 
-class RoundIn(Schema):
+class ConsultRoundIn(Schema):
     unit: str
     title: str
     closes_on: str
     description: str = ""
 
 
-class ProposalOut(Schema):
+class ConsultProposalOut(Schema):
     id: int
     title: str
     body: str
@@ -154,13 +154,13 @@ class ProposalOut(Schema):
     project_id: int | None
 
 
-class RoundOut(Schema):
+class ConsultRoundOut(Schema):
     id: int
     unit_code: str
     title: str
     status: str
     closes_on: datetime.date
-    proposals: list[ProposalOut]
+    proposals: list[ConsultProposalOut]
 
     @staticmethod
     def resolve_unit_code(obj):
@@ -171,59 +171,59 @@ class RoundOut(Schema):
         return list(obj.proposals.order_by("-supports", "id"))
 
 
-@router.get("/rounds", response=list[SurveyRow])
+@router.get("/rounds", response=list[ConsultSurveyRow])
 def rounds_list(request, unit: str = ""):
     u = unit_get(user=request.user, code=unit) if unit else None
     return list(selectors.rounds_in(user=request.user, unit=u)[:500])
 
 
-@router.post("/rounds", response={201: RoundOut})
-def rounds_create(request, body: RoundIn):
+@router.post("/rounds", response={201: ConsultRoundOut})
+def rounds_create(request, body: ConsultRoundIn):
     u = unit_get(user=request.user, code=body.unit)
     return Status(201, services.round_create(actor=request.user, unit=u, title=body.title,
                                              closes_on=_date(body.closes_on, "closes_on"),
                                              description=body.description))
 
 
-@router.get("/rounds/{pk}", response=RoundOut)
+@router.get("/rounds/{pk}", response=ConsultRoundOut)
 def rounds_get(request, pk: int):
     return selectors.round_get(user=request.user, pk=pk)
 
 
-class ProposalIn(Schema):
+class ConsultProposalIn(Schema):
     title: str
     body: str = ""
     estimated_cost: Amount | None = None
 
 
-@router.post("/rounds/{pk}/proposals", response={201: ProposalOut})
-def proposals_submit(request, pk: int, body: ProposalIn):
+@router.post("/rounds/{pk}/proposals", response={201: ConsultProposalOut})
+def proposals_submit(request, pk: int, body: ConsultProposalIn):
     rnd = selectors.round_get(user=request.user, pk=pk)
     return Status(201, services.proposal_submit(actor=request.user, round=rnd, title=body.title, body=body.body,
                                                 estimated_cost=body.estimated_cost))
 
 
-@router.post("/proposals/{pk}/support", response=ProposalOut)
+@router.post("/proposals/{pk}/support", response=ConsultProposalOut)
 def proposals_support(request, pk: int):
     return services.proposal_support(actor=request.user, proposal=selectors.proposal_get(user=request.user, pk=pk))
 
 
-class PromoteIn(Schema):
+class ConsultPromoteIn(Schema):
     estimated_cost: Amount | None = None
 
 
-class ProjectLink(Schema):
+class ConsultProjectLink(Schema):
     project_id: int
 
 
-@router.post("/proposals/{pk}/promote", response={201: ProjectLink})
-def proposals_promote(request, pk: int, body: PromoteIn):
+@router.post("/proposals/{pk}/promote", response={201: ConsultProjectLink})
+def proposals_promote(request, pk: int, body: ConsultPromoteIn):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     project = services.proposal_promote(actor=request.user, proposal=proposal, estimated_cost=body.estimated_cost)
     return Status(201, {"project_id": project.pk})
 
 
-class OptionOut(Schema):
+class ConsultOptionOut(Schema):
     id: int
     title: str
     description: str
@@ -231,7 +231,7 @@ class OptionOut(Schema):
     project_id: int | None
 
 
-class BallotOut(Schema):
+class ConsultBallotOut(Schema):
     id: int
     unit_code: str
     title: str
@@ -240,7 +240,7 @@ class BallotOut(Schema):
     status: str
     closes_at: datetime.datetime
     published: bool
-    options: list[OptionOut]
+    options: list[ConsultOptionOut]
 
     @staticmethod
     def resolve_unit_code(obj):
@@ -251,7 +251,7 @@ class BallotOut(Schema):
         return list(obj.options.all())
 
 
-class BallotIn(Schema):
+class ConsultBallotIn(Schema):
     unit: str
     title: str
     budget: Amount
@@ -259,7 +259,7 @@ class BallotIn(Schema):
     description: str = ""
 
 
-class BallotRow(Schema):
+class ConsultBallotRow(Schema):
     id: int
     title: str
     status: str
@@ -267,56 +267,56 @@ class BallotRow(Schema):
     published: bool
 
 
-@router.get("/ballots", response=list[BallotRow])
+@router.get("/ballots", response=list[ConsultBallotRow])
 def ballots_list(request, unit: str = ""):
     u = unit_get(user=request.user, code=unit) if unit else None
     return list(selectors.ballots_in(user=request.user, unit=u)[:500])
 
 
-@router.post("/ballots", response={201: BallotOut})
-def ballots_create(request, body: BallotIn):
+@router.post("/ballots", response={201: ConsultBallotOut})
+def ballots_create(request, body: ConsultBallotIn):
     u = unit_get(user=request.user, code=body.unit)
     return Status(201, voting.ballot_create(actor=request.user, unit=u, title=body.title, budget=body.budget,
                                             closes_at=_datetime(body.closes_at, "closes_at"),
                                             description=body.description))
 
 
-@router.get("/ballots/{pk}", response=BallotOut)
+@router.get("/ballots/{pk}", response=ConsultBallotOut)
 def ballots_get(request, pk: int):
     return selectors.ballot_get(user=request.user, pk=pk)
 
 
-class OptionIn(Schema):
+class ConsultOptionIn(Schema):
     title: str
     cost: Amount
     description: str = ""
     proposal: int | None = None
 
 
-@router.post("/ballots/{pk}/options", response={201: OptionOut})
-def ballots_option_add(request, pk: int, body: OptionIn):
+@router.post("/ballots/{pk}/options", response={201: ConsultOptionOut})
+def ballots_option_add(request, pk: int, body: ConsultOptionIn):
     ballot = selectors.ballot_get(user=request.user, pk=pk)
     proposal = selectors.proposal_get(user=request.user, pk=body.proposal) if body.proposal else None
     return Status(201, voting.ballot_option_add(actor=request.user, ballot=ballot, title=body.title, cost=body.cost,
                                                 description=body.description, proposal=proposal))
 
 
-@router.post("/ballots/{pk}/open", response=BallotRow)
+@router.post("/ballots/{pk}/open", response=ConsultBallotRow)
 def ballots_open(request, pk: int):
     return voting.ballot_open(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
 
 
-@router.post("/ballots/{pk}/close", response=BallotRow)
+@router.post("/ballots/{pk}/close", response=ConsultBallotRow)
 def ballots_close(request, pk: int):
     return voting.ballot_close(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
 
 
-@router.post("/ballots/{pk}/publish", response=BallotRow)
+@router.post("/ballots/{pk}/publish", response=ConsultBallotRow)
 def ballots_publish(request, pk: int):
     return voting.ballot_publish(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
 
 
-class ResultRow(Schema):
+class ConsultResultRow(Schema):
     option: int
     title: str
     cost: Decimal
@@ -333,7 +333,7 @@ class ConsultResultOut(Schema):
     households: int
     spent: Decimal
     left: Decimal
-    options: list[ResultRow]
+    options: list[ConsultResultRow]
 
 
 @router.get("/ballots/{pk}/result", response=ConsultResultOut)
@@ -341,48 +341,48 @@ def ballots_result(request, pk: int):
     return voting.ballot_result(selectors.ballot_get(user=request.user, pk=pk))
 
 
-class PaperIn(Schema):
+class ConsultPaperIn(Schema):
     household: str
     options: list[int | str]
 
 
-class Accepted(Schema):
+class ConsultAccepted(Schema):
     accepted: bool
 
 
-@router.post("/ballots/{pk}/paper", response={201: Accepted})
-def ballots_paper(request, pk: int, body: PaperIn):
+@router.post("/ballots/{pk}/paper", response={201: ConsultAccepted})
+def ballots_paper(request, pk: int, body: ConsultPaperIn):
     ballot = selectors.ballot_get(user=request.user, pk=pk)
     household = unit_get(user=request.user, code=body.household)
     voting.ballot_vote_paper(actor=request.user, ballot=ballot, household=household, option_ids=body.options)
     return Status(201, {"accepted": True})
 
 
-class CodeIn(Schema):
+class ConsultCodeIn(Schema):
     phone: str
     household: str = ""
 
 
-class CodeOut(Schema):
+class ConsultCodeOut(Schema):
     masked: str
     household: str
 
 
-@router.post("/ballots/{pk}/code", response=CodeOut, auth=None)
-def ballots_code(request, pk: int, body: CodeIn):
+@router.post("/ballots/{pk}/code", response=ConsultCodeOut, auth=None)
+def ballots_code(request, pk: int, body: ConsultCodeIn):
     ballot = selectors.ballot_for_voting(pk)
     return voting.vote_code_send(ballot=ballot, phone=body.phone, client_address=client_address(request),
                                  household_code=body.household)
 
 
-class VoteIn(Schema):
+class ConsultVoteIn(Schema):
     phone: str
     code: str
     options: list[int | str]
 
 
-@router.post("/ballots/{pk}/vote", response={201: Accepted}, auth=None)
-def ballots_vote(request, pk: int, body: VoteIn):
+@router.post("/ballots/{pk}/vote", response={201: ConsultAccepted}, auth=None)
+def ballots_vote(request, pk: int, body: ConsultVoteIn):
     ballot = selectors.ballot_for_voting(pk)
     voting.ballot_vote_sms(ballot=ballot, phone=body.phone, code=body.code, option_ids=body.options)
     return Status(201, {"accepted": True})

@@ -31,7 +31,7 @@ def _date(value, field) -> datetime.date:
         raise ValidationFailed(_("Give a date as YYYY-MM-DD."), field=field) from None
 
 
-class FundTypeOut(Schema):
+class FundsFundTypeOut(Schema):
     code: str
     name: str
     level: str
@@ -39,39 +39,39 @@ class FundTypeOut(Schema):
     builtin: bool
 
 
-class FundTypeIn(Schema):
+class FundsFundTypeIn(Schema):
     code: str
     name: str
     level: str
     default_minimum: Amount = "0"
 
 
-@router.get("/types", response=list[FundTypeOut])
+@router.get("/types", response=list[FundsFundTypeOut])
 def types_list(request):
     return selectors.fund_types()
 
 
-@router.post("/types", response={201: FundTypeOut})
-def types_create(request, body: FundTypeIn):
+@router.post("/types", response={201: FundsFundTypeOut})
+def types_create(request, body: FundsFundTypeIn):
     ft = services.fund_type_create(actor=request.user, code=body.code, name=body.name, level=body.level,
                                    default_minimum=body.default_minimum)
     return Status(201, ft)
 
 
-class StandardOut(Schema):
+class FundsStandardOut(Schema):
     fund_type: str
     name: str
     level: str
     minimum: Decimal
 
 
-class StandardIn(Schema):
+class FundsStandardIn(Schema):
     year: int | str
     fund_type: str
     minimum: Amount
 
 
-@router.get("/standards", response=list[StandardOut])
+@router.get("/standards", response=list[FundsStandardOut])
 def standards_list(request, year: str = ""):
     y = _year(year)
     minima = selectors.standards(y)
@@ -79,8 +79,8 @@ def standards_list(request, year: str = ""):
             for t in selectors.fund_types()]
 
 
-@router.put("/standards", response=StandardOut)
-def standards_set(request, body: StandardIn):
+@router.put("/standards", response=FundsStandardOut)
+def standards_set(request, body: FundsStandardIn):
     ft = _fund_type(body.fund_type)
     std = services.fund_standard_set(actor=request.user, year=body.year, fund_type=ft, minimum=body.minimum)
     return {"fund_type": ft.code, "name": ft.name, "level": ft.level, "minimum": std.minimum}
@@ -93,7 +93,7 @@ def _fund_type(code):
         raise ValidationFailed(_("Unknown fund type “%(c)s”.") % {"c": code}, field="fund_type") from None
 
 
-class BudgetOut(Schema):
+class FundsBudgetOut(Schema):
     id: int
     unit_code: str
     unit_name: str
@@ -115,7 +115,7 @@ class BudgetOut(Schema):
         return obj.fund_type.code
 
 
-class BudgetIn(Schema):
+class FundsBudgetIn(Schema):
     unit: str
     year: int | str
     fund_type: str
@@ -123,14 +123,14 @@ class BudgetIn(Schema):
     amount: Amount
 
 
-@router.get("/budgets", response=list[BudgetOut])
+@router.get("/budgets", response=list[FundsBudgetOut])
 def budgets_list(request, unit: str = "", year: str = ""):
     u = unit_or_top(user=request.user, code=unit)
     return list(selectors.budgets_in(user=request.user, unit=u, year=_year(year))[:5000])
 
 
-@router.put("/budgets", response=BudgetOut)
-def budgets_set(request, body: BudgetIn):
+@router.put("/budgets", response=FundsBudgetOut)
+def budgets_set(request, body: FundsBudgetIn):
     u = unit_get(user=request.user, code=body.unit)
     return services.budget_set(actor=request.user, unit=u, year=body.year, fund_type=_fund_type(body.fund_type),
                                source=body.source, amount=body.amount)
@@ -156,7 +156,7 @@ class FundsComplianceOut(Schema):
     complies: bool
 
 
-class ComplianceTable(Schema):
+class FundsComplianceTable(Schema):
     unit_code: str
     year: int
     streets: int
@@ -166,7 +166,7 @@ class ComplianceTable(Schema):
     rows: list[FundsComplianceOut]
 
 
-@router.get("/compliance", response=ComplianceTable)
+@router.get("/compliance", response=FundsComplianceTable)
 def compliance(request, unit: str = "", year: str = "", short_only: bool = True):
     u = unit_or_top(user=request.user, code=unit)
     require_scope(request.user, u.path, "read")
@@ -181,7 +181,7 @@ def compliance(request, unit: str = "", year: str = "", short_only: bool = True)
                  for r in rows]}
 
 
-class LetterOut(Schema):
+class FundsLetterOut(Schema):
     id: int
     county_code: str
     county_name: str
@@ -206,45 +206,45 @@ class LetterOut(Schema):
         return obj.resolved_at is None and obj.deadline < timezone.localdate()
 
 
-class LetterIn(Schema):
+class FundsLetterIn(Schema):
     county: str
     year: int | str
     deadline: str
     body: str = ""
 
 
-@router.get("/letters", response=list[LetterOut])
+@router.get("/letters", response=list[FundsLetterOut])
 def letters_list(request, unit: str = "", open_only: bool = False):
     u = unit_or_top(user=request.user, code=unit)
     return list(selectors.letters_in(user=request.user, unit=u, open_only=open_only)[:500])
 
 
-@router.post("/letters", response={201: LetterOut})
-def letters_send(request, body: LetterIn):
+@router.post("/letters", response={201: FundsLetterOut})
+def letters_send(request, body: FundsLetterIn):
     county = unit_get(user=request.user, code=body.county)
     letter = services.reminder_letter_send(actor=request.user, county=county, year=body.year,
                                            deadline=_date(body.deadline, "deadline"), body=body.body)
     return Status(201, letter)
 
 
-class CloseIn(Schema):
+class FundsCloseIn(Schema):
     unit: str
     year: int | str
 
 
-class CloseOut(Schema):
+class FundsCloseOut(Schema):
     unit_code: str
     year: int
 
 
-@router.post("/years/close", response={201: CloseOut})
-def years_close(request, body: CloseIn):
+@router.post("/years/close", response={201: FundsCloseOut})
+def years_close(request, body: FundsCloseIn):
     u = unit_get(user=request.user, code=body.unit)
     obj = services.year_close(actor=request.user, unit=u, year=body.year)
     return Status(201, {"unit_code": u.code, "year": obj.year})
 
 
-class SpendingOut(Schema):
+class FundsSpendingOut(Schema):
     id: int
     unit_code: str
     year: int
@@ -270,13 +270,13 @@ class SpendingOut(Schema):
         return bool(obj.voucher)
 
 
-@router.get("/spending", response=list[SpendingOut])
+@router.get("/spending", response=list[FundsSpendingOut])
 def spending_list(request, unit: str = "", year: str = "", status: str = ""):
     u = unit_or_top(user=request.user, code=unit)
     return list(selectors.expenditures_in(user=request.user, unit=u, year=_year(year), status=status or None)[:2000])
 
 
-@router.post("/spending", response={201: SpendingOut})
+@router.post("/spending", response={201: FundsSpendingOut})
 def spending_record(request, unit: Form[str], fund_type: Form[str], spent_on: Form[str], amount: Form[str],
                     purpose: Form[str], project: Form[str] = "", voucher: File[UploadedFile] = None):
     u = unit_get(user=request.user, code=unit)
@@ -287,18 +287,18 @@ def spending_record(request, unit: Form[str], fund_type: Form[str], spent_on: Fo
     return Status(201, exp)
 
 
-class DecisionIn(Schema):
+class FundsDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
-@router.post("/spending/{pk}/decision", response=SpendingOut)
-def spending_decide(request, pk: int, body: DecisionIn):
+@router.post("/spending/{pk}/decision", response=FundsSpendingOut)
+def spending_decide(request, pk: int, body: FundsDecisionIn):
     exp = selectors.expenditure_get(user=request.user, pk=pk)
     return services.expenditure_decide(actor=request.user, expenditure=exp, approve=body.approve, note=body.note)
 
 
-class ExecutionOut(Schema):
+class FundsExecutionOut(Schema):
     fund_type: str
     budget: Decimal
     spent: Decimal
@@ -306,7 +306,7 @@ class ExecutionOut(Schema):
     rate: float | None
 
 
-@router.get("/execution", response=list[ExecutionOut])
+@router.get("/execution", response=list[FundsExecutionOut])
 def execution(request, unit: str = "", year: str = ""):
     u = unit_or_top(user=request.user, code=unit)
     return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, _year(year))]
@@ -374,23 +374,23 @@ def projects_feasibility(request, pk: int, feasible: Form[bool], note: Form[str]
     return services.livelihood_feasibility(actor=request.user, project=p, feasible=feasible, note=note, photos=photos)
 
 
-class ChooseIn(Schema):
+class FundsChooseIn(Schema):
     chosen_by: str = "joint_meeting"
 
 
 @router.post("/projects/{pk}/choose", response=FundsProjectOut)
-def projects_choose(request, pk: int, body: ChooseIn):
+def projects_choose(request, pk: int, body: FundsChooseIn):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_choose(actor=request.user, project=p, chosen_by=body.chosen_by)
 
 
-class FundIn(Schema):
+class FundsFundIn(Schema):
     budget: int
     amount: Amount
 
 
 @router.post("/projects/{pk}/fund", response=FundsProjectOut)
-def projects_fund(request, pk: int, body: FundIn):
+def projects_fund(request, pk: int, body: FundsFundIn):
     p = selectors.project_get(user=request.user, pk=pk)
     try:
         budget = selectors.budget_get(user=request.user, pk=body.budget)
@@ -411,23 +411,23 @@ def projects_accept(request, pk: int, note: Form[str] = "", photos: File[list[Up
     return services.livelihood_accept(actor=request.user, project=p, note=note, photos=photos)
 
 
-class RateIn(Schema):
+class FundsRateIn(Schema):
     score: int | str
 
 
 @router.post("/projects/{pk}/rate", response=FundsProjectOut)
-def projects_rate(request, pk: int, body: RateIn):
+def projects_rate(request, pk: int, body: FundsRateIn):
     p = selectors.project_get_served(user=request.user, pk=pk)
     return services.livelihood_rate(actor=request.user, project=p, score=body.score)
 
 
-class PublicBudget(Schema):
+class FundsPublicBudget(Schema):
     fund_type: str
     source: str
     amount: Decimal
 
 
-class PublicSpending(Schema):
+class FundsPublicSpending(Schema):
     spent_on: datetime.date
     amount: Decimal
     fund_type: str
@@ -435,7 +435,7 @@ class PublicSpending(Schema):
     project: str | None
 
 
-class PublicProject(Schema):
+class FundsPublicProject(Schema):
     id: int
     title: str
     status: str
@@ -443,15 +443,15 @@ class PublicProject(Schema):
     funded_amount: Decimal | None
 
 
-class PublicDisclosure(Schema):
+class FundsPublicDisclosure(Schema):
     community: str
     year: int
-    budgets: list[PublicBudget]
-    spending: list[PublicSpending]
-    projects: list[PublicProject]
+    budgets: list[FundsPublicBudget]
+    spending: list[FundsPublicSpending]
+    projects: list[FundsPublicProject]
 
 
-@router.get("/public/{code}", response=PublicDisclosure, auth=None)
+@router.get("/public/{code}", response=FundsPublicDisclosure, auth=None)
 def public_disclosure(request, code: str, year: str = ""):
     unit = selectors.public_community(code)
     y = _year(year)
