@@ -6,10 +6,11 @@ import tempfile
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.stations import coverage, finder, selectors, services, walknet
 
@@ -138,12 +139,10 @@ def amenities(request):
 
 @router.get("/positions", response=list[PositionOut], summary="Service positions under a unit")
 def positions(request, unit: str | None = None, level: str | None = None, state: str | None = None,
-              limit: int = 500, offset: int = 0):
+              page: Query[Page.sized(500, 1000)] = None):
     scope_unit = unit_get(user=request.user, code=unit) if unit else None
-    limit = max(1, min(limit, 1000))
-    offset = max(0, offset)
-    return list(selectors.positions_in_scope(user=request.user, unit=scope_unit, level=level,
-                                             state=state)[offset:offset + limit])
+    return list(page.slice(selectors.positions_in_scope(user=request.user, unit=scope_unit, level=level,
+                                                        state=state)))
 
 
 @router.post("/positions", response={201: PositionOut}, summary="Create a service position")
