@@ -170,6 +170,8 @@ def browser_login(page, username: str, password: str):
 RESEED_MIGRATIONS = [
     ("jiceng.cases.migrations.0002_seed_categories", "seed"),
     ("jiceng.mobilize.migrations.0002_default_skills", "up"),
+    ("jiceng.funds.migrations.0002_builtin_fund_types", "seed"),
+    ("jiceng.stations.migrations.0002_default_amenities", "up"),
 ]
 
 

@@ -23,13 +23,8 @@ ZERO = Decimal("0")
 
 
 def fund_types(*, active_only: bool = True) -> list[FundType]:
-    """The fund types (the built-in ones created on first use); one query when they exist."""
-    from jiceng.funds.services import DEFAULT_FUND_TYPES, fund_types_ensure
-
+    """The fund types (the built-in ones are seeded by migration funds 0002); one query."""
     types = list(FundType.objects.order_by("level", "id"))
-    if not {code for code, *_rest in DEFAULT_FUND_TYPES} <= {t.code for t in types}:
-        fund_types_ensure()
-        types = list(FundType.objects.order_by("level", "id"))
     return [t for t in types if t.active or not active_only]
 
 

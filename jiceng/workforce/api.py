@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.workforce import grades, selectors, services, stats
 from jiceng.workforce.models import PayrollLine
@@ -283,12 +284,12 @@ class GrantIn(Schema):
 
 # ---------------------------------------------------------------- workers
 @router.get("/workers", response=list[WorkerRow], summary="Professional community workers under a unit")
-def workers(request, unit: str | None = None, status: str = "", post: str = "", q: str = "", limit: int = 100,
-            offset: int = 0):
+def workers(request, unit: str | None = None, status: str = "", post: str = "", q: str = "",
+            page: Query[Page.sized(100, 500)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
     qs = selectors.workers_in(user=request.user, unit=target, status=status, post=post, q=q)
-    return list(qs[max(0, offset):max(0, offset) + max(1, min(limit, 500))])
+    return list(page.slice(qs))
 
 
 @router.post("/workers", response={201: WorkerOut}, summary="Recruit a worker (county)")
@@ -335,11 +336,12 @@ def attendance(request, worker_id: int, payload: AttendanceIn):
 
 # ---------------------------------------------------------------- evaluations
 @router.get("/evaluations/due", response=list[WorkerRow], summary="Workers due for evaluation")
-def evaluations_due(request, unit: str | None = None, year: int | None = None, limit: int = 200, offset: int = 0):
+def evaluations_due(request, unit: str | None = None, year: int | None = None,
+                    page: Query[Page.sized(200, 1000)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
     qs = selectors.evaluations_due(user=request.user, unit=target, year=_year(year))
-    return list(qs[max(0, offset):max(0, offset) + max(1, min(limit, 1000))])
+    return list(page.slice(qs))
 
 
 @router.post("/evaluations", response={201: EvaluationOut}, summary="Evaluate a worker for a year (street)")
@@ -379,11 +381,11 @@ def pay_table(request, payload: PayTableIn):
 
 
 @router.get("/payrolls", response=list[RunRow], summary="Monthly payroll runs under a unit")
-def payrolls(request, unit: str | None = None, year: int | None = None, limit: int = 100, offset: int = 0):
+def payrolls(request, unit: str | None = None, year: int | None = None, page: Query[Page.sized(100, 500)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
     qs = selectors.runs_in(user=request.user, unit=target, year=year)
-    return list(qs[max(0, offset):max(0, offset) + max(1, min(limit, 500))])
+    return list(page.slice(qs))
 
 
 @router.post("/payrolls", response={201: RunRow}, summary="Prepare a street's monthly payroll")

@@ -236,8 +236,9 @@ CHECKS = {
                        others={"city_admin": 403, "community_worker": 403, "party_member": 403}),
               data=lambda c: {"scores": {str(data(c)["criterion"].pk): 88}})],
     "POST /api/v1/projects/assessments/{assessment_id}/entries": [
-        Check("POST", lambda c: f"{API}/assessments/{_a(c)}/entries",
-              statuses(200, allowed=SEE_STREET, others={"community_worker": 403, "party_member": 403}),
+        # Indicator values are entered by the assessing unit (the city here), never by an assessed one
+        # (issue 10, item 8): below the city the assessing unit is out of scope, so 404.
+        Check("POST", lambda c: f"{API}/assessments/{_a(c)}/entries", statuses(200, allowed=SEE_CITY),
               data=lambda c: {"indicator_code": "B", "level": "community", "unit": c.community.code, "value": 0.9,
                               "evidence": "台账"})],
     "POST /api/v1/projects/assessments/{assessment_id}/compute": [

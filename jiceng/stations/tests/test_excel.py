@@ -16,7 +16,7 @@ def test_import_is_all_or_nothing_and_export_round_trips(city, client_for):
                HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert r.status_code == 422
     body = r.json()
-    assert [e["row"] for e in body["errors"]] == [3, 4, 5]
+    assert [e["row"] for e in body["errors"]] == [3, 4, 5], body["errors"]
     assert "不在本市范围内" in body["errors"][0]["message"] and "桑拿" in body["errors"][1]["message"]
     assert not ServicePosition.objects.exists()
 
