@@ -14,7 +14,9 @@ from jiceng.orgs.models import Unit
 
 def test_the_demo_city_routes_points_and_addresses_and_tiles_cleanly(db):
     ctx = build_demo_city(DemoContext(quiet=True, scale=0.25), only={"orgs", "network"})
-    assert ctx.timings["network"] <= 15
+    # No wall-clock assertion here: a test's timing depends on what else the machine runs (issue 15, item 8);
+    # the step's time is reported by `manage.py demo_city` and measured by the benchmarks.
+    assert "network" in ctx.timings
     grids = list(Unit.objects.filter(kind="grid"))
     assert len(grids) == 1910
     rng = random.Random(3)
