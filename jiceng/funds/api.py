@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.scope import require_scope
@@ -145,7 +146,10 @@ def budgets_import(request, file: UploadedFile = File(...)):
     return {"written": excel.budgets_import(actor=request.user, upload=file)}
 
 
-class FundsComplianceOut(Schema):
+class FundsComplianceOut(BaseModel):
+    """Plain pydantic models (validated in pydantic-core, without ninja's attribute getter per field):
+    the city's table has a row per street and community and fund type."""
+
     unit_code: str
     unit_name: str
     kind: str
@@ -156,7 +160,7 @@ class FundsComplianceOut(Schema):
     complies: bool
 
 
-class FundsComplianceTable(Schema):
+class FundsComplianceTable(BaseModel):
     unit_code: str
     year: int
     streets: int

@@ -62,42 +62,66 @@ class ComplianceRow:
         return self.total >= self.minimum
 
 
-def compliance(unit: Unit, year: int) -> list[ComplianceRow]:
+class ComplianceTable(list):
+    """The compliance rows, with the number of streets and communities they were computed for."""
+
+    streets = 0
+    communities = 0
+
+
+def _streets_and_communities(unit: Unit) -> list[tuple]:
+    """(id, code, name, kind, path) of the streets and communities at or under `unit`, by path.
+
+    Under the top of the tree every unit is below it, so no path condition is sent: a prefix matching
+    the whole table would only lead the planner to scan the path index for every household."""
+    qs = Unit.objects.filter(kind__in=("street", "community"))
+    if unit.parent_id is not None:
+        qs = qs.filter(subtree_q(unit.path))
+    return list(qs.order_by("path").values_list("id", "code", "name", "kind", "path"))
+
+
+def compliance(unit: Unit, year: int) -> ComplianceTable:
     """One row per street or community under `unit` and fund type of its level that has a standard: the
-    year's budget total (all sources) against the minimum. Three queries whatever the size."""
+    year's budget total (all sources) against the minimum. Four set-based queries whatever the size (fund
+    types, the year's standards, the units, the budget sums grouped by unit and fund type on the
+    (year, unit_path) index)."""
     types = fund_types()
     minima = standards(year, types)
     checked = [t for t in types if minima.get(t.pk, ZERO) > 0]
+    units = _streets_and_communities(unit)
+    table = ComplianceTable()
+    table.streets = sum(1 for u in units if u[3] == "street")
+    table.communities = len(units) - table.streets
     if not checked:
-        return []
-    units = list(Unit.objects.filter(subtree_q(unit.path), kind__in=("street", "community"))
-                 .order_by("path").values_list("id", "code", "name", "kind", "path"))
-    totals = {(u, f): s for u, f, s in Budget.objects.filter(subtree_q(unit.path, "unit_path"), year=year)
-              .values_list("unit_id", "fund_type_id").annotate(s=Sum("amount")).values_list("unit_id", "fund_type_id", "s")}
-    rows = []
+        return table
+    budgets = Budget.objects.filter(year=year, fund_type__in=[t.pk for t in checked])
+    if unit.parent_id is not None:
+        budgets = budgets.filter(subtree_q(unit.path, "unit_path"))
+    totals = {(u, f): s for u, f, s in budgets.values_list("unit_id", "fund_type_id").annotate(s=Sum("amount"))
+              .values_list("unit_id", "fund_type_id", "s")}
+    by_level: dict[str, list[tuple]] = {}
+    for t in checked:
+        by_level.setdefault(t.level, []).append((t.id, t, minima[t.id]))
     for uid, code, name, kind, path in units:
-        for t in checked:
-            if t.level == kind:
-                rows.append(ComplianceRow(uid, code, name, kind, path, t, totals.get((uid, t.pk), ZERO) or ZERO,
-                                          minima[t.pk]))
-    return rows
+        for tid, t, minimum in by_level.get(kind, ()):
+            table.append(ComplianceRow(uid, code, name, kind, path, t, totals.get((uid, tid)) or ZERO, minimum))
+    return table
 
 
 def shortfalls(unit: Unit, year: int) -> list[ComplianceRow]:
     return [r for r in compliance(unit, year) if not r.complies]
 
 
-def compliance_summary(unit: Unit, year: int, rows: list[ComplianceRow] | None = None) -> dict:
+def compliance_summary(unit: Unit, year: int, rows: ComplianceTable | None = None) -> dict:
     """Streets whose running funds meet the standard, communities meeting every community standard
-    (from `rows` when the caller has the table already)."""
-    short = [r for r in (compliance(unit, year) if rows is None else rows) if not r.complies]
-    counts = dict(Unit.objects.filter(subtree_q(unit.path), kind__in=("street", "community"))
-                  .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    (from `rows` when the caller has the table already: no further query)."""
+    table = compliance(unit, year) if rows is None else rows
+    short = [r for r in table if not r.complies]
     short_streets = {r.unit_id for r in short if r.kind == "street"}
     short_communities = {r.unit_id for r in short if r.kind == "community"}
-    return {"streets": counts.get("street", 0), "streets_compliant": counts.get("street", 0) - len(short_streets),
-            "communities": counts.get("community", 0),
-            "communities_compliant": counts.get("community", 0) - len(short_communities), "short": short}
+    return {"streets": table.streets, "streets_compliant": table.streets - len(short_streets),
+            "communities": table.communities,
+            "communities_compliant": table.communities - len(short_communities), "short": short}
 
 
 def budgets_in(*, user, unit: Unit, year: int | None = None):
