@@ -1,90 +1,46 @@
-"""Vouchers and photos, checked by what they contain (never by their name or declared type).
+"""Vouchers and project photos, checked by what they contain (never by their name or declared type).
 
-Images are decoded and re-encoded with Pillow, which drops anything hidden in them (metadata, scripts,
-trailing data). PDFs must start like a PDF, end like one, and carry no scripts or launch actions.
-(A shared core/uploads.py is being written elsewhere; when it lands these checks can move there.)
+Images go through the platform's `jiceng.core.uploads` (Pillow decode with bomb limits, upright,
+re-encoded so that metadata and hidden bytes are dropped, a server-chosen name). A voucher may also be
+a PDF: on top of the content check, funds refuses PDFs that carry scripts, launch actions or embedded
+files (a voucher is a receipt, nothing in it needs to run), and Office documents are not vouchers.
 """
-
-import io
-import secrets
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.limits import read_upload
+from jiceng.core.uploads import MAX_DOCUMENT_BYTES, CleanFile, clean_image, clean_images, server_name
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 PDF_FORBIDDEN = (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
 
 
-def _read(upload, field: str) -> bytes:
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise ValidationFailed(_("A file may be at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
-                               field=field, code="file_too_large")
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(_("A file may be at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
-                               field=field, code="file_too_large")
-    if not data:
-        raise ValidationFailed(_("The file is empty."), field=field, code="file_empty")
-    return data
-
-
-def _image(data: bytes, field: str) -> ContentFile | None:
-    """The image re-encoded (JPEG, or PNG when it has transparency); None when it is not an image."""
-    from PIL import Image, UnidentifiedImageError
-
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format not in ("JPEG", "PNG", "GIF", "WEBP", "BMP"):
-                return None
-            img.load()
-            has_alpha = img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info)
-            out = io.BytesIO()
-            if has_alpha:
-                img.convert("RGBA").save(out, format="PNG", optimize=True)
-                ext = "png"
-            else:
-                img.convert("RGB").save(out, format="JPEG", quality=85)
-                ext = "jpg"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
-    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(8)}.{ext}")
-
-
-def _pdf(data: bytes, field: str) -> ContentFile | None:
-    if not data.startswith(b"%PDF-"):
-        return None
+def _pdf(data: bytes, field: str) -> CleanFile:
     if b"%%EOF" not in data[-2048:]:
         raise ValidationFailed(_("The PDF file is damaged or incomplete."), field=field, code="pdf_broken")
     if any(token in data for token in PDF_FORBIDDEN):
         raise ValidationFailed(_("PDF files with scripts, attachments or actions are not accepted."), field=field,
                                code="pdf_active")
-    return ContentFile(data, name=f"{secrets.token_hex(8)}.pdf")
+    return CleanFile(ContentFile(data, name=server_name("pdf")), "application/pdf", len(data))
 
 
-def clean_voucher(upload, field: str = "voucher") -> tuple[ContentFile, str]:
-    """A voucher: an image (re-encoded) or a PDF. Returns (file, content type)."""
-    data = _read(upload, field)
-    pdf = _pdf(data, field)
-    if pdf is not None:
-        return pdf, "application/pdf"
-    image = _image(data, field)
-    if image is None:
+def clean_voucher(upload, field: str = "voucher") -> CleanFile:
+    """A voucher: an image (re-encoded by core.uploads) or a PDF without active content."""
+    data = read_upload(upload, max_bytes=MAX_DOCUMENT_BYTES, field=field, code="file_too_large")
+    if not data:
+        raise ValidationFailed(_("The file is empty."), field=field, code="file_empty")
+    if data.startswith(b"%PDF-"):
+        return _pdf(data, field)
+    try:
+        return clean_image(ContentFile(data), field=field, max_bytes=MAX_DOCUMENT_BYTES)
+    except ValidationFailed as exc:
+        if exc.code != "photo_not_image":
+            raise
         raise ValidationFailed(_("A voucher must be an image (JPEG, PNG, GIF, WebP) or a PDF file."), field=field,
-                               code="voucher_not_image_or_pdf")
-    return image, "image/png" if image.name.endswith(".png") else "image/jpeg"
+                               code="voucher_not_image_or_pdf") from None
 
 
-def clean_photo(upload, field: str = "photos") -> ContentFile:
-    data = _read(upload, field)
-    image = _image(data, field)
-    if image is None:
-        raise ValidationFailed(_("A photo must be a JPEG, PNG, GIF or WebP image."), field=field,
-                               code="photo_not_image")
-    return image
+def clean_photos(uploads, *, max_count: int) -> list[CleanFile]:
+    """A project step's photos, each re-encoded by core.uploads."""
+    return clean_images(uploads, field="photos", max_count=max_count)

@@ -361,7 +361,8 @@ def expenditure_record(*, actor, unit: Unit, fund_type: FundType, spent_on, amou
     if _closed(unit.path, year):
         raise ValidationFailed(_("The year %(y)d is closed: no more spending can be recorded on it.") % {"y": year},
                                field="spent_on", code="year_closed")
-    stored, content_type = files.clean_voucher(voucher) if voucher else (None, "")
+    cleaned = files.clean_voucher(voucher) if voucher else None
+    stored, content_type = (cleaned.content, cleaned.content_type) if cleaned else (None, "")
     with transaction.atomic():
         # Lock the budget lines so two spendings at once cannot both slip under the budget.
         list(Budget.objects.select_for_update().filter(unit=unit, year=year, fund_type=fund_type))
@@ -418,10 +419,7 @@ def _step_check(project: LivelihoodProject, expected: tuple[str, ...], step: str
 
 
 def _photos(project, step, photos) -> list:
-    photos = list(photos or [])
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationFailed(_("At most %(n)d photos per step.") % {"n": MAX_PHOTOS}, field="photos")
-    return [files.clean_photo(p) for p in photos]
+    return [c.content for c in files.clean_photos(photos, max_count=MAX_PHOTOS)]
 
 
 def _save_photos(project, step, cleaned) -> None:

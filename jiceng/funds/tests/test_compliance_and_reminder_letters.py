@@ -85,3 +85,25 @@ def test_compliance_for_the_city_is_a_fixed_number_of_queries(compliant, django_
     selectors.fund_types()
     with django_assert_num_queries(4):  # fund types, standards, units, budget totals
         selectors.compliance(compliant.city, YEAR)
+
+
+def test_the_summary_from_the_table_needs_no_query(compliant, types, django_assert_num_queries):
+    services.budget_set(actor=None, unit=compliant.community2, year=YEAR, fund_type=types["community_work"],
+                        source="street", amount="1000")
+    table = selectors.compliance(compliant.city, YEAR)
+    with django_assert_num_queries(0):
+        summary = selectors.compliance_summary(compliant.city, YEAR, table)
+    assert (summary["streets"], summary["streets_compliant"]) == (2, 2)
+    assert (summary["communities"], summary["communities_compliant"]) == (2, 1)
+    assert [r.code for r in summary["short"]] == [compliant.community2.code]
+
+
+def test_a_county_table_holds_only_its_own_streets_and_communities(compliant):
+    from jiceng.orgs import services as orgs
+
+    other = orgs.unit_create(actor=None, parent=compliant.city, kind="county", code="141003", name="侯马市")
+    orgs.unit_create(actor=None, parent=other, kind="street", code="141003001", name="路东街道")
+    county = selectors.compliance(compliant.county, YEAR)
+    whole = selectors.compliance(compliant.city, YEAR)
+    assert (county.streets, whole.streets) == (2, 3)
+    assert "141003001" not in {r.code for r in county} and "141003001" in {r.code for r in whole}
