@@ -104,3 +104,27 @@ def test_an_import_writes_every_row(city, client_for):
     r = client_for("street_official").post("/api/v1/funds/budgets/import", {"file": upload})
     assert r.status_code == 200 and r.json()["written"] == 2
     assert Budget.objects.count() == 2
+
+
+def test_a_pdf_voucher_is_kept_under_a_name_the_server_chose(city, client_for):
+    pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    pdf.name = "../../发票.exe.pdf"
+    r = _spend(client_for("community_worker"), city, voucher=pdf)
+    assert r.status_code == 201, r.content
+    e = Expenditure.objects.get()
+    assert e.voucher_type == "application/pdf" and e.voucher.name.endswith(".pdf")
+    assert "发票" not in e.voucher.name and ".exe" not in e.voucher.name
+
+
+def test_an_office_document_is_not_a_voucher(city, client_for):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    buf.seek(0)
+    buf.name = "receipt.docx"
+    r = _spend(client_for("community_worker"), city, voucher=buf)
+    assert r.status_code == 422 and "PDF" in r.json()["detail"]
+    assert not Expenditure.objects.exists()

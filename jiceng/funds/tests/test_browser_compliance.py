@@ -32,7 +32,7 @@ def test_a_short_street_is_reminded_and_leaves_the_table_when_raised_and_the_coc
     project = services.livelihood_project_create(actor=None, unit=city.community, title="加装路灯",
                                                  estimated_cost="20000")
     project = services.livelihood_feasibility(actor=None, project=project, feasible=True, note="可行")
-    services.livelihood_choose(actor=None, project=project, chosen_by="meeting", on=datetime.date.today())
+    services.livelihood_choose(actor=None, project=project, chosen_by="joint_meeting", on=datetime.date.today())
 
     browser_login(page, "city_admin", "pass-city_admin")
     page.goto(f"/cockpit/?unit={city.city.code}")
@@ -51,7 +51,7 @@ def test_a_short_street_is_reminded_and_leaves_the_table_when_raised_and_the_coc
     table = page.inner_text("#compliance")
     assert city.street.name in table and "100000" in table and city.street2.name not in table
     page.fill("#id_deadline", (datetime.date.today() + datetime.timedelta(days=20)).isoformat())
-    page.click("form[action='/funds/letters/'] button[type=submit]")
+    page.click("form:has(#id_deadline) button[type=submit]")
     page.wait_for_url(f"**/funds/compliance/?unit={city.county.code}**")
     letter = ReminderLetter.objects.get()
     assert letter.unit_id == city.county.pk and letter.resolved_at is None and letter.shortfalls == 1
@@ -63,8 +63,9 @@ def test_a_short_street_is_reminded_and_leaves_the_table_when_raised_and_the_coc
     page.select_option("#id_fund_type", "street_running")
     page.select_option("#id_source", "county")
     page.fill("#id_amount", "800000")
-    page.click("form:not([enctype]) button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form:has(#id_amount) button[type=submit]")
+    assert "800000" in page.inner_text("table.list")
     page.goto(f"/funds/compliance/?unit={city.county.code}&year={YEAR}")
     assert city.street.name not in page.inner_text("#compliance")
     letter.refresh_from_db()
