@@ -89,15 +89,18 @@ def public_row(case: Case) -> dict:
     }
 
 
-def map_points(rows: list[dict]) -> list[dict]:
-    """The map's points: cases on the same snapped cell become one point with a count."""
+def map_points(qs, limit: int = PUBLIC_MAP_LIMIT) -> list[dict]:
+    """The map's points for the newest `limit` cases of `qs`: cases on the same snapped cell become one
+    point with counts and up to four kinds. Reads four columns, not whole cases."""
     cells: dict[tuple, dict] = {}
-    for row in rows:
-        if row["lat"] is None:
+    rows = qs.values_list("lat", "lng", "status", "category__name")[:limit]
+    for lat, lng, status, category in rows:
+        if lat is None or lng is None:
             continue
-        cell = cells.setdefault((row["lat"], row["lng"]), {"lat": row["lat"], "lng": row["lng"], "open": 0,
-                                                          "closed": 0, "categories": []})
-        cell["open" if row["open"] else "closed"] += 1
-        if row["category"] not in cell["categories"] and len(cell["categories"]) < 4:
-            cell["categories"].append(row["category"])
+        point = snap(lat, lng)
+        cell = cells.setdefault(point, {"lat": point[0], "lng": point[1], "open": 0, "closed": 0,
+                                        "categories": []})
+        cell["closed" if status in FINAL_STATUSES else "open"] += 1
+        if category not in cell["categories"] and len(cell["categories"]) < 4:
+            cell["categories"].append(category)
     return list(cells.values())

@@ -172,7 +172,7 @@ def public_cases(request):
         group = ""
     qs = public.published_cases(days=days, state=state, group=group)
     page_obj = Paginator(qs, public.PUBLIC_PAGE_SIZE).get_page(data.get("page") or 1)
-    points = public.map_points([public.public_row(c) for c in qs[:public.PUBLIC_MAP_LIMIT]])
+    points = public.map_points(qs)
     return render(request, "cases/public.html", {
         "rows": [public.public_row(c) for c in page_obj.object_list], "page_obj": page_obj, "points": points,
         "groups": groups, "days": days, "state": state, "group": group, "periods": public.PUBLIC_PERIODS,
