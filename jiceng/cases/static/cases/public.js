@@ -14,12 +14,13 @@
       onEachFeature: function (f, l) { l.bindTooltip(Jiceng.textNode(f.properties.name), { sticky: true }); }
     }).addTo(map);
   }
-  var points = read("public-points") || [];
+  // finished cells first, so that cells with cases being handled are drawn on top
+  var points = (read("public-points") || []).sort(function (a, b) { return (a.open > 0) - (b.open > 0); });
   var bounds = [];
   points.forEach(function (p) {
     var n = p.open + p.closed;
     var marker = L.circleMarker([p.lat, p.lng], {
-      radius: Math.min(14, 5 + 2 * Math.log(n + 1)), weight: 1,
+      radius: Math.min(9, 3 + 1.5 * Math.log(n + 1)), weight: 1,
       color: p.open ? "#b71c1c" : "#2e7d32", fillOpacity: 0.6, className: "public-point"
     }).addTo(map);
     var text = p.categories.join("、") + " · " + (p.open ? p.open + " " + el.dataset.openLabel : "") +
