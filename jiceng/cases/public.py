@@ -12,8 +12,11 @@ page, Open311) and its reporter agreed (`models.public_q`). Three views of a cas
 
 import math
 import re
+from datetime import timedelta
 
-from jiceng.cases.models import FINAL_STATUSES, Case, Level, Status
+from django.utils import timezone
+
+from jiceng.cases.models import FINAL_STATUSES, Case, Level, Status, public_q
 
 SNAP_M = 100.0
 M_PER_DEG_LAT = 111_195.0
@@ -51,3 +54,53 @@ def status_label(case: Case) -> str:
 def public_agency(case: Case) -> str:
     """The handling unit, named from the street up (a grid or community name would place the reporter)."""
     return case.handler.name if case.level in NAMED_LEVELS else ""
+
+
+# The public list and map (/cases/public/): published cases of a recent period, newest first.
+PUBLIC_PERIODS = (30, 90, 365)
+PUBLIC_PAGE_SIZE = 30
+PUBLIC_MAP_LIMIT = 2000
+
+
+def published_cases(*, days: int = 90, state: str = "", group: str = "", now=None):
+    """Published cases received in the last `days` days, newest first, optionally only open or closed
+    ones (`state`) and only one top-level category (`group`, a category code). Nothing here names a
+    reporter, an address or a grid: callers read `public_row`."""
+    now = now or timezone.now()
+    qs = (Case.objects.filter(public_q(), received_at__gte=now - timedelta(days=days))
+          .select_related("category", "category__parent", "handler"))
+    if state == "open":
+        qs = qs.exclude(status__in=list(FINAL_STATUSES))
+    elif state == "closed":
+        qs = qs.filter(status__in=list(FINAL_STATUSES))
+    if group:
+        qs = qs.filter(category__parent__code=group)
+    return qs.order_by("-received_at", "-id")
+
+
+def public_row(case: Case) -> dict:
+    """One published case as the public sees it: snapped point, redacted text, no address."""
+    lat, lng = snap(case.lat, case.lng)
+    parent = case.category.parent
+    return {
+        "code": case.code, "category": case.category.name, "group": parent.name if parent else "",
+        "status": status_label(case), "open": is_open(case), "received_at": case.received_at,
+        "description": redact(case.description)[:140], "agency": public_agency(case), "lat": lat, "lng": lng,
+    }
+
+
+def map_points(qs, limit: int = PUBLIC_MAP_LIMIT) -> list[dict]:
+    """The map's points for the newest `limit` cases of `qs`: cases on the same snapped cell become one
+    point with counts and up to four kinds. Reads four columns, not whole cases."""
+    cells: dict[tuple, dict] = {}
+    rows = qs.values_list("lat", "lng", "status", "category__name")[:limit]
+    for lat, lng, status, category in rows:
+        if lat is None or lng is None:
+            continue
+        point = snap(lat, lng)
+        cell = cells.setdefault(point, {"lat": point[0], "lng": point[1], "open": 0, "closed": 0,
+                                        "categories": []})
+        cell["closed" if status in FINAL_STATUSES else "open"] += 1
+        if category not in cell["categories"] and len(cell["categories"]) < 4:
+            cell["categories"].append(category)
+    return list(cells.values())

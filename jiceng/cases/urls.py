@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/report/code/", views.report_code, name="report_code"),
     path("cases/patrol/", views.patrol, name="patrol"),
     path("cases/follow/<str:code>/", views.follow, name="follow"),
+    path("cases/public/", views.public_cases, name="public"),
     path("cases/queue/", views.queue, name="queue"),
     path("cases/desk/", views.desk, name="desk"),
     path("cases/board/", views.board, name="board"),

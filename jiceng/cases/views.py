@@ -8,6 +8,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from jiceng.cases import measures, selectors, services, workflow
+from jiceng.cases import measures, public, selectors, services, workflow
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
 from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
@@ -147,6 +148,37 @@ def follow(request, code):
                                                  or (case.reopened and case.closed_at and case.rated_at
                                                      and case.rated_at < case.closed_at)),
     }, status=error.status if error else 200)
+
+
+class PublicFilterForm(forms.Form):
+    """Filters of the public list and map; a bad value falls back to the default, never an error page."""
+
+    days = forms.TypedChoiceField(choices=[(d, d) for d in public.PUBLIC_PERIODS], coerce=int, required=False)
+    state = forms.ChoiceField(choices=[("", ""), ("open", "open"), ("closed", "closed")], required=False)
+    group = forms.CharField(max_length=16, required=False)
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+
+def public_cases(request):
+    """The city's public list and map of cases: published cases only (publishable category, public
+    channel, the reporter's consent), each at its 100 m cell, without address, name or number."""
+    form = PublicFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    days, state = data.get("days") or 90, data.get("state") or ""
+    groups = list(Category.objects.filter(parent__isnull=True, children__publishable=True).distinct()
+                  .order_by("code").values_list("code", "name"))
+    group = data.get("group") or ""
+    if group not in {code for code, _name in groups}:
+        group = ""
+    qs = public.published_cases(days=days, state=state, group=group)
+    page_obj = Paginator(qs, public.PUBLIC_PAGE_SIZE).get_page(data.get("page") or 1)
+    points = public.map_points(qs)
+    return render(request, "cases/public.html", {
+        "rows": [public.public_row(c) for c in page_obj.object_list], "page_obj": page_obj, "points": points,
+        "groups": groups, "days": days, "state": state, "group": group, "periods": public.PUBLIC_PERIODS,
+        "center": selectors.city_center() or _default_center(), "tiles": map_tiles(),
+        "outline": selectors.map_outline(kind="county"),
+    })
 
 
 @page

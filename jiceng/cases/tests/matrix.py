@@ -51,6 +51,8 @@ CHECKS = {
     "cases:report": Exempt("public phone page, anonymous allowed; tested in test_pages_public.py"),
     "cases:report_duplicates": Exempt("public fragment of the phone page; tested in test_pages_public.py"),
     "cases:report_code": Exempt("public SMS code of the phone page (throttled); tested in test_sms_check.py"),
+    "cases:public": Exempt("public list and map of published cases only, snapped to 100 m, no personal data; "
+                           "security/tests/test_public_map.py"),
     "cases:follow": Exempt("public follow page: the code reads the status, rating needs the follow secret; "
                            "security/tests/test_follow_secret.py"),
     "cases:open311_root": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),

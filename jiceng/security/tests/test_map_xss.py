@@ -89,6 +89,16 @@ def test_a_hostile_unit_name_is_text_on_every_map_page(page):
     _visit(page, problems, "/cases/report/", wait="#pin path.leaflet-interactive", hover="#pin",
            expect_text=".leaflet-tooltip")
 
+    # anonymous: the public cases map (a published case of the hostile category: its name in the tooltip)
+    from jiceng.cases.models import Category
+    from jiceng.cases.services import case_submit
+
+    case_submit(actor=None, category=Category.objects.get(code="E0101"), lat=36.051, lng=111.421,
+                description="路灯不亮", source="phone", publish=True)
+    _visit(page, problems, "/cases/public/", wait="#public-map .public-point", expect_text="#public-list")
+    page.locator("#public-map .public-point").first.hover(force=True)
+    assert any(HOSTILE in t for t in page.locator(".leaflet-tooltip").all_inner_texts())
+
     browser_login(page, "grid_worker", "pass-grid_worker")
     _visit(page, problems, "/cases/patrol/", wait="#pin path.leaflet-interactive", expect_text=".leaflet-tooltip")
     _visit(page, problems, f"/cases/{case.code}/", wait="#case-map path.leaflet-interactive",
