@@ -19,6 +19,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.cases import measures as case_measures
+
 
 @dataclasses.dataclass
 class Source:
@@ -127,17 +129,11 @@ def _common_path(units) -> str:
 
 
 def register_case_sources() -> bool:
-    """Register `cases.<measure>` sources from the cases app's own measures (B9), if it has them:
+    """Register `cases.<measure>` sources from the cases app's own measures (B9); a missing measure fails loudly:
     `jiceng.cases.measures.unit_measures(unit, start, end)` per unit, and its grouped twin
     `children_measures(unit, children, start, end)` (same rollup, same formulas) for a whole level."""
-    try:
-        from jiceng.cases import measures as case_measures
-    except ImportError:
-        return False
-    per_unit_fn = getattr(case_measures, "unit_measures", None)
-    if per_unit_fn is None:
-        return False
-    grouped_fn = getattr(case_measures, "children_measures", None)
+    per_unit_fn = case_measures.unit_measures
+    grouped_fn = case_measures.children_measures
 
     def period(year):
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -150,7 +146,7 @@ def register_case_sources() -> bool:
         def many(units, year, name=name):
             start, end = period(year)
             units = list(units)
-            if grouped_fn is None or not units or len({len(u.path) for u in units}) != 1:
+            if not units or len({len(u.path) for u in units}) != 1:
                 return {u.pk: per_unit(u, year) for u in units}
             got = grouped_fn(types.SimpleNamespace(path=_common_path(units)), units, start, end)
             return {u.pk: _clamp(getattr(got[u.path], name)) for u in units}

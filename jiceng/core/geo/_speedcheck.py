@@ -4,7 +4,7 @@ Builds a synthetic 1,910-grid tiling (city -> 209 communities -> 1,910 grids wit
 N (default 1,000,000) uniformly random points drawn over the city's bounding box (so about a quarter
 fall outside, some of them within the 200 m tolerance), and compares with the plain per-point shapely
 loop (``naive_locate_loop``) on a 10,000-point sample. Also checks that both agree on that sample.
-The benchmark proper lives in bench/routing_core.py (not part of this package).
+The benchmark proper is bench/routing.py (`make bench B=routing`), not part of this package.
 """
 
 from __future__ import annotations
