@@ -5,11 +5,17 @@ import types
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from jiceng.accounts.roles import Role
 from jiceng.accounts.services import grant_create, user_create
 from jiceng.orgs import services as org_services
 from jiceng.people import services as people_services
+
+# Property tests check behaviour, not speed: no per-example deadline (a loaded CI machine is not a failure;
+# timing belongs to the benchmarks).
+hypothesis_settings.register_profile("jiceng", deadline=None)
+hypothesis_settings.load_profile("jiceng")
 
 PERSONAS = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident",
             "outsider"]

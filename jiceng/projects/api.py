@@ -1,7 +1,7 @@
 """Projects API (F1–F4): policy framework, secretary-led projects, key tasks, prompt cards, assessment."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -12,7 +12,7 @@ from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, T
 from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
-from jiceng.projects import selectors, services
+from jiceng.projects import closing, selectors, services
 from jiceng.projects.models import PolicyItem, SecretaryReport
 
 router = Router(tags=["projects"])
@@ -154,6 +154,9 @@ class TaskOut(Schema):
     deadline: datetime.date
     progress: float
     done_on: datetime.date | None
+    outcome: str
+    outcome_reason: str
+    carried_to_id: int | None
 
     @staticmethod
     def resolve_issuer(obj):
@@ -177,6 +180,34 @@ class TaskIn(Schema):
     deadline: Day
     starts_on: Day | None = None
     policy_item_id: Id | None = None
+
+
+class TaskCloseIn(Schema):
+    outcome: Literal["done", "carried", "dropped"]
+    reason: Text(500) = ""
+
+
+class TaskListCloseIn(Schema):
+    issuer: Text(32, 1)
+    year: Year
+
+
+class TaskListClosureOut(Schema):
+    issuer: str
+    issuer_name: str
+    year: int
+    closed_at: datetime.datetime
+    done: int
+    carried: int
+    dropped: int
+
+    @staticmethod
+    def resolve_issuer(obj):
+        return obj.issuer.code
+
+    @staticmethod
+    def resolve_issuer_name(obj):
+        return obj.issuer.name
 
 
 class StepIn(Schema):
@@ -363,6 +394,26 @@ def task_report(request, task_id: int, payload: ReportIn):
     task = selectors.task_get(user=request.user, pk=task_id)
     return Status(201, services.progress_report_submit(actor=request.user, task=task, month=payload.month,
                                                        progress=payload.progress, note=payload.note))
+
+
+@router.post("/tasks/{task_id}/close", response=TaskOut,
+             summary="The year's close: the issuer marks a task done, carried over or dropped")
+def task_close(request, task_id: int, payload: TaskCloseIn):
+    task = selectors.task_get(user=request.user, pk=task_id)
+    return closing.key_task_close(actor=request.user, task=task, outcome=payload.outcome, reason=payload.reason)
+
+
+@router.post("/task-lists/close", response={201: TaskListClosureOut},
+             summary="Close and freeze an issuer's key task list of a year")
+def task_list_close(request, payload: TaskListCloseIn):
+    issuer = unit_get(user=request.user, code=payload.issuer)
+    return Status(201, closing.task_list_close(actor=request.user, issuer=issuer, year=payload.year))
+
+
+@router.get("/task-lists/closed", response=list[TaskListClosureOut], summary="Closed key task lists under a unit")
+def task_lists_closed(request, unit: str | None = None, year: Year | None = None,
+                      page: Query[Page.sized(200, 1000)] = None):
+    return list(page.slice(closing.closures_in(user=request.user, unit=_unit(request, unit), year=year)))
 
 
 # ---------------------------------------------------------------- prompt cards and rules

@@ -101,6 +101,15 @@ def _tasks_batch(units, year):
                     {"avg": Avg("progress")}, lambda r: r["avg"] / 100 if r["avg"] is not None else None)
 
 
+def _done_at_close_batch(units, year):
+    from jiceng.projects.models import KeyTask, TaskListClosure
+
+    closed = TaskListClosure.objects.filter(year=year).values("issuer_id")
+    return _grouped(KeyTask.objects.filter(year=year, issuer_id__in=closed), units,
+                    {"n": Count("id"), "ok": Count("id", filter=Q(outcome="done"))},
+                    lambda r: r["ok"] / r["n"] if r["n"] else None)
+
+
 def _one(batch):
     return lambda unit, year: batch([unit], year).get(unit.pk)
 
@@ -111,6 +120,8 @@ register("meetings.actions_done_on_time", _("Meeting action items done by their 
          _actions_batch)
 register("projects.progress", _("Secretary-led project progress"), _one(_projects_batch), _projects_batch)
 register("tasks.progress", _("Key task completion"), _one(_tasks_batch), _tasks_batch)
+register("tasks.done_at_close", _("Key tasks done at the year's close"), _one(_done_at_close_batch),
+         _done_at_close_batch)
 
 
 # ---------------------------------------------------------------- case measures (B9), when available

@@ -118,6 +118,13 @@ class KeyTask(models.Model):
     published = models.BooleanField(default=False)
     progress = models.FloatField(_("progress"), default=0)
     done_on = models.DateField(null=True, blank=True)
+    # The year's close (F3): what became of the task, decided by the issuer before the list is frozen.
+    outcome = models.CharField(_("outcome at the year's close"), max_length=10, blank=True, default="",
+                               choices=[("done", _("Done")), ("carried", _("Carried over")),
+                                        ("dropped", _("Dropped"))])
+    outcome_reason = models.TextField(_("reason"), blank=True, default="")
+    carried_to = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="carried_from")
 
     class Meta:
         verbose_name = _("key task")
@@ -129,6 +136,37 @@ class KeyTask(models.Model):
     @property
     def audit_unit_path(self):
         return self.unit_path
+
+
+class TaskListClosure(models.Model):
+    """An issuer's key task list of a year, closed and frozen (F3): every task done, carried over or dropped.
+    The counts are kept as they were at the close; the assessment reads the frozen outcomes."""
+
+    issuer = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    issuer_path = models.CharField(max_length=255, db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    closed_at = models.DateTimeField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    done = models.PositiveIntegerField(default=0)
+    carried = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("closed key task list")
+        verbose_name_plural = _("closed key task lists")
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="task_list_closed_once")]
+
+    def __str__(self):
+        return f"{self.issuer_id}/{self.year}"
+
+    @property
+    def unit_path(self):
+        return self.issuer_path
+
+    @property
+    def audit_unit_path(self):
+        return self.issuer_path
 
 
 class Milestone(models.Model):

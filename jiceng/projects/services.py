@@ -13,6 +13,7 @@ from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
 from jiceng.core.uploads import clean_document
 from jiceng.orgs.models import PartyOrg, Unit
+from jiceng.projects.closing import require_open
 from jiceng.projects.models import (
     PROJECT_LEVELS,
     Evidence,
@@ -251,6 +252,7 @@ def milestone_add(*, actor, title: str, due: datetime.date, project: Project | N
                   task: KeyTask | None = None, weight: float = 1.0, parent: Milestone | None = None) -> Milestone:
     owner = _owner(project, task)
     require_scope(actor, owner.unit_path, "write")
+    require_open(task)
     title = _text(title, "title", _("A milestone needs a title."), 200)
     if not isinstance(due, datetime.date):
         raise ValidationFailed(_("A milestone needs a due date."), field="due")
@@ -319,6 +321,7 @@ def _rollup(*, project=None, task=None):
 def milestone_report(*, actor, milestone: Milestone, progress: float, today: datetime.date | None = None) -> Milestone:
     """Report a leaf milestone's progress (0–100); the parents and the project or task roll up."""
     require_scope(actor, milestone.unit_path, "write")
+    require_open(milestone.task if milestone.task_id else None)
     if not 0 <= progress <= 100:
         raise ValidationFailed(_("Progress is between 0 and 100."), field="progress")
     if Milestone.objects.filter(parent=milestone).exists():
@@ -387,6 +390,7 @@ def backward_dates(starts_on: datetime.date, deadline: datetime.date, steps: int
 def task_schedule_backward(*, actor, task: KeyTask, steps: list[dict]) -> list[Milestone]:
     """Milestones scheduled backwards from the task's deadline: steps [{"title", "weight"}] in order."""
     require_scope(actor, task.unit_path, "write")
+    require_open(task)
     if not steps:
         raise ValidationFailed(_("Give at least one step to schedule."), field="steps")
     for s in steps:
@@ -409,6 +413,7 @@ def progress_report_submit(*, actor, month: datetime.date, progress: float, note
     """The responsible unit's monthly report; a task or project without milestones takes its progress."""
     owner = _owner(project, task)
     require_scope(actor, owner.unit_path, "write")
+    require_open(task)
     if not 0 <= progress <= 100:
         raise ValidationFailed(_("Progress is between 0 and 100."), field="progress")
     month = month.replace(day=1)

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
 from jiceng.core.views import page, run_and_redirect
 from jiceng.orgs.selectors import unit_get, unit_or_top
-from jiceng.projects import exports, selectors, services
+from jiceng.projects import closing, exports, selectors, services
+from jiceng.projects.forms import ListCloseForm, TaskCloseForm
 from jiceng.projects.models import PROJECT_LEVELS, AssessmentStatus, Indicator, PolicyItem, ProjectStatus
 
 
@@ -142,15 +143,74 @@ def showcase(request):
     return render(request, "projects/showcase.html", {"page": pager.get_page(request.GET.get("page"))})
 
 
-@page
-def tasks(request):
-    unit, year = _unit(request), _year(request)
+def _tasks_page(request, unit, year, *, bound=None, list_form=None, status=200):
+    """The key task list with, for the lists the user issued, the year's close: an outcome form per task
+    (`bound` = (task id, the submitted form) when one was refused) and the close button per list."""
     today = timezone.localdate()
     rows = list(selectors.tasks_in(user=request.user, unit=unit, year=year)[:500])
     expected = selectors.expected_progress_map(tasks=rows, projects=[], today=today)
-    return render(request, "projects/tasks.html", {
-        "unit": unit, "year": year,
-        "rows": [(t, round(expected[("projects.keytask", t.pk)], 1)) for t in rows]})
+    lists = closing.lists_status(user=request.user, tasks=rows)
+    frozen = {r["issuer"].pk for r in lists if r["closure"]} | closing.closed_issuers(
+        issuer_ids={t.issuer_id for t in rows}, year=year)
+    deciding = {r["issuer"].pk for r in lists}
+    table = []
+    for t in rows:
+        form = None
+        if t.issuer_id in deciding and t.issuer_id not in frozen:
+            form = bound[1] if bound and bound[0] == t.pk else TaskCloseForm(
+                initial={"outcome": t.outcome or "done", "reason": t.outcome_reason}, prefix=f"t{t.pk}")
+        table.append({"task": t, "expected": round(expected[("projects.keytask", t.pk)], 1), "form": form,
+                      "frozen": t.issuer_id in frozen})
+    return render(request, "projects/tasks.html", {"unit": unit, "year": year, "rows": table, "lists": lists,
+                                                   "list_form": list_form}, status=status)
+
+
+@page
+def tasks(request):
+    return _tasks_page(request, _unit(request), _year(request))
+
+
+@require_POST
+@page
+def task_close(request, pk):
+    """The issuer marks one task done, carried over or dropped (the year's close, F3)."""
+    task = selectors.task_get(user=request.user, pk=pk)
+    unit = _unit(request)
+    form = TaskCloseForm(request.POST, prefix=f"t{task.pk}")
+    if form.is_valid():
+        try:
+            closing.key_task_close(actor=request.user, task=task, outcome=form.cleaned_data["outcome"],
+                                   reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={task.year}")
+    return _tasks_page(request, unit, task.year, bound=(task.pk, form), status=422)
+
+
+@require_POST
+@page
+def task_list_close(request):
+    """Close and freeze an issuer's list of the year once every task has its outcome."""
+    unit = _unit(request)
+    form = ListCloseForm(request.POST)
+    year = _year(request)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        issuer = unit_get(user=request.user, code=form.cleaned_data["issuer"])
+        try:
+            closing.task_list_close(actor=request.user, issuer=issuer, year=year)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The %(y)d key task list of %(u)s is closed.") % {"y": year, "u": issuer.name})
+            return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={year}")
+    return _tasks_page(request, unit, year, list_form=form, status=422)
 
 
 @page

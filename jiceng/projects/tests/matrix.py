@@ -110,6 +110,15 @@ CHECKS = {
               statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}), data=lambda c: {"progress": "30"},
               json=False),
     ],
+    "projects:task_close": [
+        Check("POST", lambda c: f"/projects/tasks/{_t(c)}/close/", statuses(302, allowed=SEE_STREET, others=PAGE),
+              data=lambda c: {f"t{_t(c)}-outcome": "done", "unit": c.community.code}, json=False),
+    ],
+    # A list of last year without tasks: scope is checked first, then the refusal (422), whatever the date.
+    "projects:task_list_close": [
+        Check("POST", lambda c: "/projects/tasks/close-year/", statuses(422, allowed=SEE_STREET, others=PAGE),
+              data=lambda c: {"issuer": c.street.code, "year": YEAR - 1, "unit": c.street.code}, json=False),
+    ],
     "projects:assessment_compute": [
         Check("POST", lambda c: f"/projects/assessments/{_a(c)}/compute/", statuses(302, allowed=SEE_CITY, others=PAGE),
               data=lambda c: {}, json=False),
@@ -196,6 +205,14 @@ CHECKS = {
     "POST /api/v1/projects/tasks/{task_id}/reports": [
         Check("POST", lambda c: f"{API}/tasks/{_t(c)}/reports", statuses(201, allowed=WRITERS, others=WRITE_K1),
               data=lambda c: {"month": f"{YEAR}-05-01", "progress": 30})],
+    "POST /api/v1/projects/tasks/{task_id}/close": [
+        Check("POST", lambda c: f"{API}/tasks/{_t(c)}/close", statuses(200, allowed=SEE_STREET),
+              data=lambda c: {"outcome": "dropped", "reason": "合并到其他任务"})],
+    "POST /api/v1/projects/task-lists/close": [
+        Check("POST", lambda c: f"{API}/task-lists/close", statuses(422, allowed=SEE_STREET),
+              data=lambda c: {"issuer": c.street.code, "year": YEAR - 1})],
+    "GET /api/v1/projects/task-lists/closed": [
+        Check("GET", lambda c: f"{API}/task-lists/closed?unit={c.community.code}", statuses(200, allowed=K1))],
     "GET /api/v1/projects/cards": [
         Check("GET", lambda c: (data(c), f"{API}/cards?unit={c.community.code}")[1], statuses(200, allowed=K1))],
     "POST /api/v1/projects/rules": [
