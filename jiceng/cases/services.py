@@ -111,7 +111,7 @@ def _rating_counts(rating: str, sign: int = 1) -> dict:
 def actor_label(actor, path: str) -> str:
     """How a timeline names who acted: the role and unit of the actor's grant nearest to `path` (the
     case's handling unit), never a username — public timelines show it. The system: "系统"."""
-    from jiceng.accounts.roles import Role
+    from jiceng.core.roles import Role
 
     if actor is None or not getattr(actor, "pk", None):
         return _("System")
