@@ -43,7 +43,7 @@ test: setup
 bench: setup
 	$(PY) bench/run.py $(B)
 
-# ruff, bandit and pip-audit (scripts/lint.py says when the vulnerability service cannot be reached).
+# ruff, the import contracts (lint-imports), bandit and pip-audit (scripts/lint.py says when the vulnerability service cannot be reached).
 lint: setup
 	$(PY) scripts/lint.py
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
-from jiceng.accounts.roles import Role
 from jiceng.accounts.services import grant_create, user_create
+from jiceng.core.roles import Role
 from jiceng.orgs import services as org_services
 from jiceng.people import services as people_services
 

@@ -1,6 +1,8 @@
-"""`make lint`: ruff, bandit and pip-audit, each with an empty baseline.
+"""`make lint`: ruff, the import contracts, bandit and pip-audit, each with an empty baseline.
 
 - ruff: style and bugs (pyproject [tool.ruff]).
+- lint-imports (import-linter): the layering of docs/architecture.md and the app boundaries (pyproject
+  [tool.importlinter]; the `app_boundaries` contract type is scripts/import_contracts.py).
 - bandit: security smells in jiceng, bench and scripts (pyproject [tool.bandit]; tests are excluded because
   pytest's `assert` is the point there). A finding is fixed or justified on its line with
   `# nosec <id>  # <reason>`; there is no baseline file.
@@ -30,6 +32,11 @@ def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 def ruff() -> bool:
     print("== ruff", flush=True)
     return run([str(BIN / "ruff"), "check", *PATHS]).returncode == 0
+
+
+def import_contracts() -> bool:
+    print("== lint-imports", flush=True)
+    return run([str(BIN / "lint-imports"), "--no-cache"]).returncode == 0
 
 
 def bandit() -> bool:
@@ -83,7 +90,7 @@ def _unaudited(message: str) -> bool:
 
 
 def main() -> int:
-    results = [ruff(), bandit(), pip_audit()]
+    results = [ruff(), import_contracts(), bandit(), pip_audit()]
     return 0 if all(results) else 1
 
 

@@ -1,4 +1,4 @@
-"""`make test`: lint, then the whole suite on the database DATABASE_URL names (SQLite by default).
+"""`make test`: ruff and the import contracts (lint-imports), then the whole suite on the database DATABASE_URL names (SQLite by default).
 
 Browser tests need Debian's chromium: in CI (CI=true) they are mandatory and a missing chromium
 fails the run; elsewhere they are skipped with a notice when chromium is absent.
@@ -20,6 +20,10 @@ def main() -> int:
     if lint.returncode:
         print("ruff found problems (above); fix them first.", file=sys.stderr)
         return lint.returncode
+    layers = subprocess.run([str(VENV_BIN / "lint-imports"), "--no-cache"])  # nosec B603  # fixed argument list, no shell
+    if layers.returncode:
+        print("An import breaks the layering of docs/architecture.md (above); fix it first.", file=sys.stderr)
+        return layers.returncode
     args = [sys.executable, "-m", "pytest", "-n", os.environ.get("JICENG_TEST_WORKERS", "2"), "--dist", "loadfile"]
     in_ci = os.environ.get("CI", "").lower() == "true"
     if not CHROMIUM.exists():

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.accounts.roles import Role
+from jiceng.core.roles import Role
 
 
 class User(AbstractUser):

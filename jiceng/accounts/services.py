@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
-from jiceng.accounts.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.audit import audit_record
 from jiceng.core.client import client_address
 from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
+from jiceng.core.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.scope import require_scope
 
 

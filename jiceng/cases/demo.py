@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jiceng.cases.categories import seed_categories
 from jiceng.cases.models import (
+    CARD_KIND,
     LEVEL_UP,
     Case,
     CaseEvent,
@@ -23,7 +24,6 @@ from jiceng.cases.models import (
     Holiday,
     Rating,
     Status,
-    SupervisionCard,
     Whistle,
 )
 from jiceng.cases.services import (
@@ -37,6 +37,7 @@ from jiceng.cases.services import (
 )
 from jiceng.cases.sweeps import sweep_breaches
 from jiceng.core.bulk import converter, insert_rows
+from jiceng.core.models import SupervisionCard
 from jiceng.orgs.models import Unit
 
 ORDER = 40
@@ -297,7 +298,7 @@ def build(ctx):
     _demo_desk(ctx, now)
     while sweep_breaches(timezone.now()):
         pass
-    cards = SupervisionCard.objects.count()
+    cards = SupervisionCard.objects.filter(kind=CARD_KIND).count()
     ctx.data["cases"] = {"count": made, "events": events, "cards": cards, "whistles": len(whistles)}
     ctx.say(f"[demo] cases: {made} cases, {events} timeline steps, {cards} supervision cards, "
             f"{len(whistles)} whistles "

@@ -1,10 +1,12 @@
 """Cases (B1–B9): categories, the case with its workflow state, timeline, whistles to departments,
-supervision cards, notifications, idempotency and throttling records, and the monthly rollup that
+idempotency and throttling records, and the monthly rollup that
 keeps the measures fast."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from jiceng.core.supervision import cards_about, kinds_register
 
 
 class Level(models.TextChoices):
@@ -224,6 +226,11 @@ class Case(models.Model):
         return self.unit_path
 
     @property
+    def cards(self):
+        """The supervision cards raised on this case (core cards about it)."""
+        return cards_about(subject_type=CARD_SUBJECT, subject_ids=[self.pk], kinds=[CARD_KIND])
+
+    @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
@@ -318,38 +325,11 @@ class Whistle(models.Model):
         return f"{self.case_id} → {self.department_id}"
 
 
-class SupervisionCard(models.Model):
-    """督办单: raised when a case breaches its deadline; held by the level above the handler."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cards")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255, db_index=True)  # the supervising (upper) unit
-    handler_path = models.CharField(max_length=255)
-    raised_at = models.DateTimeField()
-    deadline_was = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["unit_path", "resolved_at"], name="card_path_open")]
-
-    def __str__(self):
-        return f"card {self.case_id}"
-
-
-class Notification(models.Model):
-    """An in-app notification (H4); other channels leave no row besides the delivery log."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="notifications")
-    unit_path = models.CharField(max_length=255, blank=True, db_index=True)  # for a whole unit's desk
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=32)
-    text = models.CharField(max_length=400)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return self.text[:40]
+# A case that misses its deadline gets a supervision card (督办单), held by the level above its handler:
+# a core card (jiceng.core.supervision) about the subject ("cases.case", pk), its data the handler's path.
+CARD_KIND = "case_overdue"
+CARD_SUBJECT = "cases.case"
+kinds_register([(CARD_KIND, _("Case past its deadline"))])
 
 
 class PhoneCheck(models.Model):

@@ -1,19 +1,20 @@
 """Reads of cases, always within the user's scope."""
 
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 
 from jiceng.cases.models import (
+    CARD_KIND,
     OPEN_STATUSES,
     Case,
     CaseEvent,
     Category,
     Department,
-    Notification,
     Open311Key,
     Status,
-    SupervisionCard,
 )
 from jiceng.core.errors import NotFound
+from jiceng.core.models import SupervisionCard
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 
 LIST_FIELDS = ("category", "handler", "grid")
@@ -59,8 +60,11 @@ def queue_for(*, user):
 
 def supervision_board(*, user, unit=None):
     """Open supervision cards held by units in the user's area (the level above the late handler)."""
-    qs = scope_filter(SupervisionCard.objects.filter(resolved_at__isnull=True)
-                      .select_related("case", "case__category", "case__handler", "unit"), user, "unit_path")
+    case = Case.objects.filter(pk=Cast(OuterRef("subject_id"), BigIntegerField()))
+    qs = scope_filter(SupervisionCard.objects.filter(kind=CARD_KIND, resolved_at__isnull=True).select_related("unit")
+                      .annotate(case_code=Subquery(case.values("code")[:1]),
+                                case_category=Subquery(case.values("category__name")[:1]),
+                                case_handler=Subquery(case.values("handler__name")[:1])), user, "unit_path")
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "unit_path"))
     return qs.order_by("raised_at")
@@ -121,14 +125,6 @@ def status_counts(*, user, unit=None) -> dict:
 
 def categories_leaves():
     return Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code")
-
-
-def notifications_for(*, user):
-    prefixes = scope_prefixes(user)
-    q = Q(user=user)
-    for p in prefixes:
-        q |= Q(unit_path=p)
-    return Notification.objects.filter(q).order_by("-created_at", "-id")
 
 
 def map_outline(*, kind: str, under: str = "/", limit: int = 300) -> dict:

@@ -13,12 +13,15 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.cases import workflow
 from jiceng.cases.deadlines import deadline_for
 from jiceng.cases.models import (
+    CARD_KIND,
+    CARD_SUBJECT,
     FINAL_STATUSES,
     LEVEL_ORDER,
     ROLLUP_FIELDS,
@@ -33,7 +36,6 @@ from jiceng.cases.models import (
     Rollup,
     Source,
     Status,
-    SupervisionCard,
     Whistle,
 )
 from jiceng.cases.throttle import DAY, HOUR, MINUTE, Throttled, throttle
@@ -44,6 +46,7 @@ from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Vali
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
+from jiceng.core.supervision import cards_about, cards_resolve
 from jiceng.core.uploads import clean_images
 from jiceng.orgs.models import Unit
 
@@ -108,7 +111,7 @@ def _rating_counts(rating: str, sign: int = 1) -> dict:
 def actor_label(actor, path: str) -> str:
     """How a timeline names who acted: the role and unit of the actor's grant nearest to `path` (the
     case's handling unit), never a username — public timelines show it. The system: "系统"."""
-    from jiceng.accounts.roles import Role
+    from jiceng.core.roles import Role
 
     if actor is None or not getattr(actor, "pk", None):
         return _("System")
@@ -131,9 +134,15 @@ def _event(case: Case, *, actor, action: str, before: str, comment: str = "", at
     return event
 
 
+def case_about(case: Case) -> dict:
+    """A case as the subject of a notification (core's Message and in-app row know no case)."""
+    return {"subject_type": CARD_SUBJECT, "subject_id": str(case.pk), "subject_label": case.code,
+            "link": reverse("cases:detail", args=[case.code])}
+
+
 def _notify_case(case: Case, text: str, *, kind: str = "case.status", reporter: bool = True, desk: bool = True,
                  private: str = ""):
-    msg = Message(kind=kind, text=text, case_id=case.pk, unit_path=case.handler_path if desk else "",
+    msg = Message(kind=kind, text=text, **case_about(case), unit_path=case.handler_path if desk else "",
                   data={"code": case.code, "status": case.status})
     if reporter:
         if case.reporter_id:
@@ -620,7 +629,7 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
             case.settled_level = case.level
             case.closed_on_time = not case.overdue and (case.deadline_at is None or now <= case.deadline_at)
             rollup_bump(case.unit_path, month, **_close_counts(case))
-            SupervisionCard.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=now)
+            cards_resolve(kinds=[CARD_KIND], subject_type=CARD_SUBJECT, subject_ids=[case.pk], now=now)
         if case.status in FINAL_STATUSES:
             case.pending_action = ""
         case.version += 1
@@ -692,7 +701,7 @@ def case_whistle(*, actor, case: Case, departments: list[Department], version: i
         _event(case, actor=actor, action="whistle", before=case.status, comment=(comment + " → " + names).strip(" →"),
                at=now)
         for w in made:
-            notify(Message(kind="case.whistle", case_id=case.pk, user_ids=[w.department.user_id] if
+            notify(Message(kind="case.whistle", **case_about(case), user_ids=[w.department.user_id] if
                            w.department.user_id else [], unit_path=w.department.unit_path,
                            text=_("Case %(code)s calls %(dept)s: report in by %(by)s.")
                            % {"code": case.code, "dept": w.department.name,
@@ -837,8 +846,8 @@ def case_merge(*, actor, case: Case, into: Case, version: int | None) -> Case:
                 if not _roles_over(actor, c.handler_path) & workflow.HANDLERS:
                     raise Forbidden(_("Case %(code)s is held above your level; only its handling unit or a level "
                                       "above may merge it.") % {"code": c.code})
-            for card_path in SupervisionCard.objects.filter(case__in=[case, into], resolved_at__isnull=True) \
-                    .values_list("unit_path", flat=True):
+            for card_path in cards_about(subject_type=CARD_SUBJECT, subject_ids=[case.pk, into.pk], kinds=[CARD_KIND],
+                                         open_only=True).values_list("unit_path", flat=True):
                 if not _roles_over(actor, card_path) & workflow.SUPERVISORS:
                     raise Forbidden(_("A case under a supervision card is merged only by the supervising level."))
         if case.status in FINAL_STATUSES or into.status in FINAL_STATUSES:
@@ -937,13 +946,3 @@ def case_get_by_code_public(code: str) -> Case:
     return case
 
 
-def notifications_mark_read(*, actor) -> int:
-    """Mark the user's own unread in-app notifications as read."""
-    from jiceng.cases.models import Notification
-
-    with transaction.atomic():
-        n = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
-        if n:
-            audit_record(actor=actor, action="notification.mark_read", object_type="cases.notification",
-                         changes={"count": n})
-    return n

@@ -10,10 +10,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.cases.models import Case, CaseEvent, Level, PhoneCheck, Status, SupervisionCard, ThrottleCount
-from jiceng.cases.services import _escalate, _event, _notify_case
+from jiceng.cases.models import (
+    CARD_KIND,
+    CARD_SUBJECT,
+    Case,
+    CaseEvent,
+    Level,
+    PhoneCheck,
+    Status,
+    ThrottleCount,
+)
+from jiceng.cases.services import _escalate, _event, _notify_case, case_about
 from jiceng.core.audit import audit_record
 from jiceng.core.notify import Message, notify
+from jiceng.core.supervision import card_raise
 from jiceng.orgs.models import Unit
 
 LIVE = [Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK, Status.HANDLED]
@@ -39,7 +49,7 @@ def sweep_warnings(now) -> int:
                       comment=_("75 %% of the deadline has passed; due %(due)s.")
                       % {"due": timezone.localtime(c.deadline_at).strftime("%Y-%m-%d %H:%M")}) for c in due])
         for c in due:
-            notify(Message(kind="case.warning", case_id=c.pk, unit_path=c.handler_path,
+            notify(Message(kind="case.warning", **case_about(c), unit_path=c.handler_path,
                            text=_("Case %(code)s is nearing its deadline.") % {"code": c.code}))
         audit_record(actor=None, action="case.warn_batch", object_type="cases.case",  # last: holds the chain head
                      changes={"count": len(due), "cases": [c.code for c in due[:50]]})
@@ -58,9 +68,9 @@ def sweep_breaches(now) -> int:
                 continue
             handler = case.handler
             upper = Unit.objects.get(pk=handler.parent_id) if handler.parent_id else handler
-            SupervisionCard.objects.create(case=case, unit=upper, unit_path=upper.path,
-                                           handler_path=case.handler_path, raised_at=now,
-                                           deadline_was=case.deadline_at)
+            card_raise(actor=None, kind=CARD_KIND, unit=upper, subject_type=CARD_SUBJECT, subject_id=case.pk,
+                       title=case.code, missed_deadline=case.deadline_at, data={"handler_path": case.handler_path},
+                       now=now, audit_action=None)  # the breach is audited on the case below
             before = case.status
             case.overdue = True
             if handler.kind != Level.CITY and handler.parent_id:

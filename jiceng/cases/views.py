@@ -21,6 +21,7 @@ from jiceng.cases import measures, public, selectors, services, workflow
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
 from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
+from jiceng.core.notify import notifications_for, notifications_mark_read
 from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
 from jiceng.core.views import map_tiles, page, run_and_redirect
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
@@ -225,9 +226,9 @@ def hotline(request):
 def notifications(request):
     """In-app notifications: the user's own and those of the units the user holds a grant on."""
     if request.method == "POST":
-        services.notifications_mark_read(actor=request.user)
+        notifications_mark_read(actor=request.user)
         return redirect("cases:notifications")
-    items = list(selectors.notifications_for(user=request.user).select_related("case")[:200])
+    items = list(notifications_for(user=request.user)[:200])
     return render(request, "cases/notifications.html", {"items": items,
                                                         "unread": sum(1 for n in items if n.read_at is None)})
 
@@ -299,7 +300,7 @@ def detail(request, code):
         "departments": departments, "can_merge": case.status in workflow.OPEN_WORK and bool(roles_here),
         "case": case, "timeline": timeline,
         "actions": actions, "whistles": case.whistles.select_related("department"),
-        "cards": case.cards.select_related("unit"), "attachments": [a for a in attachments if a.event_id is None],
+        "cards": case.cards.select_related("unit").order_by("raised_at", "id"), "attachments": [a for a in attachments if a.event_id is None],
         "outline": selectors.map_outline(kind="grid", under=case.unit_path), "tiles": map_tiles(),
     })
 

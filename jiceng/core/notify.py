@@ -30,11 +30,16 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
 from jiceng.core import crypto
+from jiceng.core.audit import audit_record
+from jiceng.core.models import Notification
+from jiceng.core.scope import scope_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +51,12 @@ class Message:
     subject: str = ""
     user_ids: list = field(default_factory=list)  # in-app recipients
     unit_path: str = ""  # in-app: a whole unit's desk
-    case_id: int | None = None
+    # What the message is about, named by the app that sends it (core points at no app above it):
+    # a type ("cases.case"), an id, a short label for the in-app row and the page that shows it.
+    subject_type: str = ""
+    subject_id: str = ""
+    subject_label: str = ""
+    link: str = ""
     email_enc: str = ""  # encrypted with jiceng.core.crypto
     phone_enc: str = ""
     data: dict = field(default_factory=dict)
@@ -80,23 +90,19 @@ class ConsoleSmsGateway(SmsGateway):
 
 
 def _inapp(msg: Message) -> None:
-    from django.db import connection
-    from django.utils import timezone
-
-    from jiceng.cases.models import Notification
-
     now = timezone.now()
-    rows = [(uid, "", msg.case_id, msg.kind[:32], msg.text[:400], now) for uid in msg.user_ids]
+    about = (msg.subject_type[:40], str(msg.subject_id or "")[:40], msg.subject_label[:80], msg.link[:200])
+    rows = [(uid, "", *about, msg.kind[:32], msg.text[:400], now) for uid in msg.user_ids]
     if msg.unit_path:
-        rows.append((None, msg.unit_path, msg.case_id, msg.kind[:32], msg.text[:400], now))
+        rows.append((None, msg.unit_path, *about, msg.kind[:32], msg.text[:400], now))
     if not rows:
         return
     # One plain INSERT (no ORM compilation): this runs inside every case write.
     table = connection.ops.quote_name(Notification._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (user_id, unit_path, case_id, kind, text, created_at) "  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
-                       f"VALUES {values}", [v for row in rows for v in row])
+        cursor.execute(f"INSERT INTO {table} (user_id, unit_path, subject_type, subject_id, subject_label, link, "  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
+                       f"kind, text, created_at) VALUES {values}", [v for row in rows for v in row])
 
 
 def _email(msg: Message) -> None:
@@ -117,7 +123,8 @@ def _webhook(msg: Message) -> None:
         return
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ImproperlyConfigured("JICENG_NOTIFY_WEBHOOK_URL is an http(s) URL.")
-    body = json.dumps({"kind": msg.kind, "text": msg.text, "case_id": msg.case_id, "data": msg.data},
+    body = json.dumps({"kind": msg.kind, "text": msg.text, "subject_type": msg.subject_type,
+                       "subject_id": msg.subject_id, "data": msg.data},
                       ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(req, timeout=5):  # noqa: S310 - configured by the operator  # nosec B310  # operator-configured webhook URL, checked to be http(s) above
@@ -178,3 +185,21 @@ def notify(msg: Message) -> None:
 
 def encrypt_contact(value: str) -> str:
     return crypto.encrypt(value) if value else ""
+
+
+def notifications_for(*, user):
+    """The in-app notifications a user sees: their own and those of the units they hold a grant on."""
+    q = Q(user=user)
+    for p in scope_prefixes(user):
+        q |= Q(unit_path=p)
+    return Notification.objects.filter(q).order_by("-created_at", "-id")
+
+
+def notifications_mark_read(*, actor) -> int:
+    """Mark the user's own unread in-app notifications as read."""
+    with transaction.atomic():
+        n = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+        if n:
+            audit_record(actor=actor, action="notification.mark_read", object_type="core.notification",
+                         changes={"count": n})
+    return n

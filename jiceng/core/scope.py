@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Q
 
 from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.roles import role_has
 
 PATH_END = "~"
 
@@ -30,17 +31,14 @@ def user_grants(user):
         return []
     cached = getattr(user, "_jiceng_grants", None)
     if cached is None:
-        from jiceng.accounts.models import Grant
-
-        cached = list(Grant.objects.filter(user=user, active=True).select_related("unit"))
+        # The user's reverse relation to accounts.Grant: core imports nothing of accounts.
+        cached = list(user.grants.filter(active=True).select_related("unit"))
         user._jiceng_grants = cached
     return cached
 
 
 def scope_prefixes(user, capability: str | None = None) -> list[str]:
     """Paths of the user's subtrees; with a capability, only grants whose role has it."""
-    from jiceng.accounts.roles import role_has
-
     prefixes = []
     for grant in user_grants(user):
         if capability is None or role_has(grant.role, capability):

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.models import SupervisionCard
+from jiceng.core.supervision import kinds_register
+
 
 class FundLevel(models.TextChoices):
     STREET = "street", _("Street")
@@ -101,42 +104,39 @@ class ClosedYear(models.Model):
         return self.unit_path
 
 
-class ReminderLetter(models.Model):
+class LetterManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ReminderLetter.KIND)
+
+
+class ReminderLetter(SupervisionCard):
     """督促提醒函: a supervision card from the organization department to a county whose streets or
     communities fall short of the fund standards, with a deadline; resolved when they all comply.
 
-    It has the shape of the platform's prompt cards (kind, unit, unit_path, generic subject, title,
-    raised_at, resolved_at), here with a deadline; funds sits below projects, so it keeps its own table
-    (projects may list these cards through funds.selectors.letters_in)."""
+    It is a core supervision card (jiceng.core.supervision, the mechanism every app's cards share) of
+    kind `funds_reminder`, held by the county, about the subject ("funds.compliance", "<county code>:<year>"),
+    the year and the number of units short at sending in its data; this proxy is funds' view of them."""
 
     KIND = "funds_reminder"
+    SUBJECT = "funds.compliance"
 
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")  # the county
-    unit_path = models.CharField(max_length=255, db_index=True)
-    year = models.PositiveSmallIntegerField(_("year"))
-    subject_type = models.CharField(max_length=40, default="funds.compliance")
-    subject_id = models.CharField(max_length=40)  # "<county code>:<year>"
-    title = models.CharField(_("title"), max_length=240)
-    body = models.TextField(_("letter"), blank=True)
-    deadline = models.DateField(_("deadline"))
-    shortfalls = models.PositiveIntegerField(_("units short at sending"), default=0)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    raised_at = models.DateTimeField(db_index=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    objects = LetterManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("reminder letter")
         verbose_name_plural = _("reminder letters")
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], condition=models.Q(resolved_at__isnull=True),
-                                               name="reminder_one_open_per_county_year")]
-
-    def __str__(self):
-        return self.title
 
     @property
-    def audit_unit_path(self):
-        return self.unit_path
+    def year(self) -> int:
+        return self.data.get("year")
+
+    @property
+    def shortfalls(self) -> int:
+        return self.data.get("shortfalls", 0)
+
+
+kinds_register([(ReminderLetter.KIND, _("Reminder letter on the fund standards"))])
 
 
 # ---------------------------------------------------------------- livelihood projects

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
 from jiceng.core.scope import require_scope, user_can, user_grants
+from jiceng.core.supervision import card_raise, card_resolve
 from jiceng.funds import files
 from jiceng.funds.models import (
     COUNTED,
@@ -277,14 +278,12 @@ def _resolve_letters(*, year: int, under: str) -> int:
     and communities now all meet the standards. Runs inside the calling service's transaction."""
     from jiceng.funds.selectors import shortfalls
 
-    letters = ReminderLetter.objects.filter(year=year, resolved_at__isnull=True).select_related("unit")
+    letters = ReminderLetter.objects.filter(data__year=year, resolved_at__isnull=True).select_related("unit")
     resolved = 0
     for letter in letters:
         if under and not (under.startswith(letter.unit_path) or letter.unit_path.startswith(under)):
             continue
-        if not shortfalls(letter.unit, year):
-            ReminderLetter.objects.filter(pk=letter.pk).update(resolved_at=timezone.now())
-            audit_record(actor=None, action="reminder_letter.resolve", obj=letter, changes={"year": year})
+        if not shortfalls(letter.unit, year) and card_resolve(card=letter, audit_action="reminder_letter.resolve"):
             resolved += 1
     return resolved
 
@@ -309,23 +308,16 @@ def reminder_letter_send(*, actor, county: Unit, year, deadline: datetime.date, 
     if not short:
         raise ValidationFailed(_("Every street and community of %(c)s meets the %(y)d standards: no letter is "
                                  "needed.") % {"c": county.name, "y": year}, field="county", code="compliant")
-    with transaction.atomic():
-        if ReminderLetter.objects.filter(unit=county, year=year, resolved_at__isnull=True).exists():
-            raise Conflict(_("A reminder letter to this county for this year is still open."), field="county")
-        try:
-            with transaction.atomic():
-                letter = ReminderLetter.objects.create(
-                    unit=county, unit_path=county.path, year=year, subject_id=f"{county.code}:{year}",
-                    title=_("Reminder: %(c)s, %(y)d fund standards (%(n)d short)")
-                    % {"c": county.name, "y": year, "n": len(short)},
-                    body=body, deadline=deadline, shortfalls=len(short), raised_by=actor,
-                    raised_at=timezone.now())
-        except IntegrityError:
-            raise Conflict(_("A reminder letter to this county for this year is still open."),
-                           field="county") from None
-        audit_record(actor=actor, action="reminder_letter.send", obj=letter,
-                     changes={"year": year, "deadline": deadline, "shortfalls": len(short)})
-    return letter
+    try:
+        return card_raise(
+            actor=actor, model=ReminderLetter, kind=ReminderLetter.KIND, unit=county,
+            subject_type=ReminderLetter.SUBJECT, subject_id=f"{county.code}:{year}", exclusive=True,
+            title=_("Reminder: %(c)s, %(y)d fund standards (%(n)d short)") % {"c": county.name, "y": year,
+                                                                             "n": len(short)},
+            body=body, deadline=deadline, data={"year": year, "shortfalls": len(short)},
+            audit_action="reminder_letter.send")
+    except Conflict:
+        raise Conflict(_("A reminder letter to this county for this year is still open."), field="county") from None
 
 
 # ---------------------------------------------------------------- spending

@@ -5,6 +5,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.supervision import kinds_register
+
+
+class MeetingCardKind(models.TextChoices):
+    """Kinds of the supervision prompt cards joint meetings raise (core cards, jiceng.core.supervision)."""
+
+    MEETING_MISSED = "meeting_missed", _("Joint meeting not held in its period")
+    MEETING_DUE = "meeting_due", _("Joint meeting due")
+    ACTION_OVERDUE = "action_overdue", _("Action item overdue")
+
+
+kinds_register(MeetingCardKind.choices)
+
 
 class Cadence(models.TextChoices):
     MONTH = "month", _("Every month")

@@ -7,11 +7,13 @@ from django.db.models.functions import Substr
 
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.supervision import cards_under
 from jiceng.meetings.models import (
     ActionItem,
     Attendance,
     ContactPoint,
     Meeting,
+    MeetingCardKind,
     MeetingPeriod,
     MeetingSystem,
     PeriodStatus,
@@ -105,3 +107,9 @@ def contact_point_stats(*, user, unit, year: int):
                                               meeting__held_on__year=year)
                     .values("contact_point_id").annotate(n=Count("id")).values_list("contact_point_id", "n"))
     return [{"point": p, "meetings": held.get(p.unit_id, 0), "attended": attended.get(p.pk, 0)} for p in points]
+
+
+def cards_in(*, user, unit, open_only: bool = True):
+    """The joint meetings' open prompt cards held at or under `unit`."""
+    return (cards_under(user=user, unit=unit, kinds=MeetingCardKind.values, open_only=open_only)
+            .select_related("unit").order_by("-raised_at", "-id"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
+from jiceng.core.supervision import cards_resolve
 from jiceng.meetings.models import (
     CADENCE_MONTHS,
     DEFAULT_CADENCE,
@@ -246,9 +247,7 @@ def _fill_period(system, meeting):
         return period
     period.status, period.meeting = PeriodStatus.HELD, meeting
     period.save(update_fields=["status", "meeting"])
-    from jiceng.projects.services import prompt_cards_resolve
-
-    prompt_cards_resolve(kinds=["meeting_due", "meeting_missed"], subject_type="meetings.meetingperiod",
+    cards_resolve(kinds=["meeting_due", "meeting_missed"], subject_type="meetings.meetingperiod",
                          subject_ids=[period.pk])
     return period
 
@@ -291,9 +290,7 @@ def action_item_complete(*, actor, item: ActionItem, note: str = "",
             raise Conflict(_("This action item is already done."))
         item.status, item.done_on, item.done_note = ActionStatus.DONE, today or timezone.localdate(), note.strip()
         item.save(update_fields=["status", "done_on", "done_note"])
-        from jiceng.projects.services import prompt_cards_resolve
-
-        prompt_cards_resolve(kinds=["action_overdue"], subject_type="meetings.actionitem", subject_ids=[item.pk])
+        cards_resolve(kinds=["action_overdue"], subject_type="meetings.actionitem", subject_ids=[item.pk])
         audit_record(actor=actor, action="action_item.complete", obj=item, changes={"done_on": item.done_on})
     return item
 

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.core.models import SupervisionCard
+from jiceng.core.supervision import cards_raise
 from jiceng.meetings import services
 from jiceng.meetings.models import ActionItem, ActionStatus, MeetingPeriod, MeetingSystem, PeriodStatus
-from jiceng.projects.models import PromptCard
-from jiceng.projects.services import prompt_cards_raise
 
 
 def sweep(now) -> dict:
@@ -27,8 +27,8 @@ def sweep(now) -> dict:
                            ends_on__lte=today + datetime.timedelta(days=31))
                    .select_related("system", "system__unit"))
         due = [p for p in due if p.ends_on - datetime.timedelta(days=p.system.remind_days) <= today]
-        out["reminded"] = prompt_cards_raise(now=now, cards=[
-            PromptCard(kind="meeting_due", unit=p.system.unit, unit_path=p.unit_path,
+        out["reminded"] = cards_raise(now=now, audit_action="prompt_card.raise", cards=[
+            SupervisionCard(kind="meeting_due", unit=p.system.unit, unit_path=p.unit_path,
                        subject_type="meetings.meetingperiod", subject_id=p.pk,
                        title=_("%(system)s: the meeting of this period is due by %(end)s")
                        % {"system": p.system.name, "end": p.ends_on.isoformat()}) for p in due])
@@ -37,8 +37,8 @@ def sweep(now) -> dict:
         missed = list(MeetingPeriod.objects.select_for_update(skip_locked=True, of=("self",))
                       .filter(status=PeriodStatus.OPEN, ends_on__lt=today, system__active=True)
                       .select_related("system", "system__unit"))
-        out["missed"] = prompt_cards_raise(now=now, cards=[
-            PromptCard(kind="meeting_missed", unit=p.system.unit, unit_path=p.unit_path,
+        out["missed"] = cards_raise(now=now, audit_action="prompt_card.raise", cards=[
+            SupervisionCard(kind="meeting_missed", unit=p.system.unit, unit_path=p.unit_path,
                        subject_type="meetings.meetingperiod", subject_id=p.pk,
                        title=_("%(system)s: no quorate meeting from %(start)s to %(end)s")
                        % {"system": p.system.name, "start": p.starts_on.isoformat(), "end": p.ends_on.isoformat()})
@@ -49,8 +49,8 @@ def sweep(now) -> dict:
         overdue = list(ActionItem.objects.select_for_update(skip_locked=True, of=("self",))
                        .filter(status=ActionStatus.OPEN, deadline__lt=today, overdue_card_at__isnull=True)
                        .select_related("resolution__meeting"))
-        out["actions_overdue"] = prompt_cards_raise(now=now, cards=[
-            PromptCard(kind="action_overdue", unit_id=a.owner_unit_id or a.resolution.meeting.unit_id,
+        out["actions_overdue"] = cards_raise(now=now, audit_action="prompt_card.raise", cards=[
+            SupervisionCard(kind="action_overdue", unit_id=a.owner_unit_id or a.resolution.meeting.unit_id,
                        unit_path=a.unit_path, subject_type="meetings.actionitem", subject_id=a.pk,
                        title=_("Action item overdue since %(d)s: %(t)s (owner %(o)s)")
                        % {"d": a.deadline.isoformat(), "t": a.title, "o": a.owner_name}) for a in overdue])

@@ -12,7 +12,6 @@ from jiceng.core.errors import ServiceError, ValidationFailed
 from jiceng.core.views import page, run_and_redirect
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_or_top
-from jiceng.projects.selectors import cards_in
 
 
 def _unit(request):
@@ -43,8 +42,7 @@ def home(request):
         "rate": rate,
         "meetings": list(selectors.meetings_in(user=request.user, unit=unit, year=year)[:20]),
         "actions": list(selectors.action_items_in(user=request.user, unit=unit, status="open")[:30]),
-        "cards": list(cards_in(user=request.user, unit=unit).filter(
-            kind__in=["meeting_missed", "meeting_due", "action_overdue"])[:30]),
+        "cards": list(selectors.cards_in(user=request.user, unit=unit)[:30]),
     })
 
 

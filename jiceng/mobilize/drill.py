@@ -142,8 +142,8 @@ def drill_board(call: Call) -> dict:
 def member_login(member: Member, *, call: Call | None = None) -> tuple[str, str]:
     """A login for the member (their phone page): a party-member account on their community, one per
     drill call (a drill can be run again on the same database)."""
-    from jiceng.accounts.roles import Role
     from jiceng.accounts.services import grant_create, user_create
+    from jiceng.core.roles import Role
 
     username = f"drill-{call.pk}-{member.pk}" if call is not None else f"drill-{member.pk}"
     password = secrets.token_urlsafe(12)

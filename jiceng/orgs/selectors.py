@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 from jiceng.orgs.models import CHILD_KIND, KIND_ORDER, BigCommittee, PartTimeMember, PartyOrg, Unit, UnitTally
+from jiceng.orgs.people import people
 
 
 def unit_get(*, user, code: str) -> Unit:
@@ -64,8 +65,6 @@ def residents_count(unit: Unit, tally: UnitTally | None = None) -> int:
 def residents_under(paths: list[str]) -> int:
     """Residents under each of the (disjoint) subtrees at `paths`, added up: their units' tally rows, and
     a direct count for a household (which has no tally row). One query, two with households."""
-    from jiceng.people.models import Person
-
     rows = dict(UnitTally.objects.filter(unit__path__in=paths).values_list("unit__path", "residents"))
     total = sum(rows.values())
     untallied = [p for p in paths if p not in rows]
@@ -73,26 +72,22 @@ def residents_under(paths: list[str]) -> int:
         q = Q()
         for path in untallied:
             q |= subtree_q(path, "unit_path")
-        total += Person.objects.filter(q, is_resident=True).count()
+        total += people().residents().filter(q).count()
     return total
 
 
 def residents_count_direct(unit: Unit) -> int:
     """The same figure counted from the people rows (the reference the tally is tested against)."""
-    from jiceng.people.models import Person
-
-    return Person.objects.filter(subtree_q(unit.path, "unit_path"), is_resident=True).count()
+    return people().residents().filter(subtree_q(unit.path, "unit_path")).count()
 
 
 def children_resident_counts(unit: Unit, children) -> dict[str, int]:
     """Residents under each child, keyed by child path: one query over the children's tallies."""
-    from jiceng.people.models import Person
-
     children = list(children)
     if not children or unit.kind not in CHILD_KIND:
         return {}
     if children[0].kind == "household":
-        rows = (Person.objects.filter(household__in=children, is_resident=True).values("unit_path")
+        rows = (people().residents().filter(household__in=children).values("unit_path")
                 .annotate(n=Count("id")).order_by())
         return {row["unit_path"]: row["n"] for row in rows}
     by_id = dict(UnitTally.objects.filter(unit__in=children).values_list("unit_id", "residents"))

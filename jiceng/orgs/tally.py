@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, F
 
 from jiceng.orgs.models import TALLY_KINDS, Unit, UnitTally
+from jiceng.orgs.people import people
 
 
 def _codes(path: str) -> list[str]:
@@ -57,9 +58,7 @@ def subtree_totals(unit: Unit) -> Counter:
         for column in TALLY_KINDS + ["residents"]:
             out[column] += getattr(tally, column)
     else:  # a household: its residents
-        from jiceng.people.models import Person
-
-        out["residents"] += Person.objects.filter(unit_path=unit.path, is_resident=True).count()
+        out["residents"] += people().residents().filter(unit_path=unit.path).count()
     return out
 
 
@@ -76,8 +75,6 @@ def on_unit_moved(old_ancestor_codes: list[str], new_ancestor_codes: list[str], 
 
 def rebuild() -> int:
     """Recompute every tally from the rows (used after a restore, and by tests as the reference)."""
-    from jiceng.people.models import Person
-
     UnitTally.objects.all().delete()
     units = list(Unit.objects.exclude(kind="household").only("id", "path", "kind"))
     UnitTally.objects.bulk_create([UnitTally(unit_id=u.pk) for u in units], batch_size=5000)
@@ -85,7 +82,7 @@ def rebuild() -> int:
     for path, kind in Unit.objects.values_list("path", "kind").iterator(chunk_size=20000):
         for code in _codes(path)[:-1]:
             deltas[code][kind] += 1
-    for row in (Person.objects.filter(is_resident=True).values("unit_path").annotate(n=Count("id"))
+    for row in (people().residents().values("unit_path").annotate(n=Count("id"))
                 .order_by().iterator(chunk_size=20000)):
         for code in _codes(row["unit_path"]):
             deltas[code]["residents"] += row["n"]

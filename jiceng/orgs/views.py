@@ -8,7 +8,9 @@ from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import require_scope
 from jiceng.core.views import page
 from jiceng.orgs import selectors
+from jiceng.orgs.excel import units_export, units_import
 from jiceng.orgs.models import UnitKind
+from jiceng.orgs.people import people as people_source
 
 
 @page
@@ -29,9 +31,7 @@ def _unit_context(request, unit):
     tally = selectors.unit_tally(unit)
     children = list(selectors.unit_children(user=request.user, unit=unit)[:500])
     residents = selectors.children_resident_counts(unit, children)
-    from jiceng.people.selectors import people_search
-
-    people = list(people_search(user=request.user, unit=unit)[:20]) if unit.kind in (
+    people = list(people_source().search(user=request.user, unit=unit)[:20]) if unit.kind in (
         UnitKind.BUILDING, UnitKind.HOUSEHOLD, UnitKind.COMPOUND) else []
     return {
         "unit": unit,
@@ -68,26 +68,20 @@ def _import(request, unit, importer, capability):
 @require_POST
 @page
 def unit_import(request, code):
-    from jiceng.orgs.excel import units_import
-
     return _import(request, selectors.unit_get(user=request.user, code=code), units_import, "structure")
 
 
 @require_POST
 @page
 def people_import(request, code):
-    from jiceng.people.excel import people_import as do_import
-
-    return _import(request, selectors.unit_get(user=request.user, code=code), do_import, "write")
+    return _import(request, selectors.unit_get(user=request.user, code=code), people_source().importer, "write")
 
 
 @page
 def unit_export(request, code, what):
-    from jiceng.orgs.excel import units_export
-    from jiceng.people.excel import people_export
-
     unit = selectors.unit_get(user=request.user, code=code)
-    data = units_export(user=request.user, unit=unit) if what == "units" else people_export(user=request.user, unit=unit)
+    exporter = units_export if what == "units" else people_source().exporter
+    data = exporter(user=request.user, unit=unit)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{what}-{unit.code}.xlsx"'
     return response

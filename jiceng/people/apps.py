@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "jiceng.people"
     label = "people"
+
+    def ready(self):
+        # orgs counts, lists, imports and exports residents through these (jiceng/orgs/people.py).
+        from jiceng.orgs.people import PeopleSource, register
+        from jiceng.people.excel import people_export, people_import
+        from jiceng.people.selectors import people_search, residents
+
+        register(PeopleSource(residents=residents, search=people_search, importer=people_import,
+                              exporter=people_export))

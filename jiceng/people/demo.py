@@ -5,11 +5,11 @@ import datetime
 
 from django.db import transaction
 
-from jiceng.accounts.roles import Role
 from jiceng.accounts.services import grant_create, user_create
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.pii import id_check_digit, mask_id_number, mask_phone
+from jiceng.core.roles import Role
 from jiceng.demo.names import person_name, phone
 from jiceng.people.models import CentralHousehold, PartyMembership, Person
 from jiceng.people.services import people_bulk_create

@@ -37,6 +37,11 @@ def search_kind(*, q: str = "", id_number: str = "", phone: str = "") -> str:
     return looks_like_number_search(q) or "name"
 
 
+def residents():
+    """Every resident row (not scope-filtered: the unit tallies count them for everyone)."""
+    return Person.objects.filter(is_resident=True)
+
+
 def people_search(*, user, unit=None, q: str = "", id_number: str = "", phone: str = ""):
     kind = search_kind(q=q, id_number=id_number, phone=phone)
     by_number = kind in ("id_number", "phone")

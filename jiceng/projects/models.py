@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.supervision import kinds_register
+
 
 # ---------------------------------------------------------------- F1 policy framework (2+1+N)
 class PolicyItemKind(models.TextChoices):
@@ -258,37 +260,14 @@ class PromptRule(models.Model):
 
 
 class PromptCardKind(models.TextChoices):
+    """Kinds of the supervision prompt cards (督办提示卡) projects raises: core cards
+    (jiceng.core.supervision), about a milestone, a key task or a project."""
+
     MILESTONE_MISSED = "milestone_missed", _("Milestone missed")
     BEHIND_SCHEDULE = "behind_schedule", _("Behind schedule")
-    MEETING_MISSED = "meeting_missed", _("Joint meeting not held in its period")
-    MEETING_DUE = "meeting_due", _("Joint meeting due")
-    ACTION_OVERDUE = "action_overdue", _("Action item overdue")
 
 
-class PromptCard(models.Model):
-    """督办提示卡: raised on a unit, seen by that unit and the levels above it (scope)."""
-
-    kind = models.CharField(_("kind"), max_length=20, choices=PromptCardKind.choices, db_index=True)
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255, db_index=True)
-    subject_type = models.CharField(max_length=40)
-    subject_id = models.CharField(max_length=40)
-    title = models.CharField(_("title"), max_length=240)
-    raised_at = models.DateTimeField(db_index=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("prompt card")
-        verbose_name_plural = _("prompt cards")
-        constraints = [models.UniqueConstraint(fields=["kind", "subject_type", "subject_id"],
-                                               name="promptcard_once_per_subject")]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
+kinds_register(PromptCardKind.choices)
 
 
 # ---------------------------------------------------------------- F4 year-end assessment

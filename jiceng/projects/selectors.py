@@ -5,7 +5,10 @@ import datetime
 from django.db.models import Q
 
 from jiceng.core.errors import NotFound
+from jiceng.core.models import SupervisionCard
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.core.supervision import cards_under
+from jiceng.meetings.models import MeetingCardKind
 from jiceng.projects.models import (
     Assessment,
     AssessmentResult,
@@ -15,8 +18,11 @@ from jiceng.projects.models import (
     PolicyItem,
     Project,
     ProjectStatus,
-    PromptCard,
+    PromptCardKind,
 )
+
+# The supervision prompt cards the projects pages and API list: projects' own and the joint meetings'.
+PROMPT_KINDS = [*PromptCardKind.values, *MeetingCardKind.values]
 
 
 def _get(qs, user, pk):
@@ -66,8 +72,8 @@ def milestone_get(*, user, pk: int) -> Milestone:
     return _get(Milestone.objects.all(), user, pk)
 
 
-def card_get(*, user, pk: int) -> PromptCard:
-    return _get(PromptCard.objects.select_related("unit"), user, pk)
+def card_get(*, user, pk: int) -> SupervisionCard:
+    return _get(SupervisionCard.objects.filter(kind__in=PROMPT_KINDS).select_related("unit"), user, pk)
 
 
 def projects_in(*, user, unit, year: int | None = None, level: str | None = None, status: str | None = None):
@@ -102,10 +108,9 @@ def tasks_in(*, user, unit, year: int):
 
 
 def cards_in(*, user, unit, open_only: bool = True):
-    qs = scope_filter(PromptCard.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
-    if open_only:
-        qs = qs.filter(resolved_at__isnull=True)
-    return qs.select_related("unit").order_by("-raised_at", "-id")
+    """The prompt cards (projects' and joint meetings') held at or under `unit`."""
+    return (cards_under(user=user, unit=unit, kinds=PROMPT_KINDS, open_only=open_only)
+            .select_related("unit").order_by("-raised_at", "-id"))
 
 
 def expected_progress_map(*, tasks, projects, today: datetime.date) -> dict:

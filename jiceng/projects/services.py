@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
+from jiceng.core.supervision import cards_resolve
 from jiceng.core.uploads import clean_document
 from jiceng.orgs.models import PartyOrg, Unit
 from jiceng.projects.closing import require_open
@@ -25,7 +26,6 @@ from jiceng.projects.models import (
     ProgressReport,
     Project,
     ProjectStatus,
-    PromptCard,
     PromptRule,
     PromptRuleKind,
 )
@@ -48,39 +48,7 @@ def _text(value, field, message, max_length=None):
     return value
 
 
-# ---------------------------------------------------------------- prompt cards
-def prompt_cards_raise(*, cards: list[PromptCard], now=None) -> int:
-    """Raise cards (system action), at most once per (kind, subject). Returns how many are new."""
-    if not cards:
-        return 0
-    now = now or timezone.now()
-    with transaction.atomic():
-        existing = set(PromptCard.objects.filter(
-            kind__in={c.kind for c in cards}, subject_type__in={c.subject_type for c in cards},
-            subject_id__in=[c.subject_id for c in cards]).values_list("kind", "subject_type", "subject_id"))
-        new = []
-        for card in cards:
-            key = (card.kind, card.subject_type, str(card.subject_id))
-            if key in existing:
-                continue
-            existing.add(key)
-            card.subject_id, card.raised_at = str(card.subject_id), now
-            new.append(card)
-        PromptCard.objects.bulk_create(new, batch_size=1000)
-        if new:
-            audit_record(actor=None, action="prompt_card.raise", object_type="projects.promptcard",
-                         unit_path=min((c.unit_path for c in new), key=len),
-                         changes={"count": len(new), "kinds": sorted({c.kind for c in new})})
-    return len(new)
-
-
-def prompt_cards_resolve(*, kinds: list[str], subject_type: str, subject_ids: list, now=None) -> int:
-    """Mark open cards about these subjects resolved (called inside the resolving service's transaction)."""
-    return PromptCard.objects.filter(kind__in=kinds, subject_type=subject_type,
-                                     subject_id__in=[str(i) for i in subject_ids],
-                                     resolved_at__isnull=True).update(resolved_at=now or timezone.now())
-
-
+# ---------------------------------------------------------------- prompt card rules
 def prompt_rule_set(*, actor, unit: Unit, kind: str, threshold: float) -> PromptRule:
     require_scope(actor, unit.path, "supervise")
     if kind not in PromptRuleKind.values:
@@ -335,7 +303,7 @@ def milestone_report(*, actor, milestone: Milestone, progress: float, today: dat
         task = KeyTask.objects.get(pk=milestone.task_id) if milestone.task_id else None
         _rollup(project=project, task=task)
         if progress >= 100:
-            prompt_cards_resolve(kinds=["milestone_missed"], subject_type="projects.milestone",
+            cards_resolve(kinds=["milestone_missed"], subject_type="projects.milestone",
                                  subject_ids=[milestone.pk])
         audit_record(actor=actor, action="milestone.report", obj=milestone, changes={"progress": [old, progress]})
     return milestone

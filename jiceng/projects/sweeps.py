@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.projects.models import KeyTask, Milestone, Project, ProjectStatus, PromptCard, PromptRule
+from jiceng.core.models import SupervisionCard
+from jiceng.core.supervision import cards_raise
+from jiceng.projects.models import KeyTask, Milestone, Project, ProjectStatus, PromptRule
 from jiceng.projects.selectors import expected_progress_map
-from jiceng.projects.services import prompt_cards_raise
 
 DEFAULT_RULES = {"milestone_missed": 0.0, "behind_schedule": 20.0}
 
@@ -45,12 +46,12 @@ def sweep(now) -> dict:
                 continue
             owner = m.project or m.task
             ids.append(m.pk)
-            cards.append(PromptCard(kind="milestone_missed", unit=owner.unit, unit_path=m.unit_path,
-                                    subject_type="projects.milestone", subject_id=m.pk,
-                                    title=_("%(owner)s: milestone “%(m)s” was due %(d)s and is at %(p)d%%")
-                                    % {"owner": owner.title, "m": m.title, "d": m.due.isoformat(),
-                                       "p": m.progress}))
-        out["milestones_missed"] = prompt_cards_raise(cards=cards, now=now)
+            cards.append(SupervisionCard(kind="milestone_missed", unit=owner.unit, unit_path=m.unit_path,
+                                         subject_type="projects.milestone", subject_id=m.pk,
+                                         title=_("%(owner)s: milestone “%(m)s” was due %(d)s and is at %(p)d%%")
+                                         % {"owner": owner.title, "m": m.title, "d": m.due.isoformat(),
+                                            "p": m.progress}))
+        out["milestones_missed"] = cards_raise(cards=cards, now=now, audit_action="prompt_card.raise")
         Milestone.objects.filter(pk__in=ids).update(missed_card_at=now)
 
         cards = []
@@ -61,9 +62,9 @@ def sweep(now) -> dict:
         for obj in tasks + projects:
             gap = expected[(obj._meta.label_lower, obj.pk)] - obj.progress
             if gap > threshold(rules, "behind_schedule", obj.unit_path):
-                cards.append(PromptCard(kind="behind_schedule", unit=obj.unit, unit_path=obj.unit_path,
-                                        subject_type=obj._meta.label_lower, subject_id=obj.pk,
-                                        title=_("%(t)s is %(gap)d points behind schedule")
-                                        % {"t": obj.title, "gap": gap}))
-        out["behind_schedule"] = prompt_cards_raise(cards=cards, now=now)
+                cards.append(SupervisionCard(kind="behind_schedule", unit=obj.unit, unit_path=obj.unit_path,
+                                             subject_type=obj._meta.label_lower, subject_id=obj.pk,
+                                             title=_("%(t)s is %(gap)d points behind schedule")
+                                             % {"t": obj.title, "gap": gap}))
+        out["behind_schedule"] = cards_raise(cards=cards, now=now, audit_action="prompt_card.raise")
     return out

@@ -1,5 +1,5 @@
 """Writes of the workforce app. "County recruits, street manages, community uses" 县级招、街道管、社区用
-maps onto the capabilities of jiceng/accounts/roles.py:
+maps onto the capabilities of jiceng/core/roles.py:
 
 - RECRUIT (`manage_users`: city admin, county official): create workers, set the grade scale and the
   pay table, approve payrolls, decide appeals, keep the devolved-powers catalogue and grant powers;

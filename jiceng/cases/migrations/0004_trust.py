@@ -27,7 +27,7 @@ def keys_to_city(apps, schema_editor):
 
 def timeline_labels(apps, schema_editor):
     """Timelines named the acting user by username: name them by role and unit, as new steps are."""
-    from jiceng.accounts.roles import Role
+    from jiceng.core.roles import Role
 
     CaseEvent = apps.get_model("cases", "CaseEvent")
     Grant = apps.get_model("accounts", "Grant")

@@ -54,10 +54,12 @@ def test_every_demo_case_has_a_timeline_that_leads_to_its_status_and_the_demo_lo
 
     # the demo logins' own grid and community have work waiting
     from jiceng.accounts.models import User
-    from jiceng.cases.models import SupervisionCard
+    from jiceng.cases.models import CARD_KIND
     from jiceng.cases.selectors import queue_for
+    from jiceng.core.models import SupervisionCard
 
     grid, community = ctx.data["demo_units"]["grid"], ctx.data["demo_units"]["community"]
     assert queue_for(user=User.objects.get(username="demo-grid")).count() >= 4
     assert queue_for(user=User.objects.get(username="demo-community")).filter(status="handled").exists()
-    assert SupervisionCard.objects.filter(unit=community, case__unit_path__startswith=grid.path).exists()
+    under_grid = [str(pk) for pk in Case.objects.filter(unit_path__startswith=grid.path).values_list("pk", flat=True)]
+    assert SupervisionCard.objects.filter(unit=community, kind=CARD_KIND, subject_id__in=under_grid).exists()

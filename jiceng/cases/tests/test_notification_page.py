@@ -1,8 +1,8 @@
 """The in-app notification list: the reporter sees their own notice, the handling grid's worker sees
 the desk's, nobody sees another area's, and 'mark all as read' clears the new badge."""
 
-from jiceng.cases.models import Notification
 from jiceng.cases.tests.conftest import G1_POINT, G2_POINT
+from jiceng.core.models import Notification
 from jiceng.core.testing import assert_queries
 
 

@@ -4,16 +4,16 @@ channels get a task only when they have something to send, and only after the co
 import pytest
 from django.db import transaction
 
-from jiceng.cases.models import Notification
 from jiceng.cases.services import case_submit
 from jiceng.cases.tests.conftest import G1_POINT
 from jiceng.core import notify
+from jiceng.core.models import Notification
 
 
 def test_the_reporter_and_the_handling_desk_get_an_in_app_notice(city, cat):
     case, _ = case_submit(actor=city.users["resident"], category=cat, description="x", source="api",
                           lat=G1_POINT[0], lng=G1_POINT[1])
-    rows = Notification.objects.filter(case=case)
+    rows = Notification.objects.filter(subject_type="cases.case", subject_id=str(case.pk))
     assert {(n.user_id, n.unit_path) for n in rows} == {(city.users["resident"].pk, ""), (None, city.grid.path)}
     assert all(case.code in n.text for n in rows) and all(n.created_at for n in rows)
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from jiceng.cases.models import CaseEvent, Status, SupervisionCard
+from jiceng.cases.models import CaseEvent, Status
 from jiceng.cases.selectors import supervision_board
 from jiceng.cases.sweeps import sweep
 
@@ -19,7 +19,7 @@ def test_an_overdue_case_escalates_by_itself_and_gets_a_supervision_card(submit,
     case.refresh_from_db()
     assert case.level == "community" and case.handler == city.community and case.overdue
     assert case.status == Status.REGISTERED
-    card = SupervisionCard.objects.get(case=case)
+    card = case.cards.get()
     assert card.unit == city.community and card.resolved_at is None
     # Visible to the level above the late grid, not to the grid worker's board.
     assert list(supervision_board(user=city.users["community_worker"])) == [card]

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.models import SupervisionCard
 from jiceng.meetings import services, sweeps
 from jiceng.meetings.tests.conftest import YEAR, day
-from jiceng.projects.models import PromptCard
 
 
 def test_a_resolution_becomes_action_items_tracked_to_done(system, members, city):
@@ -18,7 +18,7 @@ def test_a_resolution_becomes_action_items_tracked_to_done(system, members, city
     assert item.unit_path == city.grid.path and item.status == "open"
     # Overdue: a supervision prompt card, raised once.
     assert sweeps.sweep(timezone.make_aware(datetime.datetime(YEAR, 4, 12, 8)))["actions_overdue"] == 1
-    card = PromptCard.objects.get(kind="action_overdue")
+    card = SupervisionCard.objects.get(kind="action_overdue")
     assert card.resolved_at is None
     services.action_item_complete(actor=city.users["grid_worker"], item=item, note="已施划", today=day(4, 20))
     item.refresh_from_db()

@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.models import SupervisionCard
 from jiceng.meetings import services, sweeps
 from jiceng.meetings.figures import figures
 from jiceng.meetings.models import MeetingPeriod
 from jiceng.meetings.tests.conftest import YEAR, day
-from jiceng.projects.models import PromptCard
 
 
 def _record(system, members, held_on, present):
@@ -42,7 +42,7 @@ def test_a_period_that_ends_without_a_meeting_is_missed_with_a_prompt_card_and_l
     now = timezone.make_aware(datetime.datetime(YEAR, 4, 10, 9))
     result = sweeps.sweep(now)
     assert result["missed"] == 1
-    card = PromptCard.objects.get(kind="meeting_missed")
+    card = SupervisionCard.objects.get(kind="meeting_missed")
     assert card.unit_path == city.community.path
     assert sweeps.sweep(now)["missed"] == 0  # idempotent
     assert figures(city.street, today=datetime.date(YEAR, 4, 10))["joint_meetings_on_time_rate"] == pytest.approx(2 / 3, abs=1e-4)
@@ -52,7 +52,7 @@ def test_a_reminder_card_comes_before_the_period_ends_and_resolves_when_the_meet
     now = timezone.make_aware(datetime.datetime(YEAR, 1, 27, 9))
     assert sweeps.sweep(now)["reminded"] == 1
     _record(system, members, datetime.date(YEAR, 1, 28), present=4)
-    assert PromptCard.objects.get(kind="meeting_due").resolved_at is not None
+    assert SupervisionCard.objects.get(kind="meeting_due").resolved_at is not None
 
 
 def test_agenda_items_link_to_records_in_the_units_area_only(system, city):

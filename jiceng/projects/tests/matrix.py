@@ -16,9 +16,10 @@ WRITE_K1 = {"party_member": 403}
 
 def data(c):
     if getattr(c, "_projects", None) is None:
+        from jiceng.core.models import SupervisionCard
+        from jiceng.core.supervision import cards_raise
         from jiceng.projects import assessment as a_svc
         from jiceng.projects import services
-        from jiceng.projects.models import PromptCard
 
         project = services.project_create(actor=None, unit=c.community, title="加装电梯", problem="上下楼难",
                                           goals="加装4部", deadline=datetime.date(YEAR, 12, 1), year=YEAR,
@@ -27,9 +28,9 @@ def data(c):
         task = services.key_task_create(actor=None, issuer=c.street, unit=c.community, year=YEAR, title="任务",
                                         deadline=datetime.date(YEAR, 12, 1))
         services.policy_item_create(actor=None, unit=c.city, kind="measure", code="M1", title="措施")
-        services.prompt_cards_raise(cards=[PromptCard(kind="milestone_missed", unit=c.community,
-                                                      unit_path=c.community.path, subject_type="projects.milestone",
-                                                      subject_id=milestone.pk, title="missed")])
+        cards_raise(cards=[SupervisionCard(kind="milestone_missed", unit=c.community, unit_path=c.community.path,
+                                           subject_type="projects.milestone", subject_id=milestone.pk,
+                                           title="missed")])
         a = a_svc.assessment_create(actor=None, unit=c.city, year=YEAR)
         a_svc.indicator_tree_set(actor=None, assessment=a, level="community", tree=[
             {"code": "A", "title": "项目", "weight": 0.5, "source": "projects.progress"},

@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from jiceng.accounts.roles import Role
 from jiceng.accounts.services import grant_create, user_create
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from jiceng.core.roles import Role
 from jiceng.projects import assessment as svc
 from jiceng.projects import indicators
 from jiceng.projects.models import AssessmentResult, Indicator

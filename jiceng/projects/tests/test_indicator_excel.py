@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from jiceng.accounts.roles import Role
 from jiceng.accounts.services import grant_create, user_create
 from jiceng.core.excel import write_xlsx
 from jiceng.core.models import AuditEvent
+from jiceng.core.roles import Role
 from jiceng.projects import assessment as svc
 from jiceng.projects.excel import HEADERS, tree_of
 from jiceng.projects.tests.conftest import YEAR

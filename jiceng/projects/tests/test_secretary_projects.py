@@ -4,9 +4,10 @@ import pytest
 from django.utils import timezone
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.models import SupervisionCard
 from jiceng.projects import selectors, services, sweeps
 from jiceng.projects.figures import figures
-from jiceng.projects.models import Project, PromptCard
+from jiceng.projects.models import Project
 from jiceng.projects.tests.conftest import YEAR, d
 
 
@@ -63,7 +64,7 @@ def test_a_missed_milestone_raises_a_prompt_card_seen_by_the_street_not_the_next
     services.prompt_rule_set(actor=city.users["city_admin"], unit=city.city, kind="milestone_missed", threshold=5)
     assert sweeps.sweep(timezone.make_aware(datetime.datetime(YEAR, 3, 4)))["milestones_missed"] == 0
     assert sweeps.sweep(timezone.make_aware(datetime.datetime(YEAR, 3, 10)))["milestones_missed"] == 1
-    card = PromptCard.objects.get(kind="milestone_missed")
+    card = SupervisionCard.objects.get(kind="milestone_missed")
     assert card.subject_id == str(m.pk)
     assert card in selectors.cards_in(user=city.users["street_official"], unit=city.street)
     with pytest.raises(NotFound):

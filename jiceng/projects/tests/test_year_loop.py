@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.models import SupervisionCard
 from jiceng.projects import selectors, services, sweeps
-from jiceng.projects.models import PromptCard
 from jiceng.projects.tests.conftest import YEAR, d
 
 
@@ -51,7 +51,7 @@ def test_a_task_behind_schedule_by_more_than_the_rule_raises_a_prompt_card(city)
     services.progress_report_submit(actor=None, task=task, month=d(6), progress=20)
     assert sweeps.sweep(timezone.make_aware(datetime.datetime(YEAR, 3, 1)))["behind_schedule"] == 0
     assert sweeps.sweep(timezone.make_aware(datetime.datetime(YEAR, 7, 1)))["behind_schedule"] == 1
-    assert PromptCard.objects.get().subject_type == "projects.keytask"
+    assert SupervisionCard.objects.get().subject_type == "projects.keytask"
 
 
 def test_the_dispatch_report_lists_progress_by_responsible_unit(city):

@@ -82,8 +82,8 @@ def test_others_cannot_make_or_revoke_keys(city, client_for, persona):
 
 
 def test_a_manager_of_another_area_does_not_see_the_key(city, client_for):
-    from jiceng.accounts.roles import Role
     from jiceng.accounts.services import grant_create
+    from jiceng.core.roles import Role
 
     county2_manager = user_create(actor=None, username="county2", password="pass-county2")
     grant_create(actor=None, user=county2_manager, role=Role.STREET_OFFICIAL, unit=city.street2)

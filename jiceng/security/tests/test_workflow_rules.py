@@ -10,9 +10,10 @@ import json
 import pytest
 from django.test import Client
 
-from jiceng.cases.models import Case, Category, Status, SupervisionCard
+from jiceng.cases.models import CARD_KIND, CARD_SUBJECT, Case, Category, Status
 from jiceng.cases.services import case_act, case_merge, case_submit
 from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.supervision import card_raise
 from jiceng.projects import assessment as assessment_svc
 from jiceng.projects.models import Indicator
 
@@ -50,9 +51,9 @@ def test_a_grid_worker_cannot_merge_away_a_case_held_above_the_grid(city):
 def test_a_grid_worker_cannot_merge_away_a_case_under_a_supervision_card(city):
     grid_worker = city.users["grid_worker"]
     late, survivor = _case(), _case()
-    SupervisionCard.objects.create(case=late, unit=city.community, unit_path=city.community.path,
-                                   handler_path=late.handler_path, raised_at=late.received_at,
-                                   deadline_was=late.deadline_at)
+    card_raise(actor=None, kind=CARD_KIND, unit=city.community, subject_type=CARD_SUBJECT, subject_id=late.pk,
+               missed_deadline=late.deadline_at, data={"handler_path": late.handler_path}, now=late.received_at,
+               audit_action=None)
     with pytest.raises(Forbidden):
         case_merge(actor=grid_worker, case=late, into=survivor, version=late.version)
     with pytest.raises(Forbidden):  # nor merge another case into it

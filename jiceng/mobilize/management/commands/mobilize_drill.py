@@ -154,8 +154,8 @@ class Command(BaseCommand):
         of a throwaway account), and the selector's figures."""
         from django.test import Client
 
-        from jiceng.accounts.roles import Role
         from jiceng.accounts.services import grant_create, user_create
+        from jiceng.core.roles import Role
 
         figures = drill.drill_board(call)
         user = user_create(actor=None, username=f"drill-board-{call.pk}", password=secrets.token_urlsafe(12))
