@@ -6,19 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.cases.states import FINAL_STATUSES, LEVEL_ORDER, LEVEL_UP, OPEN_STATUSES, Level, Rating, Status
+from jiceng.cases.workflow import step_label
 
-class Level(models.TextChoices):
-    """The handling level of a case: the kind of the unit that holds it."""
-
-    GRID = "grid", _("Grid")
-    COMMUNITY = "community", _("Community")
-    STREET = "street", _("Street")
-    COUNTY = "county", _("County / district")
-    CITY = "city", _("City")
-
-
-LEVEL_ORDER = [lv.value for lv in Level]
-LEVEL_UP = dict(zip(LEVEL_ORDER[:-1], LEVEL_ORDER[1:], strict=True))
+__all__ = ["FINAL_STATUSES", "LEVEL_ORDER", "LEVEL_UP", "OPEN_STATUSES", "Level", "Rating", "Status"]  # re-exported
 
 
 class DeadlineKind(models.TextChoices):
@@ -100,25 +91,6 @@ class Department(models.Model):
         return self.name
 
 
-class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    REGISTERED = "registered", _("Registered")
-    DISPATCHED = "dispatched", _("Dispatched")
-    IN_PROGRESS = "in_progress", _("In progress")
-    HANDLED = "handled", _("Handled")
-    VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
-    REWORK = "rework", _("Returned for rework")
-    SUSPENDED = "suspended", _("Suspended")
-    VOIDED = "voided", _("Voided")
-    MERGED = "merged", _("Merged")
-
-
-FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.VOIDED, Status.MERGED}
-OPEN_STATUSES = [s.value for s in Status if s not in FINAL_STATUSES]
-
-
 class Source(models.TextChoices):
     PHONE = "phone", _("Resident phone page")
     PATROL = "patrol", _("Grid patrol")
@@ -126,12 +98,6 @@ class Source(models.TextChoices):
     API = "api", _("REST API")
     OPEN311 = "open311", _("Open311")
     IMPORT = "import", _("Bulk import")
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASIC = "basic", _("Basically satisfied")
-    NOT = "not", _("Not satisfied")
 
 
 # Channels whose reports may be published (with the reporter's consent and a publishable category):
@@ -239,15 +205,6 @@ def public_q(prefix: str = ""):
                        f"{prefix}category__publishable": True})
 
 
-# Timeline steps that are not workflow actions (those carry their labels in workflow.ACTIONS).
-EVENT_LABELS = {
-    "receive": _("Received"), "whistle": _("Whistle blown"), "report_in": _("Department reported in"),
-    "merge": _("Merged into another case"), "absorb": _("Duplicate merged in"), "rate": _("Rated"),
-    "reopen": _("Reopened after “not satisfied”"), "warning": _("Deadline warning"),
-    "auto_escalate": _("Overdue: reported up automatically"), "supervise": _("Supervision card raised"),
-}
-
-
 class CaseEvent(models.Model):
     """One step on the case timeline (the audit log holds the tamper-evident copy)."""
 
@@ -272,10 +229,7 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from jiceng.cases.workflow import ACTIONS
-
-        spec = ACTIONS.get(self.action)
-        return str(spec.label if spec else EVENT_LABELS.get(self.action, self.action))
+        return step_label(self.action)
 
     @property
     def status_label(self) -> str:
