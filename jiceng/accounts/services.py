@@ -15,13 +15,8 @@ from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
 from jiceng.accounts.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.audit import audit_record
 from jiceng.core.client import client_address
-from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
+from jiceng.core.errors import Conflict, ServiceError, Throttled, ValidationFailed
 from jiceng.core.scope import require_scope
-
-
-class Throttled(ServiceError):
-    status = 429
-    default_code = "throttled"
 
 
 class BadCredentials(ServiceError):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.cases.states import FINAL_STATUSES, LEVEL_ORDER, LEVEL_UP, OPEN_STATUSES, Level, Rating, Status
 from jiceng.cases.workflow import step_label
+from jiceng.network.models import DEFAULT_LINES as LINES  # the business lines (条线): one list, network's
 
 __all__ = ["FINAL_STATUSES", "LEVEL_ORDER", "LEVEL_UP", "OPEN_STATUSES", "Level", "Rating", "Status"]  # re-exported
 
@@ -15,14 +16,6 @@ __all__ = ["FINAL_STATUSES", "LEVEL_ORDER", "LEVEL_UP", "OPEN_STATUSES", "Level"
 class DeadlineKind(models.TextChoices):
     CALENDAR = "calendar", _("Calendar hours")
     WORKING = "working", _("Working hours")
-
-
-class BusinessLine(models.TextChoices):
-    PARTY = "party", _("Party building")
-    COMPREHENSIVE = "comprehensive", _("Comprehensive governance")
-    CIVIL = "civil", _("Civil affairs")
-    URBAN = "urban", _("Urban management")
-    EMERGENCY = "emergency", _("Emergency management")
 
 
 class Category(models.Model):
@@ -38,8 +31,8 @@ class Category(models.Model):
     deadline_kind = models.CharField(_("deadline counted in"), max_length=16, choices=DeadlineKind.choices,
                                      default=DeadlineKind.CALENDAR)
     response_hours = models.PositiveIntegerField(_("response limit (hours)"), default=24)
-    business_line = models.CharField(_("responsible line"), max_length=16, choices=BusinessLine.choices,
-                                     default=BusinessLine.COMPREHENSIVE)
+    business_line = models.CharField(_("responsible line"), max_length=16, choices=LINES,
+                                     default="governance")
     active = models.BooleanField(default=True)
     # Cases of a publishable category may be published (Open311, public pages) when they came through a
     # public channel with the reporter's consent; disputes, safety hazards, personal help never are.
@@ -79,7 +72,7 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=80)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255, db_index=True)
-    business_line = models.CharField(_("line"), max_length=16, choices=BusinessLine.choices)
+    business_line = models.CharField(_("line"), max_length=16, choices=LINES)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
 

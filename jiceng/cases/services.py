@@ -36,11 +36,11 @@ from jiceng.cases.models import (
     SupervisionCard,
     Whistle,
 )
-from jiceng.cases.throttle import DAY, HOUR, MINUTE, Throttled, throttle
+from jiceng.cases.throttle import DAY, HOUR, MINUTE, throttle
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import insert_object, insert_objects
 from jiceng.core.crypto import lookup_hash
-from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Throttled, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
