@@ -5,7 +5,6 @@ commit. `actor=None` is the system (demo builder, sweeps, the public pages actin
 import datetime
 import hashlib
 import hmac
-import math
 import secrets
 import time
 
@@ -41,6 +40,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.bulk import insert_object, insert_objects
 from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Throttled, ValidationFailed
+from jiceng.core.geo.distance import box_deg, plane_m
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
@@ -779,17 +779,14 @@ def case_duplicates(*, category: Category, lat: float, lng: float, now=None, rad
                     hours: int = 72, exclude_pk=None) -> list[Case]:
     """Open cases of the same category within `radius_m` and `hours` (B8)."""
     now = now or timezone.now()
-    dlat = radius_m / 111_195.0
-    dlng = dlat / max(0.01, math.cos(math.radians(lat)))
+    dlat, dlng = box_deg(lat, radius_m)
     qs = (Case.objects.filter(category=category, status__in=[s for s in Status.values if s not in FINAL_STATUSES],
                               received_at__gte=now - datetime.timedelta(hours=hours),
                               lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
           .select_related("category").exclude(pk=exclude_pk).order_by("-received_at")[:20])
     out = []
     for c in qs:
-        dy = (c.lat - lat) * 111_195.0
-        dx = (c.lng - lng) * 111_195.0 * math.cos(math.radians(lat))
-        if math.hypot(dx, dy) <= radius_m:
+        if plane_m(lat, lng, c.lat, c.lng) <= radius_m:
             out.append(c)
     return out
 
