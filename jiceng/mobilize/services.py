@@ -22,9 +22,9 @@ from jiceng.mobilize.models import (
     AgencyRegistration,
     Blackout,
     Category,
+    MatchedProject,
     Member,
     Need,
-    Project,
     ProjectEvaluation,
     ProjectStage,
     RegistrationStatus,
@@ -474,7 +474,7 @@ def match_score(need: Need, res: Resource) -> dict:
             else round(distance_m), "time_overlap": round(overlap, 4), "capacity": round(capacity, 4)}
 
 
-def project_create(*, actor, need: Need, resources: list[Resource], title: str = "") -> Project:
+def project_create(*, actor, need: Need, resources: list[Resource], title: str = "") -> MatchedProject:
     require_scope(actor, need.unit_path, "write")
     if not resources:
         raise ValidationFailed(_("A project matches a need with at least one resource."), field="resources")
@@ -483,7 +483,7 @@ def project_create(*, actor, need: Need, resources: list[Resource], title: str =
         if not r.unit_path.startswith(street_path):
             raise ValidationFailed(_("Resources come from the need's street."), field="resources")
     with transaction.atomic():
-        project = Project.objects.create(need=need, unit_path=need.unit_path, title=(title or need.title).strip(),
+        project = MatchedProject.objects.create(need=need, unit_path=need.unit_path, title=(title or need.title).strip(),
                                          set_at=timezone.now())
         project.resources.set(resources)
         audit_record(actor=actor, action="project.set", obj=project,
@@ -491,12 +491,12 @@ def project_create(*, actor, need: Need, resources: list[Resource], title: str =
     return project
 
 
-def project_check(*, actor, project: Project, note: str) -> Project:
+def project_check(*, actor, project: MatchedProject, note: str) -> MatchedProject:
     require_scope(actor, project.unit_path, "write")
     if not (note or "").strip():
         raise ValidationFailed(_("Say what the check found."), field="note")
     with transaction.atomic():
-        n = Project.objects.filter(pk=project.pk, stage=ProjectStage.SET).update(
+        n = MatchedProject.objects.filter(pk=project.pk, stage=ProjectStage.SET).update(
             stage=ProjectStage.CHECKED, check_note=note.strip(), checked_at=timezone.now())
         if not n:
             raise Conflict(_("Only a project that is set can be checked."))
@@ -505,7 +505,7 @@ def project_check(*, actor, project: Project, note: str) -> Project:
     return project
 
 
-def project_evaluate(*, actor, project: Project, score: int, comment: str = "") -> ProjectEvaluation:
+def project_evaluate(*, actor, project: MatchedProject, score: int, comment: str = "") -> ProjectEvaluation:
     """A resident served by the project evaluates it (1–5); the project's score is the residents' mean."""
     person = getattr(actor, "person", None)
     if person is None or not person.unit_path.startswith(project.unit_path):
@@ -514,7 +514,7 @@ def project_evaluate(*, actor, project: Project, score: int, comment: str = "") 
     if not 1 <= int(score) <= 5:
         raise ValidationFailed(_("The score is 1 to 5."), field="score")
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = MatchedProject.objects.select_for_update().get(pk=project.pk)
         if project.stage == ProjectStage.SET:
             raise Conflict(_("A project is evaluated after it has been checked."))
         try:
