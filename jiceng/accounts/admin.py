@@ -3,8 +3,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from jiceng.accounts.models import Grant, User
-from jiceng.accounts.services import BadCredentials, Throttled, grant_create, login_check
-from jiceng.core.errors import ServiceError
+from jiceng.accounts.services import BadCredentials, grant_create, login_check
+from jiceng.core.errors import ServiceError, Throttled
 from jiceng.core.scope import scope_filter
 
 

@@ -14,14 +14,9 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
 from jiceng.core.audit import audit_record
 from jiceng.core.client import client_address
-from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
+from jiceng.core.errors import Conflict, ServiceError, Throttled, ValidationFailed
 from jiceng.core.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.scope import require_scope
-
-
-class Throttled(ServiceError):
-    status = 429
-    default_code = "throttled"
 
 
 class BadCredentials(ServiceError):

@@ -28,7 +28,7 @@ TREE = [
         ("E0502", "自来水管破裂", "community", 4, "calendar", 1, "emergency"),
     ]),
     ("E06", "扩展事件", "event", [
-        ("E0601", "其他事件", "grid", 72, "calendar", 24, "comprehensive"),
+        ("E0601", "其他事件", "grid", 72, "calendar", 24, "governance"),
     ]),
     ("C01", "公用设施", "component", [
         ("C0101", "井盖破损", "community", 24, "calendar", 2, "urban"),
@@ -53,9 +53,9 @@ TREE = [
         ("C0601", "其他设施损坏", "community", 72, "calendar", 24, "urban"),
     ]),
     ("S01", "矛盾纠纷", "social", [
-        ("S0101", "邻里纠纷", "grid", 72, "calendar", 24, "comprehensive"),
-        ("S0102", "家庭纠纷", "grid", 72, "calendar", 24, "comprehensive"),
-        ("S0103", "劳资纠纷", "street", 80, "working", 8, "comprehensive"),
+        ("S0101", "邻里纠纷", "grid", 72, "calendar", 24, "governance"),
+        ("S0102", "家庭纠纷", "grid", 72, "calendar", 24, "governance"),
+        ("S0103", "劳资纠纷", "street", 80, "working", 8, "governance"),
     ]),
     ("S02", "民生服务", "social", [
         ("S0201", "困难帮扶", "community", 80, "working", 8, "civil"),
@@ -68,9 +68,9 @@ TREE = [
         ("S0303", "危房隐患", "street", 48, "calendar", 4, "emergency"),
     ]),
     ("S04", "物业管理", "social", [
-        ("S0401", "物业服务不到位", "community", 80, "working", 8, "comprehensive"),
+        ("S0401", "物业服务不到位", "community", 80, "working", 8, "governance"),
         ("S0402", "电梯故障", "community", 24, "calendar", 2, "emergency"),
-        ("S0403", "停车管理", "grid", 72, "calendar", 24, "comprehensive"),
+        ("S0403", "停车管理", "grid", 72, "calendar", 24, "governance"),
     ]),
 ]
 

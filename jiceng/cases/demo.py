@@ -45,8 +45,8 @@ PUBLISH_CONSENT = 0.85  # share of residents' reports (phone, Open311) whose rep
 CASES_PER_SCALE = 100_000
 BATCH = 20_000
 ESCALATE = {"grid": 0.22, "community": 0.12, "street": 0.05, "county": 0.15}
-DEPARTMENTS = [("城市管理局", "urban"), ("住房和城乡建设局", "urban"), ("市场监督管理局", "comprehensive"),
-               ("公安分局", "comprehensive"), ("生态环境分局", "emergency")]
+DEPARTMENTS = [("城市管理局", "urban"), ("住房和城乡建设局", "urban"), ("市场监督管理局", "governance"),
+               ("公安分局", "governance"), ("生态环境分局", "emergency")]
 HOLIDAYS_2026 = ["01-01", "01-02", "02-16", "02-17", "02-18", "02-19", "02-20", "04-06", "05-01", "05-04",
                  "05-05", "06-19", "09-25", "10-01", "10-02", "10-05", "10-06", "10-07"]
 DESCRIPTIONS = {

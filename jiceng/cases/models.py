@@ -6,34 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.cases.states import FINAL_STATUSES, LEVEL_ORDER, LEVEL_UP, OPEN_STATUSES, Level, Rating, Status
+from jiceng.cases.workflow import step_label
 from jiceng.core.supervision import cards_about, kinds_register
+from jiceng.network.models import DEFAULT_LINES as LINES  # the business lines (条线): one list, network's
 
-
-class Level(models.TextChoices):
-    """The handling level of a case: the kind of the unit that holds it."""
-
-    GRID = "grid", _("Grid")
-    COMMUNITY = "community", _("Community")
-    STREET = "street", _("Street")
-    COUNTY = "county", _("County / district")
-    CITY = "city", _("City")
-
-
-LEVEL_ORDER = [lv.value for lv in Level]
-LEVEL_UP = dict(zip(LEVEL_ORDER[:-1], LEVEL_ORDER[1:], strict=True))
+__all__ = ["FINAL_STATUSES", "LEVEL_ORDER", "LEVEL_UP", "OPEN_STATUSES", "Level", "Rating", "Status"]  # re-exported
 
 
 class DeadlineKind(models.TextChoices):
     CALENDAR = "calendar", _("Calendar hours")
     WORKING = "working", _("Working hours")
-
-
-class BusinessLine(models.TextChoices):
-    PARTY = "party", _("Party building")
-    COMPREHENSIVE = "comprehensive", _("Comprehensive governance")
-    CIVIL = "civil", _("Civil affairs")
-    URBAN = "urban", _("Urban management")
-    EMERGENCY = "emergency", _("Emergency management")
 
 
 class Category(models.Model):
@@ -49,8 +32,8 @@ class Category(models.Model):
     deadline_kind = models.CharField(_("deadline counted in"), max_length=16, choices=DeadlineKind.choices,
                                      default=DeadlineKind.CALENDAR)
     response_hours = models.PositiveIntegerField(_("response limit (hours)"), default=24)
-    business_line = models.CharField(_("responsible line"), max_length=16, choices=BusinessLine.choices,
-                                     default=BusinessLine.COMPREHENSIVE)
+    business_line = models.CharField(_("responsible line"), max_length=16, choices=LINES,
+                                     default="governance")
     active = models.BooleanField(default=True)
     # Cases of a publishable category may be published (Open311, public pages) when they came through a
     # public channel with the reporter's consent; disputes, safety hazards, personal help never are.
@@ -90,7 +73,7 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=80)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255, db_index=True)
-    business_line = models.CharField(_("line"), max_length=16, choices=BusinessLine.choices)
+    business_line = models.CharField(_("line"), max_length=16, choices=LINES)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
 
@@ -102,25 +85,6 @@ class Department(models.Model):
         return self.name
 
 
-class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    REGISTERED = "registered", _("Registered")
-    DISPATCHED = "dispatched", _("Dispatched")
-    IN_PROGRESS = "in_progress", _("In progress")
-    HANDLED = "handled", _("Handled")
-    VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
-    REWORK = "rework", _("Returned for rework")
-    SUSPENDED = "suspended", _("Suspended")
-    VOIDED = "voided", _("Voided")
-    MERGED = "merged", _("Merged")
-
-
-FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.VOIDED, Status.MERGED}
-OPEN_STATUSES = [s.value for s in Status if s not in FINAL_STATUSES]
-
-
 class Source(models.TextChoices):
     PHONE = "phone", _("Resident phone page")
     PATROL = "patrol", _("Grid patrol")
@@ -128,12 +92,6 @@ class Source(models.TextChoices):
     API = "api", _("REST API")
     OPEN311 = "open311", _("Open311")
     IMPORT = "import", _("Bulk import")
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASIC = "basic", _("Basically satisfied")
-    NOT = "not", _("Not satisfied")
 
 
 # Channels whose reports may be published (with the reporter's consent and a publishable category):
@@ -246,15 +204,6 @@ def public_q(prefix: str = ""):
                        f"{prefix}category__publishable": True})
 
 
-# Timeline steps that are not workflow actions (those carry their labels in workflow.ACTIONS).
-EVENT_LABELS = {
-    "receive": _("Received"), "whistle": _("Whistle blown"), "report_in": _("Department reported in"),
-    "merge": _("Merged into another case"), "absorb": _("Duplicate merged in"), "rate": _("Rated"),
-    "reopen": _("Reopened after “not satisfied”"), "warning": _("Deadline warning"),
-    "auto_escalate": _("Overdue: reported up automatically"), "supervise": _("Supervision card raised"),
-}
-
-
 class CaseEvent(models.Model):
     """One step on the case timeline (the audit log holds the tamper-evident copy)."""
 
@@ -279,10 +228,7 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from jiceng.cases.workflow import ACTIONS
-
-        spec = ACTIONS.get(self.action)
-        return str(spec.label if spec else EVENT_LABELS.get(self.action, self.action))
+        return step_label(self.action)
 
     @property
     def status_label(self) -> str:

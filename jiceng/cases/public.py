@@ -17,9 +17,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from jiceng.cases.models import FINAL_STATUSES, Case, Level, Status, public_q
+from jiceng.core.geo.distance import M_PER_DEG, m_per_deg_lng
 
 SNAP_M = 100.0
-M_PER_DEG_LAT = 111_195.0
 # Runs of digits that could be a phone, identity or house number; e-mail addresses.
 _NUMBERS = re.compile(r"(?:\d[\s-]?){5,}[\dXx]?")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -31,9 +31,9 @@ def snap(lat: float | None, lng: float | None, metres: float = SNAP_M) -> tuple[
     latitude, `metres` wide): whoever reads it learns the block, not the door."""
     if lat is None or lng is None:
         return None, None
-    step_lat = metres / M_PER_DEG_LAT
+    step_lat = metres / M_PER_DEG
     slat = (math.floor(lat / step_lat) + 0.5) * step_lat
-    step_lng = metres / (M_PER_DEG_LAT * max(0.01, math.cos(math.radians(slat))))
+    step_lng = metres / m_per_deg_lng(slat)
     slng = (math.floor(lng / step_lng) + 0.5) * step_lng
     return round(slat, 6), round(slng, 6)
 

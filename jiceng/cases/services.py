@@ -5,7 +5,6 @@ commit. `actor=None` is the system (demo builder, sweeps, the public pages actin
 import datetime
 import hashlib
 import hmac
-import math
 import secrets
 import time
 
@@ -38,15 +37,16 @@ from jiceng.cases.models import (
     Status,
     Whistle,
 )
-from jiceng.cases.throttle import DAY, HOUR, MINUTE, Throttled, throttle
+from jiceng.cases.throttle import DAY, HOUR, MINUTE, throttle
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import insert_object, insert_objects
 from jiceng.core.crypto import lookup_hash
-from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Throttled, ValidationFailed
+from jiceng.core.geo.distance import box_deg, plane_m
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
-from jiceng.core.supervision import cards_about, cards_resolve
+from jiceng.core.supervision import card_raise, cards_about, cards_resolve
 from jiceng.core.uploads import clean_images
 from jiceng.orgs.models import Unit
 
@@ -87,16 +87,6 @@ def rollup_bump(unit_path: str, month: datetime.date, **deltas) -> None:
            f"ON CONFLICT (unit_path, month) DO UPDATE SET {sets}")
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-
-
-def _close_counts(case: Case, sign: int = 1) -> dict:
-    return {
-        "closed": sign,
-        "closed_on_time": sign if case.closed_on_time else 0,
-        "rework": sign if case.reworks else 0,
-        "settled_grid": sign if case.settled_level == Level.GRID else 0,
-        "settled_community": sign if case.settled_level in (Level.GRID, Level.COMMUNITY) else 0,
-    }
 
 
 def _rating_counts(rating: str, sign: int = 1) -> dict:
@@ -516,7 +506,7 @@ def cases_bulk_create(*, cases: list[Case], events: bool = True, note: str = "",
         if c.status not in (Status.REJECTED, Status.VOIDED, Status.MERGED):
             row["accepted"] += 1
         if c.status == Status.CLOSED:
-            for k, v in _close_counts(c).items():
+            for k, v in workflow.close_counts(c).items():
                 row[k] += v
         if c.rating:
             for k, v in _rating_counts(c.rating).items():
@@ -559,8 +549,9 @@ def _lock(case: Case, version: int | None) -> Case:
 
 def case_act(*, actor, case: Case, action: str, version: int | None, comment: str = "", hours: int = 0,
              photos=(), now=None) -> Case:
-    """Take one workflow action (see workflow.ACTIONS). `version` is the version the actor saw; `photos`
-    (up to 4 images, e.g. the scene after handling) are attached to the action's timeline step."""
+    """Take one workflow action (see workflow.ACTIONS: its handler changes the case, its flags say which
+    effects follow). `version` is the version the actor saw; `photos` (up to 4 images, e.g. the scene
+    after handling) are attached to the action's timeline step."""
     spec = workflow.ACTIONS.get(action)
     if spec is None:
         raise ValidationFailed(_("Unknown action “%(a)s”.") % {"a": action}, field="action")
@@ -580,86 +571,70 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
             raise ValidationFailed(_("Give a reason or comment for “%(action)s”.") % {"action": spec.label},
                                    field="comment")
         before = case.status
-        changes = {"action": action, "status": [before, None]}
-        month = month_of(case.received_at)
-        if action in ("register", "reject") and case.responded_at is None:
+        step = workflow.Step(case=case, now=now, comment=comment, hours=hours,
+                             changes={"action": action, "status": [before, None]})
+        if spec.responds and case.responded_at is None:
             case.responded_at = now
             case.responded_on_time = now <= case.received_at + datetime.timedelta(hours=case.category.response_hours)
             if case.responded_on_time:
-                rollup_bump(case.unit_path, month, responded=1)
-        if action == "escalate":
-            _escalate(case, now)
-            changes["handler"] = case.handler.code
-        elif action in ("request_suspend", "request_extend", "request_void"):
-            if case.pending_action:
-                raise ValidationFailed(_("A request is already waiting for the level above."), code="pending")
-            if action == "request_extend" and not (1 <= hours <= 24 * 90):
-                raise ValidationFailed(_("Ask for between 1 hour and 90 days more."), field="hours")
-            case.pending_action = action.removeprefix("request_")
-            case.pending_reason = comment[:400]
-            case.pending_hours = hours if action == "request_extend" else 0
-        elif action in ("approve", "deny"):
-            if not case.pending_action:
-                raise ValidationFailed(_("There is no request to decide on."), code="no_request")
-            changes["request"] = case.pending_action
-            if action == "approve":
-                if case.pending_action == "suspend":
-                    case.status = Status.SUSPENDED
-                elif case.pending_action == "extend":
-                    case.deadline_at = max(case.deadline_at or now, now) + datetime.timedelta(hours=case.pending_hours)
-                    case.warn_at = case.deadline_at - datetime.timedelta(hours=case.pending_hours * 0.25)
-                    case.warned = False
-                elif case.pending_action == "void":
-                    case.status = Status.VOIDED
-                    rollup_bump(case.unit_path, month, accepted=-1)
-            case.pending_action, case.pending_reason, case.pending_hours = "", "", 0
-        else:
-            case.status = spec.target
-        if action == "reject":
-            rollup_bump(case.unit_path, month, accepted=-1)
-        if action == "handle":
-            case.handled_at = now
-        if action == "rework":
-            case.reworks += 1
-        if action == "resume":
-            _set_deadline(case, now, case.category, hours=max(1, (case.deadline_at - now).total_seconds() / 3600)
-                          if case.deadline_at and case.deadline_at > now else case.category.deadline_hours)
-        if action == "close":
-            case.closed_at = now
-            case.settled_level = case.level
-            case.closed_on_time = not case.overdue and (case.deadline_at is None or now <= case.deadline_at)
-            rollup_bump(case.unit_path, month, **_close_counts(case))
+                step.bump(responded=1)
+        spec.apply(step)
+        _apply_deadline(case, spec.deadline, now)
+        rollup_bump(case.unit_path, month_of(case.received_at), **step.rollup)
+        if spec.resolves_cards:
             cards_resolve(kinds=[CARD_KIND], subject_type=CARD_SUBJECT, subject_ids=[case.pk], now=now)
         if case.status in FINAL_STATUSES:
             case.pending_action = ""
         case.version += 1
         case.save()
-        changes["status"][1] = case.status
-        event = _event(case, actor=actor, action=action, before=before, comment=comment, at=now,
-                       public=action not in ("request_suspend", "request_extend", "request_void", "approve", "deny"))
+        step.changes["status"][1] = case.status
+        event = _event(case, actor=actor, action=action, before=before, comment=comment, at=now, public=spec.public)
         for photo in photos:
             Attachment.objects.create(case=case, event=event, file=photo.content, content_type=photo.content_type,
                                       size=photo.size)
         if photos:
-            changes["photos"] = len(photos)
-        if action in ("register", "handle", "close", "reject", "escalate"):
+            step.changes["photos"] = len(photos)
+        if spec.notifies:
             _notify_case(case, _("Case %(code)s: %(status)s.") % {"code": case.code,
                                                                   "status": Status(case.status).label})
-        audit_record(actor=actor, action=f"case.{action}", obj=case, changes=changes)  # last: holds the chain head
+        audit_record(actor=actor, action=f"case.{action}", obj=case, changes=step.changes)  # last: holds the chain head
     return case
 
 
-def _escalate(case: Case, now) -> None:
+def _apply_deadline(case: Case, flag: str, now) -> None:
+    if flag == workflow.RESTART:
+        _set_deadline(case, now, case.category)
+    elif flag == workflow.RESUME:
+        _set_deadline(case, now, case.category, hours=max(1, (case.deadline_at - now).total_seconds() / 3600)
+                      if case.deadline_at and case.deadline_at > now else case.category.deadline_hours)
+
+
+def case_breach(*, case: Case, now) -> Case:
+    """A live case missed its deadline (the sweep, on a case it has claimed): a supervision card held by
+    the level above, and the case reported up one level (or, at the city, a new deadline)."""
     handler = case.handler
-    if handler.kind == Level.CITY or handler.parent_id is None:
-        raise ValidationFailed(_("The city is the top level; this case cannot be reported further up."),
-                               code="top_level")
-    parent = Unit.objects.get(pk=handler.parent_id)
-    case.handler, case.handler_path, case.level = parent, parent.path, parent.kind
-    case.status = Status.REGISTERED
-    case.escalations += 1
-    case.pending_action = ""
-    _set_deadline(case, now, case.category)
+    upper = Unit.objects.get(pk=handler.parent_id) if handler.parent_id else handler
+    with transaction.atomic():
+        card_raise(actor=None, kind=CARD_KIND, unit=upper, subject_type=CARD_SUBJECT, subject_id=case.pk,
+                   title=case.code, missed_deadline=case.deadline_at, data={"handler_path": case.handler_path},
+                   now=now, audit_action=None)  # the breach is audited on the case below
+        before = case.status
+        case.overdue = True
+        if handler.kind != Level.CITY and handler.parent_id:
+            workflow.escalate_one_level(case)
+            action = "auto_escalate"
+        else:
+            action = "supervise"
+        _set_deadline(case, now, case.category)
+        case.version += 1
+        case.save()
+        _event(case, actor=None, action=action, before=before, at=now,
+               comment=_("Deadline missed: supervision card raised and the case reported up."))
+        _notify_case(case, _("Case %(code)s missed its deadline and now has a supervision card.")
+                     % {"code": case.code}, reporter=False)
+        audit_record(actor=None, action=f"case.{action}", obj=case,
+                     changes={"card_unit": upper.code, "handler": case.handler_path})
+    return case
 
 
 def case_escalate(*, actor, case: Case, reason: str, version: int | None) -> Case:
@@ -790,7 +765,7 @@ def case_rate(*, case: Case, rating: str, secret: str | None, comment: str = "",
         action = "rate"
         if rating == Rating.NOT and not case.reopened:
             action = "reopen"
-            rollup_bump(case.unit_path, month, **_close_counts(case, -1))
+            rollup_bump(case.unit_path, month, **workflow.close_counts(case, -1))
             handler = case.handler
             if handler.parent_id is not None and handler.kind != Level.CITY:
                 handler = Unit.objects.get(pk=handler.parent_id)
@@ -813,17 +788,14 @@ def case_duplicates(*, category: Category, lat: float, lng: float, now=None, rad
                     hours: int = 72, exclude_pk=None) -> list[Case]:
     """Open cases of the same category within `radius_m` and `hours` (B8)."""
     now = now or timezone.now()
-    dlat = radius_m / 111_195.0
-    dlng = dlat / max(0.01, math.cos(math.radians(lat)))
+    dlat, dlng = box_deg(lat, radius_m)
     qs = (Case.objects.filter(category=category, status__in=[s for s in Status.values if s not in FINAL_STATUSES],
                               received_at__gte=now - datetime.timedelta(hours=hours),
                               lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
           .select_related("category").exclude(pk=exclude_pk).order_by("-received_at")[:20])
     out = []
     for c in qs:
-        dy = (c.lat - lat) * 111_195.0
-        dx = (c.lng - lng) * 111_195.0 * math.cos(math.radians(lat))
-        if math.hypot(dx, dy) <= radius_m:
+        if plane_m(lat, lng, c.lat, c.lng) <= radius_m:
             out.append(c)
     return out
 

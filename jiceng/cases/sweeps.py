@@ -10,21 +10,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.cases.models import (
-    CARD_KIND,
-    CARD_SUBJECT,
-    Case,
-    CaseEvent,
-    Level,
-    PhoneCheck,
-    Status,
-    ThrottleCount,
-)
-from jiceng.cases.services import _escalate, _event, _notify_case, case_about
+from jiceng.cases.models import Case, CaseEvent, PhoneCheck, Status, ThrottleCount
+from jiceng.cases.services import case_about, case_breach
 from jiceng.core.audit import audit_record
 from jiceng.core.notify import Message, notify
-from jiceng.core.supervision import card_raise
-from jiceng.orgs.models import Unit
 
 LIVE = [Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK, Status.HANDLED]
 BATCH = 500
@@ -66,31 +55,7 @@ def sweep_breaches(now) -> int:
                           .filter(pk=pk, status__in=LIVE, deadline_at__lte=now)).first()
             if case is None:
                 continue
-            handler = case.handler
-            upper = Unit.objects.get(pk=handler.parent_id) if handler.parent_id else handler
-            card_raise(actor=None, kind=CARD_KIND, unit=upper, subject_type=CARD_SUBJECT, subject_id=case.pk,
-                       title=case.code, missed_deadline=case.deadline_at, data={"handler_path": case.handler_path},
-                       now=now, audit_action=None)  # the breach is audited on the case below
-            before = case.status
-            case.overdue = True
-            if handler.kind != Level.CITY and handler.parent_id:
-                _escalate(case, now)
-                action = "auto_escalate"
-            else:
-                from jiceng.cases.deadlines import deadline_for
-
-                case.deadline_at, case.warn_at = deadline_for(now, case.category.deadline_hours,
-                                                              case.category.deadline_kind)
-                case.warned = False
-                action = "supervise"
-            case.version += 1
-            case.save()
-            _event(case, actor=None, action=action, before=before, at=now,
-                   comment=_("Deadline missed: supervision card raised and the case reported up."))
-            _notify_case(case, _("Case %(code)s missed its deadline and now has a supervision card.")
-                         % {"code": case.code}, reporter=False)
-            audit_record(actor=None, action=f"case.{action}", obj=case,
-                         changes={"card_unit": upper.code, "handler": case.handler_path})
+            case_breach(case=case, now=now)
             done += 1
     return done
 

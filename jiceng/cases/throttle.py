@@ -20,16 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.cases.models import ThrottleCount
-from jiceng.core.errors import ServiceError
+from jiceng.core.errors import Throttled
 
 HOUR = datetime.timedelta(hours=1)
 MINUTE = datetime.timedelta(minutes=1)
 DAY = datetime.timedelta(days=1)
-
-
-class Throttled(ServiceError):
-    status = 429
-    default_code = "throttled"
 
 
 def _window_start(now: datetime.datetime, window: datetime.timedelta) -> datetime.datetime:

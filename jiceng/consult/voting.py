@@ -22,7 +22,7 @@ from jiceng.consult.models import Ballot, BallotOption, BallotPaper, BallotParti
 from jiceng.consult.services import require_area
 from jiceng.core.audit import audit_record
 from jiceng.core.crypto import lookup_hash
-from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
+from jiceng.core.errors import Conflict, Throttled, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
@@ -34,11 +34,6 @@ CODE_TRIES = 5
 CODE_GAP = datetime.timedelta(seconds=60)
 CODES_PER_PHONE_HOUR = 5
 MAX_OPTIONS = 100
-
-
-class Throttled(ServiceError):
-    status = 429
-    default_code = "throttled"
 
 
 def _text(value, field, max_length, *, required=True):

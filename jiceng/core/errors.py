@@ -59,6 +59,13 @@ class Conflict(ServiceError):
     default_code = "conflict"
 
 
+class Throttled(ServiceError):
+    """Too many requests from one client, user, number or key in a window: HTTP 429."""
+
+    status = 429
+    default_code = "throttled"
+
+
 class TooLarge(ValidationFailed):
     """A request, a file or a collection beyond its cap: HTTP 413, nothing written."""
 

@@ -20,6 +20,7 @@ from django_tasks import task
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, TooLarge, ValidationFailed
+from jiceng.core.geo.distance import M_PER_DEG, distance_m
 from jiceng.core.limits import cap_count
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.mobilize.assignment import AssignmentProblem, BusyIntervals, Members, Seats, Shifts
@@ -196,7 +197,7 @@ def _within_reach(lat: np.ndarray, lng: np.ndarray, post_lat, post_lng, max_dist
         return np.zeros(0, dtype=bool)
     plat, plng = np.asarray(post_lat, dtype=np.float64), np.asarray(post_lng, dtype=np.float64)
     lat0 = float(plat.mean())
-    k = np.pi / 180.0 * 6_371_008.8
+    k = M_PER_DEG
     c = np.cos(np.radians(lat0))
     tree = cKDTree(np.column_stack([(plng - plng.mean()) * k * c, (plat - lat0) * k]))
     ok = np.isfinite(lat) & np.isfinite(lng)
@@ -590,11 +591,9 @@ def seat_take(*, actor, post: Post, member: Member, now=None) -> Assignment:
 
 
 def _distance(member: Member, post: Post) -> int:
-    from jiceng.mobilize.services import haversine_m
-
     if member.lat is None:
         return 0
-    return int(round(haversine_m(member.lat, member.lng, post.lat, post.lng)))
+    return int(round(distance_m(member.lat, member.lng, post.lat, post.lng)))
 
 
 def assignment_check_in(*, actor, assignment: Assignment, now=None) -> Assignment:

@@ -119,7 +119,7 @@ def build(ctx):
 
 
 def _lists(ctx, rng, communities, agencies, today):
-    from jiceng.mobilize.models import Need, Project, Resource
+    from jiceng.mobilize.models import MatchedProject, Need, Resource
 
     cats = Category.values
     needs, resources = [], []
@@ -153,16 +153,16 @@ def _lists(ctx, rng, communities, agencies, today):
             best = max(pool, key=lambda r, n=n: services.match_score(n, r)["score"])
             set_at = timezone.make_aware(datetime.datetime.combine(n.wanted_from, datetime.time(9)))
             evaluated = rng.random() < 0.6
-            projects.append((Project(need=n, unit_path=n.unit_path, title=n.title, set_at=set_at,
+            projects.append((MatchedProject(need=n, unit_path=n.unit_path, title=n.title, set_at=set_at,
                                      stage="evaluated" if evaluated else "checked", check_note="已按期落实",
                                      checked_at=set_at + datetime.timedelta(days=20),
                                      evaluated_at=set_at + datetime.timedelta(days=30) if evaluated else None,
                                      score=round(rng.uniform(3.8, 5.0), 1) if evaluated else None), best))
-        Project.objects.bulk_create([p for p, _r in projects], batch_size=2000)
-        through = Project.resources.through
+        MatchedProject.objects.bulk_create([p for p, _r in projects], batch_size=2000)
+        through = MatchedProject.resources.through
         links = [through(project_id=p.pk, resource_id=r.pk) for p, r in projects]
         through.objects.bulk_create(links, batch_size=5000)
-        audit_record(actor=None, action="lists.bulk_create", object_type="mobilize.project",
+        audit_record(actor=None, action="lists.bulk_create", object_type="mobilize.matchedproject",
                      changes={"needs": len(needs), "resources": len(resources), "projects": len(projects)})
     ctx.say(f"[demo] three lists: {len(needs):,} needs, {len(resources):,} resources, {len(projects):,} projects")
 

@@ -177,8 +177,9 @@ class ProjectStage(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated")
 
 
-class Project(models.Model):
-    """A need matched with resources; goes set → check → evaluate (定、查、评)."""
+class MatchedProject(models.Model):
+    """A need matched with resources (需求、资源、项目 lists); goes set → check → evaluate (定、查、评).
+    Not the secretary-led projects of the projects app."""
 
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="projects")
     resources = models.ManyToManyField(Resource, related_name="projects")
@@ -192,8 +193,8 @@ class Project(models.Model):
     score = models.FloatField(_("residents' score"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("project")
-        verbose_name_plural = _("projects")
+        verbose_name = _("matched project")
+        verbose_name_plural = _("matched projects")
         indexes = [models.Index(fields=["set_at", "unit_path"], name="project_set_path")]
 
     @property
@@ -202,7 +203,7 @@ class Project(models.Model):
 
 
 class ProjectEvaluation(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evaluations")
+    project = models.ForeignKey(MatchedProject, on_delete=models.CASCADE, related_name="evaluations")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(_("score"))
     comment = models.CharField(_("comment"), max_length=300, blank=True)

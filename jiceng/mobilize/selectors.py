@@ -11,10 +11,10 @@ from jiceng.mobilize.models import (
     Assignment,
     AssignmentState,
     Call,
+    MatchedProject,
     Member,
     Need,
     Post,
-    Project,
     Resource,
     Signup,
 )
@@ -47,12 +47,12 @@ def resource_get(*, user, pk) -> Resource:
     return _get(Resource.objects.all(), user, pk)
 
 
-def project_get(*, user, pk) -> Project:
-    project = Project.objects.filter(pk=pk).first()
+def project_get(*, user, pk) -> MatchedProject:
+    project = MatchedProject.objects.filter(pk=pk).first()
     person = getattr(user, "person", None) if getattr(user, "person_id", None) else None
     if project is not None and person is not None and person.unit_path.startswith(project.unit_path):
         return project  # residents of the community see (and evaluate) its projects
-    return _get(Project.objects.all(), user, pk)
+    return _get(MatchedProject.objects.all(), user, pk)
 
 
 def activity_get(*, user, pk) -> Activity:

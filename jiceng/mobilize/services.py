@@ -4,7 +4,6 @@ Wartime calls (C4) are in `jiceng.mobilize.calls`.
 """
 
 import datetime
-import math
 import secrets
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from jiceng.core.geo.distance import distance_m
 from jiceng.core.scope import require_scope, user_can
 from jiceng.mobilize.models import (
     Activity,
@@ -22,9 +22,9 @@ from jiceng.mobilize.models import (
     AgencyRegistration,
     Blackout,
     Category,
+    MatchedProject,
     Member,
     Need,
-    Project,
     ProjectEvaluation,
     ProjectStage,
     RegistrationStatus,
@@ -92,13 +92,6 @@ def weekly_from_ranges(ranges) -> str:
         for h in range(start, end):
             hours[day * 24 + h] = "1"
     return "".join(hours)
-
-
-def haversine_m(lat1, lng1, lat2, lng2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dl = p2 - p1, math.radians(lng2 - lng1)
-    h = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def place_of(unit_path: str) -> tuple[float | None, float | None]:
@@ -470,7 +463,7 @@ def match_score(need: Need, res: Resource) -> dict:
     if None in (need.lat, need.lng, res.lat, res.lng):
         distance_m, near = None, 0.5
     else:
-        distance_m = haversine_m(need.lat, need.lng, res.lat, res.lng)
+        distance_m = distance_m(need.lat, need.lng, res.lat, res.lng)
         near = max(0.0, 1.0 - distance_m / MATCH_RADIUS_M)
     lo, hi = max(need.wanted_from, res.available_from), min(need.wanted_to, res.available_to)
     wanted_days = (need.wanted_to - need.wanted_from).days + 1
@@ -481,7 +474,7 @@ def match_score(need: Need, res: Resource) -> dict:
             else round(distance_m), "time_overlap": round(overlap, 4), "capacity": round(capacity, 4)}
 
 
-def project_create(*, actor, need: Need, resources: list[Resource], title: str = "") -> Project:
+def project_create(*, actor, need: Need, resources: list[Resource], title: str = "") -> MatchedProject:
     require_scope(actor, need.unit_path, "write")
     if not resources:
         raise ValidationFailed(_("A project matches a need with at least one resource."), field="resources")
@@ -490,7 +483,7 @@ def project_create(*, actor, need: Need, resources: list[Resource], title: str =
         if not r.unit_path.startswith(street_path):
             raise ValidationFailed(_("Resources come from the need's street."), field="resources")
     with transaction.atomic():
-        project = Project.objects.create(need=need, unit_path=need.unit_path, title=(title or need.title).strip(),
+        project = MatchedProject.objects.create(need=need, unit_path=need.unit_path, title=(title or need.title).strip(),
                                          set_at=timezone.now())
         project.resources.set(resources)
         audit_record(actor=actor, action="project.set", obj=project,
@@ -498,12 +491,12 @@ def project_create(*, actor, need: Need, resources: list[Resource], title: str =
     return project
 
 
-def project_check(*, actor, project: Project, note: str) -> Project:
+def project_check(*, actor, project: MatchedProject, note: str) -> MatchedProject:
     require_scope(actor, project.unit_path, "write")
     if not (note or "").strip():
         raise ValidationFailed(_("Say what the check found."), field="note")
     with transaction.atomic():
-        n = Project.objects.filter(pk=project.pk, stage=ProjectStage.SET).update(
+        n = MatchedProject.objects.filter(pk=project.pk, stage=ProjectStage.SET).update(
             stage=ProjectStage.CHECKED, check_note=note.strip(), checked_at=timezone.now())
         if not n:
             raise Conflict(_("Only a project that is set can be checked."))
@@ -512,7 +505,7 @@ def project_check(*, actor, project: Project, note: str) -> Project:
     return project
 
 
-def project_evaluate(*, actor, project: Project, score: int, comment: str = "") -> ProjectEvaluation:
+def project_evaluate(*, actor, project: MatchedProject, score: int, comment: str = "") -> ProjectEvaluation:
     """A resident served by the project evaluates it (1–5); the project's score is the residents' mean."""
     person = getattr(actor, "person", None)
     if person is None or not person.unit_path.startswith(project.unit_path):
@@ -521,7 +514,7 @@ def project_evaluate(*, actor, project: Project, score: int, comment: str = "") 
     if not 1 <= int(score) <= 5:
         raise ValidationFailed(_("The score is 1 to 5."), field="score")
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
+        project = MatchedProject.objects.select_for_update().get(pk=project.pk)
         if project.stage == ProjectStage.SET:
             raise Conflict(_("A project is evaluated after it has been checked."))
         try:
@@ -596,7 +589,7 @@ def _presence_ok(activity: Activity, code: str | None, lat, lng) -> None:
             raise ValidationFailed(_("The code does not match the one shown at the activity."), field="code")
         return
     if lat is not None and lng is not None and activity.lat is not None:
-        if haversine_m(lat, lng, activity.lat, activity.lng) <= CHECK_IN_RADIUS_M:
+        if distance_m(lat, lng, activity.lat, activity.lng) <= CHECK_IN_RADIUS_M:
             return
         raise ValidationFailed(_("You are not at the activity's place."), field="location")
     raise ValidationFailed(_("Give the code shown at the activity, or your location."), field="code")

@@ -8,6 +8,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPoint
 
+from jiceng.core.geo.distance import offset_deg
 from jiceng.core.geo.tiling import allocate_counts, split_polygon
 from jiceng.demo.names import COMMUNITY_ROOTS, COMPOUND_ROOTS, COMPOUND_SUFFIX, ROADS, person_name
 from jiceng.orgs import services
@@ -38,13 +39,11 @@ COMMUNITIES = 209
 GRIDS = 1910
 GRID_PARTY_ORGS = 1166
 PART_TIME_TARGET = 905
-M_PER_DEG = 111_195.0
 
 
 def _circle(lat, lng, radius_km, n=72):
     ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    dlat = radius_km * 1000 * np.sin(ang) / M_PER_DEG
-    dlng = radius_km * 1000 * np.cos(ang) / (M_PER_DEG * np.cos(np.radians(lat)))
+    dlat, dlng = offset_deg(lat, radius_km * 1000 * np.sin(ang), radius_km * 1000 * np.cos(ang))
     return shapely.Polygon(np.column_stack([lng + dlng, lat + dlat]))
 
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.geo.distance import haversine_m
 from jiceng.stations.models import WalkNetwork
 
-EARTH_R = 6_371_008.8
 ARRAYS = ("node_lat", "node_lng", "node_osm", "edge_u", "edge_v", "edge_m", "edge_way")
 
 # Ways a pedestrian may use (OSM highway values); motorways and trunks only with foot=yes.
@@ -31,12 +31,6 @@ WALK_HIGHWAYS = {
     "cycleway", "bridleway", "corridor", "crossing", "road", "sidewalk", "platform", "elevator",
 }
 NO_ACCESS = {"no", "private"}
-
-
-def haversine_m(lat1, lng1, lat2, lng2):
-    lat1, lng1, lat2, lng2 = (np.radians(np.asarray(a, dtype=np.float64)) for a in (lat1, lng1, lat2, lng2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_R * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def pedestrian_may_use(tags) -> bool:

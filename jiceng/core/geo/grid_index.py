@@ -34,8 +34,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 __all__ = ["EARTH_RADIUS_M", "GridIndex", "naive_locate_loop"]
 
-EARTH_RADIUS_M = 6371008.8  # mean Earth radius (IUGG)
-M_PER_DEG = EARTH_RADIUS_M * math.pi / 180.0
+from jiceng.core.geo.distance import EARTH_RADIUS_M, M_PER_DEG
 
 _EPS_CELL = 1e-9  # slack (in cell units) when marking boundary cells
 _OUTSIDE = -1

@@ -25,7 +25,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from .grid_index import M_PER_DEG
+from .distance import M_PER_DEG
 
 __all__ = ["KINDS", "Finding", "area_m2", "check_tiling"]
 

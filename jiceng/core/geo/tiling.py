@@ -17,6 +17,8 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from jiceng.core.geo.distance import offset_deg
+
 __all__ = ["allocate_counts", "demo_city_outline", "split_polygon", "split_many"]
 
 _LLOYD_ITERATIONS = 3
@@ -217,7 +219,6 @@ def demo_city_outline(
     for freq in range(2, 7):
         r += rng.uniform(-0.09, 0.09) * np.cos(freq * ang + rng.uniform(0, 2 * math.pi))
     r *= radius_km * 1000.0
-    dlat = r * np.sin(ang) / 111_195.0
-    dlng = r * np.cos(ang) / (111_195.0 * math.cos(math.radians(center_lat)))
+    dlat, dlng = offset_deg(center_lat, r * np.sin(ang), r * np.cos(ang))
     poly = Polygon(np.column_stack([center_lng + dlng, center_lat + dlat]))
     return shapely.make_valid(poly) if not poly.is_valid else poly

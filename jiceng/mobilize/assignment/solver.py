@@ -35,7 +35,8 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
-EARTH_RADIUS_M = 6_371_008.8
+from jiceng.core.geo.distance import M_PER_DEG, haversine_m
+
 _MAX_LEVEL = 8  # recent-service counts at or above this share one kd-tree level
 
 __all__ = [
@@ -231,16 +232,6 @@ class RefillResult:
 # --------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def haversine_m(lat1, lng1, lat2, lng2) -> np.ndarray:
-    """Great-circle distance in metres (float64), broadcasting over numpy arrays."""
-    p1 = np.radians(lat1)
-    p2 = np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lng2) - np.asarray(lng1))
-    h = np.sin(dphi * 0.5) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb * 0.5) ** 2
-    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
 def _as_pairs(pairs) -> tuple[np.ndarray, np.ndarray]:
@@ -456,7 +447,7 @@ class AssignmentProblem:
     # ---------------------------------------------------------------------------------------- basics
 
     def _project(self, lat: np.ndarray, lng: np.ndarray) -> np.ndarray:
-        k = np.pi / 180.0 * EARTH_RADIUS_M
+        k = M_PER_DEG
         x = (lng - self._lng0) * k * np.cos(np.radians(self._lat0))
         y = (lat - self._lat0) * k
         return np.column_stack([x, y])
