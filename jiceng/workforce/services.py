@@ -258,6 +258,7 @@ def worker_create(*, actor, community: Unit, post: str, channel: str, hire_date,
         if Worker.objects.filter(person=person).exclude(status=WorkerStatus.ENDED).exists():
             raise Conflict(_("This person already holds a worker's post."), field="id_number")
         worker = Worker(person=person, community=community, unit_path=community.path, post=post, title=title or "",
+                        gender=person.gender, birth_date=person.birth_date,
                         channel=channel, hire_date=hire_date, education=education,
                         qualification=qualification or "none", grade=grade or 0, start_grade=grade,
                         bank_account_enc=crypto.encrypt(account) if account else "",
@@ -342,6 +343,7 @@ def workers_bulk_create(*, actor, rows: list[dict], note: str = "", today=None) 
         for row, community, person, account, _scale in prepared:
             workers.append(Worker(
                 person_id=person.pk, community=community, unit_path=community.path, post=row["post"],
+                gender=person.gender, birth_date=person.birth_date,
                 title=row.get("title", "") or "", channel=row["channel"], hire_date=row["hire_date"],
                 education=row["education"], qualification=row.get("qualification") or "none",
                 grade=row.get("grade") or 0, start_grade=row.get("grade"),
@@ -526,6 +528,7 @@ def seat_assign(*, actor, community: Unit, person: Person, committee: str, role:
         worker = Worker.objects.filter(person=person, community=community).exclude(status=WorkerStatus.ENDED).first()
         seat = CommitteeSeat.objects.create(community=community, unit_path=community.path, person=person,
                                             worker=worker, committee=committee, role=role, term_start=term_start,
+                                            gender=person.gender, birth_date=person.birth_date,
                                             term_end=term_end, education=education or (worker.education if worker else ""))
         audit_record(actor=actor, action="seat.assign", obj=seat,
                      changes={"person": person.pk, "committee": committee, "role": role})
@@ -541,6 +544,10 @@ def seats_bulk_create(*, actor, seats: list[CommitteeSeat], note: str = "") -> i
     for s in seats:
         if s.role not in SEAT_ROLES.get(s.committee, ()) or s.term_end <= s.term_start:
             raise ValidationFailed(_("This role does not exist on this committee."), field="role")
+    facts = dict((pk, (g, b)) for pk, g, b in Person.objects.filter(pk__in={s.person_id for s in seats})
+                 .values_list("pk", "gender", "birth_date"))
+    for s in seats:
+        s.gender, s.birth_date = facts[s.person_id]
     with transaction.atomic():
         insert_objects(CommitteeSeat, seats)
         audit_record(actor=actor, action="seat.bulk_create", object_type="workforce.committeeseat",
