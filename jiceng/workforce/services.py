@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
-from jiceng.core.bulk import adapt, insert_objects, insert_rows
+from jiceng.core.bulk import adapt, insert_objects, insert_values
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.orgs.models import Unit, UnitKind
@@ -741,7 +741,7 @@ def payroll_prepare(*, actor, street: Unit, month, today=None) -> PayrollRun:
             run = existing
             PayrollLine.objects.filter(run=run).delete()
         lines = _payroll_lines(street, month, table, run)
-        insert_rows(PayrollLine, LINE_FIELDS, lines)
+        insert_values(PayrollLine, LINE_FIELDS, lines)
         total = sum((line[TOTAL] for line in lines), Decimal(0))
         PayrollRun.objects.filter(pk=run.pk).update(total=total, lines_count=len(lines), prepared_at=timezone.now())
         run.total, run.lines_count = total, len(lines)
@@ -839,7 +839,7 @@ def payrolls_bulk_approve(*, actor, street: Unit, months: list[datetime.date], t
             lines = _lines_for(data, run.month, tables[run.month.year], run.pk, {})
             run.total, run.lines_count = sum((line[TOTAL] for line in lines), Decimal(0)), len(lines)
             all_lines.extend(lines)
-        insert_rows(PayrollLine, LINE_FIELDS, all_lines)
+        insert_values(PayrollLine, LINE_FIELDS, all_lines)
         PayrollRun.objects.bulk_update(runs, ["total", "lines_count"])
         audit_record(actor=actor, action="payroll.bulk_approve", object_type="workforce.payrollrun",
                      unit_path=street.path, changes={"months": [m.isoformat() for m in months],
@@ -912,15 +912,17 @@ def payroll_approve(*, actor, run: PayrollRun) -> PayrollRun:
 
 
 def payroll_bank_sheet(*, actor, run: PayrollRun) -> bytes:
-    """The bank transfer sheet of an approved run: number, name, masked account, amount (fen)."""
-    from jiceng.core.excel import write_xlsx
+    """The bank transfer sheet of an approved run: number, name, masked account, amount (yuan, to the fen,
+    the exact Decimal of the line). Written by `write_xlsx_table` (a province's payroll is tens of
+    thousands of rows)."""
+    from jiceng.core.excel import write_xlsx_table
 
     require_scope(actor, run.unit_path, VIEW)
     if run.status != RunStatus.APPROVED:
         raise Conflict(_("Only an approved payroll goes to the bank."))
     rows = PayrollLine.objects.filter(run=run).order_by("unit_path", "name", "id").values_list(
         "name", "account_masked", "total")
-    return write_xlsx([_("No."), _("Full name"), _("Account"), _("Amount (yuan)")],
+    return write_xlsx_table([_("No."), _("Full name"), _("Account"), _("Amount (yuan)")],
                       ((i, name, account, amount) for i, (name, account, amount) in enumerate(rows, start=1)),
                       title=run.month.strftime("%Y-%m"))
 
