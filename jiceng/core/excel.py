@@ -176,3 +176,107 @@ def write_xlsx(headers: list[str], rows, *, title: str = "Sheet1") -> bytes:
     for row in rows:
         append_row(sheet, row)
     return workbook_bytes(book)
+
+
+# --- a plain table written directly, for exports of tens of thousands of rows --------------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>')
+# Style 0: general; style 1: "0.00" (numFmtId 2), for amounts in yuan and fen.
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text_cell(ref: str, value: str) -> str:
+    from xml.sax.saxutils import escape  # nosec B406  # escaping our own output, nothing is parsed
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+
+
+def write_xlsx_table(headers: list[str], rows, *, title: str = "Sheet1") -> bytes:
+    """A one-sheet workbook of a plain table, written as SpreadsheetML directly: for exports of tens of
+    thousands of rows (a city's payroll), where openpyxl spends about a tenth of a millisecond a cell.
+    Cells: `str` as inline text (never a formula, whatever it starts with; characters XML refuses are
+    dropped), `int` as a whole number, `Decimal` as an exact number shown with two decimals, None as
+    empty. Any other type is refused (use `write_xlsx`)."""
+    from decimal import Decimal
+    from xml.sax.saxutils import quoteattr  # nosec B406  # escaping our own output, nothing is parsed
+
+    letters = [_column_letter(i) for i in range(len(headers))]
+    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
+    for number, values in enumerate(_chain_header(headers, rows), start=1):
+        cells = []
+        for letter, value in zip(letters, values, strict=True):
+            ref = f"{letter}{number}"
+            kind = type(value)
+            if value is None:
+                continue
+            if kind is str:
+                cells.append(_text_cell(ref, value))
+            elif kind is int:
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            elif kind is Decimal and value.is_finite():
+                cells.append(f'<c r="{ref}" s="1"><v>{value:f}</v></c>')
+            else:
+                raise TypeError(f"write_xlsx_table writes str, int and Decimal cells, not {kind.__name__}")
+        out.append(f'<row r="{number}">{"".join(cells)}</row>')
+    out.append("</sheetData></worksheet>")
+    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+                f'<sheet name={quoteattr(sheet_title(title))} sheetId="1" r:id="rId1"/></sheets></workbook>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", _STYLES)
+        archive.writestr("xl/worksheets/sheet1.xml", "".join(out))
+    return buffer.getvalue()
+
+
+def _chain_header(headers, rows):
+    yield [str(h) for h in headers]
+    yield from rows

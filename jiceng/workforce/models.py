@@ -93,6 +93,10 @@ class Worker(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     bank_account_enc = models.TextField(blank=True, editable=False)
     bank_account_masked = models.CharField(_("bank account"), max_length=40, blank=True, editable=False)
+    # The person's sex and birth date, fixed by the identity number (the people registry never changes
+    # them), copied here so that the statistics count workers without joining the registry.
+    gender = models.CharField(max_length=1, blank=True, editable=False)
+    birth_date = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,6 +176,9 @@ class CommitteeSeat(models.Model):
     term_start = models.DateField(_("term start"))
     term_end = models.DateField(_("term end"))
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    # Copied from the person (fixed by the identity number) for the two committees' measures.
+    gender = models.CharField(max_length=1, blank=True, editable=False)
+    birth_date = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["term_end", "unit_path"], name="seat_term_path")]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
-from jiceng.core.bulk import adapt, insert_objects, insert_rows
+from jiceng.core.bulk import adapt, insert_objects, insert_values
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.orgs.models import Unit, UnitKind
@@ -258,6 +258,7 @@ def worker_create(*, actor, community: Unit, post: str, channel: str, hire_date,
         if Worker.objects.filter(person=person).exclude(status=WorkerStatus.ENDED).exists():
             raise Conflict(_("This person already holds a worker's post."), field="id_number")
         worker = Worker(person=person, community=community, unit_path=community.path, post=post, title=title or "",
+                        gender=person.gender, birth_date=person.birth_date,
                         channel=channel, hire_date=hire_date, education=education,
                         qualification=qualification or "none", grade=grade or 0, start_grade=grade,
                         bank_account_enc=crypto.encrypt(account) if account else "",
@@ -342,6 +343,7 @@ def workers_bulk_create(*, actor, rows: list[dict], note: str = "", today=None) 
         for row, community, person, account, _scale in prepared:
             workers.append(Worker(
                 person_id=person.pk, community=community, unit_path=community.path, post=row["post"],
+                gender=person.gender, birth_date=person.birth_date,
                 title=row.get("title", "") or "", channel=row["channel"], hire_date=row["hire_date"],
                 education=row["education"], qualification=row.get("qualification") or "none",
                 grade=row.get("grade") or 0, start_grade=row.get("grade"),
@@ -526,6 +528,7 @@ def seat_assign(*, actor, community: Unit, person: Person, committee: str, role:
         worker = Worker.objects.filter(person=person, community=community).exclude(status=WorkerStatus.ENDED).first()
         seat = CommitteeSeat.objects.create(community=community, unit_path=community.path, person=person,
                                             worker=worker, committee=committee, role=role, term_start=term_start,
+                                            gender=person.gender, birth_date=person.birth_date,
                                             term_end=term_end, education=education or (worker.education if worker else ""))
         audit_record(actor=actor, action="seat.assign", obj=seat,
                      changes={"person": person.pk, "committee": committee, "role": role})
@@ -541,6 +544,10 @@ def seats_bulk_create(*, actor, seats: list[CommitteeSeat], note: str = "") -> i
     for s in seats:
         if s.role not in SEAT_ROLES.get(s.committee, ()) or s.term_end <= s.term_start:
             raise ValidationFailed(_("This role does not exist on this committee."), field="role")
+    facts = dict((pk, (g, b)) for pk, g, b in Person.objects.filter(pk__in={s.person_id for s in seats})
+                 .values_list("pk", "gender", "birth_date"))
+    for s in seats:
+        s.gender, s.birth_date = facts[s.person_id]
     with transaction.atomic():
         insert_objects(CommitteeSeat, seats)
         audit_record(actor=actor, action="seat.bulk_create", object_type="workforce.committeeseat",
@@ -734,7 +741,7 @@ def payroll_prepare(*, actor, street: Unit, month, today=None) -> PayrollRun:
             run = existing
             PayrollLine.objects.filter(run=run).delete()
         lines = _payroll_lines(street, month, table, run)
-        insert_rows(PayrollLine, LINE_FIELDS, lines)
+        insert_values(PayrollLine, LINE_FIELDS, lines)
         total = sum((line[TOTAL] for line in lines), Decimal(0))
         PayrollRun.objects.filter(pk=run.pk).update(total=total, lines_count=len(lines), prepared_at=timezone.now())
         run.total, run.lines_count = total, len(lines)
@@ -832,7 +839,7 @@ def payrolls_bulk_approve(*, actor, street: Unit, months: list[datetime.date], t
             lines = _lines_for(data, run.month, tables[run.month.year], run.pk, {})
             run.total, run.lines_count = sum((line[TOTAL] for line in lines), Decimal(0)), len(lines)
             all_lines.extend(lines)
-        insert_rows(PayrollLine, LINE_FIELDS, all_lines)
+        insert_values(PayrollLine, LINE_FIELDS, all_lines)
         PayrollRun.objects.bulk_update(runs, ["total", "lines_count"])
         audit_record(actor=actor, action="payroll.bulk_approve", object_type="workforce.payrollrun",
                      unit_path=street.path, changes={"months": [m.isoformat() for m in months],
@@ -905,15 +912,17 @@ def payroll_approve(*, actor, run: PayrollRun) -> PayrollRun:
 
 
 def payroll_bank_sheet(*, actor, run: PayrollRun) -> bytes:
-    """The bank transfer sheet of an approved run: number, name, masked account, amount (fen)."""
-    from jiceng.core.excel import write_xlsx
+    """The bank transfer sheet of an approved run: number, name, masked account, amount (yuan, to the fen,
+    the exact Decimal of the line). Written by `write_xlsx_table` (a province's payroll is tens of
+    thousands of rows)."""
+    from jiceng.core.excel import write_xlsx_table
 
     require_scope(actor, run.unit_path, VIEW)
     if run.status != RunStatus.APPROVED:
         raise Conflict(_("Only an approved payroll goes to the bank."))
     rows = PayrollLine.objects.filter(run=run).order_by("unit_path", "name", "id").values_list(
         "name", "account_masked", "total")
-    return write_xlsx([_("No."), _("Full name"), _("Account"), _("Amount (yuan)")],
+    return write_xlsx_table([_("No."), _("Full name"), _("Account"), _("Amount (yuan)")],
                       ((i, name, account, amount) for i, (name, account, amount) in enumerate(rows, start=1)),
                       title=run.month.strftime("%Y-%m"))
 
