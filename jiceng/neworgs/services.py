@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import RowErrors
-from jiceng.core.scope import require_scope, scope_filter, subtree_q, user_can
+from jiceng.core.scope import require_scope, scope_filter, scope_prefixes, subtree_q, user_can
 from jiceng.neworgs import creditcode
 from jiceng.neworgs.models import Kind, NewOrg, OrgCoverage, WorkCoverage, is_gap
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, PartyOrg, Unit
@@ -92,6 +92,8 @@ def _writable_grid(actor, grid: Unit, field: str) -> None:
     """The grid must lie in the actor's area with the write capability; a place elsewhere is a field error."""
     if actor is None:
         return
+    if not scope_prefixes(actor, "write"):
+        raise Forbidden(_("Your role may not register organizations."))
     if not user_can(actor, grid.path, "read"):
         raise ValidationFailed(_("This place is not in your area."), field=field, code="outside_area")
     require_scope(actor, grid.path, "write")
