@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "jiceng.orgs",
     "jiceng.people",
     "jiceng.network",
+    "jiceng.neworgs",
     "jiceng.cases",
     "jiceng.mobilize",
     "jiceng.consult",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NeworgsConfig(AppConfig):
+    name = "jiceng.neworgs"
+    label = "neworgs"

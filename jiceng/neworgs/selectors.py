@@ -1,0 +1,82 @@
+"""Reads of the new-organization registry, always within the user's scope, and the two coverages under a
+unit counted with one aggregate (per grid, rolled up to the units below) rather than a count per row."""
+
+from django.db.models import Count, Q
+
+from jiceng.core.errors import NotFound
+from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.neworgs.models import NewOrg, OrgCoverage, WorkCoverage
+from jiceng.orgs.models import Unit
+
+COVERED_ORG = ~Q(org_coverage=OrgCoverage.NONE)
+COVERED_WORK = COVERED_ORG | ~Q(work_coverage=WorkCoverage.NONE)
+
+
+def neworgs_in_scope(*, user, unit: Unit | None = None, kind: str | None = None, org_coverage: str | None = None,
+                     gap: bool | None = None, query: str = ""):
+    qs = scope_filter(NewOrg.objects.all(), user, "unit_path")
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if org_coverage:
+        qs = qs.filter(org_coverage=org_coverage)
+    if gap is not None:
+        qs = qs.filter(gap=gap)
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(credit_code=query.upper()))
+    return qs.select_related("grid").order_by("unit_path", "id")
+
+
+def neworg_get(*, user, pk: int) -> NewOrg:
+    """The access helper: 404 for unknown ids and for organizations outside the user's area."""
+    org = scope_filter(NewOrg.objects.select_related("grid"), user, "unit_path").filter(pk=pk).first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def gap_list(*, user, unit: Unit):
+    """The "should build, build all" gap list under a unit: 3+ party members and no branch of its own."""
+    return (scope_filter(NewOrg.objects.filter(subtree_q(unit.path, "unit_path"), gap=True), user, "unit_path")
+            .select_related("grid").order_by("unit_path", "-party_members", "id"))
+
+
+def _shares(row: dict) -> dict:
+    total = row["total"]
+    return {**row, "org_share": row["org"] / total if total else None,
+            "work_share": row["work"] / total if total else None}
+
+
+def coverage(path: str) -> dict:
+    """Registered, with a party organization, with party work covered, on the gap list, under a path."""
+    row = NewOrg.objects.filter(subtree_q(path, "unit_path")).aggregate(
+        total=Count("id"), org=Count("id", filter=COVERED_ORG), work=Count("id", filter=COVERED_WORK),
+        gaps=Count("id", filter=Q(gap=True)))
+    return _shares(row)
+
+
+def coverage_by_child(unit: Unit, children: list[Unit]) -> dict[str, dict]:
+    """{child path: coverage} for the units below `unit`, from one GROUP BY over the grids."""
+    per_grid = (NewOrg.objects.filter(subtree_q(unit.path, "unit_path")).values("unit_path").order_by()
+                .annotate(total=Count("id"), org=Count("id", filter=COVERED_ORG), work=Count("id", filter=COVERED_WORK),
+                          gaps=Count("id", filter=Q(gap=True))))
+    out = {c.path: {"total": 0, "org": 0, "work": 0, "gaps": 0} for c in children}
+    for row in per_grid:
+        for child in children:
+            if row["unit_path"].startswith(child.path):
+                acc = out[child.path]
+                for k in ("total", "org", "work", "gaps"):
+                    acc[k] += row[k]
+                break
+    return {path: _shares(row) for path, row in out.items()}
+
+
+def communities_of(paths) -> dict[str, Unit]:
+    """{community path: community} for grid paths (the gap list names each organization's community)."""
+    codes = {p.split("/")[4] for p in paths if len(p.split("/")) > 5}
+    return {u.path: u for u in Unit.objects.filter(kind="community", code__in=codes).only("code", "name", "path")}
+
+
+def community_path(grid_path: str) -> str:
+    return "/".join(grid_path.split("/")[:5]) + "/"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from jiceng.neworgs import views
+
+app_name = "neworgs"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gaps/", views.gaps, name="gaps"),
+    path("new/", views.org_new, name="new"),
+    path("<int:pk>/", views.org_page, name="org"),
+    path("import/", views.import_page, name="import"),
+]
