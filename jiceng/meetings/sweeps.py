@@ -50,7 +50,8 @@ def sweep(now) -> dict:
                        .filter(status=ActionStatus.OPEN, deadline__lt=today, overdue_card_at__isnull=True)
                        .select_related("resolution__meeting"))
         out["actions_overdue"] = prompt_cards_raise(now=now, cards=[
-            PromptCard(kind="action_overdue", unit_id=a.owner_unit_id or a.resolution.meeting.unit_id,
+            PromptCard(kind="action_overdue",
+                       unit_id=a.owner_unit_id or (a.resolution.meeting.unit_id if a.resolution_id else None),
                        unit_path=a.unit_path, subject_type="meetings.actionitem", subject_id=a.pk,
                        title=_("Action item overdue since %(d)s: %(t)s (owner %(o)s)")
                        % {"d": a.deadline.isoformat(), "t": a.title, "o": a.owner_name}) for a in overdue])
