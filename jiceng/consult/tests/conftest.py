@@ -79,3 +79,21 @@ def stake(city):
     ns.service = stakeholders.property_service_set(actor=None, company=ns.company, compound=city.compound,
                                                    manager=ns.manager, started_on=today - datetime.timedelta(days=400))
     return ns
+
+
+@pytest.fixture
+def reported_case(city):
+    """A case in grid G1 (rubbish, grid level) registered and reported up to community K1 by the grid worker."""
+    from jiceng.cases import services as cases
+    from jiceng.cases.models import Category
+    from jiceng.network import routing
+
+    routing.reset_index()
+    case, _ = cases.case_submit(actor=None, category=Category.objects.get(code="E0101"), source="api",
+                                description="楼道堆物引发邻里纠纷", lat=36.05, lng=111.42)
+    grid_worker = city.users["grid_worker"]
+    case = cases.case_act(actor=grid_worker, case=case, action="register", version=None)
+    case = cases.case_act(actor=grid_worker, case=case, action="escalate", version=None, comment="需多方协商")
+    assert case.handler_id == city.community.pk
+    yield case
+    routing.reset_index()
