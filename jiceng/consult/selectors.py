@@ -114,9 +114,17 @@ def matter_actions(matter):
         .select_related("owner_unit").order_by("deadline", "id")
 
 
+def deliberation_actions_open(*, user, unit):
+    """Open follow-up actions of deliberation decisions under `unit` (the desk lists them)."""
+    from jiceng.meetings.models import ActionItem
+
+    return scope_filter(ActionItem.objects.filter(subtree_q(unit.path, "unit_path"), source_type="consult.matter",
+                                                  status="open"), user, "unit_path").order_by("deadline", "id")
+
+
 def decisions_public(unit):
-    """Public decisions of matters opened by this unit (its public page)."""
+    """Public decisions of matters opened by this unit or the units below it (its public page)."""
     from jiceng.consult.models import MatterDecision
 
-    return MatterDecision.objects.filter(unit_path=unit.path, public=True).select_related("matter") \
+    return MatterDecision.objects.filter(subtree_q(unit.path, "unit_path"), public=True).select_related("matter") \
         .order_by("-decided_on", "-id")
