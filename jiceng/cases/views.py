@@ -243,14 +243,20 @@ def _area(request):
 
 @page
 def desk(request):
-    """The community desk: the queue, a map of open cases and the supervision board."""
+    """The community desk: the queue, a map of open cases, the supervision board, and deliberation (matters
+    overdue for a decision, the open follow-up actions of decisions)."""
     unit = _area(request)
     cases = list(selectors.queue_for(user=request.user)[:200])
     open_cases = list(selectors.cases_in_scope(user=request.user, unit=unit, open_only=True)
                       .values("code", "lat", "lng", "status", "category__name")[:1000])
     cards = list(selectors.supervision_board(user=request.user, unit=unit)[:100])
+    from jiceng.consult.selectors import deliberation_actions_open, matters_overdue
+
+    today = timezone.localdate()
     return render(request, "cases/desk.html", {
-        "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(),
+        "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(), "today": today,
+        "matters_overdue": list(matters_overdue(user=request.user, unit=unit, today=today)[:50]),
+        "deliberation_actions": list(deliberation_actions_open(user=request.user, unit=unit)[:50]),
         "counts": {Status(s).label: n for s, n in sorted(  # in workflow order, labelled
             selectors.open_status_counts(user=request.user, unit=unit).items(),
             key=lambda kv: Status.values.index(kv[0]))},

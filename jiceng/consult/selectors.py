@@ -76,3 +76,55 @@ def published_ballot(pk: int) -> Ballot:
 def published_in(unit) -> list[Ballot]:
     return list(Ballot.objects.filter(subtree_q(unit.path, "unit_path"), status="closed", published=True)
                 .select_related("unit").order_by("-closed_at"))
+
+
+# ---------------------------------------------------------------- deliberation and stakeholders
+
+
+def matters_in(*, user, unit=None, status: str | None = None):
+    from jiceng.consult.models import Matter
+
+    qs = scope_filter(Matter.objects.select_related("unit", "case"), user, "unit_path")
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-opened_on", "-id")
+
+
+def matter_get(*, user, pk: int):
+    from jiceng.consult.models import Matter
+
+    obj = scope_filter(Matter.objects.select_related("unit", "case", "resolution__meeting"), user, "unit_path") \
+        .filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def matters_overdue(*, user, unit, today):
+    """Open matters past the date they were to be decided by (the community desk lists them)."""
+    return matters_in(user=user, unit=unit, status="open").filter(decide_by__lt=today).order_by("decide_by", "id")
+
+
+def matter_actions(matter):
+    from jiceng.meetings.models import ActionItem
+
+    return ActionItem.objects.filter(source_type="consult.matter", source_id=str(matter.pk)) \
+        .select_related("owner_unit").order_by("deadline", "id")
+
+
+def deliberation_actions_open(*, user, unit):
+    """Open follow-up actions of deliberation decisions under `unit` (the desk lists them)."""
+    from jiceng.meetings.models import ActionItem
+
+    return scope_filter(ActionItem.objects.filter(subtree_q(unit.path, "unit_path"), source_type="consult.matter",
+                                                  status="open"), user, "unit_path").order_by("deadline", "id")
+
+
+def decisions_public(unit):
+    """Public decisions of matters opened by this unit or the units below it (its public page)."""
+    from jiceng.consult.models import MatterDecision
+
+    return MatterDecision.objects.filter(subtree_q(unit.path, "unit_path"), public=True).select_related("matter") \
+        .order_by("-decided_on", "-id")

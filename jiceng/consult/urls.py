@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.consult import views
+from jiceng.consult import views, views_deliberation
 
 app_name = "consult"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("public/<str:code>/", views.public, name="public"),
     path("public/ballots/<int:pk>/", views.public_results, name="public_results"),
     path("export/<slug:table>/", views.export, name="export"),
+    path("compounds/<str:code>/", views_deliberation.compound, name="compound"),
+    path("communities/<str:code>/", views_deliberation.community, name="community"),
+    path("matters/", views_deliberation.matters, name="matters"),
+    path("matters/<int:pk>/", views_deliberation.matter, name="matter"),
 ]

@@ -306,12 +306,13 @@ def vote(request, pk):
 
 
 def public(request, code):
-    """A unit's public page: the published results of its ballots."""
+    """A unit's public page: the published results of its ballots and its public deliberation decisions."""
     unit = Unit.objects.filter(code=code, kind__in=("street", "community", "compound")).first()
     if unit is None:
         return render(request, "core/error.html", {"message": _("No such unit.")}, status=404)
     ballots = selectors.published_in(unit)
-    return render(request, "consult/public.html", {"unit": unit, "ballots": [(b, b.result) for b in ballots]})
+    return render(request, "consult/public.html", {"unit": unit, "ballots": [(b, b.result) for b in ballots],
+                                                   "decisions": list(selectors.decisions_public(unit)[:50])})
 
 
 def public_results(request, pk):

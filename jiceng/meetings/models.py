@@ -215,7 +215,13 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionItem(models.Model):
-    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="actions")
+    """A follow-up action with an owner and a deadline: from a joint meeting's resolution, or from another
+    record's decision (a deliberation's, `source_type` "consult.matter"), without a second kind of item."""
+
+    resolution = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="actions")
+    source_type = models.CharField(_("linked record type"), max_length=40, blank=True)
+    source_id = models.CharField(_("linked record"), max_length=40, blank=True)
     unit_path = models.CharField(max_length=255, db_index=True)
     title = models.CharField(_("action"), max_length=200)
     owner_name = models.CharField(_("owner"), max_length=60)
@@ -229,6 +235,7 @@ class ActionItem(models.Model):
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["source_type", "source_id"], name="actionitem_source")]
 
     def __str__(self):
         return self.title

@@ -281,6 +281,37 @@ def resolution_add(*, actor, meeting: Meeting, text: str, actions: list[dict]) -
     return resolution
 
 
+def action_items_add(*, actor, unit: Unit, source_type: str, source_id, actions: list[dict],
+                     start: datetime.date) -> list[ActionItem]:
+    """Follow-up actions of another record's decision (a deliberation: source_type "consult.matter"), the
+    same kind of item as a resolution's: [{"title", "owner_name", "deadline", "owner_unit": Unit|None}].
+    Each item sits on its owner unit (or `unit`), so the sweep's overdue cards land there."""
+    require_scope(actor, unit.path, "write")
+    if not actions:
+        return []
+    for a in actions:
+        if not (a.get("title") or "").strip():
+            raise ValidationFailed(_("Every action item needs a title and an owner."), field="actions")
+        if not (a.get("owner_name") or "").strip():
+            raise ValidationFailed(_("Every action item needs a title and an owner."), field="actions")
+        if not isinstance(a.get("deadline"), datetime.date):
+            raise ValidationFailed(_("Every action item needs a deadline."), field="actions")
+        if a["deadline"] < start:
+            raise ValidationFailed(_("An action item's deadline cannot be before the meeting."), field="actions")
+        owner_unit = a.get("owner_unit")
+        if owner_unit is not None and not owner_unit.path.startswith(unit.path):
+            raise ValidationFailed(_("An action item's owner unit must be in the meeting unit's area."),
+                                   field="actions")
+    with transaction.atomic():
+        items = ActionItem.objects.bulk_create([
+            ActionItem(unit_path=(a.get("owner_unit") or unit).path, owner_unit=a.get("owner_unit") or unit,
+                       source_type=source_type, source_id=str(source_id), title=a["title"].strip()[:200],
+                       owner_name=a["owner_name"].strip()[:60], deadline=a["deadline"]) for a in actions])
+        audit_record(actor=actor, action="action_item.bulk_add", object_type="meetings.actionitem",
+                     unit_path=unit.path, changes={"source": f"{source_type}:{source_id}", "count": len(items)})
+    return items
+
+
 def action_item_complete(*, actor, item: ActionItem, note: str = "",
                          today: datetime.date | None = None) -> ActionItem:
     require_scope(actor, item.unit_path, "write")

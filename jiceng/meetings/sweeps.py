@@ -50,9 +50,10 @@ def sweep(now) -> dict:
                        .filter(status=ActionStatus.OPEN, deadline__lt=today, overdue_card_at__isnull=True)
                        .select_related("resolution__meeting"))
         out["actions_overdue"] = cards_raise(now=now, audit_action="prompt_card.raise", cards=[
-            SupervisionCard(kind="action_overdue", unit_id=a.owner_unit_id or a.resolution.meeting.unit_id,
-                       unit_path=a.unit_path, subject_type="meetings.actionitem", subject_id=a.pk,
-                       title=_("Action item overdue since %(d)s: %(t)s (owner %(o)s)")
-                       % {"d": a.deadline.isoformat(), "t": a.title, "o": a.owner_name}) for a in overdue])
+            SupervisionCard(kind="action_overdue",
+                            unit_id=a.owner_unit_id or (a.resolution.meeting.unit_id if a.resolution_id else None),
+                            unit_path=a.unit_path, subject_type="meetings.actionitem", subject_id=a.pk,
+                            title=_("Action item overdue since %(d)s: %(t)s (owner %(o)s)")
+                            % {"d": a.deadline.isoformat(), "t": a.title, "o": a.owner_name}) for a in overdue])
         ActionItem.objects.filter(pk__in=[a.pk for a in overdue]).update(overdue_card_at=now)
     return out

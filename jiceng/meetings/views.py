@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +69,9 @@ def action_done(request, pk):
         if exc.status == 403:
             raise
         messages.error(request, exc.message)
+    if item.resolution_id is None:  # a deliberation's follow-up action
+        return redirect(request.POST.get("next") or "meetings:home") if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}) else redirect("meetings:home")
     return redirect("meetings:meeting", pk=item.resolution.meeting_id)
 
 

@@ -50,7 +50,43 @@ def data(c):
     return c._consult
 
 
+SEES_C1 = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member"]
+SEES_COMMUNITY = ["city_admin", "street_official", "community_worker", "party_member"]
+WRITES_C1 = ["city_admin", "street_official", "community_worker", "grid_worker"]
+
+
+def matter(c):
+    """A dispute in compound C1 with the residents' representatives invited."""
+    if getattr(c, "_matter", None) is None:
+        from jiceng.consult import deliberation
+
+        c._matter = deliberation.matter_open(actor=None, unit=c.compound, kind="dispute", title="噪音纠纷",
+                                             decide_by=datetime.date.today(),
+                                             parties=[{"kind": "residents", "name": "1号楼居民代表"}])
+    return c._matter
+
+
 CHECKS = {
+    "consult:compound": [Check("GET", lambda c: f"/consult/compounds/{c.compound.code}/",
+                               statuses(200, allowed=SEES_C1, others=PAGE))],
+    "consult:community": [Check("GET", lambda c: f"/consult/communities/{c.community.code}/",
+                                statuses(200, allowed=SEES_COMMUNITY, others=PAGE))],
+    "consult:matters": [
+        Check("GET", lambda c: "/consult/matters/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
+        Check("POST", lambda c: "/consult/matters/",
+              statuses(302, allowed=WRITES_C1, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"matter_kind": "dispute", "unit": c.compound.code, "title": "停车纠纷",
+                              "decide_by": datetime.date.today().isoformat(), "other_parties": "residents | 居民代表"},
+              json=False),
+    ],
+    "consult:matter": [
+        Check("GET", lambda c: f"/consult/matters/{matter(c).pk}/", statuses(200, allowed=SEES_C1, others=PAGE)),
+        Check("POST", lambda c: f"/consult/matters/{matter(c).pk}/",
+              statuses(302, allowed=WRITES_C1, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"form": "proposal", "party": matter(c).parties.get().pk, "text": "夜间十点后禁噪"},
+              json=False),
+    ],
+
     "consult:home": [
         Check("GET", lambda c: "/consult/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
         Check("POST", lambda c: "/consult/", statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
