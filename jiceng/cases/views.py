@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from jiceng.cases import measures, public, selectors, services, workflow
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
 from jiceng.core.client import client_address
+from jiceng.core.desk import panels_for as desk_panels
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.notify import notifications_for, notifications_mark_read
 from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
@@ -250,13 +251,10 @@ def desk(request):
     open_cases = list(selectors.cases_in_scope(user=request.user, unit=unit, open_only=True)
                       .values("code", "lat", "lng", "status", "category__name")[:1000])
     cards = list(selectors.supervision_board(user=request.user, unit=unit)[:100])
-    from jiceng.consult.selectors import deliberation_actions_open, matters_overdue
-
     today = timezone.localdate()
     return render(request, "cases/desk.html", {
         "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(), "today": today,
-        "matters_overdue": list(matters_overdue(user=request.user, unit=unit, today=today)[:50]),
-        "deliberation_actions": list(deliberation_actions_open(user=request.user, unit=unit)[:50]),
+        "panels": desk_panels(user=request.user, unit=unit, today=today),
         "counts": {Status(s).label: n for s, n in sorted(  # in workflow order, labelled
             selectors.open_status_counts(user=request.user, unit=unit).items(),
             key=lambda kv: Status.values.index(kv[0]))},
