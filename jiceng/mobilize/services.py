@@ -461,17 +461,17 @@ def match_score(need: Need, res: Resource) -> dict:
     """Score parts in 0..1 and their weighted total (category 0.4, distance 0.3, time 0.2, capacity 0.1)."""
     category = 1.0 if res.category == need.category else 0.0
     if None in (need.lat, need.lng, res.lat, res.lng):
-        distance_m, near = None, 0.5
+        metres, near = None, 0.5
     else:
-        distance_m = distance_m(need.lat, need.lng, res.lat, res.lng)
-        near = max(0.0, 1.0 - distance_m / MATCH_RADIUS_M)
+        metres = distance_m(need.lat, need.lng, res.lat, res.lng)
+        near = max(0.0, 1.0 - metres / MATCH_RADIUS_M)
     lo, hi = max(need.wanted_from, res.available_from), min(need.wanted_to, res.available_to)
     wanted_days = (need.wanted_to - need.wanted_from).days + 1
     overlap = max(0, (hi - lo).days + 1) / wanted_days
     capacity = min(1.0, res.capacity / need.quantity)
     total = 0.4 * category + 0.3 * near + 0.2 * overlap + 0.1 * capacity
-    return {"score": round(total, 4), "category": category, "distance_m": None if distance_m is None
-            else round(distance_m), "time_overlap": round(overlap, 4), "capacity": round(capacity, 4)}
+    return {"score": round(total, 4), "category": category, "distance_m": None if metres is None
+            else round(metres), "time_overlap": round(overlap, 4), "capacity": round(capacity, 4)}
 
 
 def project_create(*, actor, need: Need, resources: list[Resource], title: str = "") -> MatchedProject:
