@@ -104,7 +104,7 @@ def refresh(*, limit: int | None = None, batch: int = 500) -> int:
             jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
             with connection.cursor() as cursor:  # one statement, many rows (bulk_update's CASE is slow)
                 cursor.executemany(
-                    f"UPDATE {TilingCheck._meta.db_table} SET unit_path = %s, depth = %s, code = %s, children = %s, "
+                    f"UPDATE {TilingCheck._meta.db_table} SET unit_path = %s, depth = %s, code = %s, children = %s, "  # noqa: S608  # nosec B608  # table name from model metadata, values bound
                     f"child_kind = %s, findings = %s{jsonb}, problems = %s, checked_at = %s, stale = false "
                     f"WHERE parent_id = %s", updates)
         done += len(rows)

@@ -74,7 +74,7 @@ def _beyond(qs, path: str, pk: int, *, backwards: bool):
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     op = "<" if backwards else ">"
     table = Person._meta.db_table
-    return qs.extra(where=[f'("{table}"."unit_path"{collate}, "{table}"."id") {op} (%s{collate}, %s)'],
+    return qs.extra(where=[f'("{table}"."unit_path"{collate}, "{table}"."id") {op} (%s{collate}, %s)'],  # nosec B610  # identifiers from model metadata, values bound
                     params=[path, pk])
 
 
