@@ -11,7 +11,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
+from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User, UserSession
 from jiceng.core.audit import audit_record
 from jiceng.core.client import client_address
 from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
@@ -175,8 +175,6 @@ def user_access_revoke(*, user: User, reason: str) -> dict:
     """End every way `user` is signed in: revoke the API tokens and delete the server-side sessions.
     Called when the password changes or the user is deactivated (accounts.signals), whoever did it."""
     from importlib import import_module
-
-    from jiceng.accounts.models import UserSession
 
     now = timezone.now()
     store = import_module(settings.SESSION_ENGINE).SessionStore

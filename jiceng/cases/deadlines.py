@@ -6,19 +6,17 @@ import functools
 
 from django.utils import timezone
 
+from jiceng.cases.models import Holiday
+
 WORK_PERIODS = ((datetime.time(9, 0), datetime.time(12, 0)), (datetime.time(13, 0), datetime.time(18, 0)))
 
 
 @functools.lru_cache(maxsize=1)
 def _calendar_cached(stamp):
-    from jiceng.cases.models import Holiday
-
     return {h.date: h.workday for h in Holiday.objects.all()}
 
 
 def holiday_calendar() -> dict:
-    from jiceng.cases.models import Holiday
-
     stamp = (Holiday.objects.count(), str(Holiday.objects.order_by("-id").values_list("id", flat=True).first()))
     return _calendar_cached(stamp)
 

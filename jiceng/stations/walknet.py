@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.scope import require_scope
+from jiceng.orgs.models import Unit
 from jiceng.stations.models import WalkNetwork
 
 EARTH_R = 6_371_008.8
@@ -75,9 +77,6 @@ def build_arrays(node_lat, node_lng, node_osm, edge_u, edge_v, edge_m, edge_way)
 def network_replace(*, actor, source: str, arrays: dict) -> WalkNetwork:
     """Store a network and make it the active one; the previous one is removed in the same transaction.
     Only the system or a city-wide writer may replace the city's network."""
-    from jiceng.core.scope import require_scope
-    from jiceng.orgs.models import Unit
-
     city = Unit.objects.filter(kind="city").order_by("id").first()
     if actor is not None:
         if city is None:
