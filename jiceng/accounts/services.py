@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User, UserSession
 from jiceng.core.audit import audit_record
 from jiceng.core.client import client_address
-from jiceng.core.errors import Conflict, ServiceError, ValidationFailed
+from jiceng.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from jiceng.core.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.scope import require_scope
 
@@ -140,8 +140,6 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
-        from jiceng.core.errors import NotFound
-
         raise NotFound()
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -34,6 +34,7 @@ from jiceng.funds.models import (
     ReminderLetter,
 )
 from jiceng.funds.selectors import shortfalls
+from jiceng.mobilize.selectors import need_get
 from jiceng.orgs.models import Unit
 
 MAX_AMOUNT = Decimal("100000000000")  # 1e11 yuan: far above any grassroots budget
@@ -433,8 +434,6 @@ def livelihood_project_create(*, actor, unit: Unit, title: str, estimated_cost, 
         raise ValidationFailed(_("Unknown source."), field="source")
     source_ref = _text(str(source_ref or ""), "source_ref", 40, required=False)
     if source == "need":
-        from jiceng.mobilize.selectors import need_get
-
         try:
             need = need_get(user=actor, pk=int(source_ref))
         except (TypeError, ValueError):

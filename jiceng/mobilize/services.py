@@ -17,7 +17,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import append_row, open_workbook, workbook_bytes
-from jiceng.core.pii import validate_id_number, validate_phone
+from jiceng.core.pii import id_birth_date, id_gender, validate_id_number, validate_phone
 from jiceng.core.scope import require_scope, user_can
 from jiceng.mobilize.models import (
     Activity,
@@ -363,8 +363,6 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
         raise ValidationFailed(_("Nothing was imported: %(n)d row(s) have problems.") % {"n": len(errors)},
                                field="file", errors=errors)
     with transaction.atomic():
-        from jiceng.core.pii import id_birth_date, id_gender
-
         new_people = {}
         for h, (_n, name, norm_id, norm_phone, community, _mask, _emp) in hashes.items():
             if h not in existing:

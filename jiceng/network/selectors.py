@@ -11,6 +11,7 @@ from jiceng.core.scope import scope_filter, subtree_q
 from jiceng.network import integrity
 from jiceng.network.models import WORKER_ROLES, CompoundProfile, GridStaff, LegacyGridMapping
 from jiceng.orgs.models import KIND_ORDER, Unit
+from jiceng.people.models import Person
 
 
 def grid_get(*, user, code: str) -> Unit:
@@ -117,8 +118,6 @@ def grid_figures(unit: Unit, grids: list[Unit], figure: str) -> dict[int, float]
         return {by_path[r["prefix"]]: r["n"] for r in rows if r["prefix"] in by_path}
 
     if figure == "residents":
-        from jiceng.people.models import Person
-
         return grouped(Person.objects.filter(is_resident=True), "unit_path")
     if figure in ("households", "compounds"):
         return grouped(Unit.objects.filter(kind=figure[:-1]), "path")

@@ -13,6 +13,7 @@ from jiceng.cases.deadlines import holiday_calendar
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.views import map_tiles, page, run_and_redirect
+from jiceng.mobilize.models import Activity
 from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_get, unit_or_top
 from jiceng.stations import couriers, coverage, selectors, services, siting
 from jiceng.stations import hours as hours_mod
@@ -306,8 +307,6 @@ def courier_register(request):
     form = CourierForm(request.POST or None)
     status = 200
     if request.method == "POST" and "activity" in request.POST and courier is not None:
-        from jiceng.mobilize.models import Activity
-
         act = Activity.objects.filter(pk=request.POST.get("activity") or 0).first()
         try:
             if act is None:
