@@ -127,7 +127,8 @@ def register_case_sources() -> bool:
     `jiceng.cases.measures.unit_measures(unit, start, end)` per unit, and its grouped twin
     `children_measures(unit, children, start, end)` (same rollup, same formulas) for a whole level."""
     try:
-        from jiceng.cases import measures as case_measures  # optional source: registered only when cases has it
+        # inside: an optional source, registered only when the cases app has it
+        from jiceng.cases import measures as case_measures
     except ImportError:
         return False
     per_unit_fn = getattr(case_measures, "unit_measures", None)

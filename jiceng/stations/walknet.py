@@ -90,7 +90,8 @@ def network_replace(*, actor, source: str, arrays: dict) -> WalkNetwork:
         old = list(WalkNetwork.objects.filter(active=True).exclude(pk=net.pk).values_list("id", flat=True))
         WalkNetwork.objects.filter(pk__in=old).delete()
         WalkNetwork.objects.filter(pk=net.pk).update(active=True)
-        from jiceng.stations.services import recompute_after_commit  # cycle: stations.services imports walknet
+        # inside: import-time cycle, stations.services imports walknet
+        from jiceng.stations.services import recompute_after_commit
 
         recompute_after_commit()
         audit_record(actor=actor, action="walknet.replace", obj=net, unit_path=city.path if city else "",
