@@ -31,7 +31,7 @@ import re
 import signal
 import socket
 import statistics
-import subprocess
+import subprocess  # nosec B404  # runs manage.py and gunicorn of this checkout with fixed arguments, no shell
 import sys
 import time
 import urllib.parse
@@ -51,12 +51,12 @@ def _db(url: str) -> str:
 
 
 def _exists(url: str) -> bool:
-    return bool(_admin(url, f"SELECT 1 FROM pg_database WHERE datname = '{_db(url)}'"))
+    return bool(_admin(url, "SELECT 1 FROM pg_database WHERE datname = %s", [_db(url)]))
 
 
 def _manage(url: str, *args: str):
     env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # nosec B603  # manage.py with the bench's own arguments
 
 
 def ensure_source(args) -> str:
@@ -260,7 +260,7 @@ class Browser:
 def start_server(url: str, port: int):
     env = {**os.environ, "DATABASE_URL": url, "JICENG_BIND": f"127.0.0.1:{port}", "JICENG_QUERY_COUNT_HEADER": "1",
            "JICENG_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "jiceng.wsgi"],
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "jiceng.wsgi"],  # nosec B603  # the venv's gunicorn, fixed arguments
                             cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline:

@@ -11,10 +11,10 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User
+from jiceng.accounts.models import ApiToken, Grant, LoginAttempt, User, UserSession
 from jiceng.core.audit import audit_record
 from jiceng.core.client import client_address
-from jiceng.core.errors import Conflict, ServiceError, Throttled, ValidationFailed
+from jiceng.core.errors import Conflict, NotFound, ServiceError, Throttled, ValidationFailed
 from jiceng.core.roles import ROLE_UNIT_KIND, Role
 from jiceng.core.scope import require_scope
 
@@ -135,8 +135,6 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
-        from jiceng.core.errors import NotFound
-
         raise NotFound()
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -170,8 +168,6 @@ def user_access_revoke(*, user: User, reason: str) -> dict:
     """End every way `user` is signed in: revoke the API tokens and delete the server-side sessions.
     Called when the password changes or the user is deactivated (accounts.signals), whoever did it."""
     from importlib import import_module
-
-    from jiceng.accounts.models import UserSession
 
     now = timezone.now()
     store = import_module(settings.SESSION_ENGINE).SessionStore

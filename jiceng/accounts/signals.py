@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from jiceng.accounts.models import User, UserSession
+from jiceng.accounts.services import user_access_revoke
 
 
 @receiver(user_logged_in)
@@ -52,6 +53,4 @@ def revoke_on_credential_change(sender, instance, raw=False, **kwargs):
     if raw or not reasons:
         return
     instance._jiceng_revoke = []
-    from jiceng.accounts.services import user_access_revoke
-
     user_access_revoke(user=instance, reason=",".join(reasons))

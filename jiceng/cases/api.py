@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
+from jiceng.cases.excel import cases_import as do_import
 from jiceng.cases.models import Whistle
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, Text, Version
@@ -236,8 +237,6 @@ class ImportOut(Schema):
              summary="Import cases from Excel (类别代码, 描述, 纬度, 经度, 地址, 来源, 上报人, 电话); all or nothing "
                      "with row errors")
 def cases_import(request, file: UploadedFile = File(...)):
-    from jiceng.cases.excel import cases_import as do_import
-
     return Status(201, {"created": do_import(actor=request.user, upload=file)})
 
 

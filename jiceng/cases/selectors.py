@@ -13,9 +13,12 @@ from jiceng.cases.models import (
     Open311Key,
     Status,
 )
+from jiceng.cases.public import snap
 from jiceng.core.errors import NotFound
 from jiceng.core.models import SupervisionCard
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.network.geoio import display_geojson
+from jiceng.orgs.models import Unit
 
 LIST_FIELDS = ("category", "handler", "grid")
 LIST_DEFER = ("grid__geom", "handler__geom")
@@ -95,8 +98,6 @@ def open311_key_get(*, user, pk: int) -> Open311Key:
 
 def public_duplicates(found: list[Case]) -> list[dict]:
     """Similar cases offered on the public phone page: published ones only, without their codes."""
-    from jiceng.cases.public import snap
-
     out = []
     for c in found:
         if c.is_public:
@@ -130,16 +131,11 @@ def categories_leaves():
 def map_outline(*, kind: str, under: str = "/", limit: int = 300) -> dict:
     """Display outlines of the units of `kind` under a path, drawn on the report forms' and desk's maps
     so that a pin can be put without a base map (intranets often have none)."""
-    from jiceng.network.geoio import display_geojson
-    from jiceng.orgs.models import Unit
-
     return display_geojson(Unit.objects.filter(kind=kind, path__startswith=under).exclude(geom=None)
                            .only("code", "name", "geom").order_by("path")[:limit])
 
 
 def city_center() -> tuple[float, float] | None:
     """The city unit's point (the public report form's first map view), if it has one."""
-    from jiceng.orgs.models import Unit
-
     row = Unit.objects.filter(kind="city").exclude(lat=None).values_list("lat", "lng").first()
     return tuple(row) if row else None

@@ -1,9 +1,12 @@
 from django.urls import path, re_path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.cases import views
 from jiceng.cases.open311 import views as o311
 
 app_name = "cases"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(40, "cases:desk", _("Cases"))]
 URL_PREFIX = ""
 FMT = r"\.(?P<fmt>json|xml)$"
 urlpatterns = [

@@ -13,6 +13,7 @@ import math
 import shapely
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.cases.measures import GRADES, children_measures, monthly_counts
 from jiceng.network.geoio import display_geometries
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import children_resident_counts, residents_count, unit_children
@@ -51,8 +52,6 @@ def map_units(*, user, unit: Unit) -> tuple[list[Unit], bool]:
 
 def unit_values(unit: Unit, units: list[Unit], *, today: datetime.date) -> dict[str, dict]:
     """Every measure of each unit (keyed by path), this calendar year: one rollup query, one tally query."""
-    from jiceng.cases.measures import children_measures
-
     if not units:
         return {}
     cases = children_measures(unit, units, datetime.date(today.year, 1, 1), today)
@@ -123,8 +122,6 @@ def legend(breaks: list[tuple[float, float]], measure: str) -> list[dict]:
 
 def grade_legend() -> list[dict]:
     """A ≥ 90, B 80–90, …, E < 60 (the grades of jiceng.cases.measures)."""
-    from jiceng.cases.measures import GRADES
-
     out, upper = [], None
     for floor, grade in GRADES:
         out.append({"colour": GRADE_COLOURS[grade], "label": f"{grade} ≥ {floor}" if upper is None
@@ -185,8 +182,6 @@ def score_bars(units: list[Unit], values: dict[str, dict], *, href) -> dict:
 def month_series(unit: Unit, *, today: datetime.date, months: int = 12) -> dict:
     """Cases received per month over the last `months` months (this one included) for the unit and below,
     with how many of them are closed: one query over the monthly rollup."""
-    from jiceng.cases.measures import monthly_counts
-
     last = today.replace(day=1)
     index = last.year * 12 + last.month - 1 - (months - 1)
     first = datetime.date(index // 12, index % 12 + 1, 1)

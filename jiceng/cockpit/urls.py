@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.cockpit import views
 
 app_name = "cockpit"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(90, "cockpit:home", _("Cockpit"))]
 urlpatterns = [
     path("", views.cockpit_home, name="home"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from jiceng.consult import services, voting
 from jiceng.core.scope import subtree_q
 from jiceng.orgs.models import Unit
+from jiceng.orgs.services import units_bulk_create
 
 ORDER = 76
 OPTIONS = [("背街小巷路灯改造", 180_000), ("老旧小区加装扶手", 60_000), ("社区食堂提档", 150_000), ("口袋公园", 220_000),
@@ -27,8 +28,6 @@ FLATS = 48  # a new building: 4 entrances, 6 floors, 2 flats a landing
 def _grow_street(street, wanted: int, rng) -> int:
     """Add households to the street (new buildings in its compounds) until it has `wanted`. Returns how
     many were added."""
-    from jiceng.orgs.services import units_bulk_create
-
     have = Unit.objects.filter(subtree_q(street.path), kind="household").count()
     missing = wanted - have
     if missing <= 0:

@@ -20,6 +20,7 @@ from jiceng.consult.models.surveys import QuestionKind
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.scope import require_scope, user_can, user_grants
+from jiceng.funds import services as funds
 from jiceng.funds.services import parse_amount
 from jiceng.orgs.models import Unit
 
@@ -216,8 +217,6 @@ def proposal_support(*, actor, proposal: Proposal, today=None) -> Proposal:
 
 def proposal_promote(*, actor, proposal: Proposal, estimated_cost=None):
     """Make a proposal a livelihood project of the round's unit (funds), linked back from the proposal."""
-    from jiceng.funds import services as funds
-
     require_area(actor, proposal.unit_path, "write")
     if proposal.project_id:
         raise Conflict(_("This proposal is a livelihood project already."))

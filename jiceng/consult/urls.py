@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.consult import views, views_deliberation
 
 app_name = "consult"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(85, "consult:home", _("Asking the people"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("surveys/<int:pk>/", views.survey, name="survey"),

@@ -21,13 +21,16 @@ from django.utils.translation import gettext as _
 from jiceng.consult.models import Ballot, BallotOption, BallotPaper, BallotParticipation, VoteCode
 from jiceng.consult.services import require_area
 from jiceng.core.audit import audit_record
+from jiceng.core.bulk import adapt, insert_rows
 from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Throttled, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
-from jiceng.core.scope import require_scope, user_can, user_grants
+from jiceng.core.scope import require_scope, subtree_q, user_can, user_grants
+from jiceng.funds import services as funds
 from jiceng.funds.services import parse_amount
 from jiceng.orgs.models import Unit
+from jiceng.people.models import Person
 
 CODE_TTL = datetime.timedelta(minutes=10)
 CODE_TRIES = 5
@@ -162,9 +165,6 @@ def _code_hash(ballot_id: int, phone_hash: str, code: str) -> str:
 
 
 def _households_of(phone_hash: str, ballot: Ballot) -> list[Unit]:
-    from jiceng.core.scope import subtree_q
-    from jiceng.people.models import Person
-
     ids = set(Person.objects.filter(subtree_q(ballot.unit_path, "unit_path"), phone_hash=phone_hash,
                                     household__isnull=False).values_list("household_id", flat=True))
     return list(Unit.objects.filter(pk__in=ids, kind="household").order_by("id"))
@@ -277,8 +277,6 @@ def ballots_bulk_cast(*, ballot: Ballot, votes: list[tuple[Unit, list[int]]], me
     papers are inserted as two separately shuffled batches so their order says nothing."""
     import random
 
-    from jiceng.core.bulk import adapt, insert_rows
-
     parts, papers = [], []
     seen = set(BallotParticipation.objects.filter(ballot=ballot).values_list("household_id", flat=True))
     costs = dict(BallotOption.objects.filter(ballot=ballot).values_list("pk", "cost"))
@@ -347,8 +345,6 @@ def ballot_result(ballot: Ballot) -> dict:
 def ballot_close(*, actor, ballot: Ballot, now=None) -> Ballot:
     """Close the ballot, freeze the result, and make each winner a livelihood project chosen by the vote
     (funds), linked back from its option."""
-    from jiceng.funds import services as funds
-
     require_area(actor, ballot.unit_path, "supervise")
     now = now or timezone.now()
     with transaction.atomic():

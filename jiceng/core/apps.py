@@ -23,7 +23,7 @@ def audit_admin_change(sender, instance, created, raw=False, **kwargs):
         return
     from django.db import transaction
 
-    from jiceng.core.audit import audit_record
+    from jiceng.core.audit import audit_record  # apps.py loads before the models: audit imports core.models
 
     ct = instance.content_type
     with transaction.atomic():

@@ -1,29 +1,23 @@
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+import functools
 
+from django.urls import NoReverseMatch, reverse
+
+from jiceng.core.discovery import app_modules
 from jiceng.core.scope import user_grants
 
-# (url name, label). Apps add their pages here; missing routes are skipped.
-NAV = [
-    ("orgs:home", _("Units")),
-    ("people:list", _("People")),
-    ("network:map", _("Map")),
-    ("cases:desk", _("Cases")),
-    ("mobilize:home", _("Mobilization")),
-    ("meetings:home", _("Meetings")),
-    ("projects:home", _("Projects")),
-    ("workforce:home", _("Workforce")),
-    ("stations:map", _("Service positions")),
-    ("funds:home", _("Funds")),
-    ("consult:home", _("Asking the people")),
-    ("cockpit:home", _("Cockpit")),
-]
+
+@functools.cache
+def nav_entries() -> tuple:
+    """(url name, label) of every app's nav bar entry, in their order: each app's urls.py declares
+    `NAV = [(order, url name, label)]`, so a new app adds its entry without editing a central list."""
+    entries = [entry for _cfg, module in app_modules("urls") for entry in getattr(module, "NAV", ())]
+    return tuple((name, label) for _order, name, label in sorted(entries, key=lambda e: e[0]))
 
 
 def navigation(request):
     items = []
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        for name, label in NAV:
+        for name, label in nav_entries():
             try:
                 items.append({"url": reverse(name), "label": label, "name": name})
             except NoReverseMatch:

@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from jiceng.core.scope import user_can
+from jiceng.core.uploads import served_type
 
 
 def page(view):
@@ -77,9 +79,6 @@ def protected_media(request, path):
     policy that runs nothing (`default-src 'none'`); anything but an image is an attachment."""
     from django.conf import settings
     from django.http import FileResponse
-
-    from jiceng.core.scope import user_can
-    from jiceng.core.uploads import served_type
 
     for model, field, lookup in _media_owners():
         owner_path = model.objects.filter(**{field: path}).values_list(lookup, flat=True).first()

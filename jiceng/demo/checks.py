@@ -8,6 +8,11 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
+from jiceng.accounts.models import User
+from jiceng.cases.models import Open311Key
+from jiceng.cases.services import DEMO_OPEN311_KEY, open311_key_hash
+from jiceng.people.demo import DEMO_USERS
+
 MESSAGE = ("This database holds demo things ({found}) that exist only in the demo city: their passwords "
            "and key are public. Remove them (they are made by `manage.py demo_city` only), or run the "
            "demo with JICENG_DEMO=1.")
@@ -15,11 +20,6 @@ MESSAGE = ("This database holds demo things ({found}) that exist only in the dem
 
 def demo_things_present() -> list[str]:
     """The demo logins and demo Open311 key found in the database ([] when none, or no tables yet)."""
-    from jiceng.accounts.models import User
-    from jiceng.cases.models import Open311Key
-    from jiceng.cases.services import DEMO_OPEN311_KEY, open311_key_hash
-    from jiceng.people.demo import DEMO_USERS
-
     try:
         found = sorted(User.objects.filter(username__in=[u[0] for u in DEMO_USERS], is_active=True)
                        .values_list("username", flat=True))

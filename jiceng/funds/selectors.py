@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, subtree_q, user_grants
 from jiceng.funds.models import (
     COUNTED,
     Budget,
@@ -214,8 +214,6 @@ def project_get(*, user, pk: int) -> LivelihoodProject:
 def project_get_served(*, user, pk: int) -> LivelihoodProject:
     """A project in the user's area, or one whose unit holds the user's own area (a resident rating the
     project that served their community)."""
-    from jiceng.core.scope import user_grants
-
     obj = LivelihoodProject.objects.select_related("unit").filter(pk=pk).first()
     if obj is None or not any(g.unit_path.startswith(obj.unit_path) or obj.unit_path.startswith(g.unit_path)
                               for g in user_grants(user)):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
+from jiceng.core.excel import RowErrors
 from jiceng.core.scope import require_scope, user_can, user_grants
 from jiceng.core.supervision import card_raise, card_resolve
 from jiceng.funds import files
@@ -32,6 +33,8 @@ from jiceng.funds.models import (
     ProjectRating,
     ReminderLetter,
 )
+from jiceng.funds.selectors import shortfalls
+from jiceng.mobilize.selectors import need_get
 from jiceng.orgs.models import Unit
 
 MAX_AMOUNT = Decimal("100000000000")  # 1e11 yuan: far above any grassroots budget
@@ -206,8 +209,6 @@ def budget_set(*, actor, unit: Unit, year, fund_type: FundType, source: str, amo
 def budgets_bulk_set(*, actor, rows: list[dict], audit_unit: Unit | None = None) -> int:
     """Set many budget lines at once (import, demo): each row {unit, year, fund_type, source, amount},
     already loaded; all validated first, nothing written if one is bad; one audit event."""
-    from jiceng.core.excel import RowErrors
-
     errors = RowErrors()
     clean = []
     closed = set(ClosedYear.objects.values_list("unit_path", "year"))
@@ -276,8 +277,6 @@ def year_close(*, actor, unit: Unit, year) -> ClosedYear:
 def _resolve_letters(*, year: int, under: str) -> int:
     """Resolve the open letters of `year` on counties at or above `under` (or all, for "") whose streets
     and communities now all meet the standards. Runs inside the calling service's transaction."""
-    from jiceng.funds.selectors import shortfalls
-
     letters = ReminderLetter.objects.filter(data__year=year, resolved_at__isnull=True).select_related("unit")
     resolved = 0
     for letter in letters:
@@ -292,8 +291,6 @@ def reminder_letter_send(*, actor, county: Unit, year, deadline: datetime.date, 
                          today: datetime.date | None = None) -> ReminderLetter:
     """The organization department sends a county a letter about its streets and communities that fall
     short of the year's fund standards; it stays open until they all comply."""
-    from jiceng.funds.selectors import shortfalls
-
     if county.kind != "county":
         raise ValidationFailed(_("A reminder letter goes to a county."), field="county")
     _require_level_above(actor, county, "supervise")
@@ -437,8 +434,6 @@ def livelihood_project_create(*, actor, unit: Unit, title: str, estimated_cost, 
         raise ValidationFailed(_("Unknown source."), field="source")
     source_ref = _text(str(source_ref or ""), "source_ref", 40, required=False)
     if source == "need":
-        from jiceng.mobilize.selectors import need_get
-
         try:
             need = need_get(user=actor, pk=int(source_ref))
         except (TypeError, ValueError):

@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.funds import views
 
 app_name = "funds"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(80, "funds:home", _("Funds"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("compliance/", views.compliance, name="compliance"),

@@ -13,7 +13,7 @@ from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import user_can
 from jiceng.core.views import page
 from jiceng.funds import excel, forms, selectors, services
-from jiceng.funds.models import LivelihoodStatus
+from jiceng.funds.models import Budget, LivelihoodStatus
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
 
@@ -226,8 +226,6 @@ STEP_FORMS = {"feasibility": forms.FeasibilityForm, "choose": forms.ChooseForm, 
 
 
 def _fund_budgets(project):
-    from jiceng.funds.models import Budget
-
     return list(Budget.objects.filter(unit_id=project.unit_id, year=project.year).select_related("unit", "fund_type"))
 
 

@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.meetings import views
 
 app_name = "meetings"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(60, "meetings:home", _("Meetings"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("<int:pk>/", views.meeting_page, name="meeting"),

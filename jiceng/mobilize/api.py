@@ -10,6 +10,7 @@ from jiceng.core.errors import ValidationFailed
 from jiceng.core.fields import Bool, Day, Id, Int, Latitude, Longitude, Moment, Score5, Text, Year
 from jiceng.mobilize import calls, selectors, services
 from jiceng.orgs.selectors import unit_get
+from jiceng.people.selectors import person_get
 
 router = Router(tags=["mobilize"])
 
@@ -238,8 +239,6 @@ def member_register(request, payload: MemberIn):
     community = services.community_resolve(payload.community)
     person = None
     if payload.person_id is not None:
-        from jiceng.people.selectors import person_get
-
         person = person_get(user=request.user, pk=payload.person_id)
     return Status(201, services.member_register(
         actor=request.user, community=community, employer=payload.employer, skills=payload.skills,

@@ -6,14 +6,14 @@ import datetime
 import numpy as np
 from django.utils import timezone
 
+from jiceng.mobilize import calls, services
+from jiceng.mobilize.models import Member, Post, RegistrationStatus, Seat, Skill
+from jiceng.orgs.services import unit_create
+from jiceng.people.models import Person
+from jiceng.people.services import people_bulk_create
+
 
 def load_instance(inst: dict) -> "Call":  # noqa: F821
-    from jiceng.mobilize import calls, services
-    from jiceng.mobilize.models import Member, Post, RegistrationStatus, Seat, Skill
-    from jiceng.orgs.services import unit_create
-    from jiceng.people.models import Person
-    from jiceng.people.services import people_bulk_create
-
     # the synthetic generator's skills are bits 0..7 in the same order as the default skill list
     if list(Skill.objects.order_by("bit").values_list("code", flat=True)[:6]) != [
             "medical", "driving", "it", "legal", "psychology", "construction"]:

@@ -16,8 +16,13 @@ from jiceng.mobilize.models import (
     Call,
     CallStatus,
     Category,
+    MatchedProject,
+    Need,
     RegistrationStatus,
+    Resource,
 )
+from jiceng.people.models import PartyMembership, Person
+from jiceng.people.services import people_bulk_create
 
 ORDER = 50
 MEMBERS = 69_500
@@ -32,9 +37,6 @@ def _street(path: str) -> str:
 
 
 def build(ctx):
-    from jiceng.people.models import PartyMembership, Person
-    from jiceng.people.services import people_bulk_create
-
     rng = ctx.rng("mobilize")
     data = ctx.data
     communities = data.get("communities") or []
@@ -119,8 +121,6 @@ def build(ctx):
 
 
 def _lists(ctx, rng, communities, agencies, today):
-    from jiceng.mobilize.models import MatchedProject, Need, Resource
-
     cats = Category.values
     needs, resources = [], []
     agency_of = {}

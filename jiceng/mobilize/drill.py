@@ -14,6 +14,8 @@ import time
 from django.db.models import Count
 from django.utils import timezone
 
+from jiceng.accounts.services import grant_create, user_create
+from jiceng.core.roles import Role
 from jiceng.mobilize import calls, selectors
 from jiceng.mobilize.models import (
     TO_REFILL_STATES,
@@ -142,9 +144,6 @@ def drill_board(call: Call) -> dict:
 def member_login(member: Member, *, call: Call | None = None) -> tuple[str, str]:
     """A login for the member (their phone page): a party-member account on their community, one per
     drill call (a drill can be run again on the same database)."""
-    from jiceng.accounts.services import grant_create, user_create
-    from jiceng.core.roles import Role
-
     username = f"drill-{call.pk}-{member.pk}" if call is not None else f"drill-{member.pk}"
     password = secrets.token_urlsafe(12)
     user = user_create(actor=None, username=username, password=password, display_name=member.name,

@@ -11,10 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from jiceng.core.excel import append_row, open_workbook, workbook_bytes
 from jiceng.core.geo.distance import distance_m
+from jiceng.core.pii import id_birth_date, id_gender, validate_id_number, validate_phone
 from jiceng.core.scope import require_scope, user_can
 from jiceng.mobilize.models import (
     Activity,
@@ -34,6 +37,9 @@ from jiceng.mobilize.models import (
     Urgency,
 )
 from jiceng.orgs.models import Unit, UnitKind
+from jiceng.people.models import PartyMembership, Person
+from jiceng.people.selectors import people_in_scope_with_id_hash_in
+from jiceng.people.services import people_bulk_create, pii_columns
 
 CHECK_IN_RADIUS_M = 200
 
@@ -197,8 +203,6 @@ def member_register(*, actor, community: Unit, employer: str, skills=(), weekly:
     for start, end in blackouts:
         if end < start:
             raise ValidationFailed(_("A blackout period must end on or after its first day."), field="blackouts")
-    from jiceng.people.models import PartyMembership
-
     membership = PartyMembership.objects.filter(person=person).first()
     lat, lng = place_of(person.unit_path if person.unit_path.startswith(community.path) else community.path)
     with transaction.atomic():
@@ -299,12 +303,6 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
     Columns (first row is the header): name, identity number, phone, home community code, skills
     (codes separated by commas), employer (defaults to the agency's name).
     """
-    from jiceng.core.excel import open_workbook
-    from jiceng.core.pii import validate_id_number, validate_phone
-    from jiceng.people.models import PartyMembership, Person
-    from jiceng.people.selectors import people_in_scope_with_id_hash_in
-    from jiceng.people.services import people_bulk_create, pii_columns
-
     wb = open_workbook(data)  # size, unpacked size and rows checked before parsing
     rows = list(wb.active.iter_rows(values_only=True))
     if len(rows) < 2:
@@ -341,8 +339,6 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
             errors.append({"row": n, "field": exc.field, "message": exc.message})
     if not parsed and not errors:
         raise ValidationFailed(_("The workbook has no member rows under the header."), field="file")
-    from jiceng.core import crypto
-
     hashes = {crypto.lookup_hash(p[2]): p for p in parsed}
     # Only people the uploader may read are matched (issue 10, item 6): a number registered outside the
     # uploader's area is treated as unknown, so the upload neither confirms it nor attaches that
@@ -360,8 +356,6 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
         raise ValidationFailed(_("Nothing was imported: %(n)d row(s) have problems.") % {"n": len(errors)},
                                field="file", errors=errors)
     with transaction.atomic():
-        from jiceng.core.pii import id_birth_date, id_gender
-
         new_people = {}
         for h, (_n, name, norm_id, norm_phone, community, _mask, _emp) in hashes.items():
             if h not in existing:
@@ -668,8 +662,6 @@ def signups_bulk_create(*, actor, signups: list, note: str = "") -> int:
 def employer_report_xlsx(*, rows, employer: str, year: int) -> bytes:
     """The yearly report to an employer party organization: its members' hours and activities."""
     import openpyxl
-
-    from jiceng.core.excel import append_row, workbook_bytes
 
     wb = openpyxl.Workbook()
     ws = wb.active

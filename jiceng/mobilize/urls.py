@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.mobilize import views
 
 app_name = "mobilize"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(50, "mobilize:home", _("Mobilization"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("calls/<int:pk>/", views.call_page, name="call"),

@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Float, Int, Score5, Text
 from jiceng.core.limits import read_upload
-from jiceng.network import geoio, routing, selectors, services
+from jiceng.network import excel, geoio, routing, selectors, services
 from jiceng.network.models import BusinessLine, CompoundProfile
 from jiceng.orgs.selectors import unit_get
 
@@ -388,8 +388,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 @router.get("/network/units/{code}/staff/export", summary="Grid staff under a unit as Excel")
 def staff_export(request, code: str):
-    from jiceng.network import excel
-
     unit = unit_get(user=request.user, code=code)
     return _xlsx(excel.export_staff(unit), f"{unit.code}-grid-staff.xlsx")
 
@@ -397,8 +395,6 @@ def staff_export(request, code: str):
 @router.post("/network/units/{code}/staff/import", response={201: dict},
              summary="Add grid staff from Excel (grid, role, name[, on_duty, since]); all or nothing")
 def staff_import(request, code: str, file: UploadedFile = File(...)):
-    from jiceng.network import excel
-
     unit = unit_get(user=request.user, code=code)
     content = read_upload(file, max_bytes=geoio.MAX_IMPORT_BYTES)
     return Status(201, {"created": excel.import_staff(actor=request.user, unit=unit, content=content)})
@@ -406,7 +402,5 @@ def staff_import(request, code: str, file: UploadedFile = File(...)):
 
 @router.get("/network/units/{code}/compounds/export", summary="Compounds and who runs them, as Excel")
 def compounds_export(request, code: str):
-    from jiceng.network import excel
-
     unit = unit_get(user=request.user, code=code)
     return _xlsx(excel.export_compounds(unit), f"{unit.code}-compounds.xlsx")

@@ -5,8 +5,9 @@ already arranged) and a gazetteer entry for every building. Units and polygons c
 
 import datetime
 
+from jiceng.core.audit import audit_record
 from jiceng.demo.names import person_name
-from jiceng.network import services
+from jiceng.network import integrity, services
 from jiceng.network.models import CompoundProfile, FourHavesAssessment, GridStaff
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, PartyOrg, Unit
 
@@ -64,8 +65,6 @@ def build(ctx):
             passed=min(scores) >= 3))
     from django.db import transaction
 
-    from jiceng.core.audit import audit_record
-
     with transaction.atomic():
         FourHavesAssessment.objects.bulk_create(assessments, batch_size=2000)
         audit_record(actor=None, action="four_haves.bulk_record", object_type="network.fourhavesassessment",
@@ -99,8 +98,6 @@ def build(ctx):
     city = Unit.objects.filter(kind="city").order_by("id").first()
     entries = services.gazetteer_rebuild(actor=None, unit=city) if city else 0
     bar.update(1)
-    from jiceng.network import integrity
-
     integrity.refresh()  # the integrity report of the new city, checked once (later edits: the sweep)
     bar.close()
     ctx.data["network"] = {"staff": len(staff) + len(extra), "three_without": three_without,

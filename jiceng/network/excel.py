@@ -7,8 +7,10 @@ import datetime
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.excel import append_row, open_workbook, workbook_bytes
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.network.models import CompoundProfile, GridStaff, StaffRole
+from jiceng.network.services import grid_staff_bulk_create
 from jiceng.orgs.models import Unit
 
 STAFF_COLUMNS = ["grid", "grid_name", "role", "name", "on_duty", "since"]
@@ -18,8 +20,6 @@ COMPOUND_COLUMNS = ["compound", "name", "property_company", "project_manager", "
 
 def _workbook(header, rows) -> bytes:
     import openpyxl
-
-    from jiceng.core.excel import append_row, workbook_bytes
 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("data")
@@ -59,9 +59,6 @@ def _role(value: str) -> str | None:
 
 def import_staff(*, actor, unit: Unit, content: bytes) -> int:
     """Add grid staff from an Excel sheet (columns grid, role, name, optional on_duty and since)."""
-    from jiceng.core.excel import open_workbook
-    from jiceng.network.services import grid_staff_bulk_create
-
     require_scope(actor, unit.path, "write")
     ws = open_workbook(content).worksheets[0]  # size, unpacked size and rows checked before parsing
     rows = ws.iter_rows(values_only=True)

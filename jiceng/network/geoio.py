@@ -14,8 +14,10 @@ import shapely
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import TooLarge, ValidationFailed
+from jiceng.core.excel import append_row, open_workbook, workbook_bytes
 from jiceng.core.geo import coords
 from jiceng.core.limits import MAX_GEOJSON_BYTES, MAX_GEOJSON_FEATURES, MAX_GEOJSON_VERTICES, cap_count
+from jiceng.network.routing import check_crs
 
 MAX_IMPORT_BYTES = MAX_GEOJSON_BYTES  # one geometry or staff file (GeoJSON or Excel)
 
@@ -41,8 +43,6 @@ def _to_wgs84(geom, crs: str):
 
 
 def _crs(value) -> str:
-    from jiceng.network.routing import check_crs
-
     return check_crs(value or "wgs84")
 
 
@@ -112,8 +112,6 @@ def parse_excel(content: bytes, *, crs: str = "wgs84") -> list[ParsedFeature]:
     - `coordinates`: "lng,lat;lng,lat;…" in one cell; or
     - `lng` and `lat`: one vertex per row, rows of one unit together and in ring order.
     """
-    from jiceng.core.excel import open_workbook
-
     crs = _crs(crs)
     wb = open_workbook(content)  # size, unpacked size and rows checked before parsing
     ws = wb.worksheets[0]
@@ -207,8 +205,6 @@ def export_geojson(units) -> dict:
 
 def export_excel(units) -> bytes:
     import openpyxl
-
-    from jiceng.core.excel import append_row, workbook_bytes
 
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("units")

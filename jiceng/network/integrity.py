@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from jiceng.core.geo.integrity import check_tiling
 from jiceng.core.scope import subtree_q
 from jiceng.network.models import TilingCheck
 from jiceng.orgs.models import Unit
@@ -33,8 +34,6 @@ def check_parent(parent, kids, *, min_area_m2: float = 1.0) -> dict | None:
     """One parent against its children. `parent` and each kid: (id, code, name, kind, parent_id, geom).
     None when there is nothing to check (no children, or no geometry on the parent or any child)."""
     import shapely
-
-    from jiceng.core.geo.integrity import check_tiling
 
     kids = [k for k in kids if k[3] in CHILD_KINDS]
     if not kids or not parent[5]:
@@ -104,7 +103,7 @@ def refresh(*, limit: int | None = None, batch: int = 500) -> int:
             jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
             with connection.cursor() as cursor:  # one statement, many rows (bulk_update's CASE is slow)
                 cursor.executemany(
-                    f"UPDATE {TilingCheck._meta.db_table} SET unit_path = %s, depth = %s, code = %s, children = %s, "
+                    f"UPDATE {TilingCheck._meta.db_table} SET unit_path = %s, depth = %s, code = %s, children = %s, "  # noqa: S608  # nosec B608  # table name from model metadata, values bound
                     f"child_kind = %s, findings = %s{jsonb}, problems = %s, checked_at = %s, stale = false "
                     f"WHERE parent_id = %s", updates)
         done += len(rows)

@@ -36,6 +36,7 @@ from jiceng.core.errors import ValidationFailed
 from jiceng.core.geo import coords
 from jiceng.core.geo.address import address_key, normalize_address
 from jiceng.core.geo.grid_index import GridIndex
+from jiceng.network.models import GazetteerEntry, GeometryVersion
 from jiceng.orgs.models import Unit
 
 DEFAULT_TOLERANCE_M = 200.0
@@ -90,8 +91,6 @@ _state: _State | None = None
 
 
 def _fingerprint() -> tuple:
-    from jiceng.network.models import GeometryVersion
-
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version, changed_at FROM {connection.ops.quote_name(GeometryVersion._meta.db_table)} "  # nosec B608  # identifiers from model metadata, values bound as parameters
                        "WHERE id = 1")
@@ -192,8 +191,6 @@ def check_tolerance(tolerance_m) -> float:
 def _chain_rows(grid_id: int, cached_path: str | None) -> tuple[list[Unit], tuple]:
     """Grid and ancestors (by the cached path) and the geometry fingerprint: one query, no ORM compiling
     (this is the hot path of GET /locate)."""
-    from jiceng.network.models import GeometryVersion
-
     codes = [c for c in (cached_path or "").split("/") if c]
     if not codes:
         return [], _fingerprint()
@@ -328,8 +325,6 @@ def address_lookup(address: str) -> AddressResult:
     Chinese numerals, administrative prefixes). The longest gazetteer key that the query starts with
     wins, so a room address (…1号楼2单元301室) finds its building (…1号楼). One query.
     """
-    from jiceng.network.models import GazetteerEntry
-
     state = _state if _state is not None else current_state()  # only its address prefixes are used here
     key = normalize_query(address, state.prefixes)
     candidates = {key[:i] for i in range(len(key), min(3, len(key)) - 1, -1)}

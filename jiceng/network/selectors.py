@@ -6,9 +6,12 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Substr
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.geo.integrity import check_tiling
 from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.network import integrity
 from jiceng.network.models import WORKER_ROLES, CompoundProfile, GridStaff, LegacyGridMapping
 from jiceng.orgs.models import KIND_ORDER, Unit
+from jiceng.people.models import Person
 
 
 def grid_get(*, user, code: str) -> Unit:
@@ -115,8 +118,6 @@ def grid_figures(unit: Unit, grids: list[Unit], figure: str) -> dict[int, float]
         return {by_path[r["prefix"]]: r["n"] for r in rows if r["prefix"] in by_path}
 
     if figure == "residents":
-        from jiceng.people.models import Person
-
         return grouped(Person.objects.filter(is_resident=True), "unit_path")
     if figure in ("households", "compounds"):
         return grouped(Unit.objects.filter(kind=figure[:-1]), "path")
@@ -140,8 +141,6 @@ NO_GAP_CHECK = ("street", "compound")
 def integrity_summary(unit: Unit):
     """The integrity report as the page and the API show it: from the stored checks, with `as_of`
     (jiceng/network/integrity.py). integrity_report below computes the same from scratch."""
-    from jiceng.network import integrity
-
     return integrity.summary(unit)
 
 
@@ -154,8 +153,6 @@ def integrity_report(unit: Unit, *, min_area_m2: float = 1.0) -> list[dict]:
     (a grid is not covered by compounds), nor streets (counties also hold towns). Nothing is changed.
     """
     import shapely
-
-    from jiceng.core.geo.integrity import check_tiling
 
     kinds = KIND_ORDER[KIND_ORDER.index(unit.kind):KIND_ORDER.index("compound") + 1]
     units = list(Unit.objects.filter(subtree_q(unit.path), kind__in=kinds).order_by("depth", "code")

@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.network import views
 
 app_name = "network"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(30, "network:map", _("Map"))]
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("grids/<str:code>/", views.grid_page, name="grid"),

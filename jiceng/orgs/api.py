@@ -8,6 +8,8 @@ from ninja.files import UploadedFile
 from jiceng.core.fields import Text
 from jiceng.core.pagination import Page
 from jiceng.orgs import selectors, services
+from jiceng.orgs.excel import units_export as do_export
+from jiceng.orgs.excel import units_import as do_import
 from jiceng.orgs.models import Unit
 
 router = Router(tags=["units"])
@@ -84,15 +86,11 @@ class ImportOut(Schema):
 @router.post("/units/import", response={201: ImportOut},
              summary="Import units from Excel (代码, 名称, 类型, 上级代码, 地址); all or nothing with row errors")
 def units_import(request, file: UploadedFile = File(...)):
-    from jiceng.orgs.excel import units_import as do_import
-
     return Status(201, {"created": do_import(actor=request.user, upload=file)})
 
 
 @router.get("/units/{code}/export.xlsx", summary="The units under a unit as Excel")
 def units_export(request, code: str):
-    from jiceng.orgs.excel import units_export as do_export
-
     unit = selectors.unit_get(user=request.user, code=code)
     response = HttpResponse(do_export(user=request.user, unit=unit), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="units-{unit.code}.xlsx"'

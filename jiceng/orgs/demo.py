@@ -8,11 +8,13 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPoint
 
+from jiceng.core.audit import audit_record
 from jiceng.core.geo.distance import offset_deg
 from jiceng.core.geo.tiling import allocate_counts, split_polygon
 from jiceng.demo.names import COMMUNITY_ROOTS, COMPOUND_ROOTS, COMPOUND_SUFFIX, ROADS, person_name
 from jiceng.orgs import services
 from jiceng.orgs.models import BigCommittee, CommitteeLevel, PartTimeMember, PartyOrg, Unit
+from jiceng.people.demo import create_demo_users
 
 ORDER = 10
 
@@ -162,8 +164,6 @@ def build(ctx):
 
     ctx.data.update(city=city, counties=counties, streets=streets, communities=communities, grids=grids,
                     compounds=compounds, buildings=buildings, households=households)
-    from jiceng.people.demo import create_demo_users
-
     create_demo_users(ctx)
     _party_orgs_and_committees(ctx, rng, city, counties, streets, communities, grids, buildings)
     bar.update(1)
@@ -173,8 +173,6 @@ def build(ctx):
 
 def _bulk_orgs(orgs, note):
     from django.db import transaction
-
-    from jiceng.core.audit import audit_record
 
     with transaction.atomic():
         PartyOrg.objects.bulk_create(orgs, batch_size=2000)
@@ -223,8 +221,6 @@ def _party_orgs_and_committees(ctx, rng, city, counties, streets, communities, g
     committees = [BigCommittee(unit=u, unit_path=u.path, level=CommitteeLevel(u.kind), term_start=start, term_end=end,
                                established_on=start) for u in communities + streets]
     from django.db import transaction
-
-    from jiceng.core.audit import audit_record
 
     sources = [("police", "派出所"), ("owners_committee", "业主委员会"), ("property_company", "物业服务有限公司"),
                ("unit_party_org", "机关党支部")]

@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.orgs import views
 
 app_name = "orgs"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(10, "orgs:home", _("Units"))]
 URL_PREFIX = ""
 urlpatterns = [
     path("", views.home, name="home"),

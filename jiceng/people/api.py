@@ -9,6 +9,8 @@ from jiceng.core.fields import Bool, Text
 from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
+from jiceng.people.excel import people_export as do_export
+from jiceng.people.excel import people_import as do_import
 
 router = Router(tags=["people"])
 PREFIX = "/"
@@ -88,15 +90,11 @@ class ImportOut(Schema):
 @router.post("/people/import", response={201: ImportOut},
              summary="Import people from Excel (姓名, 性别, 出生日期, 身份证号, 电话, 户代码); all or nothing with row errors")
 def people_import(request, file: UploadedFile = File(...)):
-    from jiceng.people.excel import people_import as do_import
-
     return Status(201, {"created": do_import(actor=request.user, upload=file)})
 
 
 @router.get("/people/export.xlsx", summary="People under a unit as Excel (numbers masked)")
 def people_export(request, unit: str):
-    from jiceng.people.excel import people_export as do_export
-
     target = unit_get(user=request.user, code=unit)
     response = HttpResponse(do_export(user=request.user, unit=target),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

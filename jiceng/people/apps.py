@@ -6,7 +6,8 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self):
-        # orgs counts, lists, imports and exports residents through these (jiceng/orgs/people.py).
+        # orgs counts, lists, imports and exports residents through these (jiceng/orgs/people.py); imported
+        # here, in ready(), because apps.py loads before the models these modules need.
         from jiceng.orgs.people import PeopleSource, register
         from jiceng.people.excel import people_export, people_import
         from jiceng.people.selectors import people_search, residents

@@ -5,12 +5,14 @@ import datetime
 
 from django.db import transaction
 
+from jiceng.accounts.models import User
 from jiceng.accounts.services import grant_create, user_create
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.pii import id_check_digit, mask_id_number, mask_phone
 from jiceng.core.roles import Role
 from jiceng.demo.names import person_name, phone
+from jiceng.orgs.models import PartyOrg
 from jiceng.people.models import CentralHousehold, PartyMembership, Person
 from jiceng.people.services import people_bulk_create
 
@@ -92,8 +94,6 @@ def _party(ctx, rng, people):
     by_prefix: dict[str, list] = {}
     for m in memberships:
         by_prefix.setdefault(m.unit_path, []).append(m.person)
-    from jiceng.orgs.models import PartyOrg
-
     orgs = data["street_orgs"] + data["community_orgs"] + data["grid_orgs"] + data["county_orgs"] + [data["city_org"]]
     residents_by_county: dict[str, list] = {}
     for p in rng.sample(people, min(len(people), 5000)):
@@ -156,8 +156,6 @@ def create_demo_users(ctx):
 
 
 def _link_demo_users(ctx, people):
-    from jiceng.accounts.models import User
-
     units, users = ctx.data["demo_units"], ctx.data["demo_users"]
     resident = next(p for p in people if p.household_id == units["household"].pk)
     member = next((m.person for m in ctx.data["memberships"] if m.unit_path.startswith(units["community"].path)),

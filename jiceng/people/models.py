@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.pii import age_on
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
@@ -43,8 +45,6 @@ class Person(models.Model):
     def age(self) -> int | None:
         """What pages, the API and exports show instead of the birth date (issue 10, item 5)."""
         from django.utils import timezone
-
-        from jiceng.core.pii import age_on
 
         return age_on(self.birth_date, timezone.localdate())
 

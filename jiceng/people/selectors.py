@@ -20,6 +20,7 @@ from jiceng.core import crypto
 from jiceng.core.errors import NotFound
 from jiceng.core.pii import looks_like_number_search, normalize_id_number, normalize_phone
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.orgs.selectors import residents_under
 from jiceng.people.models import Person
 
 PAGE_SIZE = 50
@@ -74,7 +75,7 @@ def _beyond(qs, path: str, pk: int, *, backwards: bool):
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     op = "<" if backwards else ">"
     table = Person._meta.db_table
-    return qs.extra(where=[f'("{table}"."unit_path"{collate}, "{table}"."id") {op} (%s{collate}, %s)'],
+    return qs.extra(where=[f'("{table}"."unit_path"{collate}, "{table}"."id") {op} (%s{collate}, %s)'],  # nosec B610  # identifiers from model metadata, values bound
                     params=[path, pk])
 
 
@@ -138,8 +139,6 @@ def people_total(*, user, unit=None, q: str = "", id_number: str = "", phone: st
     non-residents (a few, counted on the index); a search is counted directly (its rows are few)."""
     if q or id_number or phone:
         return people_search(user=user, unit=unit, q=q, id_number=id_number, phone=phone).count()
-    from jiceng.orgs.selectors import residents_under
-
     prefixes = [unit.path] if unit is not None else scope_prefixes(user)
     if not prefixes:
         return 0

@@ -11,6 +11,8 @@ from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.pii import (
+    id_birth_date,
+    id_gender,
     mask_id_number,
     mask_phone,
     validate_id_number,
@@ -47,8 +49,6 @@ def validate_person_fields(*, name: str, gender: str | None, birth_date, id_numb
     norm_id = validate_id_number(id_number) if id_number else ""
     norm_phone = validate_phone(phone) if phone else ""
     if norm_id:
-        from jiceng.core.pii import id_birth_date, id_gender
-
         if birth_date and birth_date != id_birth_date(norm_id):
             raise ValidationFailed(_("The birth date does not match the identity number."), field="birth_date")
         birth_date = id_birth_date(norm_id)

@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.people import views
 
 app_name = "people"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(20, "people:list", _("People"))]
 urlpatterns = [
     path("", views.people_list, name="list"),
     path("<int:pk>/", views.person_detail, name="detail"),

@@ -7,9 +7,11 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
 from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year
 from jiceng.core.pagination import Page
+from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import closing, selectors, services
@@ -598,8 +600,6 @@ def rubric(request, assessment_id: int, level: str, payload: RubricIn):
 
 @router.post("/assessments/{assessment_id}/raters", response={201: dict}, summary="Add a rater for a level")
 def rater_add(request, assessment_id: int, payload: RaterIn):
-    from jiceng.accounts.models import User
-
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     own_unit = unit_get(user=request.user, code=payload.own_unit)
     user = User.objects.filter(username=payload.username).first()
@@ -621,8 +621,6 @@ def report_submit(request, assessment_id: int, payload: SecretaryReportIn):
 
 @router.post("/reports/{report_id}/scores", summary="A rater scores a report on the rubric")
 def report_scores(request, report_id: int, payload: ScoresIn):
-    from jiceng.core.scope import scope_filter
-
     report = scope_filter(SecretaryReport.objects.select_related("assessment", "unit"), request.user,
                           "unit_path").filter(pk=report_id).first()
     if report is None:

@@ -11,6 +11,7 @@ from jiceng.projects import assessment as a_svc
 from jiceng.projects import services, sweeps
 from jiceng.projects.models import (
     Indicator,
+    IndicatorEntry,
     KeyTask,
     Milestone,
     ProgressReport,
@@ -171,8 +172,6 @@ def _last_year_assessment(ctx, rng, city, counties, streets, communities, year):
             for c in criteria[r.unit.kind]:
                 scores.append((r, rater, c, round(c.max_score * min(1.0, quality + rng.uniform(-0.05, 0.05)), 1)))
     a_svc.review_scores_bulk(actor=None, assessment=a, rows=scores)
-    from jiceng.projects.models import IndicatorEntry
-
     entries = []
     for ind in Indicator.objects.filter(assessment=a, source="", children__isnull=True).select_related("assessment"):
         for u in levels[ind.level]:

@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.cases import measures as case_measures
+from jiceng.meetings.models import ActionItem
+from jiceng.meetings.selectors import on_time_rates_by_prefix
+from jiceng.projects.models import KeyTask, Project
 
 
 @dataclasses.dataclass
@@ -69,14 +72,10 @@ def _grouped(qs, units, aggregate: dict, value: Callable) -> dict:
 
 # ---------------------------------------------------------------- meetings (E1, E2)
 def _meetings_on_time_batch(units, year):
-    from jiceng.meetings.selectors import on_time_rates_by_prefix
-
     return {k: _clamp(v) for k, v in on_time_rates_by_prefix(units, year, as_of(year)).items()}
 
 
 def _actions_qs(year):
-    from jiceng.meetings.models import ActionItem
-
     return ActionItem.objects.filter(deadline__year=year, deadline__lt=as_of(year))
 
 
@@ -88,15 +87,11 @@ def _actions_batch(units, year):
 
 # ---------------------------------------------------------------- projects (F2) and key tasks (F3)
 def _projects_batch(units, year):
-    from jiceng.projects.models import Project
-
     return _grouped(Project.objects.filter(year=year).exclude(status="suspended"), units,
                     {"avg": Avg("progress")}, lambda r: r["avg"] / 100 if r["avg"] is not None else None)
 
 
 def _tasks_batch(units, year):
-    from jiceng.projects.models import KeyTask
-
     return _grouped(KeyTask.objects.filter(year=year, published=True), units,
                     {"avg": Avg("progress")}, lambda r: r["avg"] / 100 if r["avg"] is not None else None)
 

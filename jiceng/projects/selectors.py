@@ -9,6 +9,7 @@ from jiceng.core.models import SupervisionCard
 from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
 from jiceng.core.supervision import cards_under
 from jiceng.meetings.models import MeetingCardKind
+from jiceng.orgs.models import Unit
 from jiceng.projects.models import (
     Assessment,
     AssessmentResult,
@@ -19,6 +20,10 @@ from jiceng.projects.models import (
     Project,
     ProjectStatus,
     PromptCardKind,
+    Rater,
+    ReviewScore,
+    RubricCriterion,
+    SecretaryReport,
 )
 
 # The supervision prompt cards the projects pages and API list: projects' own and the joint meetings'.
@@ -143,8 +148,6 @@ def uncovered_items(*, city, year: int) -> list[dict]:
     items = list(PolicyItem.objects.filter(unit=city).order_by("code"))
     plans = {p.unit_id: p for p in ImplementationPlan.objects.filter(subtree_q(city.path, "unit_path"), year=year)
              .prefetch_related("items")}
-    from jiceng.orgs.models import Unit
-
     out = []
     for county in Unit.objects.filter(parent=city, kind="county").order_by("code"):
         plan = plans.get(county.pk)
@@ -203,8 +206,6 @@ def results_in(*, user, assessment: Assessment, level: str | None = None):
 
 def reports_to_review(*, user, assessment: Assessment):
     """The reports the user rates (their rater levels, inside their area), with their rubric and own scores."""
-    from jiceng.projects.models import Rater, ReviewScore, RubricCriterion, SecretaryReport
-
     raters = {r.level: r for r in Rater.objects.filter(assessment=assessment, user=user).select_related("own_unit")}
     if not raters:
         return []

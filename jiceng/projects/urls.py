@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.projects import views
 
 app_name = "projects"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(65, "projects:home", _("Projects"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.project_new, name="project_new"),

@@ -10,11 +10,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
+from jiceng.core.scope import scope_filter, user_can
 from jiceng.core.views import page, run_and_redirect
+from jiceng.orgs.models import KIND_ORDER, UnitKind
 from jiceng.orgs.selectors import unit_get, unit_or_top
-from jiceng.projects import closing, exports, selectors, services
+from jiceng.projects import assessment as a_svc
+from jiceng.projects import closing, excel, exports, indicators, selectors, services
+from jiceng.projects.figures import figures
 from jiceng.projects.forms import ListCloseForm, TaskCloseForm
-from jiceng.projects.models import PROJECT_LEVELS, AssessmentStatus, Indicator, PolicyItem, ProjectStatus
+from jiceng.projects.models import (
+    PROJECT_LEVELS,
+    AssessmentStatus,
+    Indicator,
+    PolicyItem,
+    ProjectStatus,
+    SecretaryReport,
+)
 
 
 def _unit(request):
@@ -48,8 +59,6 @@ def home(request):
     level = request.GET.get("level") if request.GET.get("level") in PROJECT_LEVELS else None
     pager = Paginator(selectors.projects_in(user=request.user, unit=unit, year=year, level=level), 50)
     page_obj = pager.get_page(request.GET.get("page"))
-    from jiceng.projects.figures import figures
-
     return render(request, "projects/home.html", {
         "unit": unit, "year": year, "level": level, "page": page_obj, "figures": figures(unit, today=timezone.localdate()),
         "cards": list(selectors.cards_in(user=request.user, unit=unit)[:30]),
@@ -253,10 +262,6 @@ def _results(request, pk):
 
 def _indicator_sections(request, a) -> list[dict]:
     """The levels assessed (below the assessing unit, or holding a tree) with their trees, flattened."""
-    from jiceng.core.scope import user_can
-    from jiceng.orgs.models import KIND_ORDER, UnitKind
-    from jiceng.projects import excel, indicators
-
     trees = excel.trees_of(assessment=a)
     labels = dict(UnitKind.choices)
     can_edit = a.status == AssessmentStatus.DRAFT and user_can(request.user, a.unit_path, "supervise")
@@ -275,8 +280,6 @@ def _indicator_sections(request, a) -> list[dict]:
 
 
 def _assessment_context(request, a, results, codes) -> dict:
-    from jiceng.projects import indicators
-
     by_level = [(lv, [r for r in results if r.level == lv]) for lv in PROJECT_LEVELS]
     return {"a": a, "by_level": [x for x in by_level if x[1]], "codes": codes,
             "sections": _indicator_sections(request, a),
@@ -295,8 +298,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @page
 def indicator_xlsx(request, pk, level):
     """下载指标模板: a level's indicator tree (or an empty template) to edit in Excel."""
-    from jiceng.projects import excel
-
     a = selectors.assessment_get(user=request.user, pk=pk)
     if level not in PROJECT_LEVELS:
         raise NotFound()
@@ -309,8 +310,6 @@ def indicator_xlsx(request, pk, level):
 @page
 def indicator_upload(request, pk, level):
     """上传指标体系: replace a level's tree from a sheet, all or nothing (indicator_tree_set)."""
-    from jiceng.projects import excel
-
     a = selectors.assessment_get(user=request.user, pk=pk)
     if level not in PROJECT_LEVELS:
         raise NotFound()
@@ -374,8 +373,6 @@ def task_report(request, pk):
 @require_POST
 @page
 def assessment_action(request, pk, action):
-    from jiceng.projects import assessment as a_svc
-
     a = selectors.assessment_get(user=request.user, pk=pk)
     run = a_svc.assessment_publish if action == "publish" else a_svc.assessment_compute
     return run_and_redirect(request, lambda: run(actor=request.user, assessment=a),
@@ -393,10 +390,6 @@ def review(request, pk):
 @require_POST
 @page
 def review_score(request, pk):
-    from jiceng.core.scope import scope_filter
-    from jiceng.projects import assessment as a_svc
-    from jiceng.projects.models import SecretaryReport
-
     report = scope_filter(SecretaryReport.objects.select_related("assessment", "unit"), request.user,
                           "unit_path").filter(pk=pk).first()
     if report is None:
@@ -412,8 +405,6 @@ def review_score(request, pk):
 @require_POST
 @page
 def report_submit(request, pk):
-    from jiceng.projects import assessment as a_svc
-
     a = selectors.assessment_get(user=request.user, pk=pk)
     unit = unit_get(user=request.user, code=request.POST.get("unit", ""))
     return run_and_redirect(request, lambda: a_svc.secretary_report_submit(

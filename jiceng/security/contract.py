@@ -10,6 +10,8 @@ import dataclasses
 
 from django.db import connections
 
+from jiceng.wsgi import application
+
 # The checks of issue 10 item 13, and the others schemathesis ships that apply to a read/write API.
 CHECKS = [
     "not_a_server_error",
@@ -71,8 +73,6 @@ def run(*, token: str | None = None, max_examples: int = 10, seed: int = 10, pha
     from django.db import close_old_connections
     from schemathesis.config import SchemathesisConfig
     from schemathesis.engine import events, from_schema
-
-    from jiceng.wsgi import application
 
     phases = phases or ["examples", "coverage", "fuzzing", "stateful"]
     config = SchemathesisConfig.from_dict({

@@ -13,6 +13,8 @@ from jiceng.core.errors import ValidationFailed
 from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.stations import coverage, finder, selectors, services, walknet
+from jiceng.stations.excel import positions_export as do_export
+from jiceng.stations.excel import positions_import as do_import
 
 router = Router(tags=["stations"])
 PREFIX = "/stations/"
@@ -155,8 +157,6 @@ def position_create(request, payload: PositionIn):
 
 @router.get("/positions/export.xlsx", summary="Service positions under a unit as Excel")
 def positions_export(request, unit: str | None = None):
-    from jiceng.stations.excel import positions_export as do_export
-
     scope_unit = unit_or_top(user=request.user, code=unit)
     response = HttpResponse(do_export(user=request.user, unit=scope_unit), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="positions-{scope_unit.code}.xlsx"'
@@ -170,8 +170,6 @@ class StationsImportOut(Schema):
 @router.post("/positions/import", response={201: StationsImportOut},
              summary="Import positions from Excel; all or nothing with row errors")
 def positions_import(request, file: UploadedFile = File(...)):
-    from jiceng.stations.excel import positions_import as do_import
-
     return Status(201, {"created": do_import(actor=request.user, upload=file)})
 
 

@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.cases.services import sms_code_send, sms_code_verify
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, NotFound, ValidationFailed
 from jiceng.core.pii import mask_phone, validate_phone
-from jiceng.core.scope import require_scope
+from jiceng.core.scope import require_scope, subtree_q
+from jiceng.mobilize.models import Activity
 from jiceng.orgs.models import Unit
 from jiceng.stations.models import Courier, CourierSignup, ServicePosition, Visit
 
@@ -22,16 +24,12 @@ VISIT_GAP = datetime.timedelta(minutes=30)
 
 
 def courier_sms_code_send(*, phone: str, client_address: str) -> str:
-    from jiceng.cases.services import sms_code_send
-
     return sms_code_send(phone=phone, client_address=client_address)
 
 
 def courier_register(*, phone: str, sms_code: str, kind: str, name: str, community_code: str,
                      platform: str = "", now=None) -> Courier:
     """Register a courier (no account): the phone is confirmed with the SMS code first."""
-    from jiceng.cases.services import sms_code_verify
-
     if kind not in Courier.Kind.values:
         raise ValidationFailed(_("Choose courier, delivery rider or ride-hailing driver."), field="kind")
     name = (name or "").strip()
@@ -91,8 +89,6 @@ def visits_bulk_create(*, actor, rows: list[tuple], note: str = "") -> int:
 
 def courier_signup(*, courier: Courier, activity) -> CourierSignup:
     """A registered courier signs up to a volunteer activity (capacity shared with members' sign-ups)."""
-    from jiceng.mobilize.models import Activity
-
     with transaction.atomic():
         act = Activity.objects.select_for_update().filter(pk=activity.pk).first()
         if act is None:
@@ -131,9 +127,6 @@ def courier_hours_record(*, actor, signup: CourierSignup, hours) -> CourierSignu
 
 def upcoming_activities(courier: Courier, *, limit: int = 20):
     """Volunteer activities of the courier's street that have not started yet."""
-    from jiceng.core.scope import subtree_q
-    from jiceng.mobilize.models import Activity
-
     street_path = "/".join(courier.unit_path.split("/")[:4]) + "/"
     return list(Activity.objects.filter(subtree_q(street_path, "unit_path"), kind="volunteer",
                                         starts_at__gt=timezone.now()).order_by("starts_at")[:limit])

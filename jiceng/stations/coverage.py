@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jiceng.core.scope import subtree_q
-from jiceng.orgs.models import Unit
+from jiceng.orgs.models import Unit, UnitTally
 from jiceng.stations import walknet
 from jiceng.stations.models import BuildingCoverage, CoverageRun, ServicePosition, State
 
@@ -37,8 +37,6 @@ def open_positions():
 
 def building_rows():
     """(building id, path, lat, lng, residents) of every building with a location."""
-    from jiceng.orgs.models import UnitTally
-
     # Residents under each building: the tally row orgs keeps current with every registration and move.
     residents = dict(UnitTally.objects.filter(unit__kind="building").values_list("unit_id", "residents"))
     rows = Unit.objects.filter(kind="building", lat__isnull=False, lng__isnull=False).order_by("id") \

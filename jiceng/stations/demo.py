@@ -10,6 +10,7 @@ import shapely
 from django.utils import timezone
 
 from jiceng.demo.names import person_name
+from jiceng.mobilize.models import Activity
 from jiceng.orgs.models import Unit
 from jiceng.stations import couriers, coverage, services, walknet
 
@@ -92,8 +93,6 @@ def _couriers_and_visits(ctx, rng, positions):
         at = now - datetime.timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 600))
         visits.append((p, who, at))
     couriers.visits_bulk_create(actor=None, rows=visits, note="demo visits")
-    from jiceng.mobilize.models import Activity
-
     acts = list(Activity.objects.filter(kind="volunteer").order_by("id")[:400])
     if acts:
         signups = {}

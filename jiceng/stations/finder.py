@@ -15,6 +15,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.cases.deadlines import holiday_calendar
 from jiceng.core.errors import ValidationFailed
 from jiceng.stations import coverage, walknet
 from jiceng.stations import hours as hours_mod
@@ -39,8 +40,6 @@ _cache: dict = {}
 
 
 def _holiday_calendar() -> dict:
-    from jiceng.cases.deadlines import holiday_calendar
-
     return holiday_calendar()
 
 

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.excel import RowErrors
 from jiceng.core.geo import coords
 from jiceng.core.scope import require_scope  # noqa: F401 (views use services.require_scope)
+from jiceng.core.scope import user_can as can
 from jiceng.orgs.models import Unit, UnitKind
 from jiceng.stations import hours as hours_mod
 from jiceng.stations.models import (
@@ -25,6 +27,7 @@ from jiceng.stations.models import (
     ServicePosition,
     State,
 )
+from jiceng.stations.tasks import coverage_recompute
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -112,8 +115,6 @@ def _hours_rows(hours) -> list:
 
 
 def recompute_after_commit():
-    from jiceng.stations.tasks import coverage_recompute
-
     transaction.on_commit(lambda: coverage_recompute.enqueue())
 
 
@@ -200,8 +201,6 @@ def positions_bulk_create(*, actor, rows: list[dict], note: str = "", errors=Non
     """Create many positions, all or nothing (Excel import, demo). Each row as position_create's keywords
     (unit as a Unit); every row is validated first; one audit event for the batch. `errors`: row errors
     the caller already found (an import's own checks), reported together with these."""
-    from jiceng.core.excel import RowErrors
-
     errors = errors or RowErrors()
     prepared = []
     amenity_by_code = {a.code: a for a in Amenity.objects.filter(active=True)}
@@ -330,6 +329,4 @@ def position_photo_delete(*, actor, photo: PositionPhoto) -> None:
 
 
 def user_can(user, path: str, capability: str) -> bool:
-    from jiceng.core.scope import user_can as can
-
     return can(user, path, capability)

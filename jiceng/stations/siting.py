@@ -29,6 +29,11 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.scope import require_scope, scope_filter, subtree_q
+from jiceng.orgs.models import Unit
+from jiceng.stations import coverage, walknet
+from jiceng.stations.models import BuildingCoverage, ServicePosition, State
+from jiceng.stations.services import to_city_point
 
 
 @dataclasses.dataclass
@@ -270,12 +275,6 @@ def suggest(*, user, unit, k: int, sites_text: str = "", time_limit: float = 10.
     """Suggested sites for k new stations under `unit`, with the residents each would newly cover."""
     from scipy.sparse.csgraph import dijkstra
 
-    from jiceng.core.scope import require_scope, subtree_q
-    from jiceng.orgs.models import Unit
-    from jiceng.stations import coverage, walknet
-    from jiceng.stations.models import BuildingCoverage, ServicePosition, State
-    from jiceng.stations.services import to_city_point
-
     require_scope(user, unit.path, "read")
     if not 1 <= int(k) <= 50:
         raise ValidationFailed(_("Choose 1 to 50 new stations."), field="k")
@@ -325,11 +324,6 @@ def suggest(*, user, unit, k: int, sites_text: str = "", time_limit: float = 10.
 def worst_communities(*, user, limit: int = 10) -> list[tuple]:
     """Communities in the user's area with the lowest share of residents within 15 minutes (one pass
     over the stored building coverage, grouped by community path)."""
-    from jiceng.core.scope import scope_filter
-    from jiceng.orgs.models import Unit
-    from jiceng.stations import coverage
-    from jiceng.stations.models import BuildingCoverage
-
     if coverage.latest_run() is None:
         return []
     limit_s = coverage.circle_seconds()

@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.stations import views
 
 app_name = "stations"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(75, "stations:map", _("Service positions"))]
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("new/", views.position_new, name="new"),

@@ -9,14 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiceng.cases.deadlines import holiday_calendar
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.views import map_tiles, page, run_and_redirect
-from jiceng.orgs.selectors import unit_ancestors, unit_get, unit_or_top
-from jiceng.stations import couriers, coverage, selectors, services
+from jiceng.mobilize.models import Activity
+from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_get, unit_or_top
+from jiceng.stations import couriers, coverage, selectors, services, siting
 from jiceng.stations import hours as hours_mod
 from jiceng.stations.forms import DAY_LABELS, CourierForm, PhotoForm, PositionForm, SitingForm, StateForm
-from jiceng.stations.models import Level, State
+from jiceng.stations.models import Level, PositionPhoto, ServicePosition, State
 
 
 def _center():
@@ -29,8 +31,6 @@ def _marker(p) -> dict:
 
 
 def _calendar():
-    from jiceng.cases.deadlines import holiday_calendar
-
     return holiday_calendar()
 
 
@@ -186,8 +186,6 @@ def photo_add(request, pk):
 
 def photo_file(request, pk):
     """A position's photo (public, like the position's public page); re-encoded at upload."""
-    from jiceng.stations.models import PositionPhoto
-
     photo = PositionPhoto.objects.filter(pk=pk).first()
     if photo is None or not photo.file:
         raise Http404()
@@ -203,8 +201,6 @@ def photo_file(request, pk):
 @page
 def coverage_page(request):
     unit = unit_or_top(user=request.user, code=request.GET.get("unit"))
-    from jiceng.orgs.selectors import unit_children
-
     children = list(unit_children(user=request.user, unit=unit)[:300]) if unit.kind in (
         "city", "county", "street", "community") else []
     run = coverage.latest_run()
@@ -219,8 +215,6 @@ def coverage_page(request):
 
 @page
 def siting_page(request):
-    from jiceng.stations import siting
-
     form = SitingForm(request.GET or None, initial={"unit": request.GET.get("unit", ""), "k": 3})
     result, status = None, 200
     if request.GET and form.is_valid():
@@ -278,8 +272,6 @@ def qr_svg(request, pk):
 
 
 def qr_visit(request, token):
-    from jiceng.stations.models import ServicePosition
-
     position = ServicePosition.objects.filter(qr_token=token).first()
     if position is None:
         raise Http404()
@@ -315,8 +307,6 @@ def courier_register(request):
     form = CourierForm(request.POST or None)
     status = 200
     if request.method == "POST" and "activity" in request.POST and courier is not None:
-        from jiceng.mobilize.models import Activity
-
         act = Activity.objects.filter(pk=request.POST.get("activity") or 0).first()
         try:
             if act is None:

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.geo.distance import haversine_m
+from jiceng.core.scope import require_scope
+from jiceng.orgs.models import Unit
 from jiceng.stations.models import WalkNetwork
 
 ARRAYS = ("node_lat", "node_lng", "node_osm", "edge_u", "edge_v", "edge_m", "edge_way")
@@ -69,9 +71,6 @@ def build_arrays(node_lat, node_lng, node_osm, edge_u, edge_v, edge_m, edge_way)
 def network_replace(*, actor, source: str, arrays: dict) -> WalkNetwork:
     """Store a network and make it the active one; the previous one is removed in the same transaction.
     Only the system or a city-wide writer may replace the city's network."""
-    from jiceng.core.scope import require_scope
-    from jiceng.orgs.models import Unit
-
     city = Unit.objects.filter(kind="city").order_by("id").first()
     if actor is not None:
         if city is None:
@@ -85,6 +84,7 @@ def network_replace(*, actor, source: str, arrays: dict) -> WalkNetwork:
         old = list(WalkNetwork.objects.filter(active=True).exclude(pk=net.pk).values_list("id", flat=True))
         WalkNetwork.objects.filter(pk__in=old).delete()
         WalkNetwork.objects.filter(pk=net.pk).update(active=True)
+        # inside: import-time cycle, stations.services imports walknet
         from jiceng.stations.services import recompute_after_commit
 
         recompute_after_commit()

@@ -25,6 +25,7 @@ from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_objects, insert_values
 from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.excel import RowErrors, write_xlsx_table
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.orgs.models import Unit, UnitKind
 from jiceng.people.models import Person
@@ -291,8 +292,6 @@ def workers_bulk_create(*, actor, rows: list[dict], note: str = "", today=None) 
     transaction, one audit event. A row: community (Unit), post, channel, hire_date, education,
     qualification, grade (or None), title, bank_account, and either person or name/id_number/phone;
     `row` (the sheet row number, for messages) and `ratings` ({year: rating}, demo only) optional."""
-    from jiceng.core.excel import RowErrors
-
     today = _today(today)
     errors = RowErrors()
     scales: dict[str, grades.Scale] = {}
@@ -915,8 +914,6 @@ def payroll_bank_sheet(*, actor, run: PayrollRun) -> bytes:
     """The bank transfer sheet of an approved run: number, name, masked account, amount (yuan, to the fen,
     the exact Decimal of the line). Written by `write_xlsx_table` (a province's payroll is tens of
     thousands of rows)."""
-    from jiceng.core.excel import write_xlsx_table
-
     require_scope(actor, run.unit_path, VIEW)
     if run.status != RunStatus.APPROVED:
         raise Conflict(_("Only an approved payroll goes to the bank."))

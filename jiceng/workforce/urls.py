@@ -1,8 +1,11 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.workforce import views
 
 app_name = "workforce"
+# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+NAV = [(70, "workforce:home", _("Workforce"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.worker_new, name="worker_new"),

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from jiceng.core.audit import audit_record
 from jiceng.demo.runner import DemoContext, build_demo_city, demo_steps
 from jiceng.orgs.models import Unit
 
@@ -40,8 +41,6 @@ class Command(BaseCommand):
         build_demo_city(ctx, only=only)
         if not only:
             from django.db import transaction
-
-            from jiceng.core.audit import audit_record
 
             with transaction.atomic():
                 audit_record(actor=None, action="demo.built", object_type="demo", changes={

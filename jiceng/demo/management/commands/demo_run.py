@@ -10,6 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from jiceng.core.models import AuditEvent
 from jiceng.orgs.models import Unit
 
 
@@ -30,8 +31,6 @@ class Command(BaseCommand):
             children.append(subprocess.Popen([py, "manage.py", "demo_city", "--if-empty", "--scale",  # nosec B603  # fixed argument list built by the script, no shell
                                               str(opts["scale"])], env=env))
         else:
-            from jiceng.core.models import AuditEvent
-
             self.stdout.write("The database already holds a city; serving it.")
             if not AuditEvent.objects.filter(action="demo.built").exists():
                 self.stdout.write(self.style.WARNING(

@@ -19,6 +19,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from jiceng.accounts.services import grant_create, user_create
+from jiceng.core.roles import Role
 from jiceng.mobilize import calls, drill
 from jiceng.mobilize.models import Assignment, AssignmentState, Mode
 from jiceng.orgs.models import Unit, UnitKind
@@ -153,9 +155,6 @@ class Command(BaseCommand):
         """The board page as a worker of the calling community sees it (Django's test client, forced login
         of a throwaway account), and the selector's figures."""
         from django.test import Client
-
-        from jiceng.accounts.services import grant_create, user_create
-        from jiceng.core.roles import Role
 
         figures = drill.drill_board(call)
         user = user_create(actor=None, username=f"drill-board-{call.pk}", password=secrets.token_urlsafe(12))
