@@ -85,10 +85,12 @@ def run_spopt(cover_rows, row_weights, n_cand, k, time_limit):
     covered = float(sum(w for key, w in zip(cover_rows, row_weights, strict=True) if chosen & set(key)))
     if len(chosen) > k:
         raise RuntimeError(f"spopt chose {len(chosen)} sites for k = {k}")
+    # values CBC leaves behind without a feasible solution are not a solution
+    solved = model.problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     return {"spopt_seconds": round(seconds, 2), "spopt_build_seconds": round(build, 2),
             "spopt_status": pulp.LpStatus[model.problem.status],
             "spopt_solution_status": pulp.LpSolution.get(model.problem.sol_status, str(model.problem.sol_status)),
-            "spopt_objective": covered if chosen else None, "spopt_time_limit": int(time_limit),
+            "spopt_objective": covered if solved else None, "spopt_time_limit": int(time_limit),
             "spopt_stock_constraint_build_seconds_estimate": round(stock_estimate, 1)}
 
 
