@@ -167,8 +167,6 @@ def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: f
     """`cover[i]`: the candidate indexes that cover demand point i; `weights[i]` integers (residents).
 
     Stops at a proven relative gap ≤ `gap` or after `time_limit` seconds with the gap it proved."""
-    from ortools.sat.python import cp_model
-
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit)
     inst = _Instance(cover, weights)
@@ -202,7 +200,9 @@ def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: f
     if obj >= np.floor(bound + 1e-6) or (bound - obj) / bound <= gap or not use_cp_sat:
         return _solution(inst, sites, obj, bound, gap, t0)
     keep = _reduced(inst, lam, k, obj, sites)
-    # 4. CP-SAT on the kept candidates
+    # 4. CP-SAT on the kept candidates (OR-Tools imported here, when used: seconds on a busy machine)
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     x = {int(j): model.NewBoolVar(f"x{j}") for j in keep}
     terms = []
