@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.cases.services import sms_code_send, sms_code_verify
+from jiceng.cases.throttle import HOUR, throttle
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, NotFound, ValidationFailed
@@ -21,6 +22,11 @@ from jiceng.orgs.models import Unit
 from jiceng.stations.models import Courier, CourierSignup, ServicePosition, Visit
 
 VISIT_GAP = datetime.timedelta(minutes=30)
+# Abuse limits (cases.throttle, exact under concurrent requests). Mobile networks put many phones behind
+# one address, so the limits per address are generous; they stop scripts, not couriers.
+VISITS_PER_ADDRESS_POSITION_HOUR = 10  # one station's visit count cannot be inflated from one address
+VISITS_PER_ADDRESS_HOUR = 120
+REGISTER_TRIES_PER_ADDRESS_HOUR = 20  # counted before any check, kept when the try is refused
 
 
 def courier_sms_code_send(*, phone: str, client_address: str) -> str:
@@ -28,8 +34,12 @@ def courier_sms_code_send(*, phone: str, client_address: str) -> str:
 
 
 def courier_register(*, phone: str, sms_code: str, kind: str, name: str, community_code: str,
-                     platform: str = "", now=None) -> Courier:
-    """Register a courier (no account): the phone is confirmed with the SMS code first."""
+                     platform: str = "", client_address: str = "unknown", now=None) -> Courier:
+    """Register a courier (no account): the phone is confirmed with the SMS code first. Tries are
+    throttled per client address (counted in their own transaction, so refused tries count too), and
+    whether a number is registered is said only to whoever holds its SMS code."""
+    throttle([(f"addr:{(client_address or 'unknown')[:64]}:courier_register", REGISTER_TRIES_PER_ADDRESS_HOUR,
+               HOUR)], _("Too many registrations were tried from here. Please try again in an hour."), now=now)
     if kind not in Courier.Kind.values:
         raise ValidationFailed(_("Choose courier, delivery rider or ride-hailing driver."), field="kind")
     name = (name or "").strip()
@@ -42,9 +52,9 @@ def courier_register(*, phone: str, sms_code: str, kind: str, name: str, communi
         raise ValidationFailed(_("No community with this code."), field="community")
     phone = validate_phone(phone or "")
     phone_hash = crypto.lookup_hash(phone)
+    sms_code_verify(phone=phone, code=sms_code, now=now)  # first: no one learns a number is registered
     if Courier.objects.filter(phone_hash=phone_hash).exists():
         raise Conflict(_("This mobile number is already registered."), code="registered")
-    sms_code_verify(phone=phone, code=sms_code, now=now)
     try:
         with transaction.atomic():
             courier = Courier.objects.create(kind=kind, name=name, phone_enc=crypto.encrypt(phone),
@@ -64,13 +74,20 @@ def courier_by_token(token: str | None) -> Courier | None:
     return Courier.objects.filter(token=token).first()
 
 
-def visit_record(*, position: ServicePosition, courier: Courier | None = None, now=None) -> Visit | None:
-    """One visit when a station's QR code is opened; a courier's repeat scan within 30 minutes counts once."""
+def visit_record(*, position: ServicePosition, courier: Courier | None = None, client_address: str = "unknown",
+                 now=None) -> Visit | None:
+    """One visit when a station's QR code is opened; a courier's repeat scan within 30 minutes counts once.
+    Throttled per client address (Throttled, 429, nothing written): at most 10 visits an hour to one
+    station and 120 an hour in all."""
     now = now or timezone.now()
     if courier is not None and Visit.objects.filter(position=position, courier=courier,
                                                     at__gte=now - VISIT_GAP).exists():
         return None
+    address = (client_address or "unknown")[:64]
     with transaction.atomic():
+        throttle([(f"addr:{address}:visit:{position.pk}", VISITS_PER_ADDRESS_POSITION_HOUR, HOUR),
+                  (f"addr:{address}:visit", VISITS_PER_ADDRESS_HOUR, HOUR)],
+                 _("Too many visits were recorded from here. Please try again later."), now=now)
         visit = Visit.objects.create(position=position, unit_path=position.unit_path, courier=courier, at=now)
         audit_record(actor=None, action="position.visit", obj=position,
                      changes={"courier": courier.pk if courier else None})

@@ -16,6 +16,9 @@ How (each step keeps the optimum and every figure it reports is proven, none ass
    Candidates whose forced opening would push L below the best solution are fixed closed.
 4. OR-Tools CP-SAT on the remaining candidates, started from the best solution (hint), with the
    Lagrangian bound as a valid cut, for the time left; it may improve the solution and its own bound.
+   Only when what is left is small enough to build and search in time (`CP_SAT_MAX_ENTRIES`; the
+   siting of a street or community always is); otherwise the search of step 2 goes on to the end and
+   the Lagrangian bound is the proof.
 
 `gap` = (bound − objective) / bound with bound = the smaller of the Lagrangian and CP-SAT bounds."""
 
@@ -150,13 +153,25 @@ class _Instance:
         return best_bound, best_lam
 
 
+CP_SAT_MAX_ENTRIES = 250_000  # coverage entries (candidate, merged row) CP-SAT gets at most
+
+
+def _reduced(inst: _Instance, lam, k: int, obj: float, sites) -> np.ndarray:
+    """Reduced-cost fixing: the candidates that may still be in a solution better than `obj`. Opening j
+    forces L(λ) to base − (k-th largest c) + c_j; when that is below obj + 1, no better solution opens j."""
+    c = inst.at @ lam
+    order = np.argsort(-c)
+    base = float(np.maximum(inst.w - lam, 0).sum() + c[order[:k]].sum())
+    forced = base - c[order[k - 1]] + c
+    forced[order[:k]] = base
+    return np.union1d(np.flatnonzero(forced >= obj + 1), np.asarray(sites, dtype=np.int64))
+
+
 def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: float = 0.0,
                workers: int = 2, seed: int = 1) -> Solution:
     """`cover[i]`: the candidate indexes that cover demand point i; `weights[i]` integers (residents).
 
     Stops at a proven relative gap ≤ `gap` or after `time_limit` seconds with the gap it proved."""
-    from ortools.sat.python import cp_model
-
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit)
     inst = _Instance(cover, weights)
@@ -173,27 +188,26 @@ def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: f
     # 3. bound, then perturbations while the gap is open, in turns
     bound, lam = inst.lagrangian(k, obj, t0 + 0.5 * time_limit)
     bound = min(bound, total)
+    keep = _reduced(inst, lam, k, obj, sites)
+    # CP-SAT only when the model left is small enough to build and search in the time left; otherwise the
+    # search goes on to the end and the Lagrangian bound is the proof.
+    use_cp_sat = int(np.diff(inst.a.indptr)[keep].sum()) <= CP_SAT_MAX_ENTRIES
+    search_end = t0 + (0.8 if use_cp_sat else 0.97) * time_limit
     stall = 0
-    while (bound - obj) / bound > gap and stall < 60 and time.perf_counter() < t0 + 0.8 * time_limit \
-            and len(sites) > 1:
+    while (bound - obj) / bound > gap and stall < 60 and time.perf_counter() < search_end and len(sites) > 1:
         trial = list(sites)
         for _drop in range(min(4, len(trial) - 1)):
             trial.pop(int(rng.integers(len(trial))))
-        trial, value = inst.swaps(inst.fill(trial, k), t0 + 0.8 * time_limit)
+        trial, value = inst.swaps(inst.fill(trial, k), search_end)
         stall += 1
         if value > obj:
             sites, obj, stall = trial, value, 0
-    if obj >= np.floor(bound + 1e-6) or (bound - obj) / bound <= gap:
+    if obj >= np.floor(bound + 1e-6) or (bound - obj) / bound <= gap or not use_cp_sat:
         return _solution(inst, sites, obj, bound, gap, t0)
-    # reduced-cost fixing: opening j costs at least (k-th largest c) − c_j in L
-    c = inst.at @ lam
-    order = np.argsort(-c)
-    base = float(np.maximum(inst.w - lam, 0).sum() + c[order[:k]].sum())
-    forced = base - c[order[k - 1]] + c
-    forced[order[:k]] = base
-    keep = np.flatnonzero(forced >= obj + 1)  # a better solution needs at least obj + 1
-    keep = np.union1d(keep, np.asarray(sites))
-    # 4. CP-SAT on the kept candidates
+    keep = _reduced(inst, lam, k, obj, sites)
+    # 4. CP-SAT on the kept candidates (OR-Tools imported here, when used: seconds on a busy machine)
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     x = {int(j): model.NewBoolVar(f"x{j}") for j in keep}
     terms = []

@@ -276,7 +276,11 @@ def qr_visit(request, token):
     if position is None:
         raise Http404()
     courier = couriers.courier_by_token(request.COOKIES.get("jiceng_courier"))
-    couriers.visit_record(position=position, courier=courier)
+    try:
+        couriers.visit_record(position=position, courier=courier, client_address=client_address(request))
+    except ServiceError as exc:
+        return render(request, "stations/refused.html", {"message": exc.message, "position": position},
+                      status=exc.status)
     return redirect(reverse("stations:public", args=[position.pk]) + "?visited=1")
 
 
@@ -322,7 +326,8 @@ def courier_register(request):
             try:
                 courier = couriers.courier_register(phone=data["phone"], sms_code=data["sms_code"], kind=data["kind"],
                                                     name=data["name"], community_code=data["community"],
-                                                    platform=data["platform"])
+                                                    platform=data["platform"],
+                                                    client_address=client_address(request))
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
                 status = exc.status
