@@ -400,3 +400,9 @@ def export(request, table: str, unit: str = ""):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Stakeholders and deliberation (D1, D2): their own module, on this router.
+from jiceng.consult import api_deliberation  # noqa: E402
+
+router.add_router("", api_deliberation.router)

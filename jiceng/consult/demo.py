@@ -106,3 +106,6 @@ def build(ctx):
     ctx.data["consult"] = {"ballot": ballot.pk, "votes": len(votes)}
     ctx.say(f"[demo] consult: ballot in {street.name} with {len(votes):,} household votes "
             f"({added:,} households added to the street for it)")
+    from jiceng.consult import demo_onecore
+
+    demo_onecore.build(ctx)

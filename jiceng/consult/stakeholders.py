@@ -351,3 +351,63 @@ def instructor_visit_record(*, actor, instructor: Instructor, visited_on: dateti
                                                visited_on=visited_on, note=note)
         audit_record(actor=actor, action="instructor.visit", obj=instructor, changes={"visited_on": visited_on})
     return visit
+
+
+# ---------------------------------------------------------------- bulk (demo, imports)
+
+
+def _insert(model, rows, **lookup):
+    """bulk_create, re-reading the keys on a backend without RETURNING."""
+    model.objects.bulk_create(rows, batch_size=1000)
+    if rows and rows[0].pk is None:
+        raise RuntimeError("bulk_create did not return keys")  # every supported backend (SQLite ≥ 3.35, PG) does
+    return rows
+
+
+def onecore_bulk_create(*, actor, companies: list[PropertyCompany], committees: list[tuple[OwnersCommittee, list]],
+                        services: list[PropertyService], instructors: list[Instructor], report_ins: list[ReportIn],
+                        note: str = "") -> dict:
+    """Many stakeholders at once (the demo city), validated like the single services, one audit event.
+    committees: [(unsaved committee, [(person, role)])]; services refer to companies in `companies` (saved
+    here first); instructors and report-ins refer to them too."""
+    for c in companies:
+        require_scope(actor, c.unit_path, "write")
+        c.licence_code = credit_code_clean(c.licence_code)
+        _text(c.name, "name", 120)
+    for oc, members in committees:
+        _compound(oc.compound)
+        require_scope(actor, oc.compound.path, "write")
+        _term(oc.term_start, oc.term_end)
+        if sum(1 for _p, r in members if r == CommitteeRole.CHAIR) != 1 or not members:
+            raise ValidationFailed(_("An owners' committee has exactly one chair."), field="members")
+        oc.unit_path = oc.compound.path
+    for s in services:
+        _compound(s.compound)
+        s.unit_path = s.compound.path
+        if not s.compound.path.startswith(s.company.unit_path):
+            raise ValidationFailed(_("The company is registered in another area; register it where the compound "
+                                     "is."), field="company")
+    for i in instructors:
+        _term(i.term_start, i.term_end)
+        i.unit_path = i.unit.path
+    with transaction.atomic():
+        _insert(PropertyCompany, companies)
+        for s in services:
+            s.company_id = s.company.pk
+        for i in instructors:
+            i.company_id = i.company.pk
+        _insert(OwnersCommittee, [oc for oc, _m in committees])
+        OwnersCommitteeMember.objects.bulk_create([
+            OwnersCommitteeMember(committee=oc, unit_path=oc.unit_path, person=p, role=r)
+            for oc, members in committees for p, r in members], batch_size=2000)
+        _insert(PropertyService, services)
+        for r in report_ins:
+            r.service_id, r.unit_path = r.service.pk, r.service.unit_path
+        ReportIn.objects.bulk_create(report_ins, batch_size=2000)
+        Instructor.objects.bulk_create(instructors, batch_size=1000)
+        audit_record(actor=actor, action="stakeholders.bulk_create", object_type="consult.ownerscommittee",
+                     unit_path=min((c.unit_path for c in companies), key=len, default=""),
+                     changes={"companies": len(companies), "committees": len(committees), "services": len(services),
+                              "instructors": len(instructors), "report_ins": len(report_ins), "note": note})
+    return {"companies": len(companies), "committees": len(committees), "services": len(services),
+            "instructors": len(instructors), "report_ins": len(report_ins)}

@@ -66,7 +66,93 @@ def matter(c):
     return c._matter
 
 
+def stake(c):
+    """Compound C1's owners' committee, a property company serving it with its project manager, a session of
+    the matter, and an instructor sent by K1."""
+    if getattr(c, "_stake", None) is None:
+        from jiceng.consult import deliberation, stakeholders
+        from jiceng.people import services as people
+
+        today = datetime.date.today()
+        term = (today - datetime.timedelta(days=1), today + datetime.timedelta(days=900))
+        owner = people.person_create(actor=None, household=c.household, name="业主甲", gender="M")
+        manager = people.person_create(actor=None, household=c.household, name="经理乙", gender="M")
+        people.party_membership_set(actor=None, person=manager, org=c.org_grid)
+        cadre = people.person_create(actor=None, household=c.household, name="干部丙", gender="F")
+        people.party_membership_set(actor=None, person=cadre, org=c.org_community)
+        committee = stakeholders.owners_committee_create(actor=None, compound=c.compound, name="业委会",
+                                                         elected_on=term[0], term_start=term[0], term_end=term[1],
+                                                         members=[(owner, "chair")])
+        company = stakeholders.property_company_create(actor=None, unit=c.street, name="物业",
+                                                       licence_code="91350100M000100Y43")
+        service = stakeholders.property_service_set(actor=None, company=company, compound=c.compound,
+                                                    manager=manager, started_on=term[0])
+        instructor = stakeholders.instructor_assign(actor=None, community=c.community, person=cadre, company=company,
+                                                    term_start=term[0], term_end=term[1])
+        m = matter(c)
+        session = deliberation.session_record(actor=None, matter=m, held_on=today, minutes="纪要",
+                                              attendance=[{"party": m.parties.get(), "name": "代表"}])
+        c._stake = {"owner": owner, "manager": manager, "cadre": cadre, "committee": committee, "company": company,
+                    "service": service, "instructor": instructor, "session": session, "term": term}
+    return c._stake
+
+
+def _term(c):
+    return {"term_start": stake(c)["term"][0].isoformat(), "term_end": stake(c)["term"][1].isoformat()}
+
+
+WRITES_K1 = ["city_admin", "street_official", "community_worker"]
+C1_WRITE = statuses(201, allowed=WRITES_C1, others={"party_member": 403})
+K1_WRITE = statuses(201, allowed=WRITES_K1, others={"party_member": 403})
+
 CHECKS = {
+    f"GET {API}/compounds/{{code}}/core": [Check("GET", lambda c: f"{API}/compounds/{c.compound.code}/core",
+                                                 statuses(200, allowed=SEES_C1))],
+    f"POST {API}/owners-committees": [Check(
+        "POST", lambda c: f"{API}/owners-committees", C1_WRITE,
+        data=lambda c: {"compound": c.compound.code, "name": "新业委会", "elected_on": _term(c)["term_start"], **_term(c),
+                        "members": [{"person": stake(c)["owner"].pk, "role": "chair"}]})],
+    f"GET {API}/property-companies": [Check("GET", lambda c: f"{API}/property-companies",
+                                            statuses(200, allowed=LOGGED_IN))],
+    f"POST {API}/property-companies": [Check(
+        "POST", lambda c: f"{API}/property-companies", K1_WRITE,
+        data=lambda c: {"unit": c.community.code, "name": "新物业", "licence_code": "91110000600037341L"})],
+    f"POST {API}/property-services": [Check(
+        "POST", lambda c: f"{API}/property-services", C1_WRITE,
+        data=lambda c: {"company": stake(c)["company"].pk, "compound": c.compound.code,
+                        "manager": stake(c)["manager"].pk, "started_on": _term(c)["term_start"]})],
+    f"POST {API}/property-services/{{service_id}}/report-ins": [Check(
+        "POST", lambda c: f"{API}/property-services/{stake(c)['service'].pk}/report-ins", C1_WRITE,
+        data=lambda c: {"to": "grid", "reported_on": datetime.date.today().isoformat()})],
+    f"POST {API}/instructors": [Check(
+        "POST", lambda c: f"{API}/instructors", K1_WRITE,
+        data=lambda c: {"community": c.community.code, "person": stake(c)["cadre"].pk,
+                        "company": stake(c)["company"].pk, **_term(c)})],
+    f"POST {API}/instructors/{{instructor_id}}/visits": [Check(
+        "POST", lambda c: f"{API}/instructors/{stake(c)['instructor'].pk}/visits", K1_WRITE,
+        data=lambda c: {"visited_on": datetime.date.today().isoformat(), "note": "走访"})],
+    f"POST {API}/cross-appointments": [Check(
+        "POST", lambda c: f"{API}/cross-appointments", C1_WRITE,
+        data=lambda c: {"kind": "branch_committee", "compound": c.compound.code, "person": stake(c)["manager"].pk,
+                        **_term(c)})],
+    f"GET {API}/matters": [Check("GET", lambda c: f"{API}/matters", statuses(200, allowed=LOGGED_IN))],
+    f"POST {API}/matters": [Check(
+        "POST", lambda c: f"{API}/matters", C1_WRITE,
+        data=lambda c: {"unit": c.compound.code, "kind": "dispute", "title": "漏水纠纷",
+                        "decide_by": datetime.date.today().isoformat(),
+                        "parties": [{"kind": "residents", "name": "居民代表"}]})],
+    f"GET {API}/matters/{{matter_id}}": [Check("GET", lambda c: f"{API}/matters/{matter(c).pk}",
+                                               statuses(200, allowed=SEES_C1))],
+    f"POST {API}/matters/{{matter_id}}/sessions": [Check(
+        "POST", lambda c: f"{API}/matters/{matter(c).pk}/sessions", C1_WRITE,
+        data=lambda c: {"held_on": datetime.date.today().isoformat(), "minutes": "第二次协商",
+                        "attendance": [{"party": matter(c).parties.get().pk, "name": "代表"}]})],
+    f"POST {API}/matters/{{matter_id}}/decision": [Check(
+        "POST", lambda c: f"{API}/matters/{matter(c).pk}/decision", C1_WRITE,
+        data=lambda c: {"session": stake(c)["session"].pk, "method": "consensus", "text": "夜间禁噪",
+                        "actions": [{"title": "张贴公告", "owner_name": "物业",
+                                     "deadline": datetime.date.today().isoformat()}]})],
+
     "consult:compound": [Check("GET", lambda c: f"/consult/compounds/{c.compound.code}/",
                                statuses(200, allowed=SEES_C1, others=PAGE))],
     "consult:community": [Check("GET", lambda c: f"/consult/communities/{c.community.code}/",

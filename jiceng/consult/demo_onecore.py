@@ -1,0 +1,147 @@
+"""Demo step of consult (called by demo.build): "one core, many parties" and a year of deliberation.
+
+Owners' committees in most compounds (chaired by a party member where one lives there), property
+companies registered by each street serving several of its compounds with a project manager each,
+instructors sent by the communities, this year's report-ins (some missing, so the community lists them),
+and in the demo community a big-committee cross-appointment, a volunteer team and a year of deliberation:
+matters from joint meeting resolutions decided by consensus or vote, plus disputes from open cases reported
+up, left open for the desk (one overdue)."""
+
+import datetime
+
+from jiceng.consult import deliberation, stakeholders
+from jiceng.consult.models import Instructor, OwnersCommittee, PropertyCompany, PropertyService, ReportIn
+from jiceng.core.scope import subtree_q
+from jiceng.orgs.models import Unit
+from jiceng.people.models import PartyMembership, Person
+
+COMMITTEE_SHARE = 0.8  # compounds with an owners' committee
+COMPOUNDS_PER_COMPANY = 4
+COMPANY_NAMES = ["康居", "恒安", "金鼎", "华宇", "润泽", "和顺", "鸿运", "嘉禾", "安泰", "祥和", "锦绣", "瑞丰"]
+
+
+def _credit_code(n: int) -> str:
+    first17 = f"91141002MA{n:07d}"
+    return first17 + stakeholders.credit_code_check_char(first17)
+
+
+def build(ctx):
+    rng = ctx.rng("consult_onecore")
+    today = ctx.today
+    compounds = list(Unit.objects.filter(kind="compound").order_by("code"))
+    residents: dict = {}
+    for pid, path in Person.objects.filter(unit_path__contains="/").values_list("id", "unit_path").iterator():
+        parts = path.strip("/").split("/")
+        if len(parts) >= 6:
+            key = "/" + "/".join(parts[:6]) + "/"
+            if len(residents.setdefault(key, [])) < 12:
+                residents[key].append(pid)
+    members = set(PartyMembership.objects.values_list("person_id", flat=True))
+    people = Person.objects.in_bulk([p for ps in residents.values() for p in ps])
+    by_community_org: dict = {}
+    for pid, org_path in PartyMembership.objects.filter(org__kind="community_committee").values_list(
+            "person_id", "org__unit_path")[:20000]:
+        by_community_org.setdefault(org_path, []).append(pid)
+    cadres = Person.objects.in_bulk([p for ps in by_community_org.values() for p in ps[:3]])
+    term = (datetime.date(today.year - 1, 6, 1), datetime.date(today.year + 4, 5, 31))
+    committees, companies, services, instructors, report_ins = [], [], [], [], []
+    street_companies: dict = {}
+    has_committee = set(OwnersCommittee.objects.filter(active=True).values_list("compound_id", flat=True))
+    has_service = set(PropertyService.objects.filter(active=True).values_list("compound_id", flat=True))
+    unit_pk = dict(Unit.objects.filter(kind__in=("street", "community")).values_list("path", "pk"))
+    for compound in compounds:
+        pids = residents.get(compound.path, [])
+        if len(pids) >= 3 and compound.pk not in has_committee and rng.random() < COMMITTEE_SHARE:
+            chosen = rng.sample(pids, min(5, len(pids)))
+            chair = next((p for p in chosen if p in members), chosen[0])
+            committees.append((OwnersCommittee(compound=compound, name=f"{compound.name}业主委员会",
+                                               elected_on=term[0] - datetime.timedelta(days=20), term_start=term[0],
+                                               term_end=term[1]),
+                               [(people[p], "chair" if p == chair else "member") for p in chosen]))
+        if not pids or compound.pk in has_service:
+            continue
+        street_path = "/" + "/".join(compound.path.strip("/").split("/")[:3]) + "/"
+        pool = street_companies.setdefault(street_path, [])
+        if not pool or len(pool[-1][1]) >= COMPOUNDS_PER_COMPANY:
+            company = PropertyCompany(unit_id=unit_pk[street_path], unit_path=street_path, licence_code=_credit_code(len(companies) + 1),
+                                      name=f"{COMPANY_NAMES[len(companies) % len(COMPANY_NAMES)]}物业服务有限公司"
+                                           f"（{len(companies) + 1}）")
+            companies.append(company)
+            pool.append((company, []))
+        company, served = pool[-1]
+        served.append(compound)
+        service = PropertyService(company=company, compound=compound, manager=people[rng.choice(pids)],
+                                  started_on=term[0] - datetime.timedelta(days=rng.randint(30, 900)))
+        services.append(service)
+        if rng.random() < 0.75:
+            report_ins.append(ReportIn(service=service, year=today.year, to="community",
+                                       reported_on=datetime.date(today.year, 1, 1) + datetime.timedelta(
+                                           days=rng.randint(0, 80))))
+            report_ins.append(ReportIn(service=service, year=today.year, to="grid",
+                                       reported_on=datetime.date(today.year, 1, 1) + datetime.timedelta(
+                                           days=rng.randint(0, 80))))
+        community_path = "/" + "/".join(compound.path.strip("/").split("/")[:4]) + "/"
+        cadre_ids = by_community_org.get(community_path, [])[:3]
+        if cadre_ids and len(served) == 1 and rng.random() < 0.7:
+            instructors.append(Instructor(person=cadres[rng.choice(cadre_ids)], company=company,
+                                          unit=Unit(pk=unit_pk[community_path], path=community_path), term_start=term[0],
+                                          term_end=term[1]))
+    made = stakeholders.onecore_bulk_create(actor=None, companies=companies, committees=committees,
+                                            services=services, instructors=instructors, report_ins=report_ins,
+                                            note="demo city")
+    _demo_community(ctx, rng)
+    ctx.say(f"[demo] consult: {made['committees']:,} owners' committees, {made['companies']:,} property companies "
+            f"serving {made['services']:,} compounds, {made['instructors']:,} instructors")
+    return made
+
+
+def _demo_community(ctx, rng):
+    """The demo community: a complete one core in its first compound and a year of deliberation."""
+    from jiceng.cases.models import Case
+    from jiceng.meetings.models import Resolution
+
+    community = (ctx.data.get("demo_units") or {}).get("community")
+    if community is None:
+        return
+    today = ctx.today
+    compound = Unit.objects.filter(subtree_q(community.path, "path"), kind="compound").order_by("code").first()
+    service = PropertyService.objects.filter(compound=compound, active=True).select_related("manager").first()
+    oc = OwnersCommittee.objects.filter(compound=compound, active=True).first()
+    if service and PartyMembership.objects.filter(person=service.manager).exists() and \
+            stakeholders._big_committee_of(community.path, today) is not None:
+        stakeholders.cross_appointment_create(actor=None, kind="big_committee", compound=compound,
+                                              person=service.manager, term_start=today - datetime.timedelta(100),
+                                              term_end=today + datetime.timedelta(days=1000), position="兼职委员")
+    if oc:
+        team_people = [m.person for m in oc.members.select_related("person")[:4]]
+        stakeholders.volunteer_team_create(actor=None, unit=compound, name=f"{compound.name}红色志愿服务队",
+                                           members=team_people)
+    parties = []
+    if oc:
+        parties.append({"kind": "owners_committee", "owners_committee": oc})
+    if service:
+        parties.append({"kind": "property_company", "property_company": service.company})
+    parties.append({"kind": "residents", "name": "居民代表"})
+    # A year of matters from the community's joint meeting resolutions.
+    for res in Resolution.objects.filter(unit_path=community.path).order_by("id")[:8]:
+        opened = min(res.meeting.held_on + datetime.timedelta(days=3), today)
+        m = deliberation.matter_open(actor=None, unit=community, kind="resolution", resolution=res,
+                                     title=res.text[:60], decide_by=opened + datetime.timedelta(days=30),
+                                     parties=parties, today=opened)
+        held = min(opened + datetime.timedelta(days=rng.randint(3, 20)), today)
+        session = deliberation.session_record(
+            actor=None, matter=m, held_on=held, minutes="各方就落实决议协商，形成一致意见。", today=today,
+            attendance=[{"party": p, "name": p.name[:20] + "代表"} for p in m.parties.all()])
+        vote = rng.random() < 0.4
+        deliberation.matter_decide(actor=None, matter=m, session=session, method="vote" if vote else "consensus",
+                                   votes=(3, 0, 0) if vote else None, text="按决议分工落实，物业牵头、业委会监督。",
+                                   public=rng.random() < 0.7, today=held,
+                                   actions=[{"title": "落实决议事项", "owner_name": "物业项目负责人",
+                                             "deadline": held + datetime.timedelta(days=30)}])
+    # Disputes from open cases reported up to the community, left open for the desk (the first one overdue).
+    cases = list(Case.objects.filter(handler=community, status__in=["registered", "dispatched", "in_progress"])
+                 .order_by("id")[:3])
+    for i, case in enumerate(cases):
+        opened = today - datetime.timedelta(days=20 if i == 0 else 2)
+        deliberation.matter_open(actor=None, unit=community, kind="case", case=case, title=f"案件{case.code}纠纷协商",
+                                 decide_by=opened + datetime.timedelta(days=10), parties=parties, today=opened)
