@@ -5,6 +5,7 @@ import types
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from jiceng.accounts.services import grant_create, user_create
@@ -12,9 +13,9 @@ from jiceng.core.roles import Role
 from jiceng.orgs import services as org_services
 from jiceng.people import services as people_services
 
-# Property tests check behaviour, not speed: no per-example deadline (a loaded CI machine is not a failure;
+# Property tests check behaviour, not speed: no per-example deadline and no too-slow health check (a loaded CI machine is not a failure;
 # timing belongs to the benchmarks).
-hypothesis_settings.register_profile("jiceng", deadline=None)
+hypothesis_settings.register_profile("jiceng", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("jiceng")
 
 PERSONAS = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident",
