@@ -15,6 +15,7 @@ NAV = [
     ("workforce:home", _("Workforce")),
     ("stations:map", _("Service positions")),
     ("funds:home", _("Funds")),
+    ("neworgs:home", _("New organizations")),
     ("consult:home", _("Asking the people")),
     ("cockpit:home", _("Cockpit")),
 ]

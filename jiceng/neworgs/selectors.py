@@ -25,12 +25,13 @@ def neworgs_in_scope(*, user, unit: Unit | None = None, kind: str | None = None,
         qs = qs.filter(gap=gap)
     if query:
         qs = qs.filter(Q(name__contains=query) | Q(credit_code=query.upper()))
-    return qs.select_related("grid").order_by("unit_path", "id")
+    return qs.select_related("grid").defer("grid__geom").order_by("unit_path", "id")
 
 
 def neworg_get(*, user, pk: int) -> NewOrg:
     """The access helper: 404 for unknown ids and for organizations outside the user's area."""
-    org = scope_filter(NewOrg.objects.select_related("grid"), user, "unit_path").filter(pk=pk).first()
+    org = (scope_filter(NewOrg.objects.select_related("grid").defer("grid__geom"), user, "unit_path")
+           .filter(pk=pk).first())
     if org is None:
         raise NotFound()
     return org
@@ -39,7 +40,7 @@ def neworg_get(*, user, pk: int) -> NewOrg:
 def gap_list(*, user, unit: Unit):
     """The "should build, build all" gap list under a unit: 3+ party members and no branch of its own."""
     return (scope_filter(NewOrg.objects.filter(subtree_q(unit.path, "unit_path"), gap=True), user, "unit_path")
-            .select_related("grid").order_by("unit_path", "-party_members", "id"))
+            .select_related("grid").defer("grid__geom").order_by("unit_path", "-party_members", "id"))
 
 
 def _shares(row: dict) -> dict:
