@@ -57,6 +57,19 @@ def coverage(path: str) -> dict:
     return _shares(row)
 
 
+def gaps_by_child(unit: Unit, children: list[Unit]) -> dict[str, int]:
+    """{child path: organizations on the gap list} for the units below `unit` (one GROUP BY of the gaps)."""
+    out = dict.fromkeys((c.path for c in children), 0)
+    rows = (NewOrg.objects.filter(subtree_q(unit.path, "unit_path"), gap=True).values("unit_path").order_by()
+            .annotate(n=Count("id")).values_list("unit_path", "n"))
+    for path, n in rows:
+        for child in children:
+            if path.startswith(child.path):
+                out[child.path] += n
+                break
+    return out
+
+
 def coverage_by_child(unit: Unit, children: list[Unit]) -> dict[str, dict]:
     """{child path: coverage} for the units below `unit`, from one GROUP BY over the grids."""
     per_grid = (NewOrg.objects.filter(subtree_q(unit.path, "unit_path")).values("unit_path").order_by()
