@@ -25,12 +25,13 @@ def neworgs_in_scope(*, user, unit: Unit | None = None, kind: str | None = None,
         qs = qs.filter(gap=gap)
     if query:
         qs = qs.filter(Q(name__contains=query) | Q(credit_code=query.upper()))
-    return qs.select_related("grid").order_by("unit_path", "id")
+    return qs.select_related("grid").defer("grid__geom").order_by("unit_path", "id")
 
 
 def neworg_get(*, user, pk: int) -> NewOrg:
     """The access helper: 404 for unknown ids and for organizations outside the user's area."""
-    org = scope_filter(NewOrg.objects.select_related("grid"), user, "unit_path").filter(pk=pk).first()
+    org = (scope_filter(NewOrg.objects.select_related("grid").defer("grid__geom"), user, "unit_path")
+           .filter(pk=pk).first())
     if org is None:
         raise NotFound()
     return org
@@ -39,7 +40,7 @@ def neworg_get(*, user, pk: int) -> NewOrg:
 def gap_list(*, user, unit: Unit):
     """The "should build, build all" gap list under a unit: 3+ party members and no branch of its own."""
     return (scope_filter(NewOrg.objects.filter(subtree_q(unit.path, "unit_path"), gap=True), user, "unit_path")
-            .select_related("grid").order_by("unit_path", "-party_members", "id"))
+            .select_related("grid").defer("grid__geom").order_by("unit_path", "-party_members", "id"))
 
 
 def _shares(row: dict) -> dict:
@@ -54,6 +55,19 @@ def coverage(path: str) -> dict:
         total=Count("id"), org=Count("id", filter=COVERED_ORG), work=Count("id", filter=COVERED_WORK),
         gaps=Count("id", filter=Q(gap=True)))
     return _shares(row)
+
+
+def gaps_by_child(unit: Unit, children: list[Unit]) -> dict[str, int]:
+    """{child path: organizations on the gap list} for the units below `unit` (one GROUP BY of the gaps)."""
+    out = dict.fromkeys((c.path for c in children), 0)
+    rows = (NewOrg.objects.filter(subtree_q(unit.path, "unit_path"), gap=True).values("unit_path").order_by()
+            .annotate(n=Count("id")).values_list("unit_path", "n"))
+    for path, n in rows:
+        for child in children:
+            if path.startswith(child.path):
+                out[child.path] += n
+                break
+    return out
 
 
 def coverage_by_child(unit: Unit, children: list[Unit]) -> dict[str, dict]:

@@ -99,16 +99,20 @@ def _writable_grid(actor, grid: Unit, field: str) -> None:
     require_scope(actor, grid.path, "write")
 
 
-def _grid_branch(grid: Unit) -> PartyOrg | None:
+def _grid_branch(grid: Unit, cache: dict | None = None) -> PartyOrg | None:
+    if cache is not None:
+        if grid.pk not in cache:
+            cache[grid.pk] = _grid_branch(grid)
+        return cache[grid.pk]
     return (PartyOrg.objects.filter(subtree_q(grid.path, "unit_path"), kind__in=GRID_PARTY_ORG_KINDS)
             .order_by("unit_path", "id").first())
 
 
-def _coverage(fields: dict, grid: Unit) -> None:
+def _coverage(fields: dict, grid: Unit, cache: dict | None = None) -> None:
     """Check the coverage fields together (and fill the grid branch's name); sets fields["gap"]."""
     coverage = fields["org_coverage"]
     if coverage == OrgCoverage.GRID:
-        branch = _grid_branch(grid)
+        branch = _grid_branch(grid, cache)
         if branch is None:
             raise ValidationFailed(_("This grid has no party branch or group that could cover the organization."),
                                    field="org_coverage", code="no_grid_branch")
@@ -231,7 +235,7 @@ def neworgs_bulk_create(*, actor, rows: list[dict], note: str = "", errors: RowE
     located either by `grid` (a Unit, the demo) or by point/address; every row is validated first and the
     errors of all rows are reported together; one audit event for the batch."""
     errors = errors or RowErrors()
-    prepared, seen = [], {}
+    prepared, seen, branches = [], {}, {}
     in_scope = set()
     codes = []
     for row in rows:
@@ -254,7 +258,7 @@ def neworgs_bulk_create(*, actor, rows: list[dict], note: str = "", errors: RowE
                 grid, wlat, wlng = locate(lat=row.get("lat"), lng=row.get("lng"), crs=row.get("crs") or "wgs84",
                                           address=address)
             _writable_grid(actor, grid, "address" if row.get("lat") in (None, "") else "lat")
-            _coverage(fields, grid)
+            _coverage(fields, grid, branches)
             code = fields["credit_code"]
             if code in in_scope:
                 raise ValidationFailed(_("An organization with this unified social credit code is already "

@@ -1,8 +1,10 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.neworgs import views
 
 app_name = "neworgs"
+NAV = [(45, "neworgs:home", _("New organizations"))]
 urlpatterns = [
     path("", views.home, name="home"),
     path("gaps/", views.gaps, name="gaps"),

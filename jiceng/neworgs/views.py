@@ -48,11 +48,11 @@ def gaps(request):
     shown = list(listing.object_list)
     communities = selectors.communities_of([o.unit_path for o in shown])
     children = list(unit_children(user=request.user, unit=unit)[:400]) if unit.kind not in ("grid",) else []
-    by_child = selectors.coverage_by_child(unit, children) if children else {}
+    by_child = selectors.gaps_by_child(unit, children) if children else {}
     return render(request, "neworgs/gaps.html", {
         "unit": unit, "ancestors": unit_ancestors(unit), "listing": listing,
         "orgs": [(o, communities.get(selectors.community_path(o.unit_path))) for o in shown],
-        "rows": [(c, by_child[c.path]) for c in children if by_child[c.path]["gaps"]],
+        "rows": [(c, by_child[c.path]) for c in children if by_child[c.path]],
         "total": listing.paginator.count,
     })
 
