@@ -12,7 +12,9 @@ Timed: for each street `payroll_prepare`, `payroll_approve` and `payroll_bank_sh
 the ORM (load the worker's grade steps, evaluations and attendance, apply `pay.line_amounts`, save a
 line), which must give the same totals to the fen; `ratio_to_loop` = the loop's cost per worker / the
 service's cost per worker (≥ 1). `stats_p50_ms`: median of 15 runs of `stats.statistics` for the city.
-Prints one JSON object: {"name": "payroll", "seconds": …, "workers": …, "ratio_to_loop": …, "stats_p50_ms": …}.
+Prints one JSON object: {"name": "payroll", "seconds": …, "workers": …, "ratio_to_loop": …, "stats_p50_ms": …,
+"cpu_seconds": (this process's CPU time in the timed part: what the server's load does not inflate),
+"load_average_1m": [at the start of the timed part, at the end]}.
 """
 
 import calendar
@@ -147,6 +149,8 @@ def main():
         city, streets, workers = build(today)
         log(f"set-up: {len(workers):,} workers in {time.perf_counter() - started:.1f} s")
 
+        load_start = os.getloadavg()[0]
+        cpu_started = time.process_time()
         started = time.perf_counter()
         sheets = 0
         for street in streets:
@@ -154,6 +158,7 @@ def main():
             services.payroll_approve(actor=None, run=run)
             sheets += len(services.payroll_bank_sheet(actor=None, run=run))
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         lines = PayrollLine.objects.filter(run__month=month).count()
         total = sum(PayrollRun.objects.filter(month=month).values_list("total", flat=True))
         if lines != len(workers) or total != sum(PayrollLine.objects.filter(run__month=month)
@@ -181,6 +186,8 @@ def main():
             "loop_per_worker_ms": round(loop_per_worker_ms, 4),
             "ratio_to_loop": round(loop_per_worker_ms / per_worker_ms, 2),
             "stats_p50_ms": round(statistics.median(times), 1), "target_seconds": 5, "target_stats_p50_ms": 100,
+            "cpu_seconds": round(cpu_seconds, 3),
+            "load_average_1m": [round(load_start, 2), round(os.getloadavg()[0], 2)], "cpus": os.cpu_count(),
         }))
     finally:
         teardown_database(url, created)

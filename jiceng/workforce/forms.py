@@ -5,7 +5,16 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.workforce.models import Channel, ConfigItem, Education, Post, Qualification, WorkerStatus
+from jiceng.workforce.models import (
+    Channel,
+    Committee,
+    ConfigItem,
+    Education,
+    Post,
+    Qualification,
+    SeatRole,
+    WorkerStatus,
+)
 from jiceng.workforce.services import RUBRIC
 
 RUBRIC_LABELS = {"political": _("Political quality"), "ability": _("Professional ability"),
@@ -128,3 +137,51 @@ class GrantForm(ServiceErrorMixin, forms.Form):
 
 class ImportForm(ServiceErrorMixin, forms.Form):
     file = forms.FileField(label=_("Roster workbook (.xlsx)"))
+
+
+class SeatForm(ServiceErrorMixin, forms.Form):
+    community = forms.CharField(label=_("Community code"), max_length=32)
+    id_number = forms.CharField(label=_("Identity number of the member"), max_length=24)
+    committee = forms.ChoiceField(label=_("Committee"), choices=Committee.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=SeatRole.choices)
+    term_start = forms.DateField(label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}))
+    education = forms.ChoiceField(label=_("Education"), choices=[("", _("As recorded for the worker"))]
+                                  + list(Education.choices), required=False)
+
+
+BAND_FIELDS = [("principal", _("Principal post")), ("deputy", _("Deputy post")), ("other", _("Other post"))]
+
+
+class GradeScaleForm(ServiceErrorMixin, forms.Form):
+    """The county's three posts, eighteen grades: each post's band, years per grade, education credit."""
+
+    years_per_grade = forms.IntegerField(label=_("Years of service per grade"), min_value=1, max_value=10)
+    bachelor_years = forms.IntegerField(label=_("Years credited for a bachelor's degree"), min_value=0, max_value=20)
+    master_years = forms.IntegerField(label=_("Years credited for a master's degree"), min_value=0, max_value=20)
+    doctor_years = forms.IntegerField(label=_("Years credited for a doctorate"), min_value=0, max_value=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for post, label in BAND_FIELDS:
+            self.fields[f"{post}_low"] = forms.IntegerField(label=_("%(post)s: lowest grade") % {"post": label},
+                                                            min_value=1, max_value=18)
+            self.fields[f"{post}_high"] = forms.IntegerField(label=_("%(post)s: highest grade") % {"post": label},
+                                                             min_value=1, max_value=18)
+
+
+class PayTableForm(ServiceErrorMixin, forms.Form):
+    """A county's pay table for a year: the monthly base amount and the coefficient of each grade."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    base_amount = forms.DecimalField(label=_("Monthly base amount (yuan)"), min_value=0, max_digits=10,
+                                     decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for grade in range(1, 19):
+            self.fields[f"c{grade}"] = forms.DecimalField(label=_("Coefficient of grade %(g)d") % {"g": grade},
+                                                          min_value=0, max_digits=6, decimal_places=2)
+
+    def coefficients(self):
+        return {str(g): self.cleaned_data[f"c{g}"] for g in range(1, 19)}

@@ -170,3 +170,26 @@ def power_get(*, user, pk: int) -> Power:
 def forbid_unless(condition: bool):
     if not condition:
         raise Forbidden()
+
+
+def seats_in(*, user, unit: Unit, on: datetime.date | None = None):
+    """Two-committee seats under a unit (VIEW: they name people), of the term running `on` or all."""
+    from jiceng.workforce.models import CommitteeSeat
+
+    qs = scope_filter(CommitteeSeat.objects.select_related("person", "community", "worker"), user, "unit_path",
+                      capability=VIEW)
+    qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    if on is not None:
+        qs = qs.filter(term_start__lte=on, term_end__gte=on)
+    return qs.order_by("unit_path", "committee", "role", "-term_start", "id")
+
+
+def county_of(unit: Unit) -> Unit | None:
+    """The county a unit lies in (itself for a county; None for the city)."""
+    from jiceng.workforce.services import county_code_of
+
+    if unit.kind == "city":
+        return None
+    if unit.kind == "county":
+        return unit
+    return Unit.objects.filter(code=county_code_of(unit.path), kind="county").first()

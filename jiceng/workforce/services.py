@@ -534,6 +534,24 @@ def seat_assign(*, actor, community: Unit, person: Person, committee: str, role:
     return seat
 
 
+def seat_assign_by_id_number(*, actor, community: Unit, id_number: str, committee: str, role: str, term_start,
+                             term_end, education: str = "") -> CommitteeSeat:
+    """A seat for the person of the registry with this identity number (the seats page): the number is
+    checked (check digit), the person must be registered and within the actor's reach."""
+    from jiceng.core.pii import validate_id_number
+
+    _community(community)
+    require_scope(actor, community.path, MANAGE)
+    norm = validate_id_number(id_number)
+    person = Person.objects.filter(id_number_hash=pii_columns(id_number=norm)["id_number_hash"]).first()
+    if person is None:
+        raise ValidationFailed(_("No person with this identity number is registered; register the person first."),
+                               field="id_number")
+    require_scope(actor, person.unit_path, "read")
+    return seat_assign(actor=actor, community=community, person=person, committee=committee, role=role,
+                       term_start=term_start, term_end=term_end, education=education)
+
+
 def seats_bulk_create(*, actor, seats: list[CommitteeSeat], note: str = "") -> int:
     if not seats:
         return 0
@@ -692,9 +710,15 @@ def pay_table_set(*, actor, county: Unit, year: int, base_amount, coefficients: 
         previous = coefficient
         table[str(grade)] = str(coefficient)
     with transaction.atomic():
+        before = PayTable.objects.select_for_update().filter(county=county, year=year).first()
+        changed = {g: [before.coefficients.get(g), c] for g, c in table.items()
+                   if before and before.coefficients.get(g) != c}
         row, _created = PayTable.objects.update_or_create(
             county=county, year=year, defaults={"unit_path": county.path, "base_amount": base, "coefficients": table})
-        audit_record(actor=actor, action="pay_table.set", obj=row, changes={"year": year, "base_amount": base})
+        changes = {"year": year, "base_amount": [before.base_amount, base] if before else base}
+        if changed or before is None:
+            changes["coefficients"] = changed or table
+        audit_record(actor=actor, action="pay_table.set", obj=row, changes=changes)
     return row
 
 

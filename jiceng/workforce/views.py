@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import Forbidden, ServiceError
+from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.scope import user_can
 from jiceng.core.views import page
+from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_get, unit_or_top
-from jiceng.workforce import excel, forms, grades, selectors, services, stats
+from jiceng.workforce import excel, forms, grades, pay, selectors, services, stats
 from jiceng.workforce.figures import figures
-from jiceng.workforce.models import ConfigItem, Post, RunStatus, WorkerStatus
+from jiceng.workforce.models import ConfigItem, GradeScale, PayTable, Post, RunStatus, WorkerStatus
 from jiceng.workforce.services import MANAGE, RECRUIT, USE
 
 
@@ -440,3 +441,142 @@ def roster_import(request):
     return render(request, "workforce/import.html", {"unit": unit, "form": form, "errors": errors,
                                                      "headers": excel.HEADERS},
                   status=422 if form.errors else 200)
+
+
+# --- two-committee seats -------------------------------------------------------------------------------
+
+def _seats_context(request, unit, form):
+    on = None if request.GET.get("term") == "all" else timezone.localdate()
+    pager = Paginator(selectors.seats_in(user=request.user, unit=unit, on=on), 50)
+    return {"unit": unit, "page": pager.get_page(request.GET.get("page")), "all_terms": on is None,
+            "form": form, "may_manage": user_can(request.user, unit.path, MANAGE)}
+
+
+@page
+def seats(request):
+    unit = _viewable_unit(request)
+    form = forms.SeatForm(initial={"community": unit.code if unit.kind == "community" else ""})
+    return render(request, "workforce/seats.html", _seats_context(request, unit, form))
+
+
+@require_POST
+@page
+def seat_new(request):
+    unit = _viewable_unit(request)
+    form = forms.SeatForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        community = unit_get(user=request.user, code=data.pop("community"))
+        try:
+            services.seat_assign_by_id_number(actor=request.user, community=community, **data)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Seat recorded."))
+            return redirect(reverse("workforce:seats") + f"?unit={community.code}")
+    return render(request, "workforce/seats.html", _seats_context(request, unit, form), status=422)
+
+
+# --- grade scale and pay tables ------------------------------------------------------------------------
+
+def _scale_context(request, unit, county, *, scale_form=None, pay_form=None):
+    year = _year_any(request)
+    context = {"unit": unit, "county": county, "year": year,
+               "counties": Unit.objects.filter(parent=unit, kind="county").order_by("code") if county is None else []}
+    if county is None:
+        return context
+    row = GradeScale.objects.filter(county=county).first()
+    scale = services.scale_from_row(row)
+    table = PayTable.objects.filter(county=county, year=year).first()
+    coefficients = pay.parse_coefficients(table.coefficients) if table else {}
+    grades_rows = []
+    for grade in range(18, 0, -1):
+        coefficient = coefficients.get(grade)
+        standard = (table.base_amount * coefficient).quantize(pay.FEN) if table else None
+        grades_rows.append({
+            "grade": grade, "coefficient": coefficient, "standard": standard,
+            "basic": (standard * pay.BASIC_SHARE).quantize(pay.FEN) if table else None,
+            "performance": (standard * pay.PERFORMANCE_SHARE).quantize(pay.FEN) if table else None,
+            "posts": [scale.band(post)[0] <= grade <= scale.band(post)[1] for post, _label in forms.BAND_FIELDS]})
+    may_set = user_can(request.user, county.path, RECRUIT)
+    initial_scale = {f: getattr(row, f) if row else GradeScale._meta.get_field(f).default
+                     for f in scale_form_fields()}
+    initial_pay = {"year": year, "base_amount": table.base_amount if table else None}
+    initial_pay.update({f"c{g}": c for g, c in (coefficients or pay.parse_coefficients(
+        pay.default_coefficients())).items()})
+    context.update({
+        "scale": scale, "bands": [(label, scale.band(post)) for post, label in forms.BAND_FIELDS],
+        "table": table, "grades": grades_rows, "posts": [label for _p, label in forms.BAND_FIELDS],
+        "years": PayTable.objects.filter(county=county).order_by("-year").values_list("year", flat=True),
+        "may_set": may_set,
+        "scale_form": scale_form or forms.GradeScaleForm(initial=initial_scale),
+        "pay_form": pay_form or forms.PayTableForm(initial=initial_pay),
+    })
+    return context
+
+
+def scale_form_fields():
+    return [f.name for f in GradeScale._meta.fields if f.name not in ("id", "county", "unit_path")]
+
+
+def _year_any(request):
+    """A pay table's year: this year by default, up to next year (tables are set ahead)."""
+    this = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or this)
+    except ValueError:
+        return this
+    return min(max(year, 2000), this + 1)
+
+
+@page
+def scale(request):
+    unit = _viewable_unit(request)
+    return render(request, "workforce/scale.html", _scale_context(request, unit, selectors.county_of(unit)))
+
+
+def _county(request, code):
+    county = unit_get(user=request.user, code=code)
+    if county.kind != "county":
+        raise NotFound(_("A grade scale and pay tables belong to a county."))
+    return county
+
+
+@require_POST
+@page
+def scale_set(request, code):
+    county = _county(request, code)
+    form = forms.GradeScaleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grade_scale_set(actor=request.user, county=county, **form.cleaned_data)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Grade scale saved; the workers' grades were recomputed."))
+            return redirect(reverse("workforce:scale") + f"?unit={county.code}")
+    return render(request, "workforce/scale.html", _scale_context(request, county, county, scale_form=form),
+                  status=422)
+
+
+@require_POST
+@page
+def pay_table_set(request, code):
+    county = _county(request, code)
+    form = forms.PayTableForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pay_table_set(actor=request.user, county=county, year=form.cleaned_data["year"],
+                                   base_amount=form.cleaned_data["base_amount"], coefficients=form.coefficients())
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Pay table saved."))
+            return redirect(reverse("workforce:scale") + f"?unit={county.code}&year={form.cleaned_data['year']}")
+    return render(request, "workforce/scale.html", _scale_context(request, county, county, pay_form=form), status=422)

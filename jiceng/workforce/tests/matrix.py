@@ -161,6 +161,37 @@ CHECKS = {
         Check("GET", lambda c: "/workforce/statistics/", statuses(200, allowed=TOP_VIEW,
                                                                   others={**PAGE, **TOP_DENIED})),
     ],
+    "workforce:seats": [
+        Check("GET", lambda c: "/workforce/seats/", statuses(200, allowed=TOP_VIEW, others={**PAGE, **TOP_DENIED})),
+        Check("GET", lambda c: f"/workforce/seats/?unit={c.community.code}&term=all",
+              statuses(200, allowed=VIEW_K1, others={**PAGE, **K1_DENIED})),
+    ],
+    "workforce:seat_new": [
+        Check("POST", lambda c: f"/workforce/seats/new/?unit={c.community.code}",
+              statuses(302, allowed=MANAGE_K1, others={**PAGE, **MANAGE_DENIED}),
+              data=lambda c: {"community": c.community.code, "id_number": _id(2) if data(c) else "",
+                              "committee": "party", "role": "member", "term_start": f"{YEAR - 1}-03-01",
+                              "term_end": f"{YEAR + 3}-02-28", "education": ""}, json=False),
+    ],
+    "workforce:scale": [
+        Check("GET", lambda c: "/workforce/scale/", statuses(200, allowed=TOP_VIEW, others={**PAGE, **TOP_DENIED})),
+        Check("GET", lambda c: f"/workforce/scale/?unit={c.county.code}&year={YEAR}",
+              statuses(200, allowed=["city_admin"], others=PAGE)),
+        Check("GET", lambda c: f"/workforce/scale/?unit={c.community.code}",
+              statuses(200, allowed=VIEW_K1, others={**PAGE, **K1_DENIED})),
+    ],
+    "workforce:scale_set": [
+        Check("POST", lambda c: f"/workforce/scale/{c.county.code}/", statuses(302, allowed=["city_admin"], others=PAGE),
+              data=lambda c: {"principal_low": 7, "principal_high": 18, "deputy_low": 4, "deputy_high": 15,
+                              "other_low": 1, "other_high": 12, "years_per_grade": 3, "bachelor_years": 3,
+                              "master_years": 6, "doctor_years": 9}, json=False),
+    ],
+    "workforce:pay_table_set": [
+        Check("POST", lambda c: f"/workforce/scale/{c.county.code}/pay/",
+              statuses(302, allowed=["city_admin"], others=PAGE),
+              data=lambda c: {"year": YEAR, "base_amount": "3300.00",
+                              **{f"c{g}": f"{1 + (g - 1) / 10:.2f}" for g in range(1, 19)}}, json=False),
+    ],
     "workforce:streets": [
         Check("GET", lambda c: "/workforce/streets/", statuses(200, allowed=ALL, others=PAGE)),
     ],

@@ -96,3 +96,43 @@ def test_june_payroll_from_the_street_to_the_bank_and_the_gap_list(page):
     page.reload()
     assert int(page.inner_text("[data-key=professional_community_workers]")) == before + 1
     assert not page.outside_requests
+
+
+def test_the_cockpit_shows_the_six_figures_live_and_the_worker_page_explains_the_grade(page):
+    from jiceng.workforce import services
+    from jiceng.workforce.models import Worker
+    from jiceng.workforce.tests.conftest import hire
+
+    city = _city_with_workers()
+    secretary = Worker.objects.get(post="principal")
+    services.seat_assign(actor=None, community=city.community, person=secretary.person, committee="party",
+                         role="secretary", term_start=datetime.date(2024, 3, 1), term_end=datetime.date(2029, 2, 28))
+    services.seat_assign(actor=None, community=city.community, person=secretary.person, committee="residents",
+                         role="director", term_start=datetime.date(2024, 3, 1), term_end=datetime.date(2029, 2, 28))
+    browser_login(page, "city_admin", "pass-city_admin")
+    page.wait_for_load_state()
+    page.goto("/cockpit/")
+    keys = ["professional_community_workers", "professional_workers_as_secretary",
+            "professional_workers_in_two_committees", "two_committee_average_age",
+            "secretary_director_one_shoulder_rate", "streets_fully_configured"]
+    for key in keys:
+        assert page.locator(f".figure[data-key={key}]").count() == 1, key
+    value = page.locator(".figure[data-key=professional_community_workers] .value")
+    before = int(value.inner_text())
+    assert before == 3
+    assert page.inner_text(".figure[data-key=secretary_director_one_shoulder_rate] .value").startswith("100")
+    hire(9, city.community)
+    page.reload()
+    assert int(value.inner_text()) == before + 1
+
+    page.context.clear_cookies()
+    browser_login(page, "community_worker", "pass-community_worker")
+    page.wait_for_load_state()
+    page.goto(f"/workforce/workers/{secretary.pk}/")
+    steps = page.locator("#grade-steps li")
+    recorded = list(secretary.grade_steps.all())
+    assert steps.count() == len(recorded) >= 2
+    first = steps.nth(0).inner_text()
+    assert "2015-01-05" in first and "硕士" in first  # the starting grade, with the education credited
+    assert f"{recorded[-1].grade}" in page.inner_text("#worker-grade")
+    assert not page.outside_requests
