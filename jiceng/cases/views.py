@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, public, selectors, services, workflow
-from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
+from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status
 from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
-from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
+from jiceng.core.scope import scope_prefixes, user_grants
 from jiceng.core.views import map_tiles, page, run_and_redirect
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
@@ -360,10 +360,7 @@ def merge(request, code):
 @require_POST
 def report_in(request, whistle_id):
     """A department reports in (报到) and records its part; the department's own user or the area's staff."""
-    w = Whistle.objects.select_related("department", "case").filter(pk=whistle_id).first()
-    if w is None or (w.department.user_id != request.user.pk and not scope_filter(
-            Whistle.objects.filter(pk=whistle_id), request.user, "unit_path").exists()):
-        raise NotFound()
+    w = selectors.whistle_get(user=request.user, pk=whistle_id)
     return _back_with(request, w.case.code, lambda: services.whistle_report_in(
         actor=request.user, whistle=w, part=request.POST.get("part", "")))
 

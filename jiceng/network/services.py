@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.scope import require_scope, subtree_q
+from jiceng.core.text import checked_text
 from jiceng.network.models import GazetteerEntry, GeometryVersion
 from jiceng.orgs.models import CODE_LENGTH, Unit
 
@@ -84,6 +85,7 @@ def gazetteer_add(*, actor, building: Unit, address: str) -> GazetteerEntry:
         raise ValidationFailed(_("Gazetteer entries point to buildings."), field="building")
     from jiceng.network.routing import lookup_key
 
+    address = checked_text(address, "address", 200, required=False)
     try:
         key = lookup_key(address or "", admin_prefixes())
     except ValueError:
@@ -92,7 +94,7 @@ def gazetteer_add(*, actor, building: Unit, address: str) -> GazetteerEntry:
     with transaction.atomic():
         entry, _created = GazetteerEntry.objects.get_or_create(
             key=key[:200], building=building,
-            defaults={"address": address.strip()[:200], "grid": grid, "unit_path": building.path})
+            defaults={"address": address, "grid": grid, "unit_path": building.path})
         audit_record(actor=actor, action="gazetteer.add", obj=entry, changes={"building": building.code})
     return entry
 
@@ -128,11 +130,10 @@ def business_line_save(*, actor, code: str, name: str, position: int = 0, active
     code = (code or "").strip().lower()
     if not re.fullmatch(r"[a-z][a-z0-9_-]{1,31}", code):
         raise ValidationFailed(_("A line code has 2–32 lower-case letters, digits, - or _."), field="code")
-    if not (name or "").strip():
-        raise ValidationFailed(_("A business line needs a name."), field="name")
+    name = checked_text(name, "name", 60, message=_("A business line needs a name."))
     with transaction.atomic():
         line, created = BusinessLine.objects.update_or_create(
-            code=code, defaults={"name": name.strip()[:60], "position": position, "active": active})
+            code=code, defaults={"name": name, "position": position, "active": active})
         audit_record(actor=actor, action="business_line.create" if created else "business_line.update", obj=line,
                      changes={"code": code, "name": line.name, "active": active})
     return line
@@ -332,16 +333,15 @@ def grid_staff_assign(*, actor, grid: Unit, role: str, name: str, person=None, s
         raise ValidationFailed(_("Grid staff serve grids."), field="grid")
     if role not in StaffRole.values:
         raise ValidationFailed(_("Unknown grid staff role “%(role)s”.") % {"role": role}, field="role")
-    name = (name or (person.name if person else "")).strip()
-    if not name:
-        raise ValidationFailed(_("A grid staff member needs a name."), field="name")
+    name = checked_text(name or (person.name if person else ""), "name", 60,
+                        message=_("A grid staff member needs a name."))
     with transaction.atomic():
         if role in ("leader", "party_secretary") and GridStaff.objects.filter(grid=grid, role=role, active=True).exists():
             from jiceng.core.errors import Conflict
 
             raise Conflict(_("This grid already has an active %(role)s; end that assignment first.")
                            % {"role": StaffRole(role).label}, field="role")
-        staff = GridStaff.objects.create(grid=grid, unit_path=grid.path, role=role, name=name[:60], person=person,
+        staff = GridStaff.objects.create(grid=grid, unit_path=grid.path, role=role, name=name, person=person,
                                          since=since or _today(), on_duty=on_duty)
         audit_record(actor=actor, action="grid_staff.assign", obj=staff, changes={"grid": grid.code, "role": role})
     return staff
@@ -390,9 +390,10 @@ def four_haves_record(*, actor, staff, assessed_on, ability: int, prestige: int,
     for field, value in scores.items():
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise ValidationFailed(_("Each of the four haves is scored from 1 to 5."), field=field)
+    note = checked_text(note, "note", 200, required=False)
     with transaction.atomic():
         rec = FourHavesAssessment.objects.create(staff=staff, unit_path=staff.unit_path, assessed_on=assessed_on,
-                                                 passed=all(v >= 3 for v in scores.values()), note=note[:200],
+                                                 passed=all(v >= 3 for v in scores.values()), note=note,
                                                  **scores)
         audit_record(actor=actor, action="four_haves.record", obj=rec, changes={**scores, "passed": rec.passed})
     return rec
@@ -411,10 +412,10 @@ def compound_profile_set(*, actor, compound: Unit, property_company: str = "", p
     require_scope(actor, compound.path, "write")
     if compound.kind != "compound":
         raise ValidationFailed(_("Property arrangements belong to compounds."), field="compound")
-    values = {"property_company": (property_company or "").strip()[:120],
-              "project_manager": (project_manager or "").strip()[:60],
-              "owners_committee": (owners_committee or "").strip()[:120],
-              "competent_unit": (competent_unit or "").strip()[:120]}
+    values = {"property_company": checked_text(property_company, "property_company", 120, required=False),
+              "project_manager": checked_text(project_manager, "project_manager", 60, required=False),
+              "owners_committee": checked_text(owners_committee, "owners_committee", 120, required=False),
+              "competent_unit": checked_text(competent_unit, "competent_unit", 120, required=False)}
     if values["project_manager"] and not values["property_company"]:
         raise ValidationFailed(_("A project manager belongs to a property company: name the company."),
                                field="property_company")
@@ -441,18 +442,15 @@ def compound_profile_set(*, actor, compound: Unit, property_company: str = "", p
 
 def compound_arrangement_set(*, actor, compound: Unit, arrangement: str, since=None):
     """Record who manages a three-without compound and since when: it is no longer open."""
-    from jiceng.core.errors import ValidationFailed
     from jiceng.network.models import CompoundProfile
 
     require_scope(actor, compound.path, "write")
-    arrangement = (arrangement or "").strip()
-    if not arrangement:
-        raise ValidationFailed(_("Say who manages the compound."), field="arrangement")
+    arrangement = checked_text(arrangement, "arrangement", 200, message=_("Say who manages the compound."))
     with transaction.atomic():
         profile, _created = CompoundProfile.objects.select_for_update().get_or_create(
             compound=compound, defaults={"unit_path": compound.path, "three_without": True,
                                          "three_without_since": _today()})
-        profile.arrangement = arrangement[:200]
+        profile.arrangement = arrangement
         profile.arranged_since = since or _today()
         profile.save()
         audit_record(actor=actor, action="compound.arrangement_set", obj=profile,

@@ -333,14 +333,9 @@ def review(request, pk):
 @require_POST
 @page
 def review_score(request, pk):
-    from jiceng.core.scope import scope_filter
     from jiceng.projects import assessment as a_svc
-    from jiceng.projects.models import SecretaryReport
 
-    report = scope_filter(SecretaryReport.objects.select_related("assessment", "unit"), request.user,
-                          "unit_path").filter(pk=pk).first()
-    if report is None:
-        raise NotFound()
+    report = selectors.secretary_report_get(user=request.user, pk=pk)
     scores = {}
     for key, value in request.POST.items():
         if key.startswith("c") and key[1:].isdigit():
