@@ -22,7 +22,7 @@ from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source
 from jiceng.core.client import client_address
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.scope import scope_prefixes, user_grants
-from jiceng.core.views import map_tiles, page, run_and_redirect
+from jiceng.core.views import form_error, map_tiles, page, run_and_redirect
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
 
@@ -386,7 +386,7 @@ def open311_keys(request):
         except NotFound:
             form.add_error("unit", _("No unit with this code in your area."))
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     if form.errors:
         status = 422
     return render(request, "cases/open311_keys.html", {
