@@ -218,11 +218,7 @@ def geometry_import(*, actor, kind: str, features: list, dry_run: bool = False) 
     boundary, or two units of the same parent overlap (each problem named, with its area in m²).
     Gaps are reported as warnings (a partial import may leave some). Bumps the geometry version.
     """
-    import shapely
-
-    from jiceng.core.errors import NotFound, ValidationFailed
-    from jiceng.core.geo.integrity import check_tiling
-    from jiceng.orgs import services as org_services
+    from jiceng.core.errors import ValidationFailed
     from jiceng.orgs.models import PARENT_KIND
 
     if kind not in IMPORT_KINDS:
@@ -234,14 +230,41 @@ def geometry_import(*, actor, kind: str, features: list, dry_run: bool = False) 
     for c in sorted({c for c in codes if codes.count(c) > 1}):
         errors.append({"code": c, "problem": "duplicate", "message": _("The code %(code)s appears twice.") % {"code": c}})
     plen = CODE_LENGTH[PARENT_KIND[kind]]
-    parents = {u.code: u for u in Unit.objects.filter(code__in={c[:plen] for c in codes}, kind=PARENT_KIND[kind])}
-    for parent in parents.values():  # scope first: say nothing about units outside the caller's area
+    parents = _import_parents(actor, PARENT_KIND[kind], {c[:plen] for c in codes})
+    existing = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    errors += _import_code_problems(features, kind, parents, existing, plen)
+    warnings = []
+    if not errors:
+        errors, warnings = _import_tiling_problems(features, kind, parents, plen)
+    if errors:
+        raise ValidationFailed(_("Nothing was imported: %(n)d problem(s) found. %(first)s")
+                               % {"n": len(errors), "first": errors[0]["message"]},
+                               code="geometry_refused", errors=errors)
+    created = updated = 0
+    if not dry_run:
+        created, updated = _import_write(actor, kind, features, parents, existing, plen)
+    return {"kind": kind, "features": len(features), "created": created, "updated": updated,
+            "dry_run": dry_run, "warnings": warnings}
+
+
+def _import_parents(actor, parent_kind: str, parent_codes: set) -> dict:
+    """{code: parent unit} of the imported units; scope first: nothing is said about units outside the
+    caller's area."""
+    from jiceng.core.errors import NotFound
+
+    parents = {u.code: u for u in Unit.objects.filter(code__in=parent_codes, kind=parent_kind)}
+    for parent in parents.values():
         try:
             require_scope(actor, parent.path, "structure")
         except NotFound:
             raise NotFound(_("The parent unit %(code)s is unknown or outside your area.") % {"code": parent.code}) \
                 from None
-    existing = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return parents
+
+
+def _import_code_problems(features, kind: str, parents: dict, existing: dict, plen: int) -> list:
+    """Each feature's code: its length, its parent, the kind of the unit it names, a name for a new one."""
+    errors = []
     for f in features:
         if len(f.code) != CODE_LENGTH[kind] or not f.code.isdigit():
             errors.append({"row": f.row, "code": f.code, "problem": "code",
@@ -259,59 +282,69 @@ def geometry_import(*, actor, kind: str, features: list, dry_run: bool = False) 
             errors.append({"row": f.row, "code": f.code, "problem": "name",
                            "message": _("Row %(row)s (%(code)s): a new unit needs a name.")
                            % {"row": f.row, "code": f.code}})
-    warnings = []
-    if not errors:
-        by_parent: dict[str, list] = {}
-        for f in features:
-            by_parent.setdefault(f.code[:plen], []).append(f)
-        for pcode, feats in by_parent.items():
-            parent = parents[pcode]
-            siblings = {u.code: shapely.from_wkb(bytes(u.geom)) for u in
-                        Unit.objects.filter(parent=parent, kind=kind, geom__isnull=False).only("code", "geom")}
-            siblings.update({f.code: f.geometry for f in feats})
-            parent_geom = shapely.from_wkb(bytes(parent.geom)) if parent.geom else None
-            if parent_geom is None:
-                continue
-            imported = {f.code for f in feats}
-            for finding in check_tiling(parent_geom, siblings):
-                involved = [c for c in finding.unit_ids]
-                item = {"code": ",".join(involved), "problem": finding.kind, "area_m2": round(finding.area_m2, 1),
-                        "fix": finding.fix, "parent": pcode}
-                if finding.kind == "outside_parent" and imported & set(involved):
-                    item["message"] = _("%(code)s crosses the boundary of its parent %(parent)s: %(area)s m² lie "
-                                        "outside.") % {"code": involved[0], "parent": pcode,
-                                                       "area": f"{finding.area_m2:,.0f}"}
-                    errors.append(item)
-                elif finding.kind == "overlap" and imported & set(involved):
-                    item["message"] = _("%(a)s and %(b)s overlap by %(area)s m².") % {
-                        "a": involved[0], "b": involved[1], "area": f"{finding.area_m2:,.0f}"}
-                    errors.append(item)
-                elif finding.kind == "gap" and kind != "compound":
-                    item["message"] = _("A gap of %(area)s m² inside %(parent)s is covered by no %(kind)s.") % {
-                        "area": f"{finding.area_m2:,.0f}", "parent": pcode, "kind": kind}
-                    warnings.append(item)
-    if errors:
-        raise ValidationFailed(_("Nothing was imported: %(n)d problem(s) found. %(first)s")
-                               % {"n": len(errors), "first": errors[0]["message"]},
-                               code="geometry_refused", errors=errors)
+    return errors
+
+
+def _import_tiling_problems(features, kind: str, parents: dict, plen: int) -> tuple[list, list]:
+    """(errors, warnings) of the tiling of each parent once the features replace their units: crossing
+    the parent's boundary and overlaps refuse the import, gaps are warnings."""
+    import shapely
+
+    from jiceng.core.geo.integrity import check_tiling
+
+    errors, warnings = [], []
+    by_parent: dict[str, list] = {}
+    for f in features:
+        by_parent.setdefault(f.code[:plen], []).append(f)
+    for pcode, feats in by_parent.items():
+        parent = parents[pcode]
+        siblings = {u.code: shapely.from_wkb(bytes(u.geom)) for u in
+                    Unit.objects.filter(parent=parent, kind=kind, geom__isnull=False).only("code", "geom")}
+        siblings.update({f.code: f.geometry for f in feats})
+        parent_geom = shapely.from_wkb(bytes(parent.geom)) if parent.geom else None
+        if parent_geom is None:
+            continue
+        imported = {f.code for f in feats}
+        for finding in check_tiling(parent_geom, siblings):
+            involved = [c for c in finding.unit_ids]
+            item = {"code": ",".join(involved), "problem": finding.kind, "area_m2": round(finding.area_m2, 1),
+                    "fix": finding.fix, "parent": pcode}
+            if finding.kind == "outside_parent" and imported & set(involved):
+                item["message"] = _("%(code)s crosses the boundary of its parent %(parent)s: %(area)s m² lie "
+                                    "outside.") % {"code": involved[0], "parent": pcode,
+                                                   "area": f"{finding.area_m2:,.0f}"}
+                errors.append(item)
+            elif finding.kind == "overlap" and imported & set(involved):
+                item["message"] = _("%(a)s and %(b)s overlap by %(area)s m².") % {
+                    "a": involved[0], "b": involved[1], "area": f"{finding.area_m2:,.0f}"}
+                errors.append(item)
+            elif finding.kind == "gap" and kind != "compound":
+                item["message"] = _("A gap of %(area)s m² inside %(parent)s is covered by no %(kind)s.") % {
+                    "area": f"{finding.area_m2:,.0f}", "parent": pcode, "kind": kind}
+                warnings.append(item)
+    return errors, warnings
+
+
+def _import_write(actor, kind: str, features, parents: dict, existing: dict, plen: int) -> tuple[int, int]:
+    """Create and update the units through the orgs services, bump the geometry version, audit the batch."""
+    from jiceng.orgs import services as org_services
+
     created = updated = 0
-    if not dry_run:
-        with transaction.atomic():
-            for f in features:
-                if f.code in existing:
-                    org_services.unit_update(actor=actor, unit=existing[f.code], geometry=f.geometry,
-                                             name=f.name or None)
-                    updated += 1
-                else:
-                    org_services.unit_create(actor=actor, parent=parents[f.code[:plen]], kind=kind, code=f.code,
-                                             name=f.name, geometry=f.geometry, address=f.address or "")
-                    created += 1
-            version = geometry_version_bump(note=f"import {kind} x{len(features)}")
-            audit_record(actor=actor, action="geometry.import", object_type="orgs.unit",
-                         unit_path=min((p.path for p in parents.values()), key=len),
-                         changes={"kind": kind, "created": created, "updated": updated, "version": version})
-    return {"kind": kind, "features": len(features), "created": created, "updated": updated,
-            "dry_run": dry_run, "warnings": warnings}
+    with transaction.atomic():
+        for f in features:
+            if f.code in existing:
+                org_services.unit_update(actor=actor, unit=existing[f.code], geometry=f.geometry,
+                                         name=f.name or None)
+                updated += 1
+            else:
+                org_services.unit_create(actor=actor, parent=parents[f.code[:plen]], kind=kind, code=f.code,
+                                         name=f.name, geometry=f.geometry, address=f.address or "")
+                created += 1
+        version = geometry_version_bump(note=f"import {kind} x{len(features)}")
+        audit_record(actor=actor, action="geometry.import", object_type="orgs.unit",
+                     unit_path=min((p.path for p in parents.values()), key=len),
+                     changes={"kind": kind, "created": created, "updated": updated, "version": version})
+    return created, updated
 
 
 # ------------------------------------------------------------------------------------------------
