@@ -12,7 +12,6 @@ from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
 from jiceng.cases.excel import cases_import as do_import
-from jiceng.cases.models import Whistle
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, Text, Version
 from jiceng.core.pagination import Page
@@ -293,10 +292,7 @@ def case_whistle(request, code: str, payload: WhistleIn):
 
 @router.post("/whistles/{whistle_id}/report-in", summary="A department reports in and records its part")
 def whistle_report_in(request, whistle_id: int, payload: ReportInIn):
-    w = (Whistle.objects.select_related("department", "case").filter(pk=whistle_id).first())
-    if w is None or (w.department.user_id != request.user.pk
-                     and not scope_filter(Whistle.objects.filter(pk=whistle_id), request.user, "unit_path").exists()):
-        raise NotFound()
+    w = selectors.whistle_get(user=request.user, pk=whistle_id)
     w = services.whistle_report_in(actor=request.user, whistle=w, part=payload.part)
     return {"id": w.pk, "reported_in_at": w.reported_in_at, "on_time": w.handled_on_time}
 

@@ -12,11 +12,12 @@ from jiceng.cases.models import (
     Department,
     Open311Key,
     Status,
+    Whistle,
 )
 from jiceng.cases.public import snap
 from jiceng.core.errors import NotFound
 from jiceng.core.models import SupervisionCard
-from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
 from jiceng.network.geoio import display_geojson
 from jiceng.orgs.models import Unit
 
@@ -90,10 +91,7 @@ def open311_keys_for(*, user):
 def open311_key_get(*, user, pk: int) -> Open311Key:
     """The access helper for keys: 404 unknown or outside the user's area (403 from the service when
     the role may not manage them)."""
-    key = scope_filter(Open311Key.objects.select_related("unit"), user, "unit_path").filter(pk=pk).first()
-    if key is None:
-        raise NotFound()
-    return key
+    return scoped_get(Open311Key.objects.select_related("unit"), user=user, pk=pk)
 
 
 def public_duplicates(found: list[Case]) -> list[dict]:
@@ -139,3 +137,12 @@ def city_center() -> tuple[float, float] | None:
     """The city unit's point (the public report form's first map view), if it has one."""
     row = Unit.objects.filter(kind="city").exclude(lat=None).values_list("lat", "lng").first()
     return tuple(row) if row else None
+
+
+def whistle_get(*, user, pk: int) -> Whistle:
+    """The access helper for whistles: the called department's own user, or staff of the area; 404 else."""
+    w = Whistle.objects.select_related("department", "case").filter(pk=pk).first()
+    if w is None or (w.department.user_id != getattr(user, "pk", None)
+                     and not scope_filter(Whistle.objects.filter(pk=pk), user, "unit_path").exists()):
+        raise NotFound()
+    return w

@@ -47,6 +47,7 @@ from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
 from jiceng.core.supervision import card_raise, cards_about, cards_resolve
+from jiceng.core.text import checked_text
 from jiceng.core.uploads import clean_images
 from jiceng.orgs.models import Unit
 
@@ -371,7 +372,7 @@ def case_submit(*, actor, category: Category, description: str, source: str, lat
     `client_address` marks a public report (no account): it is throttled per address and, with
     JICENG_INTAKE_SMS_CHECK, needs the reporter's mobile number and the `sms_code` sent to it."""
     if idempotency_key:
-        idempotency_key = idempotency_key.strip()[:140] or None
+        idempotency_key = checked_text(idempotency_key, "idempotency_key", 140, required=False) or None
     try:
         return _case_submit(actor=actor, category=category, description=description, source=source, lat=lat,
                             lng=lng, crs=crs, address=address, anonymous=anonymous, reporter_name=reporter_name,
@@ -398,6 +399,7 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
         raise ValidationFailed(_("Unknown source."), field="source")
     if len(address or "") > 200:
         raise ValidationFailed(_("An address has at most 200 characters."), field="address")
+    reporter_name = "" if anonymous else checked_text(reporter_name, "reporter_name", 60, required=False)
     phone = validate_phone(reporter_phone) if (reporter_phone or "").strip() else ""
     email = (reporter_email or "").strip()
     if email and ("@" not in email or len(email) > 120):
@@ -420,7 +422,7 @@ def _case_submit(*, actor, category, description, source, lat, lng, crs, address
         address=(address or "").strip(), lat=wlat, lng=wlng, grid=grid, unit_path=grid.path, handler=handler,
         handler_path=handler.path, level=handler.kind, anonymous=anonymous,
         reporter=actor if (actor is not None and not anonymous) else None,
-        reporter_name="" if anonymous else (reporter_name or "").strip()[:60],
+        reporter_name=reporter_name,
         reporter_phone_enc=encrypt_contact(phone), reporter_phone_masked=mask_phone(phone),
         reporter_email_enc=encrypt_contact(email), idempotency_key=idempotency_key or None, received_at=now,
         publish_consent=bool(publish),
@@ -648,6 +650,7 @@ def case_whistle(*, actor, case: Case, departments: list[Department], version: i
     now = now or timezone.now()
     if not departments:
         raise ValidationFailed(_("Name at least one department."), field="departments")
+    comment = checked_text(comment, "comment", 2000, required=False)
     if not (1 <= report_in_hours <= 24 * 14):
         raise ValidationFailed(_("The report-in deadline is between 1 hour and 14 days."), field="report_in_hours")
     with transaction.atomic():
@@ -689,16 +692,14 @@ def case_whistle(*, actor, case: Case, departments: list[Department], version: i
 def whistle_report_in(*, actor, whistle: Whistle, part: str, now=None) -> Whistle:
     """A department reports in (报到) and records its part of the joint handling."""
     now = now or timezone.now()
-    part = (part or "").strip()
-    if not part:
-        raise ValidationFailed(_("Say what the department did or will do."), field="part")
+    part = checked_text(part, "part", 2000, message=_("Say what the department did or will do."))
     if actor is not None and whistle.department.user_id != actor.pk:
         require_scope(actor, whistle.unit_path, "write")
     with transaction.atomic():
         w = Whistle.objects.select_for_update().get(pk=whistle.pk)
         if w.reported_in_at is not None:
             raise Conflict(_("This department has already reported in."))
-        w.reported_in_at, w.part = now, part[:2000]
+        w.reported_in_at, w.part = now, part
         w.handled_on_time = now <= w.report_in_by
         w.save()
         _event(w.case, actor=actor, action="report_in", before=w.case.status,
@@ -776,7 +777,7 @@ def case_rate(*, case: Case, rating: str, secret: str | None, comment: str = "",
         case.version += 1
         case.save()
         _event(case, actor=actor, action=action, before=before,
-               comment=f"{Rating(rating).label}. {(comment or '').strip()[:500]}".strip(), at=now)
+               comment=f"{Rating(rating).label}. {(comment or '').strip()}".strip(), at=now)
         if action == "reopen":
             _notify_case(case, _("Case %(code)s was reopened for review after a “not satisfied” rating.")
                          % {"code": case.code}, reporter=False)

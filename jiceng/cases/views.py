@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, public, selectors, services, workflow
-from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status, Whistle
+from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status
 from jiceng.core.client import client_address
 from jiceng.core.desk import panels_for as desk_panels
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.notify import notifications_for, notifications_mark_read
-from jiceng.core.scope import scope_filter, scope_prefixes, user_grants
-from jiceng.core.views import map_tiles, page, run_and_redirect
+from jiceng.core.scope import scope_prefixes, user_grants
+from jiceng.core.views import form_error, map_tiles, page, run_and_redirect
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
 
@@ -365,10 +365,7 @@ def merge(request, code):
 @require_POST
 def report_in(request, whistle_id):
     """A department reports in (报到) and records its part; the department's own user or the area's staff."""
-    w = Whistle.objects.select_related("department", "case").filter(pk=whistle_id).first()
-    if w is None or (w.department.user_id != request.user.pk and not scope_filter(
-            Whistle.objects.filter(pk=whistle_id), request.user, "unit_path").exists()):
-        raise NotFound()
+    w = selectors.whistle_get(user=request.user, pk=whistle_id)
     return _back_with(request, w.case.code, lambda: services.whistle_report_in(
         actor=request.user, whistle=w, part=request.POST.get("part", "")))
 
@@ -394,7 +391,7 @@ def open311_keys(request):
         except NotFound:
             form.add_error("unit", _("No unit with this code in your area."))
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
     if form.errors:
         status = 422
     return render(request, "cases/open311_keys.html", {

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.cases.states import Level
 from jiceng.cases.states import Status as S
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.text import checked_text
 from jiceng.orgs.models import Unit
 
 HANDLERS = frozenset({"grid_worker", "community_worker", "street_official", "county_official", "city_admin"})
@@ -117,7 +118,7 @@ def _request(step: Step, action: "Action") -> None:
     if extend and not (1 <= step.hours <= 24 * 90):
         raise ValidationFailed(gettext("Ask for between 1 hour and 90 days more."), field="hours")
     case.pending_action = action.name.removeprefix("request_")
-    case.pending_reason = step.comment[:400]
+    case.pending_reason = checked_text(step.comment, "comment", 400)
     case.pending_hours = step.hours if extend else 0
 
 

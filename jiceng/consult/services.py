@@ -20,6 +20,7 @@ from jiceng.consult.models.surveys import QuestionKind
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.scope import require_scope, user_can, user_grants
+from jiceng.core.text import checked_text
 from jiceng.funds import services as funds
 from jiceng.funds.services import parse_amount
 from jiceng.orgs.models import Unit
@@ -27,15 +28,6 @@ from jiceng.orgs.models import Unit
 AREA_KINDS = ("street", "community", "compound")
 MAX_QUESTIONS = 50
 MAX_OPTIONS = 20
-
-
-def _text(value, field, max_length, *, required=True):
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
 
 
 def _closes_on(value, today) -> datetime.date:
@@ -78,8 +70,8 @@ def survey_create(*, actor, unit: Unit, title: str, closes_on: datetime.date, qu
     require_scope(actor, unit.path, "write")
     if unit.kind not in AREA_KINDS:
         raise ValidationFailed(_("A survey is put to the residents of a street, community or compound."), field="unit")
-    title = _text(title, "title", 120)
-    description = _text(description, "description", 4000, required=False)
+    title = checked_text(title, "title", 120)
+    description = checked_text(description, "description", 4000, required=False)
     closes_on = _closes_on(closes_on, today or timezone.localdate())
     if not questions:
         raise ValidationFailed(_("A survey needs at least one question."), field="questions")
@@ -90,8 +82,8 @@ def survey_create(*, actor, unit: Unit, title: str, closes_on: datetime.date, qu
         kind = q.get("kind")
         if kind not in QuestionKind.values:
             raise ValidationFailed(_("Unknown question kind."), field="questions")
-        text = _text(q.get("text"), "questions", 300)
-        options = [_text(o, "questions", 100) for o in (q.get("options") or [])]
+        text = checked_text(q.get("text"), "questions", 300)
+        options = [checked_text(o, "questions", 100) for o in (q.get("options") or [])]
         if kind in ("single", "multiple") and not 2 <= len(options) <= MAX_OPTIONS:
             raise ValidationFailed(_("A choice question has 2 to %(n)d options.") % {"n": MAX_OPTIONS},
                                    field="questions")
@@ -133,7 +125,7 @@ def survey_answer(*, actor, survey: Survey, answers: dict, today=None) -> Survey
                 value = int(value)
                 ok = 1 <= value <= 5
             else:
-                value = _text(str(value), f"q{q.pk}", 2000)
+                value = checked_text(str(value), f"q{q.pk}", 2000)
                 ok = True
         except (TypeError, ValueError):
             ok = False
@@ -169,8 +161,8 @@ def round_create(*, actor, unit: Unit, title: str, closes_on: datetime.date, des
     require_scope(actor, unit.path, "write")
     if unit.kind not in AREA_KINDS:
         raise ValidationFailed(_("A proposal round is for a street, community or compound."), field="unit")
-    title = _text(title, "title", 120)
-    description = _text(description, "description", 4000, required=False)
+    title = checked_text(title, "title", 120)
+    description = checked_text(description, "description", 4000, required=False)
     closes_on = _closes_on(closes_on, today or timezone.localdate())
     with transaction.atomic():
         rnd = ProposalRound.objects.create(unit=unit, unit_path=unit.path, title=title, description=description,
@@ -185,8 +177,8 @@ def proposal_submit(*, actor, round: ProposalRound, title: str, body: str = "", 
     today = today or timezone.localdate()
     if round.status != "open" or round.closes_on < today:
         raise Conflict(_("The proposal round is closed."), code="round_closed")
-    title = _text(title, "title", 120)
-    body = _text(body, "body", 4000, required=False)
+    title = checked_text(title, "title", 120)
+    body = checked_text(body, "body", 4000, required=False)
     cost = None
     if estimated_cost not in (None, ""):
         cost = parse_amount(estimated_cost, "estimated_cost", allow_zero=False)

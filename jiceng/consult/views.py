@@ -15,21 +15,9 @@ from jiceng.consult.models import QuestionKind
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import user_can
-from jiceng.core.views import page
+from jiceng.core.views import form_error, form_submit, page
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_get, unit_or_top
-
-
-def _submit(form, fn):
-    if not form.is_valid():
-        return None
-    try:
-        return fn(form.cleaned_data)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return None
 
 
 class BallotForm(forms.Form):
@@ -119,21 +107,21 @@ def home(request):
         kind = request.POST.get("kind")
         if kind == "ballot":
             form = forms_["ballot"] = BallotForm(request.POST)
-            made = _submit(form, lambda d: voting.ballot_create(
+            made = form_submit(form, lambda d: voting.ballot_create(
                 actor=request.user, unit=unit_get(user=request.user, code=d["unit"]), title=d["title"],
                 budget=d["budget"], closes_at=d["closes_at"], description=d["description"]))
             if made is not None:
                 return redirect("consult:ballot", pk=made.pk)
         elif kind == "round":
             form = forms_["round"] = RoundForm(request.POST)
-            made = _submit(form, lambda d: services.round_create(
+            made = form_submit(form, lambda d: services.round_create(
                 actor=request.user, unit=unit_get(user=request.user, code=d["unit"]), title=d["title"],
                 closes_on=d["closes_on"], description=d["description"]))
             if made is not None:
                 return redirect("consult:round", pk=made.pk)
         elif kind == "survey":
             form = forms_["survey"] = SurveyForm(request.POST)
-            made = _submit(form, lambda d: services.survey_create(
+            made = form_submit(form, lambda d: services.survey_create(
                 actor=request.user, unit=unit_get(user=request.user, code=d["unit"]), title=d["title"],
                 closes_on=d["closes_on"], questions=d["questions"]))
             if made is not None:
@@ -179,7 +167,7 @@ def round_page(request, pk):
     form, status = ProposalForm(), 200
     if request.method == "POST":
         form = ProposalForm(request.POST)
-        made = _submit(form, lambda d: services.proposal_submit(actor=request.user, round=rnd, title=d["title"],
+        made = form_submit(form, lambda d: services.proposal_submit(actor=request.user, round=rnd, title=d["title"],
                                                                 body=d["body"], estimated_cost=d["estimated_cost"]))
         if made is not None:
             messages.success(request, _("Proposal submitted."))
@@ -228,7 +216,7 @@ def ballot(request, pk):
                                                 option_ids=d["options"]) or True
 
             try:
-                done = _submit(paper_form, run)
+                done = form_submit(paper_form, run)
             except NotFound:
                 paper_form.add_error("household", _("Unknown household code, or outside your area."))
                 done = None
@@ -237,7 +225,7 @@ def ballot(request, pk):
                 return redirect("consult:ballot", pk=obj.pk)
         else:
             option_form = OptionForm(request.POST)
-            if _submit(option_form, lambda d: voting.ballot_option_add(
+            if form_submit(option_form, lambda d: voting.ballot_option_add(
                     actor=request.user, ballot=obj, title=d["title"], cost=d["cost"], description=d["description"])):
                 return redirect("consult:ballot", pk=obj.pk)
         status = 422
@@ -294,7 +282,7 @@ def vote(request, pk):
                     voting.ballot_vote_sms(ballot=obj, phone=d["phone"], code=d["code"], option_ids=d["options"])
                     done = True
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                form_error(form, exc)
                 status = exc.status
         else:
             status = 422

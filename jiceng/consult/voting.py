@@ -27,6 +27,7 @@ from jiceng.core.errors import Conflict, Throttled, ValidationFailed
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, subtree_q, user_can, user_grants
+from jiceng.core.text import checked_text
 from jiceng.funds import services as funds
 from jiceng.funds.services import parse_amount
 from jiceng.orgs.models import Unit
@@ -39,15 +40,6 @@ CODES_PER_PHONE_HOUR = 5
 MAX_OPTIONS = 100
 
 
-def _text(value, field, max_length, *, required=True):
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
-
-
 # ---------------------------------------------------------------- set-up
 
 
@@ -57,8 +49,8 @@ def ballot_create(*, actor, unit: Unit, title: str, budget, closes_at: datetime.
     if unit.kind not in ("street", "community", "compound"):
         raise ValidationFailed(_("A ballot is put to the residents of a street, community or compound."),
                                field="unit")
-    title = _text(title, "title", 120)
-    description = _text(description, "description", 4000, required=False)
+    title = checked_text(title, "title", 120)
+    description = checked_text(description, "description", 4000, required=False)
     budget = parse_amount(budget, "budget", allow_zero=False)
     now = now or timezone.now()
     if not isinstance(closes_at, datetime.datetime) or closes_at <= now:
@@ -78,8 +70,8 @@ def ballot_option_add(*, actor, ballot: Ballot, title: str, cost, description: s
     require_area(actor, ballot.unit_path, "supervise")
     if ballot.status != "draft":
         raise Conflict(_("Options can be changed only before the ballot opens."))
-    title = _text(title, "title", 120)
-    description = _text(description, "description", 2000, required=False)
+    title = checked_text(title, "title", 120)
+    description = checked_text(description, "description", 2000, required=False)
     cost = parse_amount(cost, "cost", allow_zero=False)
     if cost > ballot.budget:
         raise ValidationFailed(_("An option cannot cost more than the whole budget."), field="cost")

@@ -63,6 +63,16 @@ def scope_filter(qs, user, field: str = "path", capability: str | None = None):
     return qs.filter(q)
 
 
+def scoped_get(qs, *, user, pk, field: str = "unit_path"):
+    """The one access rule of a row that belongs to a unit: the row with this `pk` when its `field` path
+    lies in the user's area, else 404 (unknown and outside look the same). Each app's `<entity>_get`
+    selector calls this, so an API endpoint and a page load the object the same way."""
+    obj = scope_filter(qs, user, field).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
 def require_scope(user, path: str, capability: str = "read") -> None:
     """Raise NotFound when `path` is outside the user's area, Forbidden when the role may not act.
 

@@ -31,6 +31,27 @@ def page(view):
     return wrapper
 
 
+def form_error(form, exc) -> None:
+    """A service's refusal as a form error: next to its field when the service names one of the form's,
+    above the form otherwise."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def form_submit(form, fn, *, passthrough=(403, 404)):
+    """Run `fn(cleaned_data)` (one service call) when the form is valid and return its result; None when
+    the form is invalid or the service refused the input (the refusal is then a form error). The statuses
+    in `passthrough` propagate to `page`."""
+    if not form.is_valid():
+        return None
+    try:
+        return fn(form.cleaned_data)
+    except ServiceError as exc:
+        if exc.status in passthrough:
+            raise
+        form_error(form, exc)
+        return None
+
+
 def run_and_redirect(request, fn, to, *, success: str | None = None, passthrough=(403, 404)):
     """The tail of a POST view: run `fn` (one service call) and redirect to `to`. A refusal becomes an
     error message on the page redirected to, except the statuses in `passthrough`, which propagate to

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, subtree_q, user_grants
+from jiceng.core.scope import scope_filter, scoped_get, subtree_q, user_grants
 from jiceng.funds.models import (
     COUNTED,
     Budget,
@@ -132,10 +132,7 @@ def budgets_in(*, user, unit: Unit, year: int | None = None):
 
 
 def budget_get(*, user, pk: int) -> Budget:
-    obj = scope_filter(Budget.objects.select_related("unit", "fund_type"), user, "unit_path").filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
+    return scoped_get(Budget.objects.select_related("unit", "fund_type"), user=user, pk=pk)
 
 
 def letters_in(*, user, unit: Unit, open_only: bool = False):
@@ -147,10 +144,7 @@ def letters_in(*, user, unit: Unit, open_only: bool = False):
 
 
 def letter_get(*, user, pk: int) -> ReminderLetter:
-    obj = scope_filter(ReminderLetter.objects.select_related("unit"), user, "unit_path").filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
+    return scoped_get(ReminderLetter.objects.select_related("unit"), user=user, pk=pk)
 
 
 def expenditures_in(*, user, unit: Unit, year: int | None = None, status: str | None = None):

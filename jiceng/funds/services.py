@@ -15,6 +15,7 @@ from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
 from jiceng.core.excel import RowErrors
 from jiceng.core.scope import require_scope, user_can, user_grants
 from jiceng.core.supervision import card_raise, card_resolve
+from jiceng.core.text import checked_text
 from jiceng.funds import files
 from jiceng.funds.models import (
     COUNTED,
@@ -86,15 +87,6 @@ def parse_year(value, field: str = "year") -> int:
     return year
 
 
-def _text(value, field: str, max_length: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
-
-
 def _require_level_above(actor, unit: Unit, capability: str = "write") -> None:
     """The unit must be in the actor's area (404 otherwise); the actor must act from the level above
     (a grant on an ancestor with the capability), else 403."""
@@ -125,10 +117,10 @@ def _city_path(actor) -> str:
 
 def fund_type_create(*, actor, code: str, name: str, level: str, default_minimum="0") -> FundType:
     require_scope(actor, _city_path(actor), "supervise")
-    code = _text(code, "code", 40).lower()
+    code = checked_text(code, "code", 40).lower()
     if not code.replace("_", "").replace("-", "").isalnum() or not code.isascii():
         raise ValidationFailed(_("A code has only letters, digits, '-' and '_'."), field="code")
-    name = _text(name, "name", 60)
+    name = checked_text(name, "name", 60)
     if level not in FundLevel.values:
         raise ValidationFailed(_("A fund type is for streets or for communities."), field="level")
     minimum = parse_amount(default_minimum, "default_minimum")
@@ -300,7 +292,7 @@ def reminder_letter_send(*, actor, county: Unit, year, deadline: datetime.date, 
         raise ValidationFailed(_("Give the deadline as a date."), field="deadline")
     if deadline <= today or deadline > today + datetime.timedelta(days=366):
         raise ValidationFailed(_("The deadline is a date after today and within a year."), field="deadline")
-    body = _text(body, "body", 2000, required=False)
+    body = checked_text(body, "body", 2000, required=False)
     short = shortfalls(county, year)
     if not short:
         raise ValidationFailed(_("Every street and community of %(c)s meets the %(y)d standards: no letter is "
@@ -342,7 +334,7 @@ def expenditure_record(*, actor, unit: Unit, fund_type: FundType, spent_on, amou
     if spent_on > today:
         raise ValidationFailed(_("The date of the spending cannot be in the future."), field="spent_on")
     year = parse_year(spent_on.year, "spent_on")
-    purpose = _text(purpose, "purpose", 200)
+    purpose = checked_text(purpose, "purpose", 200)
     if fund_type.level != unit.kind:
         raise ValidationFailed(_("“%(t)s” is not a fund of this unit.") % {"t": fund_type.name}, field="fund_type")
     if project is not None and not project.unit_path.startswith(unit.path):
@@ -374,7 +366,7 @@ def expenditure_decide(*, actor, expenditure: Expenditure, approve: bool, note: 
     """The level above approves or refuses spending beyond the budget."""
     unit = expenditure.unit
     _require_level_above(actor, unit, "supervise")
-    note = _text(note, "note", 200, required=not approve)
+    note = checked_text(note, "note", 200, required=not approve)
     with transaction.atomic():
         exp = Expenditure.objects.select_for_update().get(pk=expenditure.pk)
         if exp.status != "pending":
@@ -427,12 +419,12 @@ def livelihood_project_create(*, actor, unit: Unit, title: str, estimated_cost, 
     if unit.kind not in ("street", "community", "compound", "grid"):
         raise ValidationFailed(_("A livelihood project belongs to a street, community, grid or compound."),
                                field="unit")
-    title = _text(title, "title", 120)
-    description = _text(description, "description", 4000, required=False)
+    title = checked_text(title, "title", 120)
+    description = checked_text(description, "description", 4000, required=False)
     cost = parse_amount(estimated_cost, "estimated_cost", allow_zero=False)
     if source not in LivelihoodSource.values:
         raise ValidationFailed(_("Unknown source."), field="source")
-    source_ref = _text(str(source_ref or ""), "source_ref", 40, required=False)
+    source_ref = checked_text(str(source_ref or ""), "source_ref", 40, required=False)
     if source == "need":
         try:
             need = need_get(user=actor, pk=int(source_ref))
@@ -455,7 +447,7 @@ def livelihood_feasibility(*, actor, project: LivelihoodProject, feasible: bool,
                            photos=None) -> LivelihoodProject:
     """The community (or street) checks feasibility: cost, site, permits."""
     require_scope(actor, project.unit_path, "write")
-    note = _text(note, "note", 2000)
+    note = checked_text(note, "note", 2000)
     cleaned = _photos(project, "feasible", photos)
     with transaction.atomic():
         project = LivelihoodProject.objects.select_for_update().get(pk=project.pk)
@@ -530,7 +522,7 @@ def livelihood_accept(*, actor, project: LivelihoodProject, note: str = "", on: 
                       photos=None) -> LivelihoodProject:
     """验收: the level above accepts the built project."""
     _require_level_above(actor, project.unit, "supervise")
-    note = _text(note, "note", 2000, required=False)
+    note = checked_text(note, "note", 2000, required=False)
     on = on or timezone.localdate()
     cleaned = _photos(project, "accepted", photos)
     with transaction.atomic():

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import user_can
-from jiceng.core.views import page
+from jiceng.core.views import form_submit, page
 from jiceng.funds import excel, forms, selectors, services
 from jiceng.funds.models import Budget, LivelihoodStatus
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -27,20 +27,6 @@ def _year(request):
     except ValueError:
         return timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def _submit(form, fn):
-    """Run `fn(cleaned_data)` when the form is valid; a refused input becomes a form error (next to its
-    field when the service names one). 403/404/409 propagate to `page`."""
-    if not form.is_valid():
-        return None
-    try:
-        return fn(form.cleaned_data)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return None
 
 
 def _parent_path(unit):
@@ -89,7 +75,7 @@ def letter_send(request):
         return services.reminder_letter_send(actor=request.user, county=county, year=d["year"],
                                              deadline=d["deadline"], body=d["body"])
 
-    letter = _submit(form, run)
+    letter = form_submit(form, run)
     if letter is None:
         unit = unit_or_top(user=request.user, code="")
         year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
@@ -114,7 +100,7 @@ def budgets(request):
     if request.method == "POST":
         if "file" in request.FILES:
             import_form = forms.ImportForm(request.POST, request.FILES)
-            written = _submit(import_form, lambda d: excel.budgets_import(actor=request.user, upload=d["file"]))
+            written = form_submit(import_form, lambda d: excel.budgets_import(actor=request.user, upload=d["file"]))
             if written is not None:
                 messages.success(request, _("%(n)d budget lines imported.") % {"n": written})
                 return redirect(f"{request.path}?unit={unit.code}&year={year}")
@@ -127,7 +113,7 @@ def budgets(request):
                                            fund_type=selectors.fund_type_by_code(d["fund_type"]),
                                            source=d["source"], amount=d["amount"])
 
-            if _submit(form, run) is not None:
+            if form_submit(form, run) is not None:
                 messages.success(request, _("Budget saved."))
                 return redirect(f"{request.path}?unit={unit.code}&year={year}")
         status = 422
@@ -157,7 +143,7 @@ def spending(request):
                 spent_on=d["spent_on"], amount=d["amount"], purpose=d["purpose"], project=project,
                 voucher=d.get("voucher"))
 
-        exp = _submit(form, run)
+        exp = form_submit(form, run)
         if exp is not None:
             if exp.status == "pending":
                 messages.warning(request, _("Beyond the budget: the spending waits for the level above's approval."))
@@ -206,7 +192,7 @@ def projects(request):
                 description=d["description"], source="need" if d.get("need") else "community",
                 source_ref=str(d.get("need") or ""))
 
-        project = _submit(form, run)
+        project = form_submit(form, run)
         if project is not None:
             messages.success(request, _("Livelihood project proposed."))
             return redirect("funds:project", pk=project.pk)
@@ -287,7 +273,7 @@ def project_step(request, pk, step):
             return _project_page(request, obj, {"_error": exc.message}, exc.status)
         messages.success(request, _("Saved."))
         return redirect("funds:project", pk=obj.pk)
-    if _submit(form, actions[step]) is None:
+    if form_submit(form, actions[step]) is None:
         return _project_page(request, obj, {step: form}, 422)
     messages.success(request, _("Saved."))
     return redirect("funds:project", pk=obj.pk)

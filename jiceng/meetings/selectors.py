@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, scoped_get, subtree_q
 from jiceng.core.supervision import cards_under
 from jiceng.meetings.models import (
     ActionItem,
@@ -21,17 +21,11 @@ from jiceng.meetings.models import (
 
 
 def system_get(*, user, pk: int) -> MeetingSystem:
-    obj = scope_filter(MeetingSystem.objects.select_related("unit"), user, "unit_path").filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
+    return scoped_get(MeetingSystem.objects.select_related("unit"), user=user, pk=pk)
 
 
 def meeting_get(*, user, pk: int) -> Meeting:
-    obj = scope_filter(Meeting.objects.select_related("unit", "system"), user, "unit_path").filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
+    return scoped_get(Meeting.objects.select_related("unit", "system"), user=user, pk=pk)
 
 
 def action_item_get(*, user, pk: int) -> ActionItem:

@@ -260,6 +260,37 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
     of their posts, and the call's own active assignments count as busy time.
     """
     t0 = time.perf_counter()
+    posts, seats, shifts, shift_key, (lo, hi) = _load_seats(call, seat_ids)
+    rows, ids, lat, lng, skills = _load_pool(call, posts, seat_ids, include_member_ids, exclude_member_ids)
+    recent = _recent_services(ids, now)
+    # Availability: weekly hours (only members who limited theirs), blackout dates, other calls' shifts.
+    available = None
+    limited = [(r[0], r[4]) for r in rows if r[4] is not None]
+    if limited:
+        slots = [_shift_slots(k[0], k[1]) for k in sorted(shift_key, key=shift_key.get)]
+        available = weekly_available(ids, limited, slots)
+    busy = _busy_intervals(call, lo, hi, seat_ids)
+    if seat_ids is not None and busy is not None and len(ids):
+        # A refill: members busy (or unavailable) for every freed shift cannot take a seat; leave them out
+        # of the engine (most of a big call's seat holders).
+        keep = _free_for_some_shift(ids, shifts, busy, available)
+        if not keep.all():
+            ids, lat, lng, skills, recent = ids[keep], lat[keep], lng[keep], skills[keep], recent[keep]
+            available = None if available is None else available[keep]
+    members = Members(id=ids, lat=lat, lng=lng, skills=skills, recent=recent)
+    problem = AssignmentProblem(members, seats, shifts, max_distance_m=float(call.max_distance_m),
+                                penalty_per_recent=PENALTY_PER_RECENT_M, busy=busy, available=available)
+    seat_shift = {}
+    inv = {v: k for k, v in shift_key.items()}
+    for sid, shid in zip(seats.id.tolist(), seats.shift_id.tolist(), strict=True):
+        seat_shift[sid] = inv[shid]
+    return Instance(problem, members, seats, dict(zip(seats.id.tolist(), seats.post_id.tolist(), strict=True)),
+                    seat_shift, {}, time.perf_counter() - t0)
+
+
+def _load_seats(call: Call, seat_ids):
+    """The seats to fill (all of the call's, or those of a refill), their posts and the distinct shifts:
+    (posts by id, Seats, Shifts, {(start, end): shift id}, (first start, last end))."""
     seat_qs = Seat.objects.filter(call=call) if seat_ids is None else Seat.objects.filter(id__in=list(seat_ids))
     post_qs = Post.objects.filter(call=call) if seat_ids is None else Post.objects.filter(
         id__in=seat_qs.values("post_id"))
@@ -287,6 +318,12 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
     lo = min(k[0] for k, _v in keys)
     hi = max(k[1] for k, _v in keys)
 
+    return posts, seats, shifts, shift_key, (lo, hi)
+
+
+def _load_pool(call: Call, posts: dict, seat_ids, include_member_ids, exclude_member_ids):
+    """The members who may be offered a seat: (rows, ids, lat, lng, skills); a refill keeps only those
+    within reach of a freed post (and those named in `include_member_ids`)."""
     pool = Q(subtree_q(call.pool_path, "unit_path"), status=RegistrationStatus.CONFIRMED, lat__isnull=False)
     if seat_ids is not None and posts:
         lats = [p[1] for p in posts.values()]
@@ -313,6 +350,11 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
                               call.max_distance_m) | np.isin(ids, np.fromiter(include_member_ids, dtype=np.int64))
     if not keep.all():
         ids, lat, lng, skills = ids[keep], lat[keep], lng[keep], skills[keep]
+    return rows, ids, lat, lng, skills
+
+
+def _recent_services(ids, now):
+    """For each member id, how many shifts they served in the last RECENT_DAYS days."""
     recent = np.zeros(len(ids), dtype=np.int64)
     since = now - datetime.timedelta(days=RECENT_DAYS)
     served = dict(Assignment.objects.filter(state__in=SERVED_STATES, shift_start__gte=since, shift_start__lt=now)
@@ -324,12 +366,11 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
         ok = (pos < len(ids)) & (ids[order][np.minimum(pos, len(ids) - 1)] == sid) if len(ids) else pos < 0
         recent[order[pos[ok]]] = np.fromiter(served.values(), dtype=np.int64)[ok]
 
-    # Availability: weekly hours (only members who limited theirs), blackout dates, other calls' shifts.
-    available = None
-    limited = [(r[0], r[4]) for r in rows if r[4] is not None]
-    if limited:
-        slots = [_shift_slots(k[0], k[1]) for k, _v in keys]
-        available = weekly_available(ids, limited, slots)
+    return recent
+
+
+def _busy_intervals(call: Call, lo, hi, seat_ids):
+    """Blackout dates, other calls' shifts and (in a refill) the call's own active seats, as busy time."""
     busy_m, busy_s, busy_e = [], [], []
     tz = timezone.get_current_timezone()
     # Blackouts of members outside the pool are ignored by the engine (cheaper than a join with the pool).
@@ -356,22 +397,7 @@ def build_instance(call: Call, *, now, include_member_ids=(), exclude_member_ids
                 busy_e.append(b)
     busy = BusyIntervals(member_id=np.array(busy_m, dtype=np.int64), start=np.array(busy_s, dtype=np.int64),
                          end=np.array(busy_e, dtype=np.int64)) if busy_m else None
-    if seat_ids is not None and busy is not None and len(ids):
-        # A refill: members busy (or unavailable) for every freed shift cannot take a seat; leave them out
-        # of the engine (most of a big call's seat holders).
-        keep = _free_for_some_shift(ids, shifts, busy, available)
-        if not keep.all():
-            ids, lat, lng, skills, recent = ids[keep], lat[keep], lng[keep], skills[keep], recent[keep]
-            available = None if available is None else available[keep]
-    members = Members(id=ids, lat=lat, lng=lng, skills=skills, recent=recent)
-    problem = AssignmentProblem(members, seats, shifts, max_distance_m=float(call.max_distance_m),
-                                penalty_per_recent=PENALTY_PER_RECENT_M, busy=busy, available=available)
-    seat_shift = {}
-    inv = {v: k for k, v in shift_key.items()}
-    for sid, shid in zip(seats.id.tolist(), seats.shift_id.tolist(), strict=True):
-        seat_shift[sid] = inv[shid]
-    return Instance(problem, members, seats, dict(zip(seats.id.tolist(), seats.post_id.tolist(), strict=True)),
-                    seat_shift, {}, time.perf_counter() - t0)
+    return busy
 
 
 def _write_offers(call: Call, inst: Instance, member_ids, seat_ids, distances, now) -> int:

@@ -3,8 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, scoped_get, subtree_q
 from jiceng.mobilize.models import (
     Activity,
     AgencyRegistration,
@@ -21,30 +20,23 @@ from jiceng.mobilize.models import (
 from jiceng.mobilize.services import match_score
 
 
-def _get(qs, user, pk):
-    obj = scope_filter(qs, user, "unit_path").filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
-
-
 def agency_get(*, user, pk):
-    return _get(AgencyRegistration.objects.all(), user, pk)
+    return scoped_get(AgencyRegistration.objects.all(), user=user, pk=pk)
 
 
 def member_get(*, user, pk) -> Member:
     m = Member.objects.filter(pk=pk).first()
     if m is not None and getattr(user, "person_id", None) == m.person_id:
         return m
-    return _get(Member.objects.all(), user, pk)
+    return scoped_get(Member.objects.all(), user=user, pk=pk)
 
 
 def need_get(*, user, pk) -> Need:
-    return _get(Need.objects.select_related("community"), user, pk)
+    return scoped_get(Need.objects.select_related("community"), user=user, pk=pk)
 
 
 def resource_get(*, user, pk) -> Resource:
-    return _get(Resource.objects.all(), user, pk)
+    return scoped_get(Resource.objects.all(), user=user, pk=pk)
 
 
 def project_get(*, user, pk) -> MatchedProject:
@@ -52,7 +44,7 @@ def project_get(*, user, pk) -> MatchedProject:
     person = getattr(user, "person", None) if getattr(user, "person_id", None) else None
     if project is not None and person is not None and person.unit_path.startswith(project.unit_path):
         return project  # residents of the community see (and evaluate) its projects
-    return _get(MatchedProject.objects.all(), user, pk)
+    return scoped_get(MatchedProject.objects.all(), user=user, pk=pk)
 
 
 def activity_get(*, user, pk) -> Activity:
@@ -60,11 +52,11 @@ def activity_get(*, user, pk) -> Activity:
     me = member_for_user(user)
     if act is not None and me is not None and me.unit_path == act.unit_path:
         return act  # a member may see and join the activities of their home community
-    return _get(Activity.objects.all(), user, pk)
+    return scoped_get(Activity.objects.all(), user=user, pk=pk)
 
 
 def call_get(*, user, pk) -> Call:
-    return _get(Call.objects.select_related("unit"), user, pk)
+    return scoped_get(Call.objects.select_related("unit"), user=user, pk=pk)
 
 
 def post_get(*, user, pk) -> Post:
@@ -72,14 +64,14 @@ def post_get(*, user, pk) -> Post:
     me = member_for_user(user)
     if post is not None and me is not None and me.unit_path.startswith(post.call.pool_path):
         return post  # members of the call's pool see its posts
-    return _get(Post.objects.select_related("call"), user, pk)
+    return scoped_get(Post.objects.select_related("call"), user=user, pk=pk)
 
 
 def assignment_get(*, user, pk) -> Assignment:
     a = Assignment.objects.select_related("member", "post", "call").filter(pk=pk).first()
     if a is not None and getattr(user, "person_id", None) == a.member.person_id:
         return a
-    return _get(Assignment.objects.select_related("member", "post", "call"), user, pk)
+    return scoped_get(Assignment.objects.select_related("member", "post", "call"), user=user, pk=pk)
 
 
 def member_for_user(user) -> Member | None:

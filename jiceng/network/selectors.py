@@ -7,7 +7,7 @@ from django.db.models.functions import Substr
 
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.geo.integrity import check_tiling
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, scoped_get, subtree_q
 from jiceng.network import integrity
 from jiceng.network.models import WORKER_ROLES, CompoundProfile, GridStaff, LegacyGridMapping
 from jiceng.orgs.models import KIND_ORDER, Unit
@@ -29,10 +29,7 @@ def compound_get(*, user, code: str) -> Unit:
 
 
 def staff_get(*, user, pk: int) -> GridStaff:
-    staff = scope_filter(GridStaff.objects.select_related("grid"), user, "unit_path").filter(pk=pk).first()
-    if staff is None:
-        raise NotFound()
-    return staff
+    return scoped_get(GridStaff.objects.select_related("grid"), user=user, pk=pk)
 
 
 # Leader first, then workers, then the party secretary.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.scope import require_scope, subtree_q
+from jiceng.core.text import checked_text
 from jiceng.network.models import GazetteerEntry, GeometryVersion
 from jiceng.orgs.models import CODE_LENGTH, Unit
 
@@ -84,6 +85,7 @@ def gazetteer_add(*, actor, building: Unit, address: str) -> GazetteerEntry:
         raise ValidationFailed(_("Gazetteer entries point to buildings."), field="building")
     from jiceng.network.routing import lookup_key
 
+    address = checked_text(address, "address", 200, required=False)
     try:
         key = lookup_key(address or "", admin_prefixes())
     except ValueError:
@@ -92,7 +94,7 @@ def gazetteer_add(*, actor, building: Unit, address: str) -> GazetteerEntry:
     with transaction.atomic():
         entry, _created = GazetteerEntry.objects.get_or_create(
             key=key[:200], building=building,
-            defaults={"address": address.strip()[:200], "grid": grid, "unit_path": building.path})
+            defaults={"address": address, "grid": grid, "unit_path": building.path})
         audit_record(actor=actor, action="gazetteer.add", obj=entry, changes={"building": building.code})
     return entry
 
@@ -128,11 +130,10 @@ def business_line_save(*, actor, code: str, name: str, position: int = 0, active
     code = (code or "").strip().lower()
     if not re.fullmatch(r"[a-z][a-z0-9_-]{1,31}", code):
         raise ValidationFailed(_("A line code has 2–32 lower-case letters, digits, - or _."), field="code")
-    if not (name or "").strip():
-        raise ValidationFailed(_("A business line needs a name."), field="name")
+    name = checked_text(name, "name", 60, message=_("A business line needs a name."))
     with transaction.atomic():
         line, created = BusinessLine.objects.update_or_create(
-            code=code, defaults={"name": name.strip()[:60], "position": position, "active": active})
+            code=code, defaults={"name": name, "position": position, "active": active})
         audit_record(actor=actor, action="business_line.create" if created else "business_line.update", obj=line,
                      changes={"code": code, "name": line.name, "active": active})
     return line
@@ -217,11 +218,7 @@ def geometry_import(*, actor, kind: str, features: list, dry_run: bool = False) 
     boundary, or two units of the same parent overlap (each problem named, with its area in m²).
     Gaps are reported as warnings (a partial import may leave some). Bumps the geometry version.
     """
-    import shapely
-
-    from jiceng.core.errors import NotFound, ValidationFailed
-    from jiceng.core.geo.integrity import check_tiling
-    from jiceng.orgs import services as org_services
+    from jiceng.core.errors import ValidationFailed
     from jiceng.orgs.models import PARENT_KIND
 
     if kind not in IMPORT_KINDS:
@@ -233,14 +230,41 @@ def geometry_import(*, actor, kind: str, features: list, dry_run: bool = False) 
     for c in sorted({c for c in codes if codes.count(c) > 1}):
         errors.append({"code": c, "problem": "duplicate", "message": _("The code %(code)s appears twice.") % {"code": c}})
     plen = CODE_LENGTH[PARENT_KIND[kind]]
-    parents = {u.code: u for u in Unit.objects.filter(code__in={c[:plen] for c in codes}, kind=PARENT_KIND[kind])}
-    for parent in parents.values():  # scope first: say nothing about units outside the caller's area
+    parents = _import_parents(actor, PARENT_KIND[kind], {c[:plen] for c in codes})
+    existing = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    errors += _import_code_problems(features, kind, parents, existing, plen)
+    warnings = []
+    if not errors:
+        errors, warnings = _import_tiling_problems(features, kind, parents, plen)
+    if errors:
+        raise ValidationFailed(_("Nothing was imported: %(n)d problem(s) found. %(first)s")
+                               % {"n": len(errors), "first": errors[0]["message"]},
+                               code="geometry_refused", errors=errors)
+    created = updated = 0
+    if not dry_run:
+        created, updated = _import_write(actor, kind, features, parents, existing, plen)
+    return {"kind": kind, "features": len(features), "created": created, "updated": updated,
+            "dry_run": dry_run, "warnings": warnings}
+
+
+def _import_parents(actor, parent_kind: str, parent_codes: set) -> dict:
+    """{code: parent unit} of the imported units; scope first: nothing is said about units outside the
+    caller's area."""
+    from jiceng.core.errors import NotFound
+
+    parents = {u.code: u for u in Unit.objects.filter(code__in=parent_codes, kind=parent_kind)}
+    for parent in parents.values():
         try:
             require_scope(actor, parent.path, "structure")
         except NotFound:
             raise NotFound(_("The parent unit %(code)s is unknown or outside your area.") % {"code": parent.code}) \
                 from None
-    existing = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return parents
+
+
+def _import_code_problems(features, kind: str, parents: dict, existing: dict, plen: int) -> list:
+    """Each feature's code: its length, its parent, the kind of the unit it names, a name for a new one."""
+    errors = []
     for f in features:
         if len(f.code) != CODE_LENGTH[kind] or not f.code.isdigit():
             errors.append({"row": f.row, "code": f.code, "problem": "code",
@@ -258,59 +282,69 @@ def geometry_import(*, actor, kind: str, features: list, dry_run: bool = False) 
             errors.append({"row": f.row, "code": f.code, "problem": "name",
                            "message": _("Row %(row)s (%(code)s): a new unit needs a name.")
                            % {"row": f.row, "code": f.code}})
-    warnings = []
-    if not errors:
-        by_parent: dict[str, list] = {}
-        for f in features:
-            by_parent.setdefault(f.code[:plen], []).append(f)
-        for pcode, feats in by_parent.items():
-            parent = parents[pcode]
-            siblings = {u.code: shapely.from_wkb(bytes(u.geom)) for u in
-                        Unit.objects.filter(parent=parent, kind=kind, geom__isnull=False).only("code", "geom")}
-            siblings.update({f.code: f.geometry for f in feats})
-            parent_geom = shapely.from_wkb(bytes(parent.geom)) if parent.geom else None
-            if parent_geom is None:
-                continue
-            imported = {f.code for f in feats}
-            for finding in check_tiling(parent_geom, siblings):
-                involved = [c for c in finding.unit_ids]
-                item = {"code": ",".join(involved), "problem": finding.kind, "area_m2": round(finding.area_m2, 1),
-                        "fix": finding.fix, "parent": pcode}
-                if finding.kind == "outside_parent" and imported & set(involved):
-                    item["message"] = _("%(code)s crosses the boundary of its parent %(parent)s: %(area)s m² lie "
-                                        "outside.") % {"code": involved[0], "parent": pcode,
-                                                       "area": f"{finding.area_m2:,.0f}"}
-                    errors.append(item)
-                elif finding.kind == "overlap" and imported & set(involved):
-                    item["message"] = _("%(a)s and %(b)s overlap by %(area)s m².") % {
-                        "a": involved[0], "b": involved[1], "area": f"{finding.area_m2:,.0f}"}
-                    errors.append(item)
-                elif finding.kind == "gap" and kind != "compound":
-                    item["message"] = _("A gap of %(area)s m² inside %(parent)s is covered by no %(kind)s.") % {
-                        "area": f"{finding.area_m2:,.0f}", "parent": pcode, "kind": kind}
-                    warnings.append(item)
-    if errors:
-        raise ValidationFailed(_("Nothing was imported: %(n)d problem(s) found. %(first)s")
-                               % {"n": len(errors), "first": errors[0]["message"]},
-                               code="geometry_refused", errors=errors)
+    return errors
+
+
+def _import_tiling_problems(features, kind: str, parents: dict, plen: int) -> tuple[list, list]:
+    """(errors, warnings) of the tiling of each parent once the features replace their units: crossing
+    the parent's boundary and overlaps refuse the import, gaps are warnings."""
+    import shapely
+
+    from jiceng.core.geo.integrity import check_tiling
+
+    errors, warnings = [], []
+    by_parent: dict[str, list] = {}
+    for f in features:
+        by_parent.setdefault(f.code[:plen], []).append(f)
+    for pcode, feats in by_parent.items():
+        parent = parents[pcode]
+        siblings = {u.code: shapely.from_wkb(bytes(u.geom)) for u in
+                    Unit.objects.filter(parent=parent, kind=kind, geom__isnull=False).only("code", "geom")}
+        siblings.update({f.code: f.geometry for f in feats})
+        parent_geom = shapely.from_wkb(bytes(parent.geom)) if parent.geom else None
+        if parent_geom is None:
+            continue
+        imported = {f.code for f in feats}
+        for finding in check_tiling(parent_geom, siblings):
+            involved = [c for c in finding.unit_ids]
+            item = {"code": ",".join(involved), "problem": finding.kind, "area_m2": round(finding.area_m2, 1),
+                    "fix": finding.fix, "parent": pcode}
+            if finding.kind == "outside_parent" and imported & set(involved):
+                item["message"] = _("%(code)s crosses the boundary of its parent %(parent)s: %(area)s m² lie "
+                                    "outside.") % {"code": involved[0], "parent": pcode,
+                                                   "area": f"{finding.area_m2:,.0f}"}
+                errors.append(item)
+            elif finding.kind == "overlap" and imported & set(involved):
+                item["message"] = _("%(a)s and %(b)s overlap by %(area)s m².") % {
+                    "a": involved[0], "b": involved[1], "area": f"{finding.area_m2:,.0f}"}
+                errors.append(item)
+            elif finding.kind == "gap" and kind != "compound":
+                item["message"] = _("A gap of %(area)s m² inside %(parent)s is covered by no %(kind)s.") % {
+                    "area": f"{finding.area_m2:,.0f}", "parent": pcode, "kind": kind}
+                warnings.append(item)
+    return errors, warnings
+
+
+def _import_write(actor, kind: str, features, parents: dict, existing: dict, plen: int) -> tuple[int, int]:
+    """Create and update the units through the orgs services, bump the geometry version, audit the batch."""
+    from jiceng.orgs import services as org_services
+
     created = updated = 0
-    if not dry_run:
-        with transaction.atomic():
-            for f in features:
-                if f.code in existing:
-                    org_services.unit_update(actor=actor, unit=existing[f.code], geometry=f.geometry,
-                                             name=f.name or None)
-                    updated += 1
-                else:
-                    org_services.unit_create(actor=actor, parent=parents[f.code[:plen]], kind=kind, code=f.code,
-                                             name=f.name, geometry=f.geometry, address=f.address or "")
-                    created += 1
-            version = geometry_version_bump(note=f"import {kind} x{len(features)}")
-            audit_record(actor=actor, action="geometry.import", object_type="orgs.unit",
-                         unit_path=min((p.path for p in parents.values()), key=len),
-                         changes={"kind": kind, "created": created, "updated": updated, "version": version})
-    return {"kind": kind, "features": len(features), "created": created, "updated": updated,
-            "dry_run": dry_run, "warnings": warnings}
+    with transaction.atomic():
+        for f in features:
+            if f.code in existing:
+                org_services.unit_update(actor=actor, unit=existing[f.code], geometry=f.geometry,
+                                         name=f.name or None)
+                updated += 1
+            else:
+                org_services.unit_create(actor=actor, parent=parents[f.code[:plen]], kind=kind, code=f.code,
+                                         name=f.name, geometry=f.geometry, address=f.address or "")
+                created += 1
+        version = geometry_version_bump(note=f"import {kind} x{len(features)}")
+        audit_record(actor=actor, action="geometry.import", object_type="orgs.unit",
+                     unit_path=min((p.path for p in parents.values()), key=len),
+                     changes={"kind": kind, "created": created, "updated": updated, "version": version})
+    return created, updated
 
 
 # ------------------------------------------------------------------------------------------------
@@ -332,16 +366,15 @@ def grid_staff_assign(*, actor, grid: Unit, role: str, name: str, person=None, s
         raise ValidationFailed(_("Grid staff serve grids."), field="grid")
     if role not in StaffRole.values:
         raise ValidationFailed(_("Unknown grid staff role “%(role)s”.") % {"role": role}, field="role")
-    name = (name or (person.name if person else "")).strip()
-    if not name:
-        raise ValidationFailed(_("A grid staff member needs a name."), field="name")
+    name = checked_text(name or (person.name if person else ""), "name", 60,
+                        message=_("A grid staff member needs a name."))
     with transaction.atomic():
         if role in ("leader", "party_secretary") and GridStaff.objects.filter(grid=grid, role=role, active=True).exists():
             from jiceng.core.errors import Conflict
 
             raise Conflict(_("This grid already has an active %(role)s; end that assignment first.")
                            % {"role": StaffRole(role).label}, field="role")
-        staff = GridStaff.objects.create(grid=grid, unit_path=grid.path, role=role, name=name[:60], person=person,
+        staff = GridStaff.objects.create(grid=grid, unit_path=grid.path, role=role, name=name, person=person,
                                          since=since or _today(), on_duty=on_duty)
         audit_record(actor=actor, action="grid_staff.assign", obj=staff, changes={"grid": grid.code, "role": role})
     return staff
@@ -390,9 +423,10 @@ def four_haves_record(*, actor, staff, assessed_on, ability: int, prestige: int,
     for field, value in scores.items():
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise ValidationFailed(_("Each of the four haves is scored from 1 to 5."), field=field)
+    note = checked_text(note, "note", 200, required=False)
     with transaction.atomic():
         rec = FourHavesAssessment.objects.create(staff=staff, unit_path=staff.unit_path, assessed_on=assessed_on,
-                                                 passed=all(v >= 3 for v in scores.values()), note=note[:200],
+                                                 passed=all(v >= 3 for v in scores.values()), note=note,
                                                  **scores)
         audit_record(actor=actor, action="four_haves.record", obj=rec, changes={**scores, "passed": rec.passed})
     return rec
@@ -411,10 +445,10 @@ def compound_profile_set(*, actor, compound: Unit, property_company: str = "", p
     require_scope(actor, compound.path, "write")
     if compound.kind != "compound":
         raise ValidationFailed(_("Property arrangements belong to compounds."), field="compound")
-    values = {"property_company": (property_company or "").strip()[:120],
-              "project_manager": (project_manager or "").strip()[:60],
-              "owners_committee": (owners_committee or "").strip()[:120],
-              "competent_unit": (competent_unit or "").strip()[:120]}
+    values = {"property_company": checked_text(property_company, "property_company", 120, required=False),
+              "project_manager": checked_text(project_manager, "project_manager", 60, required=False),
+              "owners_committee": checked_text(owners_committee, "owners_committee", 120, required=False),
+              "competent_unit": checked_text(competent_unit, "competent_unit", 120, required=False)}
     if values["project_manager"] and not values["property_company"]:
         raise ValidationFailed(_("A project manager belongs to a property company: name the company."),
                                field="property_company")
@@ -441,18 +475,15 @@ def compound_profile_set(*, actor, compound: Unit, property_company: str = "", p
 
 def compound_arrangement_set(*, actor, compound: Unit, arrangement: str, since=None):
     """Record who manages a three-without compound and since when: it is no longer open."""
-    from jiceng.core.errors import ValidationFailed
     from jiceng.network.models import CompoundProfile
 
     require_scope(actor, compound.path, "write")
-    arrangement = (arrangement or "").strip()
-    if not arrangement:
-        raise ValidationFailed(_("Say who manages the compound."), field="arrangement")
+    arrangement = checked_text(arrangement, "arrangement", 200, message=_("Say who manages the compound."))
     with transaction.atomic():
         profile, _created = CompoundProfile.objects.select_for_update().get_or_create(
             compound=compound, defaults={"unit_path": compound.path, "three_without": True,
                                          "three_without_since": _today()})
-        profile.arrangement = arrangement[:200]
+        profile.arrangement = arrangement
         profile.arranged_since = since or _today()
         profile.save()
         audit_record(actor=actor, action="compound.arrangement_set", obj=profile,

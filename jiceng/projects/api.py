@@ -11,11 +11,10 @@ from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
 from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year
 from jiceng.core.pagination import Page
-from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import closing, selectors, services
-from jiceng.projects.models import PolicyItem, SecretaryReport
+from jiceng.projects.models import PolicyItem
 
 router = Router(tags=["projects"])
 
@@ -621,10 +620,7 @@ def report_submit(request, assessment_id: int, payload: SecretaryReportIn):
 
 @router.post("/reports/{report_id}/scores", summary="A rater scores a report on the rubric")
 def report_scores(request, report_id: int, payload: ScoresIn):
-    report = scope_filter(SecretaryReport.objects.select_related("assessment", "unit"), request.user,
-                          "unit_path").filter(pk=report_id).first()
-    if report is None:
-        raise NotFound()
+    report = selectors.secretary_report_get(user=request.user, pk=report_id)
     return {"scored": assessment_services.review_score(actor=request.user, report=report, scores=payload.scores)}
 
 

@@ -16,6 +16,7 @@ from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.orgs.models import Unit
 from jiceng.projects import indicators
+from jiceng.projects.indicator_tree import validate_tree
 from jiceng.projects.models import (
     DEFAULT_THRESHOLDS,
     PROJECT_LEVELS,
@@ -30,8 +31,6 @@ from jiceng.projects.models import (
     RubricCriterion,
     SecretaryReport,
 )
-
-WEIGHT_TOLERANCE = 1e-6
 
 
 def _require_draft(assessment: Assessment):
@@ -78,42 +77,6 @@ def assessment_create(*, actor, unit: Unit, year: int, title: str = "", threshol
 
 
 # ---------------------------------------------------------------- indicator tree
-def _validate_tree(nodes: list[dict], codes: set, path: str = "") -> None:
-    if not nodes:
-        return
-    total = 0.0
-    for n in nodes:
-        code = (n.get("code") or "").strip()
-        if not code or not (n.get("title") or "").strip():
-            raise ValidationFailed(_("Every indicator needs a code and a title."), field="tree")
-        if len(code) > 20 or len(n["title"].strip()) > 200:
-            raise ValidationFailed(_("Indicator %(c)s: a code has at most 20 characters and a title at most 200.")
-                                   % {"c": code[:20]}, field="tree")
-        if code in codes:
-            raise ValidationFailed(_("The indicator code %(c)s appears twice.") % {"c": code}, field="tree")
-        codes.add(code)
-        try:
-            weight = float(n.get("weight"))
-        except (TypeError, ValueError):
-            raise ValidationFailed(_("Indicator %(c)s needs a numeric weight.") % {"c": code}, field="tree") from None
-        if not 0 < weight <= 1:
-            raise ValidationFailed(_("Indicator %(c)s: a weight is above 0 and at most 1.") % {"c": code},
-                                   field="tree")
-        total += weight
-        children = n.get("children") or []
-        source = (n.get("source") or "").strip()
-        if children and source:
-            raise ValidationFailed(_("Indicator %(c)s has sub-indicators, so it cannot have a source.")
-                                   % {"c": code}, field="tree")
-        if source and source not in indicators.SOURCES:
-            raise ValidationFailed(_("Indicator %(c)s: unknown source “%(s)s” (known: %(known)s).")
-                                   % {"c": code, "s": source, "known": ", ".join(sorted(indicators.SOURCES))},
-                                   field="tree")
-        _validate_tree(children, codes, code)
-    if abs(total - 1.0) > WEIGHT_TOLERANCE:
-        where = _("under %(c)s") % {"c": path} if path else _("at the top level")
-        raise ValidationFailed(_("The weights %(where)s add up to %(total)s; they must add up to 1.")
-                               % {"where": where, "total": round(total, 6)}, field="tree", code="weights")
 
 
 def indicator_tree_set(*, actor, assessment: Assessment, level: str, tree: list[dict]) -> int:
@@ -124,7 +87,7 @@ def indicator_tree_set(*, actor, assessment: Assessment, level: str, tree: list[
     _level(level)
     if not tree:
         raise ValidationFailed(_("An indicator tree needs at least one indicator."), field="tree")
-    _validate_tree(tree, set())
+    validate_tree(tree)
     with transaction.atomic():
         Indicator.objects.filter(assessment=assessment, level=level).delete()
         count = 0

@@ -18,6 +18,7 @@ from jiceng.core.errors import ValidationFailed
 from jiceng.core.excel import RowErrors, read_rows, require_columns, write_xlsx
 from jiceng.core.scope import require_scope
 from jiceng.projects import assessment as a_svc
+from jiceng.projects import indicator_tree as tree_rules
 from jiceng.projects import indicators
 from jiceng.projects.models import Assessment, Indicator
 
@@ -37,8 +38,6 @@ KIND_LABEL = {GROUP: "汇总", COMPUTED: "计算", ENTERED: "录入"}
 KIND_BY_LABEL = {**{v: k for k, v in KIND_LABEL.items()}, GROUP: GROUP, COMPUTED: COMPUTED, ENTERED: ENTERED,
                  "汇总指标": GROUP, "计算指标": COMPUTED, "录入指标": ENTERED}
 MAX_INDICATORS = 500
-CODE_MAX = Indicator._meta.get_field("code").max_length
-TITLE_MAX = Indicator._meta.get_field("title").max_length
 
 
 def _text(value) -> str:
@@ -118,7 +117,8 @@ def tree_xlsx(*, assessment: Assessment, level: str) -> bytes:
 
 def parse_tree(upload) -> list[dict]:
     """Read and check a sheet; return the tree (the API's shape) or raise one ValidationFailed that lists
-    every bad row and column."""
+    every bad row and column: the sheet's own rules (codes, parents, kinds, source names) here, the
+    tree's rules (`projects/indicator_tree.py`) mapped to the cells of their rows."""
     rows, present = read_rows(upload, COLUMNS)
     require_columns(present, {"code": "代码", "title": "指标名称", "weight": "权重"})
     if len(rows) > MAX_INDICATORS:
@@ -127,116 +127,118 @@ def parse_tree(upload) -> list[dict]:
     if not rows:
         errors.add(2, COL["code"], _("The sheet has no indicator rows."))
     sources = source_lookup()
-    nodes: dict[str, dict] = {}  # code -> {"number", "node", "parent", "kind", "weight_ok"}
-    order: list[str] = []
+    nodes: dict[str, dict] = {}  # code -> {"number", "node", "parent", "kind", "kind_text", "weight_ok"}
     for number, row in rows:
-        code, title, parent = _text(row.get("code")), _text(row.get("title")), _text(row.get("parent"))
-        ok = True
-        if not code:
-            errors.add(number, COL["code"], _("Give the indicator's code."))
-            continue
-        if len(code) > CODE_MAX:
-            errors.add(number, COL["code"], _("A code has at most %(n)d characters.") % {"n": CODE_MAX})
-            ok = False
-        if code in nodes:
-            errors.add(number, COL["code"], _("The code %(c)s is already used on row %(row)d.")
-                       % {"c": code, "row": nodes[code]["number"]})
-            continue
-        if not title:
-            errors.add(number, COL["title"], _("Give the indicator's name."))
-            ok = False
-        elif len(title) > TITLE_MAX:
-            errors.add(number, COL["title"], _("A name has at most %(n)d characters.") % {"n": TITLE_MAX})
-            ok = False
-        if parent == code:
-            errors.add(number, COL["parent"], _("An indicator cannot be its own parent."))
-            ok = False
-        weight, weight_ok = None, True
-        try:
-            weight = _weight(row.get("weight"))
-        except (TypeError, ValueError):
-            errors.add(number, COL["weight"], _("The weight “%(w)s” is not a number.") % {"w": _text(row.get("weight"))})
-            weight_ok = False
-        else:
-            if not 0 < weight <= 1:
-                errors.add(number, COL["weight"], _("A weight is above 0 and at most 1 (%(w)s).") % {"w": weight})
-                weight_ok = False
-        kind_text = _text(row.get("kind"))
-        kind = KIND_BY_LABEL.get(kind_text.lower()) if kind_text else None
-        if kind_text and kind is None:
-            errors.add(number, COL["kind"], _("Unknown kind “%(k)s” (known: %(known)s).")
-                       % {"k": kind_text, "known": ", ".join(KIND_LABEL.values())})
-            ok = False
-        source_text = _text(row.get("source"))
-        source = sources.get(source_text.lower(), None) if source_text else ""
-        if source is None:
-            errors.add(number, COL["source"], _("Unknown source “%(s)s” (known: %(known)s).")
-                       % {"s": source_text, "known": ", ".join(sorted(indicators.SOURCES))})
-            ok = False
-        elif kind == COMPUTED and not source:
-            errors.add(number, COL["source"], _("A computed indicator needs its source."))
-            ok = False
-        elif kind in (ENTERED, GROUP) and source:
-            errors.add(number, COL["source"], _("Only a computed indicator has a source; this one is “%(k)s”.")
-                       % {"k": kind_text})
-            ok = False
-        nodes[code] = {"number": number, "parent": parent, "kind": kind, "weight_ok": weight_ok, "ok": ok,
-                       "node": {"code": code, "title": title, "weight": weight, "source": source or ""}}
-        order.append(code)
+        info = _read_row(number, row, sources, nodes, errors)
+        if info is not None:
+            nodes[info["node"]["code"]] = info
+    children = _link(nodes, errors)
+    _check_loops(nodes, errors)
+    _check_tree_rules(nodes, children, errors)
+    errors.errors.sort(key=lambda e: e["row"])
+    errors.raise_if_any()
+    return _build(nodes, children, "")
 
+
+def _read_row(number: int, row: dict, sources: dict, nodes: dict, errors: RowErrors) -> dict | None:
+    """One row as a node with its parent code and kind, after the sheet's own checks of its cells; None
+    for a row without a code or with a code already used."""
+    code, title, parent = _text(row.get("code")), _text(row.get("title")), _text(row.get("parent"))
+    if not code:
+        errors.add(number, COL["code"], _("Give the indicator's code."))
+        return None
+    if code in nodes:
+        errors.add(number, COL["code"], _("The code %(c)s is already used on row %(row)d.")
+                   % {"c": code, "row": nodes[code]["number"]})
+        return None
+    if parent == code:
+        errors.add(number, COL["parent"], _("An indicator cannot be its own parent."))
+    weight, weight_ok = None, True
+    try:
+        weight = _weight(row.get("weight"))
+    except (TypeError, ValueError):
+        errors.add(number, COL["weight"], _("The weight “%(w)s” is not a number.") % {"w": _text(row.get("weight"))})
+        weight_ok = False
+    kind_text = _text(row.get("kind"))
+    kind = KIND_BY_LABEL.get(kind_text.lower()) if kind_text else None
+    if kind_text and kind is None:
+        errors.add(number, COL["kind"], _("Unknown kind “%(k)s” (known: %(known)s).")
+                   % {"k": kind_text, "known": ", ".join(KIND_LABEL.values())})
+    source_text = _text(row.get("source"))
+    source = sources.get(source_text.lower(), None) if source_text else ""
+    if source is None:
+        errors.add(number, COL["source"], _("Unknown source “%(s)s” (known: %(known)s).")
+                   % {"s": source_text, "known": ", ".join(sorted(indicators.SOURCES))})
+    elif kind == COMPUTED and not source:
+        errors.add(number, COL["source"], _("A computed indicator needs its source."))
+    elif kind in (ENTERED, GROUP) and source:
+        errors.add(number, COL["source"], _("Only a computed indicator has a source; this one is “%(k)s”.")
+                   % {"k": kind_text})
+    return {"number": number, "parent": parent, "kind": kind, "weight_ok": weight_ok,
+            "node": {"code": code, "title": title, "weight": weight, "source": source or ""}}
+
+
+def _link(nodes: dict, errors: RowErrors) -> dict[str, list[str]]:
+    """{parent code ("" for the top level): [child codes]}; a parent code not in the file is an error."""
     children: dict[str, list[str]] = {}
-    for code in order:
-        info = nodes[code]
+    for code, info in nodes.items():
         if info["parent"] and info["parent"] not in nodes:
             errors.add(info["number"], COL["parent"], _("No indicator with the code %(c)s in the file.")
                        % {"c": info["parent"]})
             continue
         children.setdefault(info["parent"], []).append(code)
-    # A chain of parents that comes back to itself never reaches the top level.
-    for code in order:
+    return children
+
+
+def _check_loops(nodes: dict, errors: RowErrors) -> None:
+    """A chain of parents that comes back to itself never reaches the top level."""
+    for code, info in nodes.items():
         seen, current = set(), code
         while current and current in nodes and current not in seen:
             seen.add(current)
             current = nodes[current]["parent"]
-        if current and current in seen and nodes[code]["parent"] != code:
-            errors.add(nodes[code]["number"], COL["parent"],
+        if current and current in seen and info["parent"] != code:
+            errors.add(info["number"], COL["parent"],
                        _("The parent codes form a loop; this indicator never reaches the top level."))
-    for code in order:
-        info = nodes[code]
+
+
+def _check_tree_rules(nodes: dict, children: dict, errors: RowErrors) -> None:
+    """The tree's rules (each node's own, the sibling weights) and the kind column, by row and column;
+    a cell already refused by the sheet's checks is not named twice."""
+    taken = {(e["row"], e["column"]) for e in errors.errors}
+
+    def add(number, field, message):
+        if (number, COL[field]) not in taken:
+            taken.add((number, COL[field]))
+            errors.add(number, COL[field], message)
+
+    for code, info in nodes.items():
         kids = children.get(code, [])
+        for p in tree_rules.node_problems(info["node"], has_children=bool(kids)):
+            add(info["number"], p.field, p.message)
         if kids and info["node"]["source"]:
-            errors.add(info["number"], COL["source"], _("Indicator %(c)s has sub-indicators, so it cannot have a "
-                                                        "source.") % {"c": code})
-        elif kids and info["kind"] in (COMPUTED, ENTERED):
-            errors.add(info["number"], COL["kind"], _("Indicator %(c)s has sub-indicators, so its kind is %(k)s.")
-                       % {"c": code, "k": KIND_LABEL[GROUP]})
-        elif not kids and info["kind"] == GROUP:
-            errors.add(info["number"], COL["kind"], _("Indicator %(c)s is of kind %(k)s but no row names it as its parent.")
-                       % {"c": code, "k": KIND_LABEL[GROUP]})
-    for parent, codes in children.items():
-        group = [nodes[c] for c in codes]
-        if not all(g["weight_ok"] for g in group):
             continue
-        total = sum(g["node"]["weight"] for g in group)
-        if abs(total - 1.0) > a_svc.WEIGHT_TOLERANCE:
-            where = _("under %(c)s") % {"c": parent} if parent else _("at the top level")
-            errors.add(group[0]["number"], COL["weight"],
-                       _("The weights %(where)s (rows %(rows)s) add up to %(total)s; they must add up to 1.")
-                       % {"where": where, "rows": ", ".join(str(g["number"]) for g in group),
-                          "total": round(total, 6)})
-    errors.raise_if_any()
+        if kids and info["kind"] in (COMPUTED, ENTERED):
+            add(info["number"], "kind", _("Indicator %(c)s has sub-indicators, so its kind is %(k)s.")
+                % {"c": code, "k": KIND_LABEL[GROUP]})
+        elif not kids and info["kind"] == GROUP:
+            add(info["number"], "kind", _("Indicator %(c)s is of kind %(k)s but no row names it as its parent.")
+                % {"c": code, "k": KIND_LABEL[GROUP]})
+    for parent, codes in children.items():
+        problem = tree_rules.siblings_problem([nodes[c]["node"] for c in codes], parent)
+        if problem:
+            add(nodes[codes[0]]["number"], problem.field, problem.message)
 
-    def build(parent):
-        out = []
-        for code in children.get(parent, []):
-            node = dict(nodes[code]["node"])
-            kids = build(code)
-            if kids:
-                node["children"] = kids
-            out.append(node)
-        return out
 
-    return build("")
+def _build(nodes: dict, children: dict, parent: str) -> list[dict]:
+    out = []
+    for code in children.get(parent, []):
+        node = dict(nodes[code]["node"])
+        kids = _build(nodes, children, code)
+        if kids:
+            node["children"] = kids
+        out.append(node)
+    return out
 
 
 def indicator_tree_import(*, actor, assessment: Assessment, level: str, upload) -> int:

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from jiceng.core.errors import NotFound
 from jiceng.core.models import SupervisionCard
-from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
 from jiceng.core.supervision import cards_under
 from jiceng.meetings.models import MeetingCardKind
 from jiceng.orgs.models import Unit
@@ -28,13 +28,6 @@ from jiceng.projects.models import (
 
 # The supervision prompt cards the projects pages and API list: projects' own and the joint meetings'.
 PROMPT_KINDS = [*PromptCardKind.values, *MeetingCardKind.values]
-
-
-def _get(qs, user, pk):
-    obj = scope_filter(qs, user, "unit_path").filter(pk=pk).first()
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 def _policy_visible_q(user) -> Q:
@@ -66,19 +59,19 @@ def policy_items_get(*, user, pks) -> list[PolicyItem]:
 
 
 def project_get(*, user, pk: int) -> Project:
-    return _get(Project.objects.select_related("unit", "leader", "party_org"), user, pk)
+    return scoped_get(Project.objects.select_related("unit", "leader", "party_org"), user=user, pk=pk)
 
 
 def task_get(*, user, pk: int) -> KeyTask:
-    return _get(KeyTask.objects.select_related("unit", "issuer"), user, pk)
+    return scoped_get(KeyTask.objects.select_related("unit", "issuer"), user=user, pk=pk)
 
 
 def milestone_get(*, user, pk: int) -> Milestone:
-    return _get(Milestone.objects.all(), user, pk)
+    return scoped_get(Milestone.objects.all(), user=user, pk=pk)
 
 
 def card_get(*, user, pk: int) -> SupervisionCard:
-    return _get(SupervisionCard.objects.filter(kind__in=PROMPT_KINDS).select_related("unit"), user, pk)
+    return scoped_get(SupervisionCard.objects.filter(kind__in=PROMPT_KINDS).select_related("unit"), user=user, pk=pk)
 
 
 def projects_in(*, user, unit, year: int | None = None, level: str | None = None, status: str | None = None):
@@ -223,3 +216,8 @@ def reports_to_review(*, user, assessment: Assessment):
         out.append({"report": r, "own": own, "criteria": [(c, mine.get((r.pk, c.pk))) for c in
                                                           criteria.get(r.unit.kind, [])]})
     return out
+
+
+def secretary_report_get(*, user, pk: int) -> SecretaryReport:
+    """The access helper for secretary reports: 404 unknown or outside the user's area."""
+    return scoped_get(SecretaryReport.objects.select_related("assessment", "unit"), user=user, pk=pk)

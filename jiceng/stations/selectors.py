@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, subtree_q
+from jiceng.core.scope import scope_filter, scoped_get, subtree_q
 from jiceng.stations.models import Amenity, OpeningHours, PositionPhoto, ServicePosition
 
 
@@ -26,10 +26,7 @@ def positions_in_scope(*, user, unit=None, level: str | None = None, state: str 
 
 def position_get(*, user, pk: int) -> ServicePosition:
     """The access helper: 404 for unknown ids and for positions outside the user's area."""
-    position = _with_details(scope_filter(ServicePosition.objects.all(), user, "unit_path")).filter(pk=pk).first()
-    if position is None:
-        raise NotFound()
-    return position
+    return scoped_get(_with_details(ServicePosition.objects.all()), user=user, pk=pk)
 
 
 def position_public(*, pk: int) -> ServicePosition:
@@ -41,10 +38,7 @@ def position_public(*, pk: int) -> ServicePosition:
 
 
 def photo_get(*, user, pk: int) -> PositionPhoto:
-    photo = scope_filter(PositionPhoto.objects.select_related("position"), user, "unit_path").filter(pk=pk).first()
-    if photo is None:
-        raise NotFound()
-    return photo
+    return scoped_get(PositionPhoto.objects.select_related("position"), user=user, pk=pk)
 
 
 def amenities_active():

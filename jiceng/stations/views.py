@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from jiceng.cases.deadlines import holiday_calendar
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
-from jiceng.core.views import map_tiles, page, run_and_redirect
+from jiceng.core.views import form_error, map_tiles, page, run_and_redirect
 from jiceng.mobilize.models import Activity
 from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_get, unit_or_top
 from jiceng.stations import couriers, coverage, selectors, services, siting
@@ -228,7 +228,7 @@ def siting_page(request):
         except ServiceError as exc:
             if exc.status == 403:
                 raise
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            form_error(form, exc)
             status = exc.status
     elif request.GET:
         status = 422
@@ -329,7 +329,7 @@ def courier_register(request):
                                                     platform=data["platform"],
                                                     client_address=client_address(request))
             except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                form_error(form, exc)
                 status = exc.status
             else:
                 response = redirect("stations:courier_register")

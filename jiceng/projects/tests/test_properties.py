@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.projects.assessment import _validate_tree
+from jiceng.projects.indicator_tree import validate_tree
 from jiceng.projects.services import backward_dates, weighted_rollup
 
 leaf = st.tuples(st.floats(0.1, 10), st.floats(0, 100))
@@ -29,10 +29,10 @@ def test_a_level_is_accepted_exactly_when_its_weights_add_up_to_1(parts):
     total = sum(parts)
     weights = [p / total for p in parts]
     tree = [{"code": f"I{i}", "title": "t", "weight": w} for i, w in enumerate(weights)]
-    _validate_tree(tree, set())
+    validate_tree(tree)
     tree[0]["weight"] = weights[0] * 0.9 if weights[0] < 1 else 0.9
     with pytest.raises(ValidationFailed):
-        _validate_tree(tree, set())
+        validate_tree(tree)
 
 
 @given(st.dates(), st.integers(1, 400), st.integers(1, 8))
