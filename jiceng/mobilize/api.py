@@ -3,6 +3,7 @@
 import datetime
 from typing import Annotated
 
+from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -261,7 +262,7 @@ def members_upload(request, file: UploadedFile = File(...), agency_id: int | Non
 @router.get("/members/{member_id}/summary", response=SummaryOut, summary="A member's year: activities, hours, shifts")
 def member_summary(request, member_id: int, year: Year | None = None):
     member = selectors.member_get(user=request.user, pk=member_id)
-    return selectors.member_year_summary(member, year or datetime.date.today().year)
+    return selectors.member_year_summary(member, year or timezone.localdate().year)
 
 
 # --- C2 ------------------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import datetime
 
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
@@ -76,9 +75,9 @@ def activity_code(request, pk):
 def employer_report(request):
     employer = request.GET.get("employer", "").strip()
     try:
-        year = int(request.GET.get("year") or datetime.date.today().year)
+        year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
-        year = datetime.date.today().year
+        year = timezone.localdate().year
     rows = selectors.employer_rows(user=request.user, employer=employer, year=year)
     data = services.employer_report_xlsx(rows=rows, employer=employer, year=year)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,6 +1,5 @@
 """Workforce pages: thin views that load through the access helpers, validate with a form, call one service."""
 
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -417,7 +416,7 @@ def power_grant(request, pk):
 def roster_xlsx(request):
     unit = _viewable_unit(request)
     workers = selectors.workers_in(user=request.user, unit=unit).iterator(chunk_size=2000)
-    return _xlsx(excel.roster_xlsx(workers), f"workers-{unit.code}-{datetime.date.today():%Y%m%d}.xlsx")
+    return _xlsx(excel.roster_xlsx(workers), f"workers-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @page

@@ -27,7 +27,7 @@ def data(c):
     if getattr(c, "_consult", None) is None:
         from jiceng.consult import services, voting
 
-        today = datetime.date.today()
+        today = timezone.localdate()
         survey = services.survey_create(actor=None, unit=c.community, title="停车", closes_on=today,
                                         questions=[{"kind": "rating", "text": "满意度"}])
         rnd = services.round_create(actor=None, unit=c.community, title="微心愿", closes_on=today)
@@ -61,7 +61,7 @@ def matter(c):
         from jiceng.consult import deliberation
 
         c._matter = deliberation.matter_open(actor=None, unit=c.compound, kind="dispute", title="噪音纠纷",
-                                             decide_by=datetime.date.today(),
+                                             decide_by=timezone.localdate(),
                                              parties=[{"kind": "residents", "name": "1号楼居民代表"}])
     return c._matter
 
@@ -73,7 +73,7 @@ def stake(c):
         from jiceng.consult import deliberation, stakeholders
         from jiceng.people import services as people
 
-        today = datetime.date.today()
+        today = timezone.localdate()
         term = (today - datetime.timedelta(days=1), today + datetime.timedelta(days=900))
         owner = people.person_create(actor=None, household=c.household, name="业主甲", gender="M")
         manager = people.person_create(actor=None, household=c.household, name="经理乙", gender="M")
@@ -123,14 +123,14 @@ CHECKS = {
                         "manager": stake(c)["manager"].pk, "started_on": _term(c)["term_start"]})],
     f"POST {API}/property-services/{{service_id}}/report-ins": [Check(
         "POST", lambda c: f"{API}/property-services/{stake(c)['service'].pk}/report-ins", C1_WRITE,
-        data=lambda c: {"to": "grid", "reported_on": datetime.date.today().isoformat()})],
+        data=lambda c: {"to": "grid", "reported_on": timezone.localdate().isoformat()})],
     f"POST {API}/instructors": [Check(
         "POST", lambda c: f"{API}/instructors", K1_WRITE,
         data=lambda c: {"community": c.community.code, "person": stake(c)["cadre"].pk,
                         "company": stake(c)["company"].pk, **_term(c)})],
     f"POST {API}/instructors/{{instructor_id}}/visits": [Check(
         "POST", lambda c: f"{API}/instructors/{stake(c)['instructor'].pk}/visits", K1_WRITE,
-        data=lambda c: {"visited_on": datetime.date.today().isoformat(), "note": "走访"})],
+        data=lambda c: {"visited_on": timezone.localdate().isoformat(), "note": "走访"})],
     f"POST {API}/cross-appointments": [Check(
         "POST", lambda c: f"{API}/cross-appointments", C1_WRITE,
         data=lambda c: {"kind": "branch_committee", "compound": c.compound.code, "person": stake(c)["manager"].pk,
@@ -139,19 +139,19 @@ CHECKS = {
     f"POST {API}/matters": [Check(
         "POST", lambda c: f"{API}/matters", C1_WRITE,
         data=lambda c: {"unit": c.compound.code, "kind": "dispute", "title": "漏水纠纷",
-                        "decide_by": datetime.date.today().isoformat(),
+                        "decide_by": timezone.localdate().isoformat(),
                         "parties": [{"kind": "residents", "name": "居民代表"}]})],
     f"GET {API}/matters/{{matter_id}}": [Check("GET", lambda c: f"{API}/matters/{matter(c).pk}",
                                                statuses(200, allowed=SEES_C1))],
     f"POST {API}/matters/{{matter_id}}/sessions": [Check(
         "POST", lambda c: f"{API}/matters/{matter(c).pk}/sessions", C1_WRITE,
-        data=lambda c: {"held_on": datetime.date.today().isoformat(), "minutes": "第二次协商",
+        data=lambda c: {"held_on": timezone.localdate().isoformat(), "minutes": "第二次协商",
                         "attendance": [{"party": matter(c).parties.get().pk, "name": "代表"}]})],
     f"POST {API}/matters/{{matter_id}}/decision": [Check(
         "POST", lambda c: f"{API}/matters/{matter(c).pk}/decision", C1_WRITE,
         data=lambda c: {"session": stake(c)["session"].pk, "method": "consensus", "text": "夜间禁噪",
                         "actions": [{"title": "张贴公告", "owner_name": "物业",
-                                     "deadline": datetime.date.today().isoformat()}]})],
+                                     "deadline": timezone.localdate().isoformat()}]})],
 
     "consult:compound": [Check("GET", lambda c: f"/consult/compounds/{c.compound.code}/",
                                statuses(200, allowed=SEES_C1, others=PAGE))],
@@ -162,7 +162,7 @@ CHECKS = {
         Check("POST", lambda c: "/consult/matters/",
               statuses(302, allowed=WRITES_C1, others={**PAGE, "party_member": 403}),
               data=lambda c: {"matter_kind": "dispute", "unit": c.compound.code, "title": "停车纠纷",
-                              "decide_by": datetime.date.today().isoformat(), "other_parties": "residents | 居民代表"},
+                              "decide_by": timezone.localdate().isoformat(), "other_parties": "residents | 居民代表"},
               json=False),
     ],
     "consult:matter": [
@@ -177,7 +177,7 @@ CHECKS = {
         Check("GET", lambda c: "/consult/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
         Check("POST", lambda c: "/consult/", statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
               data=lambda c: {"kind": "survey", "unit": c.community.code, "title": "卫生",
-                              "closes_on": datetime.date.today().isoformat(), "questions": "rating | 满意度"},
+                              "closes_on": timezone.localdate().isoformat(), "questions": "rating | 满意度"},
               json=False),
     ],
     "consult:survey": [
@@ -229,7 +229,7 @@ CHECKS = {
     f"GET {API}/surveys": [Check("GET", lambda c: f"{API}/surveys", statuses(200, allowed=LOGGED_IN))],
     f"POST {API}/surveys": [Check(
         "POST", lambda c: f"{API}/surveys", statuses(201, allowed=WRITERS, others={"party_member": 403}),
-        data=lambda c: {"unit": c.community.code, "title": "卫生", "closes_on": datetime.date.today().isoformat(),
+        data=lambda c: {"unit": c.community.code, "title": "卫生", "closes_on": timezone.localdate().isoformat(),
                         "questions": [{"kind": "text", "text": "建议"}]})],
     f"GET {API}/surveys/{{pk}}": [Check("GET", lambda c: f"{API}/surveys/{data(c)['survey'].pk}",
                                         statuses(200, allowed=SEES_K1))],
@@ -245,7 +245,7 @@ CHECKS = {
     f"GET {API}/rounds": [Check("GET", lambda c: f"{API}/rounds", statuses(200, allowed=LOGGED_IN))],
     f"POST {API}/rounds": [Check(
         "POST", lambda c: f"{API}/rounds", statuses(201, allowed=WRITERS, others={"party_member": 403}),
-        data=lambda c: {"unit": c.community.code, "title": "征集", "closes_on": datetime.date.today().isoformat()})],
+        data=lambda c: {"unit": c.community.code, "title": "征集", "closes_on": timezone.localdate().isoformat()})],
     f"GET {API}/rounds/{{pk}}": [Check("GET", lambda c: f"{API}/rounds/{data(c)['round'].pk}",
                                        statuses(200, allowed=SEES_K1))],
     f"POST {API}/rounds/{{pk}}/proposals": [Check(

@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jiceng.consult import services
 from jiceng.consult.models import SurveyResponse
 from jiceng.funds.models import LivelihoodProject
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_a_resident_answers_a_survey_once_and_the_results_add_up(city, client_for):

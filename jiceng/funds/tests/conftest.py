@@ -1,9 +1,10 @@
-import datetime
+
 import io
 
 import pytest
+from django.utils import timezone
 
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import datetime
 import io
 
+from django.utils import timezone
+
 from jiceng.core.matrix import SEE_CITY, SEE_COMMUNITY, Check, Exempt, statuses
 
 PAGE = {"anonymous": 302}
@@ -11,7 +13,7 @@ LOGGED_IN = ["city_admin", "street_official", "community_worker", "grid_worker",
 WRITERS = ["city_admin", "street_official", "community_worker"]  # write on community K1
 ABOVE = ["city_admin", "street_official"]  # the level above K1
 READ_ONLY_IN = {"party_member": 403}
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 API = "/api/v1/funds"
 
 
@@ -82,7 +84,7 @@ CHECKS = {
     "funds:letter_send": [
         Check("POST", lambda c: "/funds/letters/", statuses(302, allowed=SEE_CITY, others=PAGE),
               data=lambda c: {"county": c.county.code, "year": YEAR,
-                              "deadline": (datetime.date.today() + datetime.timedelta(days=20)).isoformat()},
+                              "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat()},
               json=False),
     ],
     "funds:budgets": [
@@ -150,7 +152,7 @@ CHECKS = {
     f"GET {API}/letters": [Check("GET", lambda c: f"{API}/letters", statuses(200, allowed=LOGGED_IN))],
     f"POST {API}/letters": [Check("POST", lambda c: f"{API}/letters", statuses(201, allowed=SEE_CITY),
                                   data=lambda c: {"county": c.county.code, "year": YEAR, "deadline": (
-                                      datetime.date.today() + datetime.timedelta(days=20)).isoformat()})],
+                                      timezone.localdate() + datetime.timedelta(days=20)).isoformat()})],
     f"POST {API}/years/close": [Check("POST", lambda c: f"{API}/years/close", statuses(201, allowed=SEE_CITY),
                                       data=lambda c: {"unit": c.county.code, "year": YEAR - 1})],
     f"GET {API}/spending": [Check("GET", lambda c: f"{API}/spending", statuses(200, allowed=LOGGED_IN))],

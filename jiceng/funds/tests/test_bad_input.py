@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from jiceng.funds.models import Budget, Expenditure
 
@@ -76,7 +77,7 @@ def test_an_image_voucher_is_re_encoded(city, client_for, png):
 
 def test_spending_in_the_future_or_negative_is_refused(city, client_for):
     client = client_for("community_worker")
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert _spend(client, city, spent_on=tomorrow.isoformat()).status_code == 422
     assert _spend(client, city, amount="-1").status_code == 422
     assert _spend(client, city, amount="0").status_code == 422

@@ -5,11 +5,12 @@ resolved, the cockpit back to every street) when its budget is raised on the bud
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jiceng.conftest import browser_login, build_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 def _figure(page, key: str) -> str:
@@ -32,7 +33,7 @@ def test_a_short_street_is_reminded_and_leaves_the_table_when_raised_and_the_coc
     project = services.livelihood_project_create(actor=None, unit=city.community, title="加装路灯",
                                                  estimated_cost="20000")
     project = services.livelihood_feasibility(actor=None, project=project, feasible=True, note="可行")
-    services.livelihood_choose(actor=None, project=project, chosen_by="joint_meeting", on=datetime.date.today())
+    services.livelihood_choose(actor=None, project=project, chosen_by="joint_meeting", on=timezone.localdate())
 
     browser_login(page, "city_admin", "pass-city_admin")
     page.goto(f"/cockpit/?unit={city.city.code}")
@@ -50,7 +51,7 @@ def test_a_short_street_is_reminded_and_leaves_the_table_when_raised_and_the_coc
     page.goto(f"/funds/compliance/?unit={city.county.code}&year={YEAR}")
     table = page.inner_text("#compliance")
     assert city.street.name in table and "100000" in table and city.street2.name not in table
-    page.fill("#id_deadline", (datetime.date.today() + datetime.timedelta(days=20)).isoformat())
+    page.fill("#id_deadline", (timezone.localdate() + datetime.timedelta(days=20)).isoformat())
     page.click("form:has(#id_deadline) button[type=submit]")
     page.wait_for_url(f"**/funds/compliance/?unit={city.county.code}**")
     letter = ReminderLetter.objects.get()

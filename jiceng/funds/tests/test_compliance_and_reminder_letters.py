@@ -4,6 +4,7 @@ the table (the letter resolved) when its budget is raised."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.models import AuditEvent
@@ -38,7 +39,7 @@ def test_reminder_letter_lifecycle_on_the_pages(compliant, types, client_for):
     admin = client_for("city_admin")
     page = admin.get(f"/funds/compliance/?unit={compliant.county.code}&year={YEAR}")
     assert compliant.street.name in page.content.decode()
-    deadline = datetime.date.today() + datetime.timedelta(days=30)
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
     r = admin.post("/funds/letters/", {"county": compliant.county.code, "year": YEAR, "deadline": deadline})
     assert r.status_code == 302
     letter = ReminderLetter.objects.get()
@@ -61,7 +62,7 @@ def test_reminder_letter_lifecycle_on_the_pages(compliant, types, client_for):
 def test_no_letter_for_a_compliant_county(compliant):
     with pytest.raises(ValidationFailed) as exc:
         services.reminder_letter_send(actor=compliant.users["city_admin"], county=compliant.county, year=YEAR,
-                                      deadline=datetime.date.today() + datetime.timedelta(days=5))
+                                      deadline=timezone.localdate() + datetime.timedelta(days=5))
     assert getattr(exc.value, "code", "") == "compliant"
 
 
@@ -73,7 +74,7 @@ def test_standards_are_configurable_per_year(compliant, types):
 
 
 def test_figures_count_compliant_units_live(compliant, types):
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert figures(compliant.city, today=today)["streets_running_funds_compliant"] == 2
     assert figures(compliant.city, today=today)["communities_funds_compliant"] == 2
     services.budget_set(actor=None, unit=compliant.community, year=YEAR, fund_type=types["community_service"],

@@ -4,6 +4,7 @@ step by the right role, audited, with photos."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jiceng.core.errors import Conflict, Forbidden, ValidationFailed
 from jiceng.core.models import AuditEvent
@@ -25,8 +26,8 @@ def test_the_whole_lifecycle(city, types, png, client_for):
         services.livelihood_choose(actor=worker, project=p, chosen_by="joint_meeting")
     p = services.livelihood_feasibility(actor=worker, project=p, feasible=True, note="场地可行", photos=[png()])
     p = services.livelihood_choose(actor=worker, project=p, chosen_by="joint_meeting")
-    assert figures(city.city, today=datetime.date.today())["livelihood_projects_year"] == (
-        1 if YEAR == datetime.date.today().year else 0)
+    assert figures(city.city, today=timezone.localdate())["livelihood_projects_year"] == (
+        1 if YEAR == timezone.localdate().year else 0)
     with pytest.raises(Forbidden):
         services.livelihood_fund(actor=worker, project=p, budget=budget, amount="6000")
     with pytest.raises(ValidationFailed):
@@ -53,7 +54,7 @@ def test_the_whole_lifecycle(city, types, png, client_for):
 def test_a_project_from_the_needs_list(city):
     from jiceng.mobilize.services import need_create
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     need = need_create(actor=None, community=city.community, title="老人助餐", category="elderly",
                        wanted_from=today, wanted_to=today + datetime.timedelta(days=30))
     p = services.livelihood_project_create(actor=city.users["community_worker"], unit=city.community,

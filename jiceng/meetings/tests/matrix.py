@@ -2,13 +2,15 @@
 
 import datetime
 
+from django.utils import timezone
+
 from jiceng.core.matrix import SEE_CITY, SEE_COMMUNITY, Check, statuses
 
 PAGE = {"anonymous": 302}
 WRITERS = ["city_admin", "street_official", "community_worker"]
 LOGGED_IN = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident",
              "outsider"]
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 def data(c):

@@ -102,8 +102,8 @@ def _post(c):
 
 OWN = statuses(200, allowed=["party_member"], others={p: 403 for p in WRITE_K1})
 SEE_ALL = statuses(200, allowed=ALL)
-TODAY = datetime.date.today().isoformat()
-LATER = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+TODAY = timezone.localdate().isoformat()
+LATER = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 
 CHECKS = {
     # pages

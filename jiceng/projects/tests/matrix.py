@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from jiceng.core.matrix import SEE_CITY, SEE_COMMUNITY, SEE_STREET, Check, Exempt, statuses
 
 PAGE = {"anonymous": 302}
@@ -9,7 +11,7 @@ WRITERS = ["city_admin", "street_official", "community_worker"]
 LOGGED_IN = ["city_admin", "street_official", "community_worker", "grid_worker", "party_member", "resident",
              "outsider"]
 K1 = SEE_COMMUNITY
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 API = "/api/v1/projects"
 WRITE_K1 = {"party_member": 403}
 

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,6 @@ def test_the_network_exports_write_hostile_names_as_text(hostile):
 
 
 def test_the_projects_and_mobilize_exports_write_hostile_names_as_text(hostile):
-    import datetime
 
     from jiceng.mobilize.services import employer_report_xlsx
     from jiceng.projects.exports import dispatch_xlsx
@@ -84,7 +84,7 @@ def test_the_projects_and_mobilize_exports_write_hostile_names_as_text(hostile):
     rows = [{"unit": unit, "tasks": 1, "projects": 0, "progress": 50.0, "expected": 40.0, "behind": 0, "done": 0}]
     _assert_no_formula(dispatch_xlsx(rows=rows, tasks=[], projects=[], expected={}), expect=[PAYLOADS[0]])
     data = employer_report_xlsx(rows=[{"name": PAYLOADS[2], "community": PAYLOADS[3], "activities": 2, "hours": 3,
-                                       "shifts": 0}], employer=PAYLOADS[1], year=datetime.date.today().year)
+                                       "shifts": 0}], employer=PAYLOADS[1], year=timezone.localdate().year)
     _assert_no_formula(data, expect=[PAYLOADS[1], PAYLOADS[2], PAYLOADS[3]])
 
 

@@ -11,6 +11,7 @@ import re
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from jiceng.conftest import ID_R1
 from jiceng.core.models import AuditEvent
@@ -55,7 +56,7 @@ def test_a_grid_worker_cannot_rebuild_an_identity_number_from_what_is_shown(clie
     # nothing confirms one (see the search tests below).
     import datetime
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     candidates = []
     day = datetime.date(today.year - 120, 1, 1)
     age = age_on(city.resident_person.birth_date, today)
@@ -98,7 +99,7 @@ def test_an_exact_number_search_is_a_reveal_for_roles_that_may_and_is_audited(cl
 def test_the_api_shows_an_age_never_a_birth_date(client_for, city):
     data = client_for("grid_worker").get(f"/api/v1/people/{city.resident_person.pk}").json()
     assert "birth_date" not in data
-    assert data["age"] == age_on(city.resident_person.birth_date, __import__("datetime").date.today())
+    assert data["age"] == age_on(city.resident_person.birth_date, timezone.localdate())
     assert data["id_number"] == "**************1230" and data["phone"] == "139****5678"
 
 

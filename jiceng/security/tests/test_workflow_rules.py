@@ -4,11 +4,12 @@ A grid worker merges away a case held above the grid or under a supervision card
 already refuse it); a street official scores their own street in the city's assessment; a user names a
 policy item or a department by id outside what applies to them."""
 
-import datetime
+
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from jiceng.cases.models import CARD_KIND, CARD_SUBJECT, Case, Category, Status
 from jiceng.cases.services import case_act, case_merge, case_submit
@@ -17,7 +18,7 @@ from jiceng.core.supervision import card_raise
 from jiceng.projects import assessment as assessment_svc
 from jiceng.projects.models import Indicator
 
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 def _case(code="E0101", point=(36.05, 111.42)):

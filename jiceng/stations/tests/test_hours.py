@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,7 +36,7 @@ def test_holiday_table_of_cases_is_used_by_the_public_page(city, client):
     from jiceng.cases.models import Holiday
     from jiceng.stations.services import position_create
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     p = position_create(actor=None, unit=city.compound, level="station", name="驿站", lat=36.05, lng=111.42,
                         address="五一路", hours={today.weekday(): "00:00-24:00", 7: ""})
     assert "00:00-23:59" in client.get(f"/stations/p/{p.pk}/").content.decode()

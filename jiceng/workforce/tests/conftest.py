@@ -4,11 +4,12 @@ import datetime
 import types
 
 import pytest
+from django.utils import timezone
 
 from jiceng.core.pii import id_check_digit
 from jiceng.workforce import services
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YEAR = TODAY.year
 
 

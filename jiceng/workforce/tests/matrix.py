@@ -6,10 +6,12 @@ may not see the roster (403 inside their area, 404 outside)."""
 
 import datetime
 
+from django.utils import timezone
+
 from jiceng.core.matrix import ALL, Check, statuses
 
 PAGE = {"anonymous": 302}
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YEAR = TODAY.year
 MONTH = TODAY.replace(day=1)
 LAST_MONTH = (MONTH - datetime.timedelta(days=1)).replace(day=1)

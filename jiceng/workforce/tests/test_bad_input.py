@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.utils import timezone
+
 from jiceng.core.models import AuditEvent
 from jiceng.workforce import services
 from jiceng.workforce.models import Evaluation, PayrollLine, PayrollRun, Worker
 from jiceng.workforce.tests.conftest import make_id
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 MONTH = TODAY.replace(day=1)
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.models import AuditEvent
@@ -37,7 +38,7 @@ def test_an_identity_number_with_a_wrong_check_digit_is_refused_and_nothing_writ
 
 def test_a_hire_date_in_the_future_is_refused(city, wf):
     with pytest.raises(ValidationFailed) as exc:
-        hire(13, city.community, hire_date=datetime.date.today() + datetime.timedelta(days=1))
+        hire(13, city.community, hire_date=timezone.localdate() + datetime.timedelta(days=1))
     assert exc.value.field == "hire_date"
     assert not Worker.objects.filter(person__name="工作者13").exists()
 
@@ -75,7 +76,7 @@ def test_the_street_suspends_and_ends_but_the_community_may_not(city, wf):
 
 
 def test_the_community_enters_attendance_for_its_own_workers(city, wf):
-    month = datetime.date.today().replace(day=1)
+    month = timezone.localdate().replace(day=1)
     row = services.attendance_set(actor=city.users["community_worker"], worker=wf.staff, month=month,
                                   days_required=22, days_present=20)
     assert row.days_present == 20
