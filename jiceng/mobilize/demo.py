@@ -160,7 +160,7 @@ def _lists(ctx, rng, communities, agencies, today):
                                      score=round(rng.uniform(3.8, 5.0), 1) if evaluated else None), best))
         MatchedProject.objects.bulk_create([p for p, _r in projects], batch_size=2000)
         through = MatchedProject.resources.through
-        links = [through(project_id=p.pk, resource_id=r.pk) for p, r in projects]
+        links = [through(matchedproject_id=p.pk, resource_id=r.pk) for p, r in projects]
         through.objects.bulk_create(links, batch_size=5000)
         audit_record(actor=None, action="lists.bulk_create", object_type="mobilize.matchedproject",
                      changes={"needs": len(needs), "resources": len(resources), "projects": len(projects)})
