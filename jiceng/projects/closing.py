@@ -134,12 +134,13 @@ def task_list_close(*, actor, issuer: Unit, year: int, now=None) -> TaskListClos
 
 
 # ---------------------------------------------------------------- selectors
-def lists_status(*, user, tasks: list[KeyTask]) -> list[dict]:
-    """For the issuers of these tasks (one page of the list): the outcome counts, whether the list is closed
-    and whether the user may close it. Two queries whatever the number of issuers."""
+def lists_status(*, user, tasks: list[KeyTask]) -> tuple[list[dict], set[int]]:
+    """For the issuers of these tasks (one page of the list): the outcome counts of the lists the user may
+    close, and the ids of the issuers whose list of the tasks' year is closed (whoever may close it). Two
+    queries whatever the number of issuers."""
     keys = {(t.issuer_id, t.year) for t in tasks}
     if not keys:
-        return []
+        return [], set()
     issuers = {t.issuer_id: t.issuer for t in tasks}
     years = {y for _i, y in keys}
     closed = {(c.issuer_id, c.year): c for c in TaskListClosure.objects.filter(
@@ -159,7 +160,7 @@ def lists_status(*, user, tasks: list[KeyTask]) -> list[dict]:
         out.append({"issuer": issuer, "year": r["year"], "total": r["total"], "done": r["done"],
                     "carried": r["carried"], "dropped": r["dropped"],
                     "open": r["total"] - r["done"] - r["carried"] - r["dropped"], "closure": closed.get(key)})
-    return sorted(out, key=lambda r: (r["issuer"].path, r["year"]))
+    return sorted(out, key=lambda r: (r["issuer"].path, r["year"])), {i for i, _y in closed}
 
 
 def closures_in(*, user, unit: Unit, year: int | None = None):
@@ -167,8 +168,3 @@ def closures_in(*, user, unit: Unit, year: int | None = None):
     if year:
         qs = qs.filter(year=year)
     return qs.select_related("issuer").order_by("year", "issuer_path")
-
-
-def closed_issuers(*, issuer_ids, year: int) -> set[int]:
-    return set(TaskListClosure.objects.filter(issuer_id__in=issuer_ids, year=year).values_list("issuer_id",
-                                                                                                flat=True))

@@ -4,11 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.projects.closing import REASON_MAX
+from jiceng.projects.models import KeyTask
 
 
 class TaskCloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("done", _("Done")), ("carried", _("Carried over")),
-                                                              ("dropped", _("Dropped"))])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=KeyTask._meta.get_field("outcome").choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX)
 
 

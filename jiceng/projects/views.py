@@ -162,9 +162,7 @@ def _tasks_page(request, unit, year, *, bound=None, list_form=None, status=200):
     today = timezone.localdate()
     rows = list(selectors.tasks_in(user=request.user, unit=unit, year=year)[:500])
     expected = selectors.expected_progress_map(tasks=rows, projects=[], today=today)
-    lists = closing.lists_status(user=request.user, tasks=rows)
-    frozen = {r["issuer"].pk for r in lists if r["closure"]} | closing.closed_issuers(
-        issuer_ids={t.issuer_id for t in rows}, year=year)
+    lists, frozen = closing.lists_status(user=request.user, tasks=rows)
     deciding = {r["issuer"].pk for r in lists}
     table = []
     for t in rows:
