@@ -188,17 +188,10 @@ def task_close(request, pk):
     task = selectors.task_get(user=request.user, pk=pk)
     unit = _unit(request)
     form = TaskCloseForm(request.POST, prefix=f"t{task.pk}")
-    if form.is_valid():
-        try:
-            closing.key_task_close(actor=request.user, task=task, outcome=form.cleaned_data["outcome"],
-                                   reason=form.cleaned_data["reason"])
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={task.year}")
+    if form_submit(form, lambda d: closing.key_task_close(actor=request.user, task=task, outcome=d["outcome"],
+                                                          reason=d["reason"])):
+        messages.success(request, _("Saved."))
+        return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={task.year}")
     return _tasks_page(request, unit, task.year, bound=(task.pk, form), status=422)
 
 
@@ -208,19 +201,13 @@ def task_list_close(request):
     """Close and freeze an issuer's list of the year once every task has its outcome."""
     unit = _unit(request)
     form = ListCloseForm(request.POST)
-    year = _year(request)
-    if form.is_valid():
-        year = form.cleaned_data["year"]
-        issuer = unit_get(user=request.user, code=form.cleaned_data["issuer"])
-        try:
-            closing.task_list_close(actor=request.user, issuer=issuer, year=year)
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("The %(y)d key task list of %(u)s is closed.") % {"y": year, "u": issuer.name})
-            return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={year}")
+    closure = form_submit(form, lambda d: closing.task_list_close(
+        actor=request.user, issuer=unit_get(user=request.user, code=d["issuer"]), year=d["year"]))
+    if closure:
+        messages.success(request, _("The %(y)d key task list of %(u)s is closed.")
+                         % {"y": closure.year, "u": closure.issuer.name})
+        return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={closure.year}")
+    year = form.cleaned_data["year"] if "year" in getattr(form, "cleaned_data", {}) else _year(request)
     return _tasks_page(request, unit, year, list_form=form, status=422)
 
 

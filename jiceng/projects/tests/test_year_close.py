@@ -161,3 +161,13 @@ def test_the_task_page_reads_a_fixed_number_of_queries(city, client_for, django_
     _tasks(city, 10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_refused_close_says_why_on_the_page(city, client_for):
+    _tasks(city, 1)
+    r = client_for("street_official").post("/projects/tasks/close-year/", {
+        "issuer": city.street.code, "year": YEAR, "unit": city.community.code})
+    body = r.content.decode()
+    assert r.status_code == 422 and 'id="close-error"' in body
+    assert ("没有年终结果" in body) or ("no outcome" in body) or ("12月" in body)
+    assert not TaskListClosure.objects.exists()
