@@ -117,6 +117,9 @@ def main(argv=None):
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+    import django
+
+    django.setup()  # jiceng.stations.siting imports models (the suggestion service lives beside the solver)
     from scipy.spatial import cKDTree
 
     from jiceng.stations.siting import solve_mclp
