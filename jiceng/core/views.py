@@ -33,7 +33,9 @@ def page(view):
 
 def form_error(form, exc) -> None:
     """A service's refusal as a form error: next to its field when the service names one of the form's,
-    above the form otherwise."""
+    above the form otherwise. The refusal stays on the form as `form.refusal` (a page may answer with its
+    status, or list its row errors)."""
+    form.refusal = exc
     form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
