@@ -1,0 +1,64 @@
+"""Page forms of the cases app: they parse and range-check what a page posts; the services keep the rules."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.cases.models import Department
+
+
+class IntakeForm(forms.Form):
+    """A report from the resident's phone page, the patrol page or the hotline form."""
+
+    category = forms.CharField(label=_("Category"), max_length=32, required=False)
+    description = forms.CharField(label=_("Description"), required=False, strip=False)
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
+    lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
+    crs = forms.ChoiceField(label=_("Coordinate system"), choices=[("", ""), ("wgs84", "WGS-84"), ("gcj02", "GCJ-02")],
+                            required=False)
+    address = forms.CharField(label=_("Address"), required=False)
+    anonymous = forms.BooleanField(required=False)
+    publish = forms.BooleanField(required=False)
+    name = forms.CharField(label=_("Name"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False)
+    sms_code = forms.CharField(label=_("SMS code"), max_length=12, required=False)
+    token = forms.CharField(max_length=100, required=False)
+
+
+class CaseActForm(forms.Form):
+    action = forms.CharField(label=_("Action"), max_length=32)
+    version = forms.IntegerField(label=_("Version"), min_value=0)
+    comment = forms.CharField(label=_("Comment"), required=False)
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24 * 366, required=False)
+
+
+class WhistleForm(forms.Form):
+    """Blow the whistle: departments that serve the case's area, a report-in deadline of 1 hour to 14 days."""
+
+    departments = forms.ModelMultipleChoiceField(label=_("Departments"), queryset=Department.objects.none())
+    version = forms.IntegerField(label=_("Version"), min_value=0)
+    comment = forms.CharField(label=_("Comment"), required=False)
+    hours = forms.IntegerField(label=_("Report in within (hours)"), min_value=1, max_value=24 * 14, initial=24,
+                               required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = departments
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into case"), max_length=32)
+    version = forms.IntegerField(label=_("Version"), min_value=0)
+
+    def clean_into(self):
+        return self.cleaned_data["into"].strip().upper()
+
+
+def first_error(form) -> str:
+    """A form's first error as one line (the field's label first), for pages that show one message."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is not None and field.label:
+            return gettext("%(field)s: %(error)s") % {"field": field.label, "error": errors[0]}
+        return str(errors[0])
+    return ""
