@@ -1,7 +1,6 @@
 """Page forms of the cases app: they parse and range-check what a page posts; the services keep the rules."""
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.cases.models import Department
@@ -27,7 +26,7 @@ class IntakeForm(forms.Form):
 
 class CaseActForm(forms.Form):
     action = forms.CharField(label=_("Action"), max_length=32)
-    version = forms.IntegerField(label=_("Version"), min_value=0)
+    version = forms.IntegerField(label=_("Version"), min_value=0, max_value=2**31 - 1)
     comment = forms.CharField(label=_("Comment"), required=False)
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24 * 366, required=False)
 
@@ -36,7 +35,7 @@ class WhistleForm(forms.Form):
     """Blow the whistle: departments that serve the case's area, a report-in deadline of 1 hour to 14 days."""
 
     departments = forms.ModelMultipleChoiceField(label=_("Departments"), queryset=Department.objects.none())
-    version = forms.IntegerField(label=_("Version"), min_value=0)
+    version = forms.IntegerField(label=_("Version"), min_value=0, max_value=2**31 - 1)
     comment = forms.CharField(label=_("Comment"), required=False)
     hours = forms.IntegerField(label=_("Report in within (hours)"), min_value=1, max_value=24 * 14, initial=24,
                                required=False)
@@ -48,17 +47,8 @@ class WhistleForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.CharField(label=_("Merge into case"), max_length=32)
-    version = forms.IntegerField(label=_("Version"), min_value=0)
+    version = forms.IntegerField(label=_("Version"), min_value=0, max_value=2**31 - 1)
 
     def clean_into(self):
         return self.cleaned_data["into"].strip().upper()
 
-
-def first_error(form) -> str:
-    """A form's first error as one line (the field's label first), for pages that show one message."""
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        if field is not None and field.label:
-            return gettext("%(field)s: %(error)s") % {"field": field.label, "error": errors[0]}
-        return str(errors[0])
-    return ""

@@ -18,14 +18,22 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, public, selectors, services, workflow
-from jiceng.cases.forms import CaseActForm, IntakeForm, MergeForm, WhistleForm, first_error
+from jiceng.cases.forms import CaseActForm, IntakeForm, MergeForm, WhistleForm
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status
 from jiceng.core.client import client_address
 from jiceng.core.desk import panels_for as desk_panels
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.notify import notifications_for, notifications_mark_read
 from jiceng.core.scope import scope_prefixes, user_grants
-from jiceng.core.views import form_error, form_submit, map_tiles, page, run_and_redirect
+from jiceng.core.views import (
+    first_error,
+    form_and_redirect,
+    form_error,
+    form_submit,
+    map_tiles,
+    page,
+    run_and_redirect,
+)
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
 
@@ -317,12 +325,8 @@ def act(request, code):
 def _back_with(request, code, form, fn):
     """Validate the form and run one service with its data; bad input or a refusal (other than
     403/404/409) becomes a message on the case page."""
-    form_submit(form, fn, passthrough=(403, 404, 409))
-    if form.errors:
-        messages.error(request, first_error(form))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("cases:detail", code=code)
+    return form_and_redirect(request, form, fn, reverse("cases:detail", args=[code]), success=_("Done."),
+                             passthrough=(403, 404, 409))
 
 
 @page

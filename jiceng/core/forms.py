@@ -4,11 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+from jiceng.core.fields import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR
 
 
 class YearField(forms.IntegerField):
-    """A calendar year the platform plans for: 2000–2100."""
+    """A calendar year the platform plans for: 2000–2100 (as the API's `Year`)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Year"))
@@ -18,16 +18,16 @@ class YearField(forms.IntegerField):
 
 
 class DayField(forms.DateField):
-    """A date inside the years the platform plans for (2000-01-01 to 2100-12-31)."""
+    """A date inside the years the platform plans for, 2000-01-01 to 2100-12-31 (as the API's `Day`)."""
 
     widget = forms.DateInput(attrs={"type": "date"})
     default_error_messages = {"range": _("Give a date between %(first)s and %(last)s.")}
 
     def validate(self, value):
         super().validate(value)
-        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        if value and not FIRST_DAY <= value <= LAST_DAY:
             raise forms.ValidationError(self.error_messages["range"], code="range",
-                                        params={"first": f"{FIRST_YEAR}-01-01", "last": f"{LAST_YEAR}-12-31"})
+                                        params={"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
 
 
 class YearParamForm(forms.Form):
