@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.fields import Day, Year, year_or_this
 from jiceng.core.scope import require_scope
 from jiceng.funds import excel, selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -19,17 +20,6 @@ from jiceng.orgs.selectors import unit_get, unit_or_top
 router = Router(tags=["funds"])
 
 Amount = str | int | float  # parsed by the services, which explain a bad value in words
-
-
-def _year(value) -> int:
-    return services.parse_year(value if value not in (None, "") else timezone.localdate().year)
-
-
-def _date(value, field) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ValidationFailed(_("Give a date as YYYY-MM-DD."), field=field) from None
 
 
 class FundsFundTypeOut(Schema):
@@ -73,8 +63,8 @@ class FundsStandardIn(Schema):
 
 
 @router.get("/standards", response=list[FundsStandardOut])
-def standards_list(request, year: str = ""):
-    y = _year(year)
+def standards_list(request, year: Year | None = None):
+    y = year_or_this(year)
     minima = selectors.standards(y)
     return [{"fund_type": t.code, "name": t.name, "level": t.level, "minimum": minima[t.pk]}
             for t in selectors.fund_types()]
@@ -125,9 +115,9 @@ class FundsBudgetIn(Schema):
 
 
 @router.get("/budgets", response=list[FundsBudgetOut])
-def budgets_list(request, unit: str = "", year: str = ""):
+def budgets_list(request, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
-    return list(selectors.budgets_in(user=request.user, unit=u, year=_year(year))[:5000])
+    return list(selectors.budgets_in(user=request.user, unit=u, year=year_or_this(year))[:5000])
 
 
 @router.put("/budgets", response=FundsBudgetOut)
@@ -171,10 +161,10 @@ class FundsComplianceTable(BaseModel):
 
 
 @router.get("/compliance", response=FundsComplianceTable)
-def compliance(request, unit: str = "", year: str = "", short_only: bool = True):
+def compliance(request, unit: str = "", year: Year | None = None, short_only: bool = True):
     u = unit_or_top(user=request.user, code=unit)
     require_scope(request.user, u.path, "read")
-    y = _year(year)
+    y = year_or_this(year)
     table = selectors.compliance(u, y)
     summary = selectors.compliance_summary(u, y, table)
     rows = summary["short"] if short_only else table
@@ -213,7 +203,7 @@ class FundsLetterOut(Schema):
 class FundsLetterIn(Schema):
     county: str
     year: int | str
-    deadline: str
+    deadline: Day
     body: str = ""
 
 
@@ -227,7 +217,7 @@ def letters_list(request, unit: str = "", open_only: bool = False):
 def letters_send(request, body: FundsLetterIn):
     county = unit_get(user=request.user, code=body.county)
     letter = services.reminder_letter_send(actor=request.user, county=county, year=body.year,
-                                           deadline=_date(body.deadline, "deadline"), body=body.body)
+                                           deadline=body.deadline, body=body.body)
     return Status(201, letter)
 
 
@@ -275,18 +265,18 @@ class FundsSpendingOut(Schema):
 
 
 @router.get("/spending", response=list[FundsSpendingOut])
-def spending_list(request, unit: str = "", year: str = "", status: str = ""):
+def spending_list(request, unit: str = "", year: Year | None = None, status: str = ""):
     u = unit_or_top(user=request.user, code=unit)
-    return list(selectors.expenditures_in(user=request.user, unit=u, year=_year(year), status=status or None)[:2000])
+    return list(selectors.expenditures_in(user=request.user, unit=u, year=year_or_this(year), status=status or None)[:2000])
 
 
 @router.post("/spending", response={201: FundsSpendingOut})
-def spending_record(request, unit: Form[str], fund_type: Form[str], spent_on: Form[str], amount: Form[str],
+def spending_record(request, unit: Form[str], fund_type: Form[str], spent_on: Form[Day], amount: Form[str],
                     purpose: Form[str], project: Form[str] = "", voucher: File[UploadedFile] = None):
     u = unit_get(user=request.user, code=unit)
     proj = selectors.project_get(user=request.user, pk=int(project)) if project.isdigit() else None
     exp = services.expenditure_record(actor=request.user, unit=u, fund_type=_fund_type(fund_type),
-                                      spent_on=_date(spent_on, "spent_on"), amount=amount, purpose=purpose,
+                                      spent_on=spent_on, amount=amount, purpose=purpose,
                                       project=proj, voucher=voucher)
     return Status(201, exp)
 
@@ -311,9 +301,9 @@ class FundsExecutionOut(Schema):
 
 
 @router.get("/execution", response=list[FundsExecutionOut])
-def execution(request, unit: str = "", year: str = ""):
+def execution(request, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
-    return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, _year(year))]
+    return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, year_or_this(year))]
 
 
 class FundsProjectOut(Schema):
@@ -353,9 +343,9 @@ class FundsProjectIn(Schema):
 
 
 @router.get("/projects", response=list[FundsProjectOut])
-def projects_list(request, unit: str = "", year: str = "", status: str = ""):
+def projects_list(request, unit: str = "", year: Year | None = None, status: str = ""):
     u = unit_or_top(user=request.user, code=unit)
-    return list(selectors.projects_in(user=request.user, unit=u, year=_year(year), status=status or None)[:2000])
+    return list(selectors.projects_in(user=request.user, unit=u, year=year_or_this(year), status=status or None)[:2000])
 
 
 @router.post("/projects", response={201: FundsProjectOut})
@@ -456,9 +446,9 @@ class FundsPublicDisclosure(Schema):
 
 
 @router.get("/public/{code}", response=FundsPublicDisclosure, auth=None)
-def public_disclosure(request, code: str, year: str = ""):
+def public_disclosure(request, code: str, year: Year | None = None):
     unit = selectors.public_community(code)
-    y = _year(year)
+    y = year_or_this(year)
     data = selectors.disclosure(unit, y)
     return {"community": unit.name, "year": y,
             "budgets": [{"fund_type": b["fund_type__name"], "source": b["source"], "amount": b["amount"]}
@@ -469,9 +459,9 @@ def public_disclosure(request, code: str, year: str = ""):
 
 
 @router.get("/export/{table}")
-def export(request, table: str, unit: str = "", year: str = ""):
+def export(request, table: str, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
-    content, filename = excel.export(user=request.user, unit=u, year=_year(year), table=table)
+    content, filename = excel.export(user=request.user, unit=u, year=year_or_this(year), table=table)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

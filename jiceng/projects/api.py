@@ -3,13 +3,12 @@
 import datetime
 from typing import Annotated, Literal
 
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
-from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year
+from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year, year_or_this
 from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
@@ -21,10 +20,6 @@ router = Router(tags=["projects"])
 
 def _unit(request, code):
     return unit_or_top(user=request.user, code=code)
-
-
-def _year(year):
-    return year or timezone.localdate().year
 
 
 # ---------------------------------------------------------------- schemas
@@ -360,7 +355,7 @@ def showcase(request, year: Year | None = None, page: Query[Page.sized(100, 500)
 # ---------------------------------------------------------------- key tasks
 @router.get("/tasks", response=list[TaskOut], summary="The key task list under a unit")
 def tasks(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(200, 1000)] = None):
-    qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=_year(year))
+    qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=year_or_this(year))
     return list(page.slice(qs))
 
 
@@ -463,7 +458,7 @@ def policy_uncovered(request, unit: str | None = None, year: Year | None = None)
         raise NotFound()
     return [{"county": r["county"].code, "county_name": r["county"].name,
              "plan_id": r["plan"].pk if r["plan"] else None, "uncovered": [i.code for i in r["uncovered"]]}
-            for r in selectors.uncovered_items(city=u, year=_year(year))]
+            for r in selectors.uncovered_items(city=u, year=year_or_this(year))]
 
 
 # ---------------------------------------------------------------- year-end assessment

@@ -9,16 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Year, year_or_this
 from jiceng.core.pagination import Page
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.workforce import grades, selectors, services, stats
 from jiceng.workforce.models import PayrollLine
 
 router = Router(tags=["workforce"])
-
-
-def _year(year):
-    return year or timezone.localdate().year
 
 
 # ---------------------------------------------------------------- schemas
@@ -336,11 +333,11 @@ def attendance(request, worker_id: int, payload: AttendanceIn):
 
 # ---------------------------------------------------------------- evaluations
 @router.get("/evaluations/due", response=list[WorkerRow], summary="Workers due for evaluation")
-def evaluations_due(request, unit: str | None = None, year: int | None = None,
+def evaluations_due(request, unit: str | None = None, year: Year | None = None,
                     page: Query[Page.sized(200, 1000)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
-    qs = selectors.evaluations_due(user=request.user, unit=target, year=_year(year))
+    qs = selectors.evaluations_due(user=request.user, unit=target, year=year_or_this(year))
     return list(page.slice(qs))
 
 
@@ -381,7 +378,7 @@ def pay_table(request, payload: PayTableIn):
 
 
 @router.get("/payrolls", response=list[RunRow], summary="Monthly payroll runs under a unit")
-def payrolls(request, unit: str | None = None, year: int | None = None, page: Query[Page.sized(100, 500)] = None):
+def payrolls(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(100, 500)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
     qs = selectors.runs_in(user=request.user, unit=target, year=year)
@@ -408,10 +405,10 @@ def payroll_approve(request, run_id: int):
 
 # ---------------------------------------------------------------- statistics
 @router.get("/statistics", summary="Workforce statistics of a unit for a year")
-def statistics(request, unit: str | None = None, year: int | None = None) -> dict:
+def statistics(request, unit: str | None = None, year: Year | None = None) -> dict:
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
-    year = _year(year)
+    year = year_or_this(year)
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationFailed(_("The year lies between 2000 and this year."), field="year")
     return stats.statistics(target, year, today=timezone.localdate())

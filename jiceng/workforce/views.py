@@ -26,11 +26,6 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", "") or request.POST.get("unit", ""))
 
 
-def _year(request):
-    """A statistics or evaluation year: 2000 up to this year."""
-    return year_param(request, latest=timezone.localdate().year)
-
-
 def _status(form) -> int:
     """A page re-rendered with its form: 200 when fresh, else the service's refusal status (409 …) or 422."""
     return getattr(getattr(form, "refusal", None), "status", 422) if form.errors else 200
@@ -211,7 +206,7 @@ def payslip(request, pk, month):
 
 @page
 def evaluations(request):
-    unit, year = _viewable_unit(request), _year(request)
+    unit, year = _viewable_unit(request), year_param(request, latest=timezone.localdate().year)
     due = selectors.evaluations_due(user=request.user, unit=unit, year=year)
     return render(request, "workforce/evaluations.html", {
         "unit": unit, "year": year, "due": Paginator(due, 100).get_page(request.GET.get("page")),
@@ -263,7 +258,7 @@ def payroll_xlsx(request, pk):
 
 @page
 def statistics_page(request):
-    unit, year = _viewable_unit(request), _year(request)
+    unit, year = _viewable_unit(request), year_param(request, latest=timezone.localdate().year)
     data = stats.statistics(unit, year, today=timezone.localdate())
     labels = {
         "post": dict(Post.choices), "channel": dict(services.Channel.choices),
