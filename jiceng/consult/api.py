@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from jiceng.consult import exports, selectors, services, voting
 from jiceng.core.client import client_address
 from jiceng.core.fields import Day, Moment
+from jiceng.core.schemas import UnitCodeOut
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
 router = Router(tags=["consult"])
@@ -46,18 +47,13 @@ class ConsultQuestionOut(Schema):
     required: bool
 
 
-class ConsultSurveyOut(Schema):
+class ConsultSurveyOut(UnitCodeOut):
     id: int
-    unit_code: str
     title: str
     description: str
     status: str
     closes_on: datetime.date
     questions: list[ConsultQuestionOut]
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_questions(obj):
@@ -142,17 +138,12 @@ class ConsultProposalOut(Schema):
     project_id: int | None
 
 
-class ConsultRoundOut(Schema):
+class ConsultRoundOut(UnitCodeOut):
     id: int
-    unit_code: str
     title: str
     status: str
     closes_on: datetime.date
     proposals: list[ConsultProposalOut]
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_proposals(obj):
@@ -219,9 +210,8 @@ class ConsultOptionOut(Schema):
     project_id: int | None
 
 
-class ConsultBallotOut(Schema):
+class ConsultBallotOut(UnitCodeOut):
     id: int
-    unit_code: str
     title: str
     description: str
     budget: Decimal
@@ -229,10 +219,6 @@ class ConsultBallotOut(Schema):
     closes_at: datetime.datetime
     published: bool
     options: list[ConsultOptionOut]
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_options(obj):

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Day, Year, year_or_this
+from jiceng.core.schemas import UnitCodeOut, UnitOut
 from jiceng.core.scope import require_scope
 from jiceng.funds import excel, selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -84,22 +85,12 @@ def _fund_type(code):
         raise ValidationFailed(_("Unknown fund type “%(c)s”.") % {"c": code}, field="fund_type") from None
 
 
-class FundsBudgetOut(Schema):
+class FundsBudgetOut(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     year: int
     fund_type: str
     source: str
     amount: Decimal
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
 
     @staticmethod
     def resolve_fund_type(obj):
@@ -238,9 +229,8 @@ def years_close(request, body: FundsCloseIn):
     return Status(201, {"unit_code": u.code, "year": obj.year})
 
 
-class FundsSpendingOut(Schema):
+class FundsSpendingOut(UnitCodeOut):
     id: int
-    unit_code: str
     year: int
     fund_type: str
     spent_on: datetime.date
@@ -250,10 +240,6 @@ class FundsSpendingOut(Schema):
     status: str
     over_by: Decimal
     has_voucher: bool
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_fund_type(obj):
@@ -306,10 +292,8 @@ def execution(request, unit: str = "", year: Year | None = None):
     return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, year_or_this(year))]
 
 
-class FundsProjectOut(Schema):
+class FundsProjectOut(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     year: int
     title: str
     description: str
@@ -323,14 +307,6 @@ class FundsProjectOut(Schema):
     built_on: datetime.date | None
     accepted_on: datetime.date | None
     rating: float | None
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
 
 
 class FundsProjectIn(Schema):

@@ -10,6 +10,7 @@ from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
 from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year, year_or_this
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import UnitCodeOut, UnitOut
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import closing, selectors, services
@@ -33,10 +34,8 @@ class MilestoneOut(Schema):
     done_on: datetime.date | None
 
 
-class ProjectRow(Schema):
+class ProjectRow(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     level: str
     year: int
     title: str
@@ -45,14 +44,6 @@ class ProjectRow(Schema):
     status: str
     progress: float
     public: bool
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
 
 
 class EvidenceOut(Schema):
@@ -138,11 +129,9 @@ class ShowcaseOut(Schema):
         return obj.unit.name
 
 
-class TaskOut(Schema):
+class TaskOut(UnitOut):
     id: int
     issuer: str
-    unit_code: str
-    unit_name: str
     year: int
     title: str
     measures: str
@@ -157,14 +146,6 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_issuer(obj):
         return obj.issuer.code
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
 
 
 class TaskIn(Schema):
@@ -215,19 +196,14 @@ class ScheduleIn(Schema):
     steps: list[StepIn] = Field(min_length=1, max_length=100)
 
 
-class PromptCardOut(Schema):
+class PromptCardOut(UnitCodeOut):
     id: int
     kind: str
-    unit_code: str
     title: str
     subject_type: str
     subject_id: str
     raised_at: datetime.datetime
     resolved_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class RuleIn(Schema):
@@ -470,9 +446,8 @@ class AssessmentIn(Schema):
     review_weight: Share = 0.3
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(UnitCodeOut):
     id: int
-    unit_code: str
     year: int
     title: str
     status: str
@@ -480,10 +455,6 @@ class AssessmentOut(Schema):
     review_weight: float
     computed_at: datetime.datetime | None
     published_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class IndicatorNode(Schema):
@@ -528,15 +499,10 @@ class SecretaryReportIn(Schema):
     text: Text(20000, 1)
 
 
-class SecretaryReportOut(Schema):
+class SecretaryReportOut(UnitCodeOut):
     id: int
-    unit_code: str
     secretary_name: str
     text: str
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class ScoresIn(Schema):
