@@ -200,7 +200,7 @@ def build(households: int):
 
 def household_ids(ballot_id: int) -> list[tuple[int, str]]:
     """(id, path) of the ballot street's households in the order of phone_of(i)."""
-    from jiceng.consult.models import Ballot
+    from jiceng.consult.models.ballots import Ballot
     from jiceng.orgs.models import Unit
 
     street = Ballot.objects.get(pk=ballot_id).unit_path
@@ -211,7 +211,7 @@ def household_ids(ballot_id: int) -> list[tuple[int, str]]:
 def bulk_vote(ballot_id: int, indexes: list[int], homes: list[tuple[int, str]], options: list[int]) -> dict:
     """Votes of these households through the bulk service, 10,000 a batch. Returns {option: votes}."""
     from jiceng.consult import voting
-    from jiceng.consult.models import Ballot
+    from jiceng.consult.models.ballots import Ballot
     from jiceng.orgs.models import Unit
 
     ballot = Ballot.objects.get(pk=ballot_id)
@@ -410,7 +410,7 @@ def main():
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     from jiceng.consult import voting
-    from jiceng.consult.models import Ballot, BallotPaper, BallotParticipation
+    from jiceng.consult.models.ballots import Ballot, BallotPaper, BallotParticipation
 
     b = Ballot.objects.get(pk=ballot)
     tally_runs = []

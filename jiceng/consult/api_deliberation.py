@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jiceng.consult import deliberation, onecore, selectors, stakeholders
-from jiceng.consult.models import Instructor, OwnersCommittee, PropertyCompany, PropertyService
+from jiceng.consult.models.stakeholders import Instructor, OwnersCommittee, PropertyCompany, PropertyService
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Count, Day, Id, Text
 from jiceng.core.pagination import Page

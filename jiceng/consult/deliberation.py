@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.consult.models import (
+from jiceng.consult.models.deliberation import (
     DecisionMethod,
     Matter,
     MatterDecision,
@@ -19,11 +19,10 @@ from jiceng.consult.models import (
     MatterProposal,
     MatterSession,
     MatterStatus,
-    OwnersCommittee,
     PartyKind,
-    PropertyCompany,
     SessionAttendance,
 )
+from jiceng.consult.models.stakeholders import OwnersCommittee, PropertyCompany
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope

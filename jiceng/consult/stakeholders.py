@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.consult.models import (
+from jiceng.consult.models.stakeholders import (
     AppointmentKind,
     CommitteeRole,
     CrossAppointment,

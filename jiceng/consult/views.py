@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.consult import exports, selectors, services, voting
-from jiceng.consult.models import QuestionKind
+from jiceng.consult.models.surveys import QuestionKind
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import user_can
