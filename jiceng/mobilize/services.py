@@ -391,18 +391,26 @@ def _may_add_to_list(actor, community: Unit):
     require_scope(actor, community.path, "write")
 
 
+def _entry_checked(community: Unit, title: str, category: str, *, not_community: str, no_title: str) -> str:
+    """What a need and a resource both check: listed with a community, a title (returned stripped), a known
+    category."""
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(not_community, field="community")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(no_title, field="title")
+    if category not in Category.values:
+        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    return title
+
+
 def need_create(*, actor, community: Unit, title: str, category: str, source: str = "community", place: str = "",
                 lat=None, lng=None, urgency: int = Urgency.NORMAL, wanted_from: datetime.date,
                 wanted_to: datetime.date, quantity: int = 1) -> Need:
     """A need from a resident (of the community) or from the community itself."""
     _may_add_to_list(actor, community)
-    if community.kind != UnitKind.COMMUNITY:
-        raise ValidationFailed(_("Needs are listed by a community."), field="community")
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed(_("Say what is needed."), field="title")
-    if category not in Category.values:
-        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    title = _entry_checked(community, title, category, not_community=_("Needs are listed by a community."),
+                           no_title=_("Say what is needed."))
     if source not in ("resident", "community"):
         raise ValidationFailed(_("A need comes from a resident or from the community."), field="source")
     if urgency not in Urgency.values:
@@ -427,13 +435,8 @@ def resource_create(*, actor, community: Unit, title: str, category: str, availa
         pass
     else:
         require_scope(actor, community.path, "write")
-    if community.kind != UnitKind.COMMUNITY:
-        raise ValidationFailed(_("Resources are listed with a community."), field="community")
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed(_("Say what is offered."), field="title")
-    if category not in Category.values:
-        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    title = _entry_checked(community, title, category, not_community=_("Resources are listed with a community."),
+                           no_title=_("Say what is offered."))
     if capacity < 1:
         raise ValidationFailed(_("The amount offered is at least 1."), field="capacity")
     _check_dates(available_from, available_to, "available_to")
