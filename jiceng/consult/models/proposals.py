@@ -34,10 +34,6 @@ class Proposal(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class ProposalSupport(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")

@@ -31,10 +31,6 @@ class Consultation(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Survey(Consultation):
     class Meta:
