@@ -592,13 +592,19 @@ def _presence_ok(activity: Activity, code: str | None, lat, lng) -> None:
     raise ValidationFailed(_("Give the code shown at the activity, or your location."), field="code")
 
 
-def activity_check_in(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
-                      now=None) -> Signup:
+def _signup_at_activity(actor, activity: Activity, member: Member, code, lat, lng) -> Signup | None:
+    """The member's sign-up, locked, once the actor may act for the member and the member is shown to be at
+    the activity (its code or the place); None when the member has not signed up."""
     _member_acts(actor, member, activity.unit_path)
     _presence_ok(activity, code, lat, lng)
+    return Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+
+
+def activity_check_in(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
+                      now=None) -> Signup:
     now = now or timezone.now()
     with transaction.atomic():
-        signup = Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+        signup = _signup_at_activity(actor, activity, member, code, lat, lng)
         if signup is None:
             raise NotFound(_("Sign up first."))
         if signup.checked_in_at:
@@ -611,11 +617,9 @@ def activity_check_in(*, actor, activity: Activity, member: Member, code: str | 
 
 def activity_check_out(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
                        now=None) -> Signup:
-    _member_acts(actor, member, activity.unit_path)
-    _presence_ok(activity, code, lat, lng)
     now = now or timezone.now()
     with transaction.atomic():
-        signup = Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+        signup = _signup_at_activity(actor, activity, member, code, lat, lng)
         if signup is None or not signup.checked_in_at:
             raise Conflict(_("Check in first."))
         if signup.checked_out_at:

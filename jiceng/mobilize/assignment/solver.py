@@ -684,6 +684,11 @@ class AssignmentProblem:
                 rows, cols = np.nonzero(take)
                 ms.append(idx[j[rows, cols]])
                 gs.append(gsub[rows])
+        return self._pairs_within(ms, gs, bound, by_cost)
+
+    def _pairs_within(self, ms: list, gs: list, bound: np.ndarray, by_cost: bool):
+        """The candidate pairs found (member and group index arrays, one per tree level), finished, and
+        kept where their key is below the group's bound: ``(member_idx, group_idx, distance_m, bound)``."""
         if not ms:
             e = np.zeros(0, dtype=np.int64)
             return e, e, e, bound
@@ -716,12 +721,7 @@ class AssignmentProblem:
                 ok = sdm["v"] <= r_proj[sdm["j"]]
                 ms.append(idx[sdm["i"][ok]])
                 gs.append(gsub[sdm["j"][ok]])
-        if not ms:
-            e = np.zeros(0, dtype=np.int64)
-            return e, e, e, bound
-        m_idx, g_idx, dist = self._finish_pairs(np.concatenate(ms), np.concatenate(gs))
-        keep = self._key_cost(m_idx, dist, by_cost) < bound[g_idx]
-        return m_idx[keep], g_idx[keep], dist[keep], bound
+        return self._pairs_within(ms, gs, bound, by_cost)
 
     def _prices(self, m_idx, g_idx, cost, cap, chosen, flow_info):
         """Node potentials of the solved residual graph, as ``(price per group, π per unit key)``.
