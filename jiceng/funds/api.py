@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Day, Year, year_or_this
-from jiceng.core.schemas import UnitCodeOut, UnitOut
+from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.core.scope import require_scope
 from jiceng.funds import excel, selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -92,9 +92,7 @@ class FundsBudgetOut(UnitOut):
     source: str
     amount: Decimal
 
-    @staticmethod
-    def resolve_fund_type(obj):
-        return obj.fund_type.code
+    resolve_fund_type = related("fund_type.code")
 
 
 class FundsBudgetIn(Schema):
@@ -178,13 +176,8 @@ class FundsLetterOut(Schema):
     resolved_at: datetime.datetime | None
     overdue: bool
 
-    @staticmethod
-    def resolve_county_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_county_name(obj):
-        return obj.unit.name
+    resolve_county_code = related("unit.code")
+    resolve_county_name = related("unit.name")
 
     @staticmethod
     def resolve_overdue(obj):
@@ -241,9 +234,7 @@ class FundsSpendingOut(UnitCodeOut):
     over_by: Decimal
     has_voucher: bool
 
-    @staticmethod
-    def resolve_fund_type(obj):
-        return obj.fund_type.code
+    resolve_fund_type = related("fund_type.code")
 
     @staticmethod
     def resolve_has_voucher(obj):

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.fields import Day, Id, Int, Share, Text, Year
 from jiceng.core.pagination import Page
-from jiceng.core.schemas import UnitCodeOut, UnitOut
+from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
@@ -65,9 +65,7 @@ class PeriodOut(Schema):
     status: str
     meeting_id: int | None
 
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.system.unit.code
+    resolve_unit_code = related("system.unit.code")
 
 
 class AgendaIn(Schema):
@@ -185,13 +183,8 @@ class ContactPointOut(Schema):
     leader_unit: str
     unit: str
 
-    @staticmethod
-    def resolve_leader_unit(obj):
-        return obj.leader_unit.code
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.code
+    resolve_leader_unit = related("leader_unit.code")
+    resolve_unit = related("unit.code")
 
 
 class ContactStatOut(Schema):

@@ -10,7 +10,7 @@ from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
 from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year, year_or_this
 from jiceng.core.pagination import Page
-from jiceng.core.schemas import UnitCodeOut, UnitOut
+from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import closing, selectors, services
@@ -124,9 +124,7 @@ class ShowcaseOut(Schema):
     status: str
     progress: float
 
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
+    resolve_unit_name = related("unit.name")
 
 
 class TaskOut(UnitOut):
@@ -143,9 +141,7 @@ class TaskOut(UnitOut):
     outcome_reason: str
     carried_to_id: int | None
 
-    @staticmethod
-    def resolve_issuer(obj):
-        return obj.issuer.code
+    resolve_issuer = related("issuer.code")
 
 
 class TaskIn(Schema):
@@ -178,13 +174,8 @@ class TaskListClosureOut(Schema):
     carried: int
     dropped: int
 
-    @staticmethod
-    def resolve_issuer(obj):
-        return obj.issuer.code
-
-    @staticmethod
-    def resolve_issuer_name(obj):
-        return obj.issuer.name
+    resolve_issuer = related("issuer.code")
+    resolve_issuer_name = related("issuer.name")
 
 
 class StepIn(Schema):

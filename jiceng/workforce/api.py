@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.fields import Year, year_or_this
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.workforce import grades, selectors, services, stats
 from jiceng.workforce.models import PayrollLine
@@ -34,21 +35,10 @@ class WorkerRow(Schema):
     grade: int
     status: str
 
-    @staticmethod
-    def resolve_name(obj):
-        return obj.person.name
-
-    @staticmethod
-    def resolve_id_number_masked(obj):
-        return obj.person.id_number_masked
-
-    @staticmethod
-    def resolve_community_code(obj):
-        return obj.community.code
-
-    @staticmethod
-    def resolve_community_name(obj):
-        return obj.community.name
+    resolve_name = related("person.name")
+    resolve_id_number_masked = related("person.id_number_masked")
+    resolve_community_code = related("community.code")
+    resolve_community_name = related("community.name")
 
 
 class StepOut(Schema):
@@ -64,9 +54,7 @@ class WorkerOut(WorkerRow):
     bank_account_masked: str
     steps: list[StepOut]
 
-    @staticmethod
-    def resolve_phone_masked(obj):
-        return obj.person.phone_masked
+    resolve_phone_masked = related("person.phone_masked")
 
     @staticmethod
     def resolve_steps(obj):
@@ -169,9 +157,7 @@ class GradeScaleIn(Schema):
 class GradeScaleOut(GradeScaleIn):
     county: str
 
-    @staticmethod
-    def resolve_county(obj):
-        return obj.county.code
+    resolve_county = related("county.code")
 
 
 class PayTableOut(Schema):
@@ -190,13 +176,8 @@ class RunRow(Schema):
     total: Decimal
     lines_count: int
 
-    @staticmethod
-    def resolve_street_code(obj):
-        return obj.street.code
-
-    @staticmethod
-    def resolve_street_name(obj):
-        return obj.street.name
+    resolve_street_code = related("street.code")
+    resolve_street_name = related("street.name")
 
 
 class WorkforceLineOut(Schema):
