@@ -18,7 +18,7 @@ from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import append_row, open_workbook, workbook_bytes
 from jiceng.core.geo.distance import distance_m
 from jiceng.core.pii import id_birth_date, id_gender, validate_id_number, validate_phone
-from jiceng.core.scope import require_scope, user_can
+from jiceng.core.scope import require_scope, require_scope_all, user_can
 from jiceng.mobilize.models import (
     Activity,
     ActivityKind,
@@ -266,9 +266,7 @@ def members_bulk_insert(*, actor, rows: list[dict], note: str = "", ids: list[in
     if not rows:
         return []
     paths = {r["unit_path"] for r in rows}
-    if actor is not None:
-        for path in paths:
-            require_scope(actor, path, "write")
+    require_scope_all(actor, paths, "write")
     statuses = set(RegistrationStatus.values)
     for r in rows:
         validate_weekly(r["weekly"])
