@@ -13,8 +13,7 @@ class IntakeForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, strip=False)
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
     lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
-    crs = forms.ChoiceField(label=_("Coordinate system"), choices=[("", ""), ("wgs84", "WGS-84"), ("gcj02", "GCJ-02")],
-                            required=False)
+    crs = forms.CharField(label=_("Coordinate system"), max_length=8, required=False)  # network's check_crs decides
     address = forms.CharField(label=_("Address"), required=False)
     anonymous = forms.BooleanField(required=False)
     publish = forms.BooleanField(required=False)
