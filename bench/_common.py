@@ -139,3 +139,56 @@ def report(name: str, samples_ms: list[float] | None = None, **figures):
                     p95_ms=round(ordered[int(len(ordered) * 0.95) - 1], 2), runs=len(ordered))
     data.update(figures)
     print(json.dumps(data, ensure_ascii=False), flush=True)
+
+
+def bench_main(name: str, measure, *, options=(), argv=None) -> dict:
+    """A benchmark's main: parse its options and `--keep`, set up its own database (`setup_database`), run
+    `measure(args, url)` for the result, drop the database unless --keep and print the result as one JSON
+    object on the last line. `options` are (flag, argparse keywords) pairs."""
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    for flag, kwargs in options:
+        ap.add_argument(flag, **kwargs)
+    ap.add_argument("--keep", action="store_true", help="keep the database")
+    args = ap.parse_args(argv)
+    url, created = setup_database(name)
+    try:
+        result = measure(args, url)
+    finally:
+        if not args.keep:
+            teardown_database(url, created)
+    print(json.dumps(result, ensure_ascii=False))
+    return result
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now (BENCH_PORT overrides it in the benchmarks that serve)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(app: str, env: dict, *, port: int, workers: int, threads: int, probe: str):
+    """gunicorn with the platform's production settings (gunicorn.conf.py) serving `app` on `port`; returns
+    the process once `GET probe` answers (60 s at most)."""
+    import http.client
+    import subprocess  # nosec B404  # starts gunicorn with a fixed argument list, no shell
+
+    server = subprocess.Popen(  # nosec B603  # fixed argument list built here, no shell
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app], cwd=ROOT,
+        env=dict(env, JICENG_BIND=f"127.0.0.1:{port}", JICENG_WEB_WORKERS=str(workers),
+                 JICENG_WEB_THREADS=str(threads), PYTHONPATH=str(ROOT / "bench")))
+    for _ in range(300):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} (port {port} busy?)")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", probe)
+            c.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 60 s")

@@ -48,7 +48,6 @@ import os
 import random
 import signal
 import statistics
-import subprocess  # nosec B404  # starts gunicorn with fixed arguments, no shell
 import sys
 import tempfile
 import time
@@ -60,18 +59,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 NAME = "ballot"
 CLIENTS = 8
 
-from _common import setup_database, teardown_database  # noqa: E402
+from _common import free_port, serve, setup_database, teardown_database  # noqa: E402
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-PORT = int(os.environ.get("BENCH_PORT") or _free_port())
+PORT = int(os.environ.get("BENCH_PORT") or free_port())
 OPTIONS = [("路灯改造", 180_000), ("加装扶手", 60_000), ("社区食堂", 150_000), ("口袋公园", 220_000), ("充电棚", 90_000),
            ("健身步道", 120_000), ("垃圾分类亭", 50_000), ("游乐场地", 110_000), ("无障碍坡道", 40_000), ("便民座椅", 20_000)]
 BUDGET = 500_000
@@ -204,7 +194,7 @@ def build(households: int):
 
 def household_ids(ballot_id: int) -> list[tuple[int, str]]:
     """(id, path) of the ballot street's households in the order of phone_of(i)."""
-    from jiceng.consult.models import Ballot
+    from jiceng.consult.models.ballots import Ballot
     from jiceng.orgs.models import Unit
 
     street = Ballot.objects.get(pk=ballot_id).unit_path
@@ -215,7 +205,7 @@ def household_ids(ballot_id: int) -> list[tuple[int, str]]:
 def bulk_vote(ballot_id: int, indexes: list[int], homes: list[tuple[int, str]], options: list[int]) -> dict:
     """Votes of these households through the bulk service, 10,000 a batch. Returns {option: votes}."""
     from jiceng.consult import voting
-    from jiceng.consult.models import Ballot
+    from jiceng.consult.models.ballots import Ballot
     from jiceng.orgs.models import Unit
 
     ballot = Ballot.objects.get(pk=ballot_id)
@@ -343,25 +333,6 @@ def run(target, args_for):
         p.join()
     return results, elapsed
 
-
-def serve(env: dict, workers: int, threads: int) -> subprocess.Popen:
-    args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "jiceng.wsgi"]
-    env = dict(env, JICENG_BIND=f"127.0.0.1:{PORT}", JICENG_WEB_WORKERS=str(workers),
-               JICENG_WEB_THREADS=str(threads), PYTHONPATH=str(ROOT / "bench"))
-    server = subprocess.Popen(args, cwd=ROOT, env=env)  # nosec B603  # fixed arguments, no shell
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/api/v1/funds/public/0")
-            c.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
 def _get(conn, path: str, token: str) -> float:
     t0 = time.perf_counter()
     conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
@@ -405,7 +376,8 @@ def main():
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings", JICENG_TRUSTED_PROXIES="1",
                JICENG_SMS_BACKEND="_ballot_gateway.FileGateway", JICENG_BENCH_SMS_FILE=codes_path,
                JICENG_TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend", JICENG_NOTIFY_CHANNELS="sms")
-    server = serve(env, args.workers, args.threads)
+    server = serve("jiceng.wsgi", env, port=PORT, workers=args.workers, threads=args.threads,
+                   probe="/api/v1/funds/public/0")
     try:
         shares = [over_http[n::CLIENTS] for n in range(CLIENTS)]
         results, elapsed = run(journey, lambda n, out: (n, shares[n], ballot, options, codes_path, PORT, out))
@@ -440,7 +412,7 @@ def main():
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     from jiceng.consult import voting
-    from jiceng.consult.models import Ballot, BallotPaper, BallotParticipation
+    from jiceng.consult.models.ballots import Ballot, BallotPaper, BallotParticipation
 
     b = Ballot.objects.get(pk=ballot)
     tally_runs = []

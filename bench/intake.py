@@ -32,22 +32,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _common import free_port, serve, setup_database, teardown_database  # noqa: E402
+
 NAME = "intake"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-PORT = int(os.environ.get("BENCH_PORT") or _free_port())
+PORT = int(os.environ.get("BENCH_PORT") or free_port())
 CLIENTS = 8
-
-
-from _common import setup_database, teardown_database  # noqa: E402
 
 POINTS: list = []
 
@@ -164,26 +154,6 @@ def run_clients(token: str, port: int, seconds: float, prefix: str, *, path: str
         p.join()
     return results, elapsed
 
-
-def serve(app: str, env: dict, workers: int, threads: int) -> subprocess.Popen:
-    """gunicorn with the platform's production settings (gunicorn.conf.py), answering on PORT."""
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],  # nosec B603  # fixed argument list built by the script, no shell
-                              cwd=ROOT, env=dict(env, JICENG_BIND=f"127.0.0.1:{PORT}",
-                                                 JICENG_WEB_WORKERS=str(workers), JICENG_WEB_THREADS=str(threads),
-                                                 PYTHONPATH=str(ROOT / "bench")))
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode} (port {PORT} busy?)")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/api/v1/case-categories")
-            c.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
-
-
 def stop(server: subprocess.Popen) -> None:
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
@@ -205,14 +175,16 @@ def main():
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="jiceng.settings", JICENG_DEMO="1")
 
     # The ceiling: the same clients against a constant answer under the same server settings.
-    server = serve("_ceiling_app:application", env, args.workers, args.threads)
+    server = serve("_ceiling_app:application", env, port=PORT, workers=args.workers, threads=args.threads,
+                   probe="/api/v1/case-categories")
     try:
         results, elapsed = run_clients("", PORT, min(8, args.seconds), "h", path="/")
         ceiling_rps = sum(len(r[0]) for r in results) / elapsed
     finally:
         stop(server)
 
-    server = serve("jiceng.wsgi", env, args.workers, args.threads)
+    server = serve("jiceng.wsgi", env, port=PORT, workers=args.workers, threads=args.threads,
+                   probe="/api/v1/case-categories")
     killed = None
     try:
         run_clients(token, PORT, 2, "w")  # warm every worker

@@ -11,9 +11,7 @@ checks the rollup against a direct count over the case rows for one street, then
 Prints one JSON object as its last line: name, cases, p50_ms, p95_ms, direct_count_ms, rollup_rows.
 """
 
-import argparse
 import datetime
-import json
 import statistics
 import sys
 import time
@@ -24,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 NAME = "measures"
 
 
-from _common import setup_database, teardown_database  # noqa: E402
+from _common import bench_main  # noqa: E402
 
 
 def build_units():
@@ -106,48 +104,42 @@ def insert_cases(n: int):
         cur.execute("ANALYZE cases_rollup")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=5_000_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    url, created = setup_database(NAME)
+def main(argv=None):
+    return bench_main(NAME, _measure, options=[("--cases", dict(type=int, default=5_000_000)),
+                                                 ("--runs", dict(type=int, default=30))], argv=argv)
+
+
+def _measure(args, url):
     from django.db import connection
     from django.utils import timezone
 
     from jiceng.cases import measures
     from jiceng.cases.models import Rollup
 
-    try:
-        t0 = time.perf_counter()
-        city, street = build_units()
-        insert_cases(args.cases)
-        build_s = time.perf_counter() - t0
-        today = timezone.localdate()
-        start = today - datetime.timedelta(days=365)
-        t1 = time.perf_counter()
-        direct = measures.counts_from_cases(street.path, start, today)
-        direct_ms = (time.perf_counter() - t1) * 1000
-        if direct != measures.counts_for(street.path, start, today):
-            raise RuntimeError("rollup differs from the case rows")
-        timings = []
-        for _ in range(args.runs):
-            connection.queries_log.clear()
-            t = time.perf_counter()
-            m = measures.unit_measures(city, start, today)
-            timings.append((time.perf_counter() - t) * 1000)
-        if m.counts["received"] != args.cases:
-            raise RuntimeError(f"{m.counts['received']} cases received, not {args.cases}")
-        timings.sort()
-        result = {"name": NAME, "cases": args.cases, "p50_ms": round(statistics.median(timings), 2),
-                  "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
-                  "direct_count_street_ms": round(direct_ms, 1), "rollup_rows": Rollup.objects.count(),
-                  "build_s": round(build_s, 1), "score": m.score, "grade": m.grade}
-    finally:
-        if not args.keep:
-            teardown_database(url, created)
-    print(json.dumps(result, ensure_ascii=False))
+    t0 = time.perf_counter()
+    city, street = build_units()
+    insert_cases(args.cases)
+    build_s = time.perf_counter() - t0
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
+    t1 = time.perf_counter()
+    direct = measures.counts_from_cases(street.path, start, today)
+    direct_ms = (time.perf_counter() - t1) * 1000
+    if direct != measures.counts_for(street.path, start, today):
+        raise RuntimeError("rollup differs from the case rows")
+    timings = []
+    for _ in range(args.runs):
+        connection.queries_log.clear()
+        t = time.perf_counter()
+        m = measures.unit_measures(city, start, today)
+        timings.append((time.perf_counter() - t) * 1000)
+    if m.counts["received"] != args.cases:
+        raise RuntimeError(f"{m.counts['received']} cases received, not {args.cases}")
+    timings.sort()
+    return {"name": NAME, "cases": args.cases, "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+            "direct_count_street_ms": round(direct_ms, 1), "rollup_rows": Rollup.objects.count(),
+            "build_s": round(build_s, 1), "score": m.score, "grade": m.grade}
 
 
 if __name__ == "__main__":

@@ -29,10 +29,6 @@ class Grant(models.Model):
         verbose_name_plural = _("grants")
         constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="grant_unique")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
     def __str__(self):
         return f"{self.user} {self.role} @ {self.unit_id}"
 

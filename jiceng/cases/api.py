@@ -15,6 +15,7 @@ from jiceng.cases.excel import cases_import as do_import
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, Text, Version
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import related
 from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_top_for
 
@@ -32,9 +33,7 @@ class CategoryOut(Schema):
     deadline_kind: str
     business_line: str
 
-    @staticmethod
-    def resolve_parent(obj):
-        return obj.parent.name
+    resolve_parent = related("parent.name")
 
 
 class CaseIn(Schema):
@@ -71,25 +70,11 @@ class CaseOut(Schema):
     pending_action: str
     reporter_phone: str
 
-    @staticmethod
-    def resolve_category(obj):
-        return obj.category.code
-
-    @staticmethod
-    def resolve_category_name(obj):
-        return obj.category.name
-
-    @staticmethod
-    def resolve_grid(obj):
-        return obj.grid.code
-
-    @staticmethod
-    def resolve_handler(obj):
-        return obj.handler.code
-
-    @staticmethod
-    def resolve_reporter_phone(obj):
-        return obj.reporter_phone_masked
+    resolve_category = related("category.code")
+    resolve_category_name = related("category.name")
+    resolve_grid = related("grid.code")
+    resolve_handler = related("handler.code")
+    resolve_reporter_phone = related("reporter_phone_masked")
 
 
 class CasePage(Schema):
@@ -139,9 +124,7 @@ class PublicEventOut(Schema):
     to_status: str
     actor: str
 
-    @staticmethod
-    def resolve_actor(obj):
-        return obj.actor_label
+    resolve_actor = related("actor_label")
 
 
 class PublicCaseOut(Schema):
@@ -174,9 +157,7 @@ class Open311KeyOut(Schema):
     created_at: datetime.datetime
     revoked_at: datetime.datetime | None
 
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.code
+    resolve_unit = related("unit.code")
 
 
 class Open311KeyCreated(Open311KeyOut):
@@ -198,13 +179,8 @@ class CardOut(Schema):
     raised_at: datetime.datetime
     deadline_was: datetime.datetime
 
-    @staticmethod
-    def resolve_case(obj):
-        return obj.case.code
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.code
+    resolve_case = related("case.code")
+    resolve_unit = related("unit.code")
 
 
 @router.get("/case-categories", response=list[CategoryOut], summary="Case categories (leaves of the tree)")

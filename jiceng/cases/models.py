@@ -180,10 +180,6 @@ class Case(models.Model):
         return str(PENDING_LABELS.get(self.pending_action, self.pending_action))
 
     @property
-    def audit_unit_path(self):
-        return self.unit_path
-
-    @property
     def cards(self):
         """The supervision cards raised on this case (core cards about it)."""
         return cards_about(subject_type=CARD_SUBJECT, subject_ids=[self.pk], kinds=[CARD_KIND])
@@ -323,10 +319,6 @@ class Open311Key(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ThrottleCount(models.Model):

@@ -74,12 +74,16 @@ def supervision_board(*, user, unit=None):
     return qs.order_by("raised_at")
 
 
-def departments_for_case(case: Case, ids) -> list[Department]:
-    """Departments by id among those that serve the case's handling area (a unit above or inside it);
-    an id outside them counts as unknown."""
+def departments_serving(case: Case):
+    """The departments that serve the case's handling area (a unit above or inside it)."""
     ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
-    return list(Department.objects.filter(Q(unit_path__in=ancestors) | subtree_q(case.handler_path, "unit_path"),
-                                          pk__in=set(ids)))
+    return Department.objects.filter(Q(unit_path__in=ancestors) | subtree_q(case.handler_path, "unit_path"))
+
+
+def departments_for_case(case: Case, ids) -> list[Department]:
+    """Departments by id among those that serve the case's handling area; an id outside them counts as
+    unknown."""
+    return list(departments_serving(case).filter(pk__in=set(ids)))
 
 
 def open311_keys_for(*, user):

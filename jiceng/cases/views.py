@@ -18,43 +18,50 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, public, selectors, services, workflow
+from jiceng.cases.forms import CaseActForm, IntakeForm, MergeForm, WhistleForm
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status
 from jiceng.core.client import client_address
 from jiceng.core.desk import panels_for as desk_panels
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
 from jiceng.core.notify import notifications_for, notifications_mark_read
 from jiceng.core.scope import scope_prefixes, user_grants
-from jiceng.core.views import form_error, map_tiles, page, run_and_redirect
+from jiceng.core.views import (
+    first_error,
+    form_and_redirect,
+    form_error,
+    form_submit,
+    map_tiles,
+    page,
+    run_and_redirect,
+)
 from jiceng.orgs.selectors import unit_children, unit_get, unit_top_for
 
 
-def _float(value):
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+def _submitted(request, form, fn, template, context):
+    """Run one intake service through the form; (result, None), or (None, the page again with the form's
+    first error above it: 422, or the service's refusal status)."""
+    result = form_submit(form, fn)
+    if not form.errors:
+        return result, None
+    refusal = getattr(form, "refusal", None)
+    field = next(iter(form.errors))
+    return None, render(request, template, {
+        **context, "form": form.data, "error": first_error(form), "field": None if field == "__all__" else field,
+        "token": form.data.get("token", "")}, status=refusal.status if refusal is not None else 422)
 
 
 def _intake_form(request, *, source: str, template_ctx: dict, public: bool):
     """The phone-sized report form of residents (public) and of grid workers on patrol: one form, one
     service call. Returns (case, None) on success or (None, response) with the form and its error."""
     user = request.user if request.user.is_authenticated else None
-    post = request.POST
-    try:
-        case, _created = services.case_submit(
-            actor=user, category=services.category_for(post.get("category", "")),
-            description=post.get("description", ""), source=source, lat=_float(post.get("lat")),
-            lng=_float(post.get("lng")), crs=post.get("crs") or "wgs84", address=post.get("address", ""),
-            anonymous=public and (bool(post.get("anonymous")) or user is None and not post.get("name")),
-            reporter_name=post.get("name", "") if public else "", reporter_phone=post.get("phone", "") if public else "",
-            photos=request.FILES.getlist("photos"), client_address=client_address(request) if public else None,
-            sms_code=post.get("sms_code", ""), publish=public and bool(post.get("publish")),
-            idempotency_key=f"{source}:{post['token'][:100]}" if post.get("token") else None)
-    except ServiceError as exc:
-        return None, render(request, "cases/report.html", {
-            **template_ctx, "form": post, "error": exc.message, "field": exc.field, "token": post.get("token", "")},
-            status=exc.status)
-    return case, None
+    return _submitted(request, IntakeForm(request.POST), lambda d: services.case_submit(
+        actor=user, category=services.category_for(d["category"]), description=d["description"], source=source,
+        lat=d["lat"], lng=d["lng"], crs=d["crs"] or "wgs84", address=d["address"],
+        anonymous=public and (d["anonymous"] or user is None and not d["name"]),
+        reporter_name=d["name"] if public else "", reporter_phone=d["phone"] if public else "",
+        photos=request.FILES.getlist("photos"), client_address=client_address(request) if public else None,
+        sms_code=d["sms_code"], publish=public and d["publish"],
+        idempotency_key=f"{source}:{d['token']}" if d["token"] else None)[0], "cases/report.html", template_ctx)
 
 
 def _report_context(**extra) -> dict:
@@ -115,11 +122,12 @@ def report_code(request):
 def report_duplicates(request):
     """An htmx fragment on the phone page: published open cases of the same category within 100 m and
     72 h, without their codes (a code reads a case's status: it is the reporter's to share)."""
-    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
-    category = Category.objects.filter(code=request.GET.get("category", ""), parent__isnull=False,
-                                       publishable=True).first()
+    form = IntakeForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}  # a bad point finds nothing (a fragment, no error)
+    lat, lng = data.get("lat"), data.get("lng")
+    category = Category.objects.filter(code=data.get("category", ""), parent__isnull=False, publishable=True).first()
     found = []
-    if category is not None and lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
+    if category is not None and lat is not None and lng is not None:
         found = selectors.public_duplicates(services.case_duplicates(category=category, lat=lat, lng=lng))[:5]
     return render(request, "cases/_duplicates.html", {"found": found})
 
@@ -200,18 +208,14 @@ def hotline(request):
 
     categories = list(selectors.categories_leaves())
     if request.method == "POST":
-        try:
-            case, _created = services.case_submit(
-                actor=request.user, category=services.category_for(request.POST.get("category", "")),
-                description=request.POST.get("description", ""), source=Source.HOTLINE,
-                lat=_float(request.POST.get("lat")), lng=_float(request.POST.get("lng")),
-                address=request.POST.get("address", ""), anonymous=bool(request.POST.get("anonymous")),
-                reporter_name=request.POST.get("name", ""), reporter_phone=request.POST.get("phone", ""),
-                idempotency_key=("hotline:" + request.POST["token"][:100]) if request.POST.get("token") else None)
-        except ServiceError as exc:
-            return render(request, "cases/hotline.html", {
-                "categories": categories, "form": request.POST, "error": exc.message, "field": exc.field,
-                "token": request.POST.get("token", "")}, status=exc.status)
+        case, refused = _submitted(request, IntakeForm(request.POST), lambda d: services.case_submit(
+            actor=request.user, category=services.category_for(d["category"]), description=d["description"],
+            source=Source.HOTLINE, lat=d["lat"], lng=d["lng"], address=d["address"], anonymous=d["anonymous"],
+            reporter_name=d["name"], reporter_phone=d["phone"],
+            idempotency_key=f"hotline:{d['token']}" if d["token"] else None)[0],
+            "cases/hotline.html", {"categories": categories})
+        if refused:
+            return refused
         if getattr(case, "follow_secret", None):
             messages.success(request, _("Recorded as case %(code)s; read the code and the follow secret %(secret)s "
                                         "to the caller (needed to rate the handling; it is shown only now).")
@@ -313,27 +317,16 @@ def detail(request, code):
 @require_POST
 def act(request, code):
     case = selectors.case_get(user=request.user, code=code)
-    try:
-        version = int(request.POST.get("version", "0"))
-        hours = int(request.POST.get("hours") or 0)
-    except ValueError:
-        version, hours = -1, 0
-    return _back_with(request, case.code, lambda: services.case_act(
-        actor=request.user, case=case, action=request.POST.get("action", ""), version=version,
-        comment=request.POST.get("comment", ""), hours=hours, photos=request.FILES.getlist("photos")))
+    return _back_with(request, case.code, CaseActForm(request.POST), lambda d: services.case_act(
+        actor=request.user, case=case, action=d["action"], version=d["version"], comment=d["comment"],
+        hours=d["hours"] or 0, photos=request.FILES.getlist("photos")))
 
 
-def _back_with(request, code, fn):
-    """Run one service; a refusal (other than 403/404/409) becomes a message on the case page."""
-    return run_and_redirect(request, fn, reverse("cases:detail", args=[code]), success=_("Done."),
-                            passthrough=(403, 404, 409))
-
-
-def _int(value, default=-1):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def _back_with(request, code, form, fn):
+    """Validate the form and run one service with its data; bad input or a refusal (other than
+    403/404/409) becomes a message on the case page."""
+    return form_and_redirect(request, form, fn, reverse("cases:detail", args=[code]), success=_("Done."),
+                             passthrough=(403, 404, 409))
 
 
 @page
@@ -341,14 +334,10 @@ def _int(value, default=-1):
 def whistle(request, code):
     """Blow the whistle (吹哨) from the case page: departments, report-in deadline, comment."""
     case = selectors.case_get(user=request.user, code=code)
-    ids = {_int(v) for v in request.POST.getlist("departments")}
-    depts = selectors.departments_for_case(case, ids)
-    if len(depts) != len(ids):
-        messages.error(request, _("Unknown department."))
-        return redirect("cases:detail", code=case.code)
-    return _back_with(request, case.code, lambda: services.case_whistle(
-        actor=request.user, case=case, departments=depts, version=_int(request.POST.get("version")),
-        comment=request.POST.get("comment", ""), report_in_hours=_int(request.POST.get("hours"), 24)))
+    form = WhistleForm(request.POST, departments=selectors.departments_serving(case))
+    return _back_with(request, case.code, form, lambda d: services.case_whistle(
+        actor=request.user, case=case, departments=list(d["departments"]), version=d["version"],
+        comment=d["comment"], report_in_hours=d["hours"] or 24))
 
 
 @page
@@ -356,9 +345,9 @@ def whistle(request, code):
 def merge(request, code):
     """Merge this case into another open case of the same category (its reporter follows that one)."""
     case = selectors.case_get(user=request.user, code=code)
-    into = selectors.case_get(user=request.user, code=(request.POST.get("into") or "").strip().upper())
-    return _back_with(request, case.code, lambda: services.case_merge(
-        actor=request.user, case=case, into=into, version=_int(request.POST.get("version"))))
+    return _back_with(request, case.code, MergeForm(request.POST), lambda d: services.case_merge(
+        actor=request.user, case=case, into=selectors.case_get(user=request.user, code=d["into"]),
+        version=d["version"]))
 
 
 @page
@@ -366,8 +355,9 @@ def merge(request, code):
 def report_in(request, whistle_id):
     """A department reports in (报到) and records its part; the department's own user or the area's staff."""
     w = selectors.whistle_get(user=request.user, pk=whistle_id)
-    return _back_with(request, w.case.code, lambda: services.whistle_report_in(
-        actor=request.user, whistle=w, part=request.POST.get("part", "")))
+    return run_and_redirect(request, lambda: services.whistle_report_in(
+        actor=request.user, whistle=w, part=request.POST.get("part", "")), reverse("cases:detail", args=[w.case.code]),
+        success=_("Done."), passthrough=(403, 404, 409))
 
 
 class Open311KeyForm(forms.Form):

@@ -5,12 +5,13 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from jiceng.consult import exports, selectors, services, voting
 from jiceng.core.client import client_address
-from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Day, Moment
+from jiceng.core.schemas import UnitCodeOut
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
 router = Router(tags=["consult"])
@@ -18,21 +19,9 @@ router = Router(tags=["consult"])
 Amount = str | int | float
 
 
-def _date(value, field):
-    try:
-        return datetime.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ValidationFailed(_("Give a date as YYYY-MM-DD."), field=field) from None
-
-
-def _datetime(value, field):
-    from django.utils import timezone
-
-    try:
-        dt = datetime.datetime.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ValidationFailed(_("Give a time as YYYY-MM-DDTHH:MM."), field=field) from None
-    return timezone.make_aware(dt) if timezone.is_naive(dt) else dt
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    """A time given without its zone is local time."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 class ConsultQuestionIn(Schema):
@@ -45,7 +34,7 @@ class ConsultQuestionIn(Schema):
 class ConsultSurveyIn(Schema):
     unit: str
     title: str
-    closes_on: str
+    closes_on: Day
     description: str = ""
     questions: list[ConsultQuestionIn]
 
@@ -58,18 +47,13 @@ class ConsultQuestionOut(Schema):
     required: bool
 
 
-class ConsultSurveyOut(Schema):
+class ConsultSurveyOut(UnitCodeOut):
     id: int
-    unit_code: str
     title: str
     description: str
     status: str
     closes_on: datetime.date
     questions: list[ConsultQuestionOut]
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_questions(obj):
@@ -93,7 +77,7 @@ def surveys_list(request, unit: str = ""):
 def surveys_create(request, body: ConsultSurveyIn):
     u = unit_get(user=request.user, code=body.unit)
     survey = services.survey_create(actor=request.user, unit=u, title=body.title,
-                                    closes_on=_date(body.closes_on, "closes_on"), description=body.description,
+                                    closes_on=body.closes_on, description=body.description,
                                     questions=[q.dict() for q in body.questions])
     return Status(201, survey)
 
@@ -141,7 +125,7 @@ def surveys_close(request, pk: int):
 class ConsultRoundIn(Schema):
     unit: str
     title: str
-    closes_on: str
+    closes_on: Day
     description: str = ""
 
 
@@ -154,17 +138,12 @@ class ConsultProposalOut(Schema):
     project_id: int | None
 
 
-class ConsultRoundOut(Schema):
+class ConsultRoundOut(UnitCodeOut):
     id: int
-    unit_code: str
     title: str
     status: str
     closes_on: datetime.date
     proposals: list[ConsultProposalOut]
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_proposals(obj):
@@ -181,7 +160,7 @@ def rounds_list(request, unit: str = ""):
 def rounds_create(request, body: ConsultRoundIn):
     u = unit_get(user=request.user, code=body.unit)
     return Status(201, services.round_create(actor=request.user, unit=u, title=body.title,
-                                             closes_on=_date(body.closes_on, "closes_on"),
+                                             closes_on=body.closes_on,
                                              description=body.description))
 
 
@@ -231,9 +210,8 @@ class ConsultOptionOut(Schema):
     project_id: int | None
 
 
-class ConsultBallotOut(Schema):
+class ConsultBallotOut(UnitCodeOut):
     id: int
-    unit_code: str
     title: str
     description: str
     budget: Decimal
@@ -241,10 +219,6 @@ class ConsultBallotOut(Schema):
     closes_at: datetime.datetime
     published: bool
     options: list[ConsultOptionOut]
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_options(obj):
@@ -255,7 +229,7 @@ class ConsultBallotIn(Schema):
     unit: str
     title: str
     budget: Amount
-    closes_at: str
+    closes_at: Moment
     description: str = ""
 
 
@@ -277,7 +251,7 @@ def ballots_list(request, unit: str = ""):
 def ballots_create(request, body: ConsultBallotIn):
     u = unit_get(user=request.user, code=body.unit)
     return Status(201, voting.ballot_create(actor=request.user, unit=u, title=body.title, budget=body.budget,
-                                            closes_at=_datetime(body.closes_at, "closes_at"),
+                                            closes_at=_aware(body.closes_at),
                                             description=body.description))
 
 

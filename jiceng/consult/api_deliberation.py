@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jiceng.consult import deliberation, onecore, selectors, stakeholders
-from jiceng.consult.models import Instructor, OwnersCommittee, PropertyCompany, PropertyService
+from jiceng.consult.models.stakeholders import Instructor, OwnersCommittee, PropertyCompany, PropertyService
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Count, Day, Id, Text
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import UnitCodeOut
 from jiceng.core.scope import scope_filter
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.people.selectors import person_get
@@ -276,19 +277,14 @@ class ConsultPartyOut(Schema):
     name: str
 
 
-class ConsultMatterOut(Schema):
+class ConsultMatterOut(UnitCodeOut):
     id: int
-    unit_code: str
     kind: str
     title: str
     status: str
     opened_on: datetime.date
     decide_by: datetime.date
     case_code: str | None
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
     @staticmethod
     def resolve_case_code(obj):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.consult.models import (
+from jiceng.consult.models.deliberation import (
     DecisionMethod,
     Matter,
     MatterDecision,
@@ -19,14 +19,14 @@ from jiceng.consult.models import (
     MatterProposal,
     MatterSession,
     MatterStatus,
-    OwnersCommittee,
     PartyKind,
-    PropertyCompany,
     SessionAttendance,
 )
+from jiceng.consult.models.stakeholders import OwnersCommittee, PropertyCompany
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
+from jiceng.core.text import checked_text
 from jiceng.orgs.models import Unit
 
 MATTER_UNIT_KINDS = ("community", "compound")
@@ -34,15 +34,6 @@ MAX_DAYS_TO_DECIDE = 366
 # The case workflow, step by step from each open status to closed (a settled dispute closes its case).
 SETTLE_STEPS = {"received": "register", "registered": "dispatch", "dispatched": "start", "rework": "start",
                 "suspended": "resume", "in_progress": "handle", "handled": "verify", "verified": "close"}
-
-
-def _text(value, field, max_length, *, required=True):
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
 
 
 def _require_open(matter: Matter):
@@ -66,7 +57,7 @@ def _party_row(matter_unit: Unit, p: dict) -> MatterParty:
         name = company.name
     else:
         oc = company = None
-        name = _text(p.get("name"), "parties", 120)
+        name = checked_text(p.get("name"), "parties", 120)
     return MatterParty(kind=kind, name=name, owners_committee=oc if kind == PartyKind.OWNERS_COMMITTEE else None,
                        property_company=company if kind == PartyKind.PROPERTY_COMPANY else None)
 
@@ -83,8 +74,8 @@ def matter_open(*, actor, unit: Unit, kind: str, title: str, decide_by: datetime
     require_scope(actor, unit.path, "write")
     if kind not in MatterKind.values:
         raise ValidationFailed(_("Unknown kind of matter."), field="kind")
-    title = _text(title, "title", 160)
-    description = _text(description, "description", 4000, required=False)
+    title = checked_text(title, "title", 160)
+    description = checked_text(description, "description", 4000, required=False)
     if not isinstance(decide_by, datetime.date) or not today <= decide_by <= today + datetime.timedelta(
             days=MAX_DAYS_TO_DECIDE):
         raise ValidationFailed(_("The date to decide by is from today to a year ahead."), field="decide_by")
@@ -149,7 +140,7 @@ def session_record(*, actor, matter: Matter, held_on: datetime.date, minutes: st
         raise ValidationFailed(_("A session cannot be recorded before it is held."), field="held_on")
     if held_on < matter.opened_on:
         raise ValidationFailed(_("A session is held after the matter is opened."), field="held_on")
-    minutes = _text(minutes, "minutes", 20000)
+    minutes = checked_text(minutes, "minutes", 20000)
     parties = {p.pk: p for p in matter.parties.all()}
     if not attendance:
         raise ValidationFailed(_("Record who attended for the invited parties."), field="attendance")
@@ -157,7 +148,7 @@ def session_record(*, actor, matter: Matter, held_on: datetime.date, minutes: st
         party = a.get("party")
         if party is None or party.pk not in parties:
             raise ValidationFailed(_("Attendance is recorded for the invited parties only."), field="attendance")
-        _text(a.get("name"), "attendance", 60)
+        checked_text(a.get("name"), "attendance", 60)
     with transaction.atomic():
         session = MatterSession.objects.create(matter=matter, unit_path=matter.unit_path, held_on=held_on,
                                                minutes=minutes,
@@ -175,7 +166,7 @@ def proposal_add(*, actor, matter: Matter, party: MatterParty, text: str) -> Mat
     _require_open(matter)
     if party.matter_id != matter.pk:
         raise ValidationFailed(_("A proposal comes from one of the invited parties."), field="party")
-    text = _text(text, "text", 4000)
+    text = checked_text(text, "text", 4000)
     with transaction.atomic():
         row = MatterProposal.objects.create(matter=matter, unit_path=matter.unit_path, party=party, text=text)
         audit_record(actor=actor, action="matter.proposal", obj=matter, changes={"party": party.pk})
@@ -212,7 +203,7 @@ def matter_decide(*, actor, matter: Matter, session: MatterSession | None, metho
                                field="session")
     if method not in DecisionMethod.values:
         raise ValidationFailed(_("Decide by consensus or by a vote."), field="method")
-    text = _text(text, "text", 4000)
+    text = checked_text(text, "text", 4000)
     if method == DecisionMethod.VOTE:
         if votes is None or len(votes) != 3 or any(not isinstance(v, int) or v < 0 or v > 999 for v in votes):
             raise ValidationFailed(_("Record the votes for, against and abstaining."), field="votes")

@@ -10,7 +10,13 @@ up, left open for the desk (one overdue)."""
 import datetime
 
 from jiceng.consult import deliberation, stakeholders
-from jiceng.consult.models import Instructor, OwnersCommittee, PropertyCompany, PropertyService, ReportIn
+from jiceng.consult.models.stakeholders import (
+    Instructor,
+    OwnersCommittee,
+    PropertyCompany,
+    PropertyService,
+    ReportIn,
+)
 from jiceng.core.scope import subtree_q
 from jiceng.orgs.models import Unit
 from jiceng.people.models import PartyMembership, Person

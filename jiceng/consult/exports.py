@@ -5,7 +5,7 @@ key, so no row of one can be matched to a row of the other."""
 from django.utils.translation import gettext as _
 
 from jiceng.consult import selectors, services, voting
-from jiceng.consult.models import BallotPaper, BallotParticipation
+from jiceng.consult.models.ballots import BallotPaper, BallotParticipation
 from jiceng.core.errors import NotFound
 from jiceng.core.excel import write_xlsx
 from jiceng.core.scope import scope_filter

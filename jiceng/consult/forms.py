@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiceng.consult.models import DecisionMethod, MatterKind, PartyKind
+from jiceng.consult.models.deliberation import DecisionMethod, MatterKind, PartyKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.consult.models import (
+from jiceng.consult.models.stakeholders import (
     CrossAppointment,
     Instructor,
     OwnersCommittee,

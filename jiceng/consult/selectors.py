@@ -3,7 +3,9 @@ consultations put to the area they live in (units above their own grant)."""
 
 from django.db.models import Q
 
-from jiceng.consult.models import Ballot, Proposal, ProposalRound, Survey
+from jiceng.consult.models.ballots import Ballot
+from jiceng.consult.models.proposals import Proposal, ProposalRound
+from jiceng.consult.models.surveys import Survey
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, subtree_q, user_grants
 
@@ -82,7 +84,7 @@ def published_in(unit) -> list[Ballot]:
 
 
 def matters_in(*, user, unit=None, status: str | None = None):
-    from jiceng.consult.models import Matter
+    from jiceng.consult.models.deliberation import Matter
 
     qs = scope_filter(Matter.objects.select_related("unit", "case"), user, "unit_path")
     if unit is not None:
@@ -93,7 +95,7 @@ def matters_in(*, user, unit=None, status: str | None = None):
 
 
 def matter_get(*, user, pk: int):
-    from jiceng.consult.models import Matter
+    from jiceng.consult.models.deliberation import Matter
 
     obj = scope_filter(Matter.objects.select_related("unit", "case", "resolution__meeting"), user, "unit_path") \
         .filter(pk=pk).first()
@@ -124,7 +126,7 @@ def deliberation_actions_open(*, user, unit):
 
 def decisions_public(unit):
     """Public decisions of matters opened by this unit or the units below it (its public page)."""
-    from jiceng.consult.models import MatterDecision
+    from jiceng.consult.models.deliberation import MatterDecision
 
     return MatterDecision.objects.filter(subtree_q(unit.path, "unit_path"), public=True).select_related("matter") \
         .order_by("-decided_on", "-id")

@@ -8,15 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.consult.models import (
-    Proposal,
-    ProposalRound,
-    ProposalSupport,
-    Survey,
-    SurveyQuestion,
-    SurveyResponse,
-)
-from jiceng.consult.models.surveys import QuestionKind
+from jiceng.consult.models.proposals import Proposal, ProposalRound, ProposalSupport
+from jiceng.consult.models.surveys import QuestionKind, Survey, SurveyQuestion, SurveyResponse
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.scope import require_scope, user_can, user_grants

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.consult.models import (
+from jiceng.consult.models.stakeholders import (
     AppointmentKind,
     CommitteeRole,
     CrossAppointment,
@@ -29,6 +29,7 @@ from jiceng.consult.models import (
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
+from jiceng.core.text import checked_text
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, BigCommittee, PartyOrg, Unit
 from jiceng.people.models import PartyMembership, Person
 
@@ -62,15 +63,6 @@ def community_path(path: str) -> str:
         if len(code) == 12:
             return "/" + "/".join(parts[: i + 1]) + "/"
     raise ValidationFailed(_("This unit is not inside a community."), field="unit")
-
-
-def _text(value, field, max_length, *, required=True):
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
 
 
 def _term(start, end):
@@ -108,7 +100,7 @@ def owners_committee_create(*, actor, compound: Unit, name: str, elected_on: dat
     one chair, people registered in the compound's community (a community cadre may head it)."""
     _compound(compound)
     require_scope(actor, compound.path, "write")
-    name = _text(name, "name", 120)
+    name = checked_text(name, "name", 120)
     _term(term_start, term_end)
     if not isinstance(elected_on, datetime.date) or elected_on > term_start:
         raise ValidationFailed(_("The election is on or before the start of the term."), field="elected_on")
@@ -142,7 +134,7 @@ def property_company_create(*, actor, unit: Unit, name: str, licence_code: str) 
     if unit.kind not in ("street", "community"):
         raise ValidationFailed(_("A property company is registered by a street or a community."), field="unit")
     require_scope(actor, unit.path, "write")
-    name = _text(name, "name", 120)
+    name = checked_text(name, "name", 120)
     code = credit_code_clean(licence_code)
     with transaction.atomic():
         try:
@@ -207,7 +199,7 @@ def volunteer_team_create(*, actor, unit: Unit, name: str, members: list[Person]
     if unit.kind not in ("community", "compound"):
         raise ValidationFailed(_("A volunteer team serves a community or a compound."), field="unit")
     require_scope(actor, unit.path, "write")
-    name = _text(name, "name", 120)
+    name = checked_text(name, "name", 120)
     area = community_path(unit.path)
     for p in members:
         _person_in(p, area, "members")
@@ -269,7 +261,7 @@ def cross_appointment_create(*, actor, kind: str, compound: Unit, person: Person
         raise ValidationFailed(_("Unknown kind of appointment."), field="kind")
     require_scope(actor, compound.path, "write")
     _term(term_start, term_end)
-    position = _text(position, "position", 60, required=False)
+    position = checked_text(position, "position", 60, required=False)
     membership = party_membership_of(person)
     committee = OwnersCommittee.objects.filter(compound=compound, active=True).first()
     in_committee = committee is not None and OwnersCommitteeMember.objects.filter(
@@ -341,7 +333,7 @@ def instructor_visit_record(*, actor, instructor: Instructor, visited_on: dateti
                             today: datetime.date | None = None) -> InstructorVisit:
     require_scope(actor, instructor.unit_path, "write")
     today = today or timezone.localdate()
-    note = _text(note, "note", 2000)
+    note = checked_text(note, "note", 2000)
     if not isinstance(visited_on, datetime.date) or visited_on > today:
         raise ValidationFailed(_("A visit cannot be recorded before it happens."), field="visited_on")
     if not instructor.term_start <= visited_on <= instructor.term_end:
@@ -373,7 +365,7 @@ def onecore_bulk_create(*, actor, companies: list[PropertyCompany], committees: 
     for c in companies:
         require_scope(actor, c.unit_path, "write")
         c.licence_code = credit_code_clean(c.licence_code)
-        _text(c.name, "name", 120)
+        checked_text(c.name, "name", 120)
     for oc, members in committees:
         _compound(oc.compound)
         require_scope(actor, oc.compound.path, "write")

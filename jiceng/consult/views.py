@@ -5,17 +5,18 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.consult import exports, selectors, services, voting
-from jiceng.consult.models import QuestionKind
+from jiceng.consult.models.surveys import QuestionKind
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import user_can
-from jiceng.core.views import form_error, form_submit, page
+from jiceng.core.views import form_error, form_submit, page, run_and_redirect
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
@@ -183,21 +184,13 @@ def round_page(request, pk):
 @page
 def proposal_action(request, pk, action):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
-    try:
-        if action == "support":
-            services.proposal_support(actor=request.user, proposal=proposal)
-        elif action == "promote":
-            services.proposal_promote(actor=request.user, proposal=proposal,
-                                      estimated_cost=request.POST.get("estimated_cost") or None)
-        else:
-            raise NotFound()
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("consult:round", pk=proposal.round_id)
+    actions = {"support": lambda: services.proposal_support(actor=request.user, proposal=proposal),
+               "promote": lambda: services.proposal_promote(
+                   actor=request.user, proposal=proposal, estimated_cost=request.POST.get("estimated_cost") or None)}
+    if action not in actions:
+        raise NotFound()
+    return run_and_redirect(request, actions[action], reverse("consult:round", args=[proposal.round_id]),
+                            success=_("Done."))
 
 
 @page
@@ -244,15 +237,8 @@ def ballot_action(request, pk, action):
     actions = {"open": voting.ballot_open, "close": voting.ballot_close, "publish": voting.ballot_publish}
     if action not in actions:
         raise NotFound()
-    try:
-        actions[action](actor=request.user, ballot=obj)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("consult:ballot", pk=obj.pk)
+    return run_and_redirect(request, lambda: actions[action](actor=request.user, ballot=obj),
+                            reverse("consult:ballot", args=[obj.pk]), success=_("Done."))
 
 
 @page

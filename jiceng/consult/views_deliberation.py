@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.consult import deliberation, onecore, selectors
 from jiceng.consult.forms import DecisionForm, InviteForm, MatterForm, ProposalForm, SessionForm
-from jiceng.consult.models import OwnersCommittee, PropertyService
+from jiceng.consult.models.stakeholders import OwnersCommittee, PropertyService
 from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
 from jiceng.core.scope import scope_filter, subtree_q, user_can
 from jiceng.core.views import page

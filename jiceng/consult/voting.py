@@ -18,7 +18,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.consult.models import Ballot, BallotOption, BallotPaper, BallotParticipation, VoteCode
+from jiceng.consult.models.ballots import Ballot, BallotOption, BallotPaper, BallotParticipation, VoteCode
 from jiceng.consult.services import require_area
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows

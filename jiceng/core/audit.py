@@ -101,13 +101,17 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
 
     The chain head is locked here until the caller's transaction commits, and every writer waits for
     it: make this the LAST statement of a service (after its notifications), so that the lock is held
-    for one SELECT … FOR UPDATE, one INSERT-and-UPDATE statement and the COMMIT, nothing more."""
+    for one SELECT … FOR UPDATE, one INSERT-and-UPDATE statement and the COMMIT, nothing more.
+
+    The event's unit path: `unit_path` when given, else the object's `audit_unit_path` (a model whose
+    path is held elsewhere defines it), its `unit_path` column or, for a unit, its `path`."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside a service's transaction")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-        unit_path = unit_path or getattr(obj, "audit_unit_path", "") or getattr(obj, "path", "") or ""
+        unit_path = (unit_path or getattr(obj, "audit_unit_path", "") or getattr(obj, "unit_path", "")
+                     or getattr(obj, "path", "") or "")
     changes_json = json.dumps(changes or {}, default=_canonical, ensure_ascii=False)
     changes = json.loads(changes_json)
     actor_id = getattr(actor, "pk", None)

@@ -7,6 +7,7 @@ out-of-range input is a 422 naming the field, before any service runs.
 import datetime
 from typing import Annotated
 
+from django.utils import timezone
 from pydantic import AfterValidator, Field, StrictBool, StrictFloat, StrictInt
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -43,3 +44,8 @@ Version = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]  # optimistic-lock ver
 
 def Text(max_length: int = 200, min_length: int = 0):  # noqa: N802 (a type, read as one)
     return Annotated[str, Field(min_length=min_length, max_length=max_length)]
+
+
+def year_or_this(year: int | None) -> int:
+    """A query's `Year | None`: the year given, else this year (local time)."""
+    return year or timezone.localdate().year

@@ -79,10 +79,6 @@ class SupervisionCard(models.Model):
     def __str__(self):
         return self.title or f"{self.kind} {self.subject_type}:{self.subject_id}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
     def get_kind_display(self):
         return CARD_KIND_LABELS.get(self.kind, self.kind)
 

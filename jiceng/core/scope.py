@@ -6,6 +6,8 @@ index it creates beside the plain one; on SQLite a BINARY range (path >= x AND p
 the plain index (paths hold only digits and "/", which sort below "~").
 """
 
+import os
+
 from django.db import connection
 from django.db.models import Q
 
@@ -23,6 +25,12 @@ def subtree_q(path: str, field: str = "path") -> Q:
 
 def path_within(path: str, prefixes) -> bool:
     return any(path.startswith(prefix) for prefix in prefixes)
+
+
+def common_path(paths) -> str:
+    """The deepest unit path that holds every one of `paths` ("" for none): a batch's audit path."""
+    prefix = os.path.commonprefix(list(paths))
+    return prefix if prefix.endswith("/") or not prefix else prefix[: prefix.rstrip("/").rfind("/") + 1]
 
 
 def user_grants(user):
@@ -85,6 +93,12 @@ def require_scope(user, path: str, capability: str = "read") -> None:
         raise NotFound()
     if not path_within(path, scope_prefixes(user, capability)):
         raise Forbidden()
+
+
+def require_scope_all(user, paths, capability: str = "read") -> None:
+    """`require_scope` for each of `paths` (a batch's rows): the first outside the area or the role refuses."""
+    for path in paths:
+        require_scope(user, path, capability)
 
 
 def user_can(user, path: str, capability: str) -> bool:

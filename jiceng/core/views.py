@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from jiceng.core.scope import user_can
@@ -33,7 +34,9 @@ def page(view):
 
 def form_error(form, exc) -> None:
     """A service's refusal as a form error: next to its field when the service names one of the form's,
-    above the form otherwise."""
+    above the form otherwise. The refusal stays on the form as `form.refusal` (a page may answer with its
+    status, or list its row errors)."""
+    form.refusal = exc
     form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
@@ -66,6 +69,28 @@ def run_and_redirect(request, fn, to, *, success: str | None = None, passthrough
         if success:
             messages.success(request, success)
     return redirect(to)
+
+
+def form_and_redirect(request, form, fn, to, *, success: str | None = None, passthrough=(403, 404)):
+    """The tail of a POST view whose form lives on another page: validate `form` and run `fn(cleaned_data)`
+    through `form_submit`, then redirect to `to`. Bad input or a refusal becomes one error message (the
+    field's label first); the statuses in `passthrough` propagate to `page`."""
+    form_submit(form, fn, passthrough=passthrough)
+    if form.errors:
+        messages.error(request, first_error(form))
+    elif success:
+        messages.success(request, success)
+    return redirect(to)
+
+
+def first_error(form) -> str:
+    """A form's first error as one line, the field's label first ("纬度：…")."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is not None and field.label:
+            return gettext("%(field)s: %(error)s") % {"field": field.label, "error": errors[0]}
+        return str(errors[0])
+    return ""
 
 
 def _media_owners():

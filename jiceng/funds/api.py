@@ -12,6 +12,8 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.fields import Day, Year, year_or_this
+from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.core.scope import require_scope
 from jiceng.funds import excel, selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -19,17 +21,6 @@ from jiceng.orgs.selectors import unit_get, unit_or_top
 router = Router(tags=["funds"])
 
 Amount = str | int | float  # parsed by the services, which explain a bad value in words
-
-
-def _year(value) -> int:
-    return services.parse_year(value if value not in (None, "") else timezone.localdate().year)
-
-
-def _date(value, field) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ValidationFailed(_("Give a date as YYYY-MM-DD."), field=field) from None
 
 
 class FundsFundTypeOut(Schema):
@@ -73,8 +64,8 @@ class FundsStandardIn(Schema):
 
 
 @router.get("/standards", response=list[FundsStandardOut])
-def standards_list(request, year: str = ""):
-    y = _year(year)
+def standards_list(request, year: Year | None = None):
+    y = year_or_this(year)
     minima = selectors.standards(y)
     return [{"fund_type": t.code, "name": t.name, "level": t.level, "minimum": minima[t.pk]}
             for t in selectors.fund_types()]
@@ -94,26 +85,14 @@ def _fund_type(code):
         raise ValidationFailed(_("Unknown fund type “%(c)s”.") % {"c": code}, field="fund_type") from None
 
 
-class FundsBudgetOut(Schema):
+class FundsBudgetOut(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     year: int
     fund_type: str
     source: str
     amount: Decimal
 
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
-
-    @staticmethod
-    def resolve_fund_type(obj):
-        return obj.fund_type.code
+    resolve_fund_type = related("fund_type.code")
 
 
 class FundsBudgetIn(Schema):
@@ -125,9 +104,9 @@ class FundsBudgetIn(Schema):
 
 
 @router.get("/budgets", response=list[FundsBudgetOut])
-def budgets_list(request, unit: str = "", year: str = ""):
+def budgets_list(request, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
-    return list(selectors.budgets_in(user=request.user, unit=u, year=_year(year))[:5000])
+    return list(selectors.budgets_in(user=request.user, unit=u, year=year_or_this(year))[:5000])
 
 
 @router.put("/budgets", response=FundsBudgetOut)
@@ -171,10 +150,10 @@ class FundsComplianceTable(BaseModel):
 
 
 @router.get("/compliance", response=FundsComplianceTable)
-def compliance(request, unit: str = "", year: str = "", short_only: bool = True):
+def compliance(request, unit: str = "", year: Year | None = None, short_only: bool = True):
     u = unit_or_top(user=request.user, code=unit)
     require_scope(request.user, u.path, "read")
-    y = _year(year)
+    y = year_or_this(year)
     table = selectors.compliance(u, y)
     summary = selectors.compliance_summary(u, y, table)
     rows = summary["short"] if short_only else table
@@ -197,13 +176,8 @@ class FundsLetterOut(Schema):
     resolved_at: datetime.datetime | None
     overdue: bool
 
-    @staticmethod
-    def resolve_county_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_county_name(obj):
-        return obj.unit.name
+    resolve_county_code = related("unit.code")
+    resolve_county_name = related("unit.name")
 
     @staticmethod
     def resolve_overdue(obj):
@@ -213,7 +187,7 @@ class FundsLetterOut(Schema):
 class FundsLetterIn(Schema):
     county: str
     year: int | str
-    deadline: str
+    deadline: Day
     body: str = ""
 
 
@@ -227,7 +201,7 @@ def letters_list(request, unit: str = "", open_only: bool = False):
 def letters_send(request, body: FundsLetterIn):
     county = unit_get(user=request.user, code=body.county)
     letter = services.reminder_letter_send(actor=request.user, county=county, year=body.year,
-                                           deadline=_date(body.deadline, "deadline"), body=body.body)
+                                           deadline=body.deadline, body=body.body)
     return Status(201, letter)
 
 
@@ -248,9 +222,8 @@ def years_close(request, body: FundsCloseIn):
     return Status(201, {"unit_code": u.code, "year": obj.year})
 
 
-class FundsSpendingOut(Schema):
+class FundsSpendingOut(UnitCodeOut):
     id: int
-    unit_code: str
     year: int
     fund_type: str
     spent_on: datetime.date
@@ -261,13 +234,7 @@ class FundsSpendingOut(Schema):
     over_by: Decimal
     has_voucher: bool
 
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_fund_type(obj):
-        return obj.fund_type.code
+    resolve_fund_type = related("fund_type.code")
 
     @staticmethod
     def resolve_has_voucher(obj):
@@ -275,18 +242,18 @@ class FundsSpendingOut(Schema):
 
 
 @router.get("/spending", response=list[FundsSpendingOut])
-def spending_list(request, unit: str = "", year: str = "", status: str = ""):
+def spending_list(request, unit: str = "", year: Year | None = None, status: str = ""):
     u = unit_or_top(user=request.user, code=unit)
-    return list(selectors.expenditures_in(user=request.user, unit=u, year=_year(year), status=status or None)[:2000])
+    return list(selectors.expenditures_in(user=request.user, unit=u, year=year_or_this(year), status=status or None)[:2000])
 
 
 @router.post("/spending", response={201: FundsSpendingOut})
-def spending_record(request, unit: Form[str], fund_type: Form[str], spent_on: Form[str], amount: Form[str],
+def spending_record(request, unit: Form[str], fund_type: Form[str], spent_on: Form[Day], amount: Form[str],
                     purpose: Form[str], project: Form[str] = "", voucher: File[UploadedFile] = None):
     u = unit_get(user=request.user, code=unit)
     proj = selectors.project_get(user=request.user, pk=int(project)) if project.isdigit() else None
     exp = services.expenditure_record(actor=request.user, unit=u, fund_type=_fund_type(fund_type),
-                                      spent_on=_date(spent_on, "spent_on"), amount=amount, purpose=purpose,
+                                      spent_on=spent_on, amount=amount, purpose=purpose,
                                       project=proj, voucher=voucher)
     return Status(201, exp)
 
@@ -311,15 +278,13 @@ class FundsExecutionOut(Schema):
 
 
 @router.get("/execution", response=list[FundsExecutionOut])
-def execution(request, unit: str = "", year: str = ""):
+def execution(request, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
-    return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, _year(year))]
+    return [{**row, "fund_type": row["fund_type"].code} for row in selectors.execution(u, year_or_this(year))]
 
 
-class FundsProjectOut(Schema):
+class FundsProjectOut(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     year: int
     title: str
     description: str
@@ -334,14 +299,6 @@ class FundsProjectOut(Schema):
     accepted_on: datetime.date | None
     rating: float | None
 
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
-
 
 class FundsProjectIn(Schema):
     unit: str
@@ -353,9 +310,9 @@ class FundsProjectIn(Schema):
 
 
 @router.get("/projects", response=list[FundsProjectOut])
-def projects_list(request, unit: str = "", year: str = "", status: str = ""):
+def projects_list(request, unit: str = "", year: Year | None = None, status: str = ""):
     u = unit_or_top(user=request.user, code=unit)
-    return list(selectors.projects_in(user=request.user, unit=u, year=_year(year), status=status or None)[:2000])
+    return list(selectors.projects_in(user=request.user, unit=u, year=year_or_this(year), status=status or None)[:2000])
 
 
 @router.post("/projects", response={201: FundsProjectOut})
@@ -456,9 +413,9 @@ class FundsPublicDisclosure(Schema):
 
 
 @router.get("/public/{code}", response=FundsPublicDisclosure, auth=None)
-def public_disclosure(request, code: str, year: str = ""):
+def public_disclosure(request, code: str, year: Year | None = None):
     unit = selectors.public_community(code)
-    y = _year(year)
+    y = year_or_this(year)
     data = selectors.disclosure(unit, y)
     return {"community": unit.name, "year": y,
             "budgets": [{"fund_type": b["fund_type__name"], "source": b["source"], "amount": b["amount"]}
@@ -469,9 +426,9 @@ def public_disclosure(request, code: str, year: str = ""):
 
 
 @router.get("/export/{table}")
-def export(request, table: str, unit: str = "", year: str = ""):
+def export(request, table: str, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
-    content, filename = excel.export(user=request.user, unit=u, year=_year(year), table=table)
+    content, filename = excel.export(user=request.user, unit=u, year=year_or_this(year), table=table)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -80,10 +80,6 @@ class Budget(models.Model):
     def __str__(self):
         return f"{self.unit_id} {self.year} {self.fund_type_id} {self.source}: {self.amount}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class ClosedYear(models.Model):
     """A year closed for spending under a unit (its accounts are final)."""
@@ -98,10 +94,6 @@ class ClosedYear(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.year}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class LetterManager(models.Manager):
@@ -204,10 +196,6 @@ class LivelihoodProject(models.Model):
         return self.title
 
     @property
-    def audit_unit_path(self):
-        return self.unit_path
-
-    @property
     def rating(self):
         return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
 
@@ -279,7 +267,3 @@ class Expenditure(models.Model):
 
     def __str__(self):
         return f"{self.spent_on} {self.amount} {self.purpose}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.forms import year_param
 from jiceng.core.scope import user_can
 from jiceng.core.views import form_submit, page
 from jiceng.funds import excel, forms, selectors, services
@@ -21,21 +22,13 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", ""))
 
 
-def _year(request):
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
 def _parent_path(unit):
     return unit.path[: unit.path.rstrip("/").rfind("/") + 1]
 
 
 @page
 def home(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     summary = selectors.compliance_summary(unit, year)
     return render(request, "funds/home.html", {
         "unit": unit, "year": year, "summary": summary, "short": summary["short"][:20],
@@ -50,7 +43,7 @@ def home(request):
 
 @page
 def compliance(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     show_all = request.GET.get("all") == "1"
     rows = selectors.compliance(unit, year)
     summary = selectors.compliance_summary(unit, year, rows)
@@ -92,7 +85,7 @@ def letter_send(request):
 
 @page
 def budgets(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     types = selectors.fund_types()
     form = forms.BudgetForm(types=types, initial={"year": year, "unit": unit.code})
     import_form = forms.ImportForm()
@@ -128,7 +121,7 @@ def budgets(request):
 
 @page
 def spending(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     types = selectors.fund_types()
     form = forms.SpendingForm(types=types, initial={"unit": unit.code, "spent_on": timezone.localdate()})
     status = 200
@@ -178,7 +171,7 @@ def spending_decide(request, pk):
 
 @page
 def projects(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     status_filter = request.GET.get("status", "")
     form = forms.ProjectForm(initial={"unit": unit.code})
     status = 200
@@ -300,7 +293,7 @@ def disclosure(request, code):
 
 @page
 def export(request, table):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     content, filename = excel.export(user=request.user, unit=unit, year=year, table=table)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

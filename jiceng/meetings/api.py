@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.fields import Day, Id, Int, Share, Text, Year
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.meetings import selectors, services
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
@@ -40,23 +41,13 @@ class SystemMemberOut(Schema):
     position: str
 
 
-class SystemOut(Schema):
+class SystemOut(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     level: str
     name: str
     cadence: str
     quorum_share: float
     remind_days: int
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
 
 
 class YearIn(Schema):
@@ -74,9 +65,7 @@ class PeriodOut(Schema):
     status: str
     meeting_id: int | None
 
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.system.unit.code
+    resolve_unit_code = related("system.unit.code")
 
 
 class AgendaIn(Schema):
@@ -95,18 +84,13 @@ class MeetingIn(Schema):
     leader_contact_point_ids: list[Id] = Field([], max_length=100)
 
 
-class MeetingRow(Schema):
+class MeetingRow(UnitCodeOut):
     id: int
-    unit_code: str
     held_on: datetime.date
     title: str
     member_count: int
     present_count: int
     quorate: bool
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class AgendaOut(Schema):
@@ -199,13 +183,8 @@ class ContactPointOut(Schema):
     leader_unit: str
     unit: str
 
-    @staticmethod
-    def resolve_leader_unit(obj):
-        return obj.leader_unit.code
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.code
+    resolve_leader_unit = related("leader_unit.code")
+    resolve_unit = related("unit.code")
 
 
 class ContactStatOut(Schema):

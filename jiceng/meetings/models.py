@@ -56,10 +56,6 @@ class MeetingSystem(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class SystemMember(models.Model):
     """A member of the joint meeting (counts toward the quorum)."""
@@ -108,10 +104,6 @@ class MeetingPeriod(models.Model):
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Meeting(models.Model):
     system = models.ForeignKey(MeetingSystem, on_delete=models.PROTECT, related_name="meetings")
@@ -133,10 +125,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class AgendaItem(models.Model):
@@ -174,10 +162,6 @@ class ContactPoint(models.Model):
     def __str__(self):
         return self.leader_name
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
@@ -203,10 +187,6 @@ class Resolution(models.Model):
 
     def __str__(self):
         return self.text[:40]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ActionStatus(models.TextChoices):
@@ -239,7 +219,3 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path

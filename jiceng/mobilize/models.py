@@ -50,10 +50,6 @@ class AgencyRegistration(models.Model):
         verbose_name_plural = _("agency registrations")
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="agency_reg_unique")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
     def __str__(self):
         return self.name
 
@@ -85,10 +81,6 @@ class Member(models.Model):
         verbose_name_plural = _("registered in-service members")
         constraints = [models.UniqueConstraint(fields=["person"], name="member_one_registration")]
         indexes = [models.Index(fields=["status", "unit_path"], name="member_status_path")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
     def __str__(self):
         return self.name
@@ -142,10 +134,6 @@ class Need(models.Model):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Resource(models.Model):
     community = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
@@ -165,10 +153,6 @@ class Resource(models.Model):
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ProjectStage(models.TextChoices):
@@ -196,10 +180,6 @@ class MatchedProject(models.Model):
         verbose_name = _("matched project")
         verbose_name_plural = _("matched projects")
         indexes = [models.Index(fields=["set_at", "unit_path"], name="project_set_path")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ProjectEvaluation(models.Model):
@@ -236,10 +216,6 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class Signup(models.Model):
@@ -298,10 +274,6 @@ class Call(models.Model):
     class Meta:
         verbose_name = _("call")
         verbose_name_plural = _("calls")
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
     def __str__(self):
         return self.title
@@ -389,7 +361,3 @@ class Assignment(models.Model):
             models.Index(fields=["member", "active"], name="assignment_member_active"),
             models.Index(fields=["call", "state"], name="assignment_call_state"),
         ]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path

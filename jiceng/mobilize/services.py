@@ -18,7 +18,7 @@ from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import append_row, open_workbook, workbook_bytes
 from jiceng.core.geo.distance import distance_m
 from jiceng.core.pii import id_birth_date, id_gender, validate_id_number, validate_phone
-from jiceng.core.scope import require_scope, user_can
+from jiceng.core.scope import require_scope, require_scope_all, user_can
 from jiceng.mobilize.models import (
     Activity,
     ActivityKind,
@@ -266,9 +266,7 @@ def members_bulk_insert(*, actor, rows: list[dict], note: str = "", ids: list[in
     if not rows:
         return []
     paths = {r["unit_path"] for r in rows}
-    if actor is not None:
-        for path in paths:
-            require_scope(actor, path, "write")
+    require_scope_all(actor, paths, "write")
     statuses = set(RegistrationStatus.values)
     for r in rows:
         validate_weekly(r["weekly"])
@@ -391,18 +389,26 @@ def _may_add_to_list(actor, community: Unit):
     require_scope(actor, community.path, "write")
 
 
+def _entry_checked(community: Unit, title: str, category: str, *, not_community: str, no_title: str) -> str:
+    """What a need and a resource both check: listed with a community, a title (returned stripped), a known
+    category."""
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(not_community, field="community")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(no_title, field="title")
+    if category not in Category.values:
+        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    return title
+
+
 def need_create(*, actor, community: Unit, title: str, category: str, source: str = "community", place: str = "",
                 lat=None, lng=None, urgency: int = Urgency.NORMAL, wanted_from: datetime.date,
                 wanted_to: datetime.date, quantity: int = 1) -> Need:
     """A need from a resident (of the community) or from the community itself."""
     _may_add_to_list(actor, community)
-    if community.kind != UnitKind.COMMUNITY:
-        raise ValidationFailed(_("Needs are listed by a community."), field="community")
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed(_("Say what is needed."), field="title")
-    if category not in Category.values:
-        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    title = _entry_checked(community, title, category, not_community=_("Needs are listed by a community."),
+                           no_title=_("Say what is needed."))
     if source not in ("resident", "community"):
         raise ValidationFailed(_("A need comes from a resident or from the community."), field="source")
     if urgency not in Urgency.values:
@@ -427,13 +433,8 @@ def resource_create(*, actor, community: Unit, title: str, category: str, availa
         pass
     else:
         require_scope(actor, community.path, "write")
-    if community.kind != UnitKind.COMMUNITY:
-        raise ValidationFailed(_("Resources are listed with a community."), field="community")
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed(_("Say what is offered."), field="title")
-    if category not in Category.values:
-        raise ValidationFailed(_("Unknown category “%(c)s”.") % {"c": category}, field="category")
+    title = _entry_checked(community, title, category, not_community=_("Resources are listed with a community."),
+                           no_title=_("Say what is offered."))
     if capacity < 1:
         raise ValidationFailed(_("The amount offered is at least 1."), field="capacity")
     _check_dates(available_from, available_to, "available_to")
@@ -589,13 +590,19 @@ def _presence_ok(activity: Activity, code: str | None, lat, lng) -> None:
     raise ValidationFailed(_("Give the code shown at the activity, or your location."), field="code")
 
 
-def activity_check_in(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
-                      now=None) -> Signup:
+def _signup_at_activity(actor, activity: Activity, member: Member, code, lat, lng) -> Signup | None:
+    """The member's sign-up, locked, once the actor may act for the member and the member is shown to be at
+    the activity (its code or the place); None when the member has not signed up."""
     _member_acts(actor, member, activity.unit_path)
     _presence_ok(activity, code, lat, lng)
+    return Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+
+
+def activity_check_in(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
+                      now=None) -> Signup:
     now = now or timezone.now()
     with transaction.atomic():
-        signup = Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+        signup = _signup_at_activity(actor, activity, member, code, lat, lng)
         if signup is None:
             raise NotFound(_("Sign up first."))
         if signup.checked_in_at:
@@ -608,11 +615,9 @@ def activity_check_in(*, actor, activity: Activity, member: Member, code: str | 
 
 def activity_check_out(*, actor, activity: Activity, member: Member, code: str | None = None, lat=None, lng=None,
                        now=None) -> Signup:
-    _member_acts(actor, member, activity.unit_path)
-    _presence_ok(activity, code, lat, lng)
     now = now or timezone.now()
     with transaction.atomic():
-        signup = Signup.objects.select_for_update().filter(activity=activity, member=member).first()
+        signup = _signup_at_activity(actor, activity, member, code, lat, lng)
         if signup is None or not signup.checked_in_at:
             raise Conflict(_("Check in first."))
         if signup.checked_out_at:

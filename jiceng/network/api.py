@@ -20,6 +20,7 @@ from ninja.files import UploadedFile
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Float, Int, Score5, Text
 from jiceng.core.limits import read_upload
+from jiceng.core.schemas import related
 from jiceng.network import excel, geoio, routing, selectors, services
 from jiceng.network.models import BusinessLine, CompoundProfile
 from jiceng.orgs.selectors import unit_get
@@ -284,9 +285,7 @@ class ProfileOut(Schema):
     arranged_since: datetime.date | None
     open: bool
 
-    @staticmethod
-    def resolve_open(obj):
-        return obj.three_without_open
+    resolve_open = related("three_without_open")
 
 
 @router.get("/network/compounds/{code}/profile", response=ProfileOut, summary="Who runs a compound")

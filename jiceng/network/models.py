@@ -41,10 +41,6 @@ class GazetteerEntry(models.Model):
     def __str__(self):
         return self.address
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class BusinessLine(models.Model):
     """A line of work (条线) whose grids are merged into the one grid layer."""
@@ -91,10 +87,6 @@ class LegacyGrid(models.Model):
 
     def __str__(self):
         return f"{self.line_id}:{self.code}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class LegacyGridMapping(models.Model):
@@ -146,10 +138,6 @@ class GridStaff(models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class FourHavesAssessment(models.Model):
     """四有: the assessment of a grid party secretary (ability, prestige, public spirit, enthusiasm)."""
@@ -170,10 +158,6 @@ class FourHavesAssessment(models.Model):
 
     def __str__(self):
         return f"{self.staff_id} {self.assessed_on}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class CompoundProfile(models.Model):
@@ -198,10 +182,6 @@ class CompoundProfile(models.Model):
 
     def __str__(self):
         return f"profile of {self.compound_id}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
     @property
     def three_without_open(self) -> bool:

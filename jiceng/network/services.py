@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
-from jiceng.core.scope import require_scope, subtree_q
+from jiceng.core.scope import require_scope, require_scope_all, subtree_q
 from jiceng.core.text import checked_text
 from jiceng.network.models import GazetteerEntry, GeometryVersion
 from jiceng.orgs.models import CODE_LENGTH, Unit
@@ -400,9 +400,7 @@ def grid_staff_bulk_create(*, actor, rows: list, note: str = "") -> int:
         if r.role not in StaffRole.values or not r.name or not r.unit_path:
             raise ValidationFailed(_("Every grid staff row needs a grid, a known role and a name."))
     paths = {r.unit_path for r in rows}
-    if actor is not None:
-        for p in paths:
-            require_scope(actor, p, "write")
+    require_scope_all(actor, paths, "write")
     with transaction.atomic():
         GridStaff.objects.bulk_create(rows, batch_size=2000)
         audit_record(actor=actor, action="grid_staff.bulk_create", object_type="network.gridstaff",
@@ -497,9 +495,7 @@ def compound_profiles_bulk_create(*, actor, rows: list, note: str = "") -> int:
     for r in rows:
         r.three_without = not (r.property_company or r.owners_committee or r.competent_unit)
     paths = {r.unit_path for r in rows}
-    if actor is not None:
-        for p in paths:
-            require_scope(actor, p, "write")
+    require_scope_all(actor, paths, "write")
     with transaction.atomic():
         CompoundProfile.objects.bulk_create(rows, batch_size=2000)
         audit_record(actor=actor, action="compound.bulk_profile", object_type="network.compoundprofile",

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from jiceng.core.fields import Count, Day, Latitude, Longitude, Text
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import related
 from jiceng.neworgs import selectors, services
 from jiceng.orgs.selectors import unit_children, unit_get, unit_or_top
 
@@ -36,9 +37,7 @@ class NeworgsOrgOut(Schema):
     work_covered: bool
     gap: bool
 
-    @staticmethod
-    def resolve_grid(obj):
-        return obj.grid.code
+    resolve_grid = related("grid.code")
 
 
 class NeworgsOrgIn(Schema):

@@ -83,10 +83,6 @@ class NewOrg(models.Model):
                                               name="neworg_members_within_employees")]
 
     @property
-    def audit_unit_path(self):
-        return self.unit_path
-
-    @property
     def has_party_org(self) -> bool:
         return self.org_coverage != OrgCoverage.NONE
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import RowErrors
-from jiceng.core.scope import require_scope, scope_filter, scope_prefixes, subtree_q, user_can
+from jiceng.core.scope import common_path, require_scope, scope_filter, scope_prefixes, subtree_q, user_can
 from jiceng.neworgs import creditcode
 from jiceng.neworgs.models import Kind, NewOrg, OrgCoverage, WorkCoverage, is_gap
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, PartyOrg, Unit
@@ -277,18 +277,6 @@ def neworgs_bulk_create(*, actor, rows: list[dict], note: str = "", errors: RowE
     with transaction.atomic():
         objs = NewOrg.objects.bulk_create(prepared, batch_size=1000)
         audit_record(actor=actor, action="neworg.bulk_create", object_type="neworgs.neworg",
-                     unit_path=_common_path([o.unit_path for o in objs]), changes={"count": len(objs), "note": note})
+                     unit_path=common_path([o.unit_path for o in objs]), changes={"count": len(objs), "note": note})
     return objs
 
-
-def _common_path(paths: list[str]) -> str:
-    if not paths:
-        return ""
-    first = paths[0].split("/")
-    for p in paths[1:]:
-        parts = p.split("/")
-        n = 0
-        while n < min(len(first), len(parts)) and first[n] == parts[n]:
-            n += 1
-        first = first[:n]
-    return "/".join(first) + "/" if first and first != [""] else "/"

@@ -96,10 +96,6 @@ class PartyOrg(models.Model):
         verbose_name_plural = _("party organizations")
         indexes = [models.Index(fields=["kind", "unit_path"], name="partyorg_kind_path")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
     def __str__(self):
         return self.name
 
@@ -124,10 +120,6 @@ class BigCommittee(models.Model):
         verbose_name_plural = _("big committees")
         constraints = [models.UniqueConstraint(fields=["unit", "term_start"], name="bigcommittee_unit_term")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class PartTimeSource(models.TextChoices):
     UNIT_PARTY_ORG = "unit_party_org", _("Unit party organization")
@@ -150,10 +142,6 @@ class PartTimeMember(models.Model):
     class Meta:
         verbose_name = _("part-time committee member")
         verbose_name_plural = _("part-time committee members")
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 TALLY_KINDS = ["county", "street", "community", "grid", "compound", "building", "household"]

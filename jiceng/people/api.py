@@ -7,6 +7,7 @@ from ninja.files import UploadedFile
 
 from jiceng.core.fields import Bool, Text
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
 from jiceng.people.excel import people_export as do_export
@@ -27,17 +28,9 @@ class PersonOut(Schema):
     is_resident: bool
     party_org_id: int | None
 
-    @staticmethod
-    def resolve_age(obj):
-        return obj.age
-
-    @staticmethod
-    def resolve_id_number(obj):
-        return obj.id_number_masked
-
-    @staticmethod
-    def resolve_phone(obj):
-        return obj.phone_masked
+    resolve_age = related("age")
+    resolve_id_number = related("id_number_masked")
+    resolve_phone = related("phone_masked")
 
     @staticmethod
     def resolve_household(obj):

@@ -38,10 +38,6 @@ class Person(models.Model):
         # item 6); uniqueness is checked inside the actor's area (people.services.person_create).
 
     @property
-    def audit_unit_path(self):
-        return self.unit_path
-
-    @property
     def age(self) -> int | None:
         """What pages, the API and exports show instead of the birth date (issue 10, item 5)."""
         from django.utils import timezone
@@ -66,10 +62,6 @@ class PartyMembership(models.Model):
         verbose_name = _("party membership")
         verbose_name_plural = _("party memberships")
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class CentralHousehold(models.Model):
     """党员中心户: a party member who looks after a set of neighbouring households."""
@@ -82,7 +74,3 @@ class CentralHousehold(models.Model):
     class Meta:
         verbose_name = _("party-member central household")
         verbose_name_plural = _("party-member central households")
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path

@@ -18,7 +18,7 @@ from jiceng.core.pii import (
     validate_id_number,
     validate_phone,
 )
-from jiceng.core.scope import require_scope, scope_prefixes
+from jiceng.core.scope import require_scope, require_scope_all, scope_prefixes
 from jiceng.orgs import tally
 from jiceng.orgs.models import PartyOrg, Unit, UnitKind
 from jiceng.people import selectors
@@ -118,9 +118,7 @@ def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
     if not people:
         return 0
     paths = {p.unit_path for p in people}
-    if actor is not None:
-        for path in paths:
-            require_scope(actor, path, "write")
+    require_scope_all(actor, paths, "write")
     with transaction.atomic():
         _insert_people(people)
         tally.on_residents_added([p.unit_path for p in people if p.is_resident])

@@ -1,3 +1,4 @@
+from django import forms
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -14,15 +15,20 @@ def people_list(request):
     unit = unit_get(user=request.user, code=unit_code) if unit_code else None
     q = request.GET.get("q", "").strip()
     qs = services.people_find(actor=request.user, unit=unit, q=q)
-    page_obj = selectors.people_page(user=request.user, unit=unit, q=q, qs=qs, after=_int(request.GET.get("after")),
-                                     before=_int(request.GET.get("before")), first=_int(request.GET.get("at")) or 1)
+    pager = PagerForm(request.GET)
+    at = pager.cleaned_data if pager.is_valid() else {}  # a bad pager parameter is the first page
+    page_obj = selectors.people_page(user=request.user, unit=unit, q=q, qs=qs, after=at.get("after"),
+                                     before=at.get("before"), first=at.get("at") or 1)
     return render(request, "people/list.html", {"page": page_obj, "q": q, "unit": unit,
                                                 "may_search_numbers": bool(scope_prefixes(request.user, "reveal_pii"))})
 
 
-def _int(value) -> int | None:
-    """A pager parameter: a positive integer, anything else ignored (the first page)."""
-    return int(value) if value and value.isdigit() and len(value) <= 12 else None
+class PagerForm(forms.Form):
+    """The list's keyset pager: the id after or before which a page starts, and the position shown."""
+
+    after = forms.IntegerField(min_value=0, max_value=10**12, required=False)
+    before = forms.IntegerField(min_value=0, max_value=10**12, required=False)
+    at = forms.IntegerField(min_value=1, max_value=10**12, required=False)
 
 
 @page

@@ -3,14 +3,14 @@
 import datetime
 from typing import Annotated, Literal
 
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
-from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year
+from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year, year_or_this
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as assessment_services
 from jiceng.projects import closing, selectors, services
@@ -21,10 +21,6 @@ router = Router(tags=["projects"])
 
 def _unit(request, code):
     return unit_or_top(user=request.user, code=code)
-
-
-def _year(year):
-    return year or timezone.localdate().year
 
 
 # ---------------------------------------------------------------- schemas
@@ -38,10 +34,8 @@ class MilestoneOut(Schema):
     done_on: datetime.date | None
 
 
-class ProjectRow(Schema):
+class ProjectRow(UnitOut):
     id: int
-    unit_code: str
-    unit_name: str
     level: str
     year: int
     title: str
@@ -50,14 +44,6 @@ class ProjectRow(Schema):
     status: str
     progress: float
     public: bool
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
 
 
 class EvidenceOut(Schema):
@@ -138,16 +124,12 @@ class ShowcaseOut(Schema):
     status: str
     progress: float
 
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
+    resolve_unit_name = related("unit.name")
 
 
-class TaskOut(Schema):
+class TaskOut(UnitOut):
     id: int
     issuer: str
-    unit_code: str
-    unit_name: str
     year: int
     title: str
     measures: str
@@ -159,17 +141,7 @@ class TaskOut(Schema):
     outcome_reason: str
     carried_to_id: int | None
 
-    @staticmethod
-    def resolve_issuer(obj):
-        return obj.issuer.code
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj):
-        return obj.unit.name
+    resolve_issuer = related("issuer.code")
 
 
 class TaskIn(Schema):
@@ -202,13 +174,8 @@ class TaskListClosureOut(Schema):
     carried: int
     dropped: int
 
-    @staticmethod
-    def resolve_issuer(obj):
-        return obj.issuer.code
-
-    @staticmethod
-    def resolve_issuer_name(obj):
-        return obj.issuer.name
+    resolve_issuer = related("issuer.code")
+    resolve_issuer_name = related("issuer.name")
 
 
 class StepIn(Schema):
@@ -220,19 +187,14 @@ class ScheduleIn(Schema):
     steps: list[StepIn] = Field(min_length=1, max_length=100)
 
 
-class PromptCardOut(Schema):
+class PromptCardOut(UnitCodeOut):
     id: int
     kind: str
-    unit_code: str
     title: str
     subject_type: str
     subject_id: str
     raised_at: datetime.datetime
     resolved_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class RuleIn(Schema):
@@ -360,7 +322,7 @@ def showcase(request, year: Year | None = None, page: Query[Page.sized(100, 500)
 # ---------------------------------------------------------------- key tasks
 @router.get("/tasks", response=list[TaskOut], summary="The key task list under a unit")
 def tasks(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(200, 1000)] = None):
-    qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=_year(year))
+    qs = selectors.tasks_in(user=request.user, unit=_unit(request, unit), year=year_or_this(year))
     return list(page.slice(qs))
 
 
@@ -463,7 +425,7 @@ def policy_uncovered(request, unit: str | None = None, year: Year | None = None)
         raise NotFound()
     return [{"county": r["county"].code, "county_name": r["county"].name,
              "plan_id": r["plan"].pk if r["plan"] else None, "uncovered": [i.code for i in r["uncovered"]]}
-            for r in selectors.uncovered_items(city=u, year=_year(year))]
+            for r in selectors.uncovered_items(city=u, year=year_or_this(year))]
 
 
 # ---------------------------------------------------------------- year-end assessment
@@ -475,9 +437,8 @@ class AssessmentIn(Schema):
     review_weight: Share = 0.3
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(UnitCodeOut):
     id: int
-    unit_code: str
     year: int
     title: str
     status: str
@@ -485,10 +446,6 @@ class AssessmentOut(Schema):
     review_weight: float
     computed_at: datetime.datetime | None
     published_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class IndicatorNode(Schema):
@@ -533,15 +490,10 @@ class SecretaryReportIn(Schema):
     text: Text(20000, 1)
 
 
-class SecretaryReportOut(Schema):
+class SecretaryReportOut(UnitCodeOut):
     id: int
-    unit_code: str
     secretary_name: str
     text: str
-
-    @staticmethod
-    def resolve_unit_code(obj):
-        return obj.unit.code
 
 
 class ScoresIn(Schema):

@@ -10,7 +10,6 @@ register themselves the same way when they exist.
 
 import dataclasses
 import datetime
-import os
 import types
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.cases import measures as case_measures
+from jiceng.core.scope import common_path
 from jiceng.meetings.models import ActionItem
 from jiceng.meetings.selectors import on_time_rates_by_prefix
 from jiceng.projects.models import KeyTask, Project
@@ -128,12 +128,6 @@ CASE_MEASURES = {
 }
 
 
-def _common_path(units) -> str:
-    paths = [u.path for u in units]
-    prefix = os.path.commonprefix(paths)
-    return prefix[: prefix.rstrip("/").rfind("/") + 1] if not prefix.endswith("/") else prefix
-
-
 def register_case_sources() -> bool:
     """Register `cases.<measure>` sources from the cases app's own measures (B9); a missing measure fails loudly:
     `jiceng.cases.measures.unit_measures(unit, start, end)` per unit, and its grouped twin
@@ -154,7 +148,7 @@ def register_case_sources() -> bool:
             units = list(units)
             if not units or len({len(u.path) for u in units}) != 1:
                 return {u.pk: per_unit(u, year) for u in units}
-            got = grouped_fn(types.SimpleNamespace(path=_common_path(units)), units, start, end)
+            got = grouped_fn(types.SimpleNamespace(path=common_path(u.path for u in units)), units, start, end)
             return {u.pk: _clamp(getattr(got[u.path], name)) for u in units}
 
         register(f"cases.{name}", label, per_unit, many)

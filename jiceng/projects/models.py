@@ -34,10 +34,6 @@ class PolicyItem(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class ImplementationPlan(models.Model):
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
@@ -53,10 +49,6 @@ class ImplementationPlan(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 # ---------------------------------------------------------------- F2 secretary-led projects
@@ -99,10 +91,6 @@ class Project(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 # ---------------------------------------------------------------- F3 key tasks
 class KeyTask(models.Model):
@@ -134,10 +122,6 @@ class KeyTask(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class TaskListClosure(models.Model):
@@ -192,10 +176,6 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class Evidence(models.Model):
@@ -254,10 +234,6 @@ class PromptRule(models.Model):
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class PromptCardKind(models.TextChoices):
     """Kinds of the supervision prompt cards (督办提示卡) projects raises: core cards
@@ -299,10 +275,6 @@ class Assessment(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class Rating(models.TextChoices):
@@ -355,10 +327,6 @@ class SecretaryReport(models.Model):
 
     def __str__(self):
         return self.secretary_name
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ReviewScore(models.Model):

@@ -1,4 +1,3 @@
-import datetime
 
 from django import forms
 from django.contrib import messages
@@ -10,15 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
+from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.forms import year_param
 from jiceng.core.scope import user_can
-from jiceng.core.views import form_submit, page, run_and_redirect
+from jiceng.core.views import form_and_redirect, form_submit, page, run_and_redirect
 from jiceng.orgs.models import KIND_ORDER, UnitKind
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as a_svc
 from jiceng.projects import closing, excel, exports, indicators, selectors, services
 from jiceng.projects.figures import figures
-from jiceng.projects.forms import ListCloseForm, TaskCloseForm
+from jiceng.projects.forms import (
+    ListCloseForm,
+    MilestoneForm,
+    MonthReportForm,
+    ProgressForm,
+    ScoresForm,
+    TaskCloseForm,
+)
 from jiceng.projects.models import (
     PROJECT_LEVELS,
     AssessmentStatus,
@@ -32,30 +39,9 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", "") or request.POST.get("unit", ""))
 
 
-def _year(request):
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(value, default=None):
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @page
 def home(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     level = request.GET.get("level") if request.GET.get("level") in PROJECT_LEVELS else None
     pager = Paginator(selectors.projects_in(user=request.user, unit=unit, year=year, level=level), 50)
     page_obj = pager.get_page(request.GET.get("page"))
@@ -107,42 +93,39 @@ def project_page(request, pk):
     })
 
 
-def _act(request, pk, fn):
+def _act(request, pk, fn, form=None):
+    """A POST on a project page: validate `form` (if any) and run `fn(project, cleaned_data)`; bad input or a
+    refusal is a message on the project page."""
     project = selectors.project_get(user=request.user, pk=pk)
-    return run_and_redirect(request, lambda: fn(project), reverse("projects:project", args=[project.pk]),
-                            success=_("Saved."), passthrough=(403,))
+    return form_and_redirect(request, form or forms.Form({}), lambda d: fn(project, d),
+                             reverse("projects:project", args=[project.pk]), success=_("Saved."), passthrough=(403,))
 
 
 @require_POST
 @page
 def milestone_add(request, pk):
-    def fn(project):
-        parent = project.milestones.filter(pk=request.POST.get("parent") or 0).first()
-        services.milestone_add(actor=request.user, project=project, title=request.POST.get("title", ""),
-                               due=_date(request.POST.get("due")), weight=_float(request.POST.get("weight"), 1.0),
-                               parent=parent)
+    def fn(project, d):
+        services.milestone_add(actor=request.user, project=project, title=d["title"], due=d["due"],
+                               weight=d["weight"] or 1.0,
+                               parent=project.milestones.filter(pk=d["parent"] or 0).first())
 
-    return _act(request, pk, fn)
+    return _act(request, pk, fn, MilestoneForm(request.POST))
 
 
 @require_POST
 @page
 def milestone_progress(request, pk):
     milestone = selectors.milestone_get(user=request.user, pk=pk)
-
-    def fn(project):
-        services.milestone_report(actor=request.user, milestone=milestone,
-                                  progress=_float(request.POST.get("progress"), -1))
-
     if milestone.project_id is None:
         raise NotFound()
-    return _act(request, milestone.project_id, fn)
+    return _act(request, milestone.project_id, lambda _project, d: services.milestone_report(
+        actor=request.user, milestone=milestone, progress=d["progress"]), ProgressForm(request.POST))
 
 
 @require_POST
 @page
 def evidence_add(request, pk):
-    def fn(project):
+    def fn(project, _d):
         services.evidence_add(actor=request.user, project=project, title=request.POST.get("title", ""),
                               file=request.FILES.get("file"))
 
@@ -151,7 +134,7 @@ def evidence_add(request, pk):
 
 def showcase(request):
     """Public: the projects their units chose to show (no login)."""
-    year = _year(request) if request.GET.get("year") else None
+    year = year_param(request) if request.GET.get("year") else None
     pager = Paginator(selectors.showcase_projects(year=year), 30)
     return render(request, "projects/showcase.html", {"page": pager.get_page(request.GET.get("page"))})
 
@@ -178,7 +161,7 @@ def _tasks_page(request, unit, year, *, bound=None, list_form=None, status=200):
 
 @page
 def tasks(request):
-    return _tasks_page(request, _unit(request), _year(request))
+    return _tasks_page(request, _unit(request), year_param(request))
 
 
 @require_POST
@@ -207,13 +190,13 @@ def task_list_close(request):
         messages.success(request, _("The %(y)d key task list of %(u)s is closed.")
                          % {"y": closure.year, "u": closure.issuer.name})
         return redirect(f"{reverse('projects:tasks')}?unit={unit.code}&year={closure.year}")
-    year = form.cleaned_data["year"] if "year" in getattr(form, "cleaned_data", {}) else _year(request)
+    year = form.cleaned_data["year"] if "year" in getattr(form, "cleaned_data", {}) else year_param(request)
     return _tasks_page(request, unit, year, list_form=form, status=422)
 
 
 @page
 def dispatch_xlsx(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     today = timezone.localdate()
     task_rows = list(selectors.tasks_in(user=request.user, unit=unit, year=year))
     project_rows = list(selectors.projects_in(user=request.user, unit=unit, year=year))
@@ -227,7 +210,7 @@ def dispatch_xlsx(request):
 
 @page
 def policy(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     city_code = unit.path.strip("/").split("/")[0]
     items = list(PolicyItem.objects.filter(unit__code=city_code).order_by("code"))
     uncovered = selectors.uncovered_items(city=unit, year=year) if unit.kind == "city" else []
@@ -328,21 +311,17 @@ def assessment_xlsx(request, pk):
 @require_POST
 @page
 def report_add(request, pk):
-    def fn(project):
-        month = _date(f"{request.POST.get('month')}-01") if request.POST.get("month") else timezone.localdate()
-        if month is None:
-            raise ValidationFailed(_("Give the report's month."), field="month")
-        services.progress_report_submit(actor=request.user, project=project, month=month,
-                                        progress=_float(request.POST.get("progress"), -1),
-                                        note=request.POST.get("note", ""))
+    def fn(project, d):
+        services.progress_report_submit(actor=request.user, project=project, month=d["month"] or timezone.localdate(),
+                                        progress=d["progress"], note=d["note"])
 
-    return _act(request, pk, fn)
+    return _act(request, pk, fn, MonthReportForm(request.POST))
 
 
 @require_POST
 @page
 def status_set(request, pk):
-    def fn(project):
+    def fn(project, _d):
         services.project_set_status(actor=request.user, project=project, status=request.POST.get("status", ""),
                                     public=request.POST.get("public") == "on")
 
@@ -353,10 +332,9 @@ def status_set(request, pk):
 @page
 def task_report(request, pk):
     task = selectors.task_get(user=request.user, pk=pk)
-    return run_and_redirect(request, lambda: services.progress_report_submit(
-        actor=request.user, task=task, month=timezone.localdate(), progress=_float(request.POST.get("progress"), -1),
-        note=request.POST.get("note", "")), f"{reverse('projects:tasks')}?unit={task.unit.code}&year={task.year}",
-        success=_("Saved."), passthrough=(403,))
+    return form_and_redirect(request, ProgressForm(request.POST), lambda d: services.progress_report_submit(
+        actor=request.user, task=task, month=timezone.localdate(), progress=d["progress"], note=d["note"]),
+        f"{reverse('projects:tasks')}?unit={task.unit.code}&year={task.year}", success=_("Saved."), passthrough=(403,))
 
 
 @require_POST
@@ -380,12 +358,10 @@ def review(request, pk):
 @page
 def review_score(request, pk):
     report = selectors.secretary_report_get(user=request.user, pk=pk)
-    scores = {}
-    for key, value in request.POST.items():
-        if key.startswith("c") and key[1:].isdigit():
-            scores[int(key[1:])] = _float(value, -1.0)
-    return run_and_redirect(request, lambda: a_svc.review_score(actor=request.user, report=report, scores=scores),
-                            reverse("projects:review", args=[report.assessment_id]), success=_("Saved."))
+    form = ScoresForm(request.POST)
+    return form_and_redirect(request, form, lambda _d: a_svc.review_score(actor=request.user, report=report,
+                                                                          scores=form.scores()),
+                             reverse("projects:review", args=[report.assessment_id]), success=_("Saved."))
 
 
 @require_POST

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.stations import coverage, finder, selectors, services, walknet
 from jiceng.stations.excel import positions_export as do_export
@@ -43,9 +44,7 @@ class PositionOut(Schema):
     amenities: list[str]
     hours: list[HoursOut]
 
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit.code
+    resolve_unit = related("unit.code")
 
     @staticmethod
     def resolve_amenities(obj):

@@ -67,10 +67,6 @@ class ServicePosition(models.Model):
         verbose_name_plural = _("service positions")
         indexes = [models.Index(fields=["level", "unit_path"], name="position_level_path")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
     def __str__(self):
         return self.name
 
@@ -169,10 +165,6 @@ class Courier(models.Model):
     class Meta:
         verbose_name = _("registered courier or rider")
         verbose_name_plural = _("registered couriers and riders")
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class CourierSignup(models.Model):

@@ -14,7 +14,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.excel import RowErrors
 from jiceng.core.geo import coords
-from jiceng.core.scope import require_scope  # noqa: F401 (views use services.require_scope)
+from jiceng.core.scope import common_path, require_scope  # noqa: F401 (views use services.require_scope)
 from jiceng.core.scope import user_can as can
 from jiceng.orgs.models import Unit, UnitKind
 from jiceng.stations import hours as hours_mod
@@ -249,22 +249,9 @@ def positions_bulk_create(*, actor, rows: list[dict], note: str = "", errors=Non
         if recompute and any(o.state == State.OPEN for o in objs):
             recompute_after_commit()
         audit_record(actor=actor, action="position.bulk_create", object_type="stations.serviceposition",
-                     unit_path=_common_path([o.unit_path for o in objs]),
+                     unit_path=common_path([o.unit_path for o in objs]),
                      changes={"count": len(objs), "note": note})
     return objs
-
-
-def _common_path(paths: list[str]) -> str:
-    if not paths:
-        return ""
-    first = paths[0].split("/")
-    for p in paths[1:]:
-        parts = p.split("/")
-        n = 0
-        while n < min(len(first), len(parts)) and first[n] == parts[n]:
-            n += 1
-        first = first[:n]
-    return "/".join(first) + "/" if first and first != [""] else "/"
 
 
 # --- photos ----------------------------------------------------------------------------------------

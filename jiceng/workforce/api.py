@@ -9,16 +9,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Year, year_or_this
 from jiceng.core.pagination import Page
+from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.workforce import grades, selectors, services, stats
 from jiceng.workforce.models import PayrollLine
 
 router = Router(tags=["workforce"])
-
-
-def _year(year):
-    return year or timezone.localdate().year
 
 
 # ---------------------------------------------------------------- schemas
@@ -37,21 +35,10 @@ class WorkerRow(Schema):
     grade: int
     status: str
 
-    @staticmethod
-    def resolve_name(obj):
-        return obj.person.name
-
-    @staticmethod
-    def resolve_id_number_masked(obj):
-        return obj.person.id_number_masked
-
-    @staticmethod
-    def resolve_community_code(obj):
-        return obj.community.code
-
-    @staticmethod
-    def resolve_community_name(obj):
-        return obj.community.name
+    resolve_name = related("person.name")
+    resolve_id_number_masked = related("person.id_number_masked")
+    resolve_community_code = related("community.code")
+    resolve_community_name = related("community.name")
 
 
 class StepOut(Schema):
@@ -67,9 +54,7 @@ class WorkerOut(WorkerRow):
     bank_account_masked: str
     steps: list[StepOut]
 
-    @staticmethod
-    def resolve_phone_masked(obj):
-        return obj.person.phone_masked
+    resolve_phone_masked = related("person.phone_masked")
 
     @staticmethod
     def resolve_steps(obj):
@@ -172,9 +157,7 @@ class GradeScaleIn(Schema):
 class GradeScaleOut(GradeScaleIn):
     county: str
 
-    @staticmethod
-    def resolve_county(obj):
-        return obj.county.code
+    resolve_county = related("county.code")
 
 
 class PayTableOut(Schema):
@@ -193,13 +176,8 @@ class RunRow(Schema):
     total: Decimal
     lines_count: int
 
-    @staticmethod
-    def resolve_street_code(obj):
-        return obj.street.code
-
-    @staticmethod
-    def resolve_street_name(obj):
-        return obj.street.name
+    resolve_street_code = related("street.code")
+    resolve_street_name = related("street.name")
 
 
 class WorkforceLineOut(Schema):
@@ -336,11 +314,11 @@ def attendance(request, worker_id: int, payload: AttendanceIn):
 
 # ---------------------------------------------------------------- evaluations
 @router.get("/evaluations/due", response=list[WorkerRow], summary="Workers due for evaluation")
-def evaluations_due(request, unit: str | None = None, year: int | None = None,
+def evaluations_due(request, unit: str | None = None, year: Year | None = None,
                     page: Query[Page.sized(200, 1000)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
-    qs = selectors.evaluations_due(user=request.user, unit=target, year=_year(year))
+    qs = selectors.evaluations_due(user=request.user, unit=target, year=year_or_this(year))
     return list(page.slice(qs))
 
 
@@ -381,7 +359,7 @@ def pay_table(request, payload: PayTableIn):
 
 
 @router.get("/payrolls", response=list[RunRow], summary="Monthly payroll runs under a unit")
-def payrolls(request, unit: str | None = None, year: int | None = None, page: Query[Page.sized(100, 500)] = None):
+def payrolls(request, unit: str | None = None, year: Year | None = None, page: Query[Page.sized(100, 500)] = None):
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
     qs = selectors.runs_in(user=request.user, unit=target, year=year)
@@ -408,10 +386,10 @@ def payroll_approve(request, run_id: int):
 
 # ---------------------------------------------------------------- statistics
 @router.get("/statistics", summary="Workforce statistics of a unit for a year")
-def statistics(request, unit: str | None = None, year: int | None = None) -> dict:
+def statistics(request, unit: str | None = None, year: Year | None = None) -> dict:
     target = unit_or_top(user=request.user, code=unit)
     selectors.require_view(request.user, target)
-    year = _year(year)
+    year = year_or_this(year)
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationFailed(_("The year lies between 2000 and this year."), field="year")
     return stats.statistics(target, year, today=timezone.localdate())

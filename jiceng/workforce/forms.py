@@ -21,13 +21,7 @@ RUBRIC_LABELS = {"political": _("Political quality"), "ability": _("Professional
                  "performance": _("Work results"), "residents": _("Residents' opinion")}
 
 
-class ServiceErrorMixin:
-    def add_service_error(self, exc):
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, str(exc.message))
-
-
-class WorkerForm(ServiceErrorMixin, forms.Form):
+class WorkerForm(forms.Form):
     community = forms.CharField(label=_("Community code"), max_length=32)
     name = forms.CharField(label=_("Full name"), max_length=60)
     id_number = forms.CharField(label=_("Identity number"), max_length=24)
@@ -44,21 +38,21 @@ class WorkerForm(ServiceErrorMixin, forms.Form):
     bank_account = forms.CharField(label=_("Bank account"), max_length=40, required=False)
 
 
-class TransferForm(ServiceErrorMixin, forms.Form):
+class TransferForm(forms.Form):
     community = forms.CharField(label=_("Community code"), max_length=32)
 
 
-class StatusForm(ServiceErrorMixin, forms.Form):
+class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=WorkerStatus.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class PostForm(ServiceErrorMixin, forms.Form):
+class PostForm(forms.Form):
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class AttendanceForm(ServiceErrorMixin, forms.Form):
+class AttendanceForm(forms.Form):
     month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
     days_required = forms.IntegerField(label=_("Working days"), min_value=1, max_value=31)
     days_present = forms.IntegerField(label=_("Days present"), min_value=0, max_value=31)
@@ -75,7 +69,7 @@ def parse_month(value: str) -> datetime.date:
         raise forms.ValidationError(_("A month is written YYYY-MM.")) from None
 
 
-class EvaluationForm(ServiceErrorMixin, forms.Form):
+class EvaluationForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     community_opinion = forms.CharField(label=_("Community's opinion"), max_length=1000, required=False,
                                         widget=forms.Textarea(attrs={"rows": 2}))
@@ -89,11 +83,11 @@ class EvaluationForm(ServiceErrorMixin, forms.Form):
         return {key: self.cleaned_data[key] for key, _top in RUBRIC}
 
 
-class AppealForm(ServiceErrorMixin, forms.Form):
+class AppealForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the appeal"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecideForm(ServiceErrorMixin, forms.Form):
+class DecideForm(forms.Form):
     revise = forms.BooleanField(label=_("Revise the scores"), required=False)
     note = forms.CharField(label=_("Decision"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -107,7 +101,7 @@ class DecideForm(ServiceErrorMixin, forms.Form):
         return {key: self.cleaned_data.get(key) for key, _top in RUBRIC}
 
 
-class PrepareForm(ServiceErrorMixin, forms.Form):
+class PrepareForm(forms.Form):
     street = forms.CharField(label=_("Street code"), max_length=32)
     month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7)
 
@@ -115,31 +109,31 @@ class PrepareForm(ServiceErrorMixin, forms.Form):
         return parse_month(self.cleaned_data["month"])
 
 
-class ConfigForm(ServiceErrorMixin, forms.Form):
+class ConfigForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"), choices=ConfigItem.choices)
     present = forms.BooleanField(label=_("In place"), required=False)
     head = forms.CharField(label=_("Head"), max_length=60, required=False)
     staffing = forms.IntegerField(label=_("Staffing"), min_value=0, max_value=200, required=False)
 
 
-class PowerForm(ServiceErrorMixin, forms.Form):
+class PowerForm(forms.Form):
     owner = forms.CharField(label=_("County code"), max_length=32)
     name = forms.CharField(label=_("Power"), max_length=120)
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=200)
     department = forms.CharField(label=_("Department of origin"), max_length=80)
 
 
-class GrantForm(ServiceErrorMixin, forms.Form):
+class GrantForm(forms.Form):
     street = forms.CharField(label=_("Street code"), max_length=32)
     granted_on = forms.DateField(label=_("Granted on"), widget=forms.DateInput(attrs={"type": "date"}))
     document = forms.CharField(label=_("Document"), max_length=120)
 
 
-class ImportForm(ServiceErrorMixin, forms.Form):
+class ImportForm(forms.Form):
     file = forms.FileField(label=_("Roster workbook (.xlsx)"))
 
 
-class SeatForm(ServiceErrorMixin, forms.Form):
+class SeatForm(forms.Form):
     community = forms.CharField(label=_("Community code"), max_length=32)
     id_number = forms.CharField(label=_("Identity number of the member"), max_length=24)
     committee = forms.ChoiceField(label=_("Committee"), choices=Committee.choices)
@@ -153,7 +147,7 @@ class SeatForm(ServiceErrorMixin, forms.Form):
 BAND_FIELDS = [("principal", _("Principal post")), ("deputy", _("Deputy post")), ("other", _("Other post"))]
 
 
-class GradeScaleForm(ServiceErrorMixin, forms.Form):
+class GradeScaleForm(forms.Form):
     """The county's three posts, eighteen grades: each post's band, years per grade, education credit."""
 
     years_per_grade = forms.IntegerField(label=_("Years of service per grade"), min_value=1, max_value=10)
@@ -170,7 +164,7 @@ class GradeScaleForm(ServiceErrorMixin, forms.Form):
                                                              min_value=1, max_value=18)
 
 
-class PayTableForm(ServiceErrorMixin, forms.Form):
+class PayTableForm(forms.Form):
     """A county's pay table for a year: the monthly base amount and the coefficient of each grade."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

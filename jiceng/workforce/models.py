@@ -68,10 +68,6 @@ class GradeScale(models.Model):
     master_years = models.PositiveSmallIntegerField(_("years credited for a master's degree"), default=6)
     doctor_years = models.PositiveSmallIntegerField(_("years credited for a doctorate"), default=9)
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Worker(models.Model):
     """A professional community worker: a person of the people registry with a post in a community."""
@@ -108,10 +104,6 @@ class Worker(models.Model):
                                     name="worker_one_open_post_per_person"),
         ]
         indexes = [models.Index(fields=["status", "unit_path"], name="worker_status_path")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
     def __str__(self):
         return self.person.name
@@ -183,10 +175,6 @@ class CommitteeSeat(models.Model):
     class Meta:
         indexes = [models.Index(fields=["term_end", "unit_path"], name="seat_term_path")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Attendance(models.Model):
     """A worker's attendance in a month, entered by the community that uses the worker."""
@@ -199,10 +187,6 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["worker", "month"], name="attendance_unique_month")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class EvaluationStatus(models.TextChoices):
@@ -230,10 +214,6 @@ class Evaluation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["worker", "year"], name="evaluation_unique_year")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class PayTable(models.Model):
     """Pay of a county for a year: the monthly base amount and the coefficient of each grade 1–18."""
@@ -246,10 +226,6 @@ class PayTable(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["county", "year"], name="paytable_unique_year")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class RunStatus(models.TextChoices):
@@ -271,10 +247,6 @@ class PayrollRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["street", "month"], name="payroll_unique_month")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class PayrollLine(models.Model):
@@ -324,10 +296,6 @@ class StreetConfig(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["street", "item"], name="streetconfig_unique_item")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Power(models.Model):
     """A power in the devolved-powers catalogue 赋权清单, kept by a county (or the city)."""
@@ -341,10 +309,6 @@ class Power(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="power_unique_name")]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class PowerGrant(models.Model):
     power = models.ForeignKey(Power, on_delete=models.PROTECT, related_name="grants")
@@ -355,7 +319,3 @@ class PowerGrant(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["power", "street"], name="powergrant_unique")]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path

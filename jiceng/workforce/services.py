@@ -26,7 +26,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_objects, insert_values
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.excel import RowErrors, write_xlsx_table
-from jiceng.core.scope import require_scope, subtree_q
+from jiceng.core.scope import require_scope, require_scope_all, subtree_q
 from jiceng.orgs.models import Unit, UnitKind
 from jiceng.people.models import Person
 from jiceng.people.services import people_bulk_create, pii_columns, validate_person_fields
@@ -323,9 +323,7 @@ def workers_bulk_create(*, actor, rows: list[dict], note: str = "", today=None) 
         paths.add(community.path)
         prepared.append((row, community, person, account, scales[county_code_of(community.path)]))
     errors.raise_if_any()
-    if actor is not None:
-        for path in paths:
-            require_scope(actor, path, RECRUIT)
+    require_scope_all(actor, paths, RECRUIT)
     with transaction.atomic():
         new_people = [p for _r, _c, p, _a, _s in prepared if p.pk is None]
         if new_people:
@@ -491,8 +489,7 @@ def attendance_bulk_create(*, actor, rows: list[Attendance], note: str = "") -> 
     if not rows:
         return 0
     paths = {r.unit_path for r in rows}
-    for path in paths:
-        require_scope(actor, path, USE)
+    require_scope_all(actor, paths, USE)
     for r in rows:
         if not 1 <= r.days_required <= 31 or not 0 <= r.days_present <= r.days_required or r.month.day != 1:
             raise ValidationFailed(_("Days present are between 0 and the working days."), field="days_present")
@@ -556,8 +553,7 @@ def seats_bulk_create(*, actor, seats: list[CommitteeSeat], note: str = "") -> i
     if not seats:
         return 0
     paths = {s.unit_path for s in seats}
-    for path in paths:
-        require_scope(actor, path, MANAGE)
+    require_scope_all(actor, paths, MANAGE)
     for s in seats:
         if s.role not in SEAT_ROLES.get(s.committee, ()) or s.term_end <= s.term_start:
             raise ValidationFailed(_("This role does not exist on this committee."), field="role")
@@ -623,8 +619,7 @@ def evaluations_bulk_create(*, actor, evaluations: list[Evaluation], note: str =
     if not evaluations:
         return 0
     paths = {e.unit_path for e in evaluations}
-    for path in paths:
-        require_scope(actor, path, MANAGE)
+    require_scope_all(actor, paths, MANAGE)
     for e in evaluations:
         values, total = _scores(e.scores)
         e.scores, e.total, e.rating = values, total, rating_for(total)
@@ -976,8 +971,7 @@ def street_config_set(*, actor, street: Unit, item: str, present: bool, head: st
 
 def street_configs_bulk_set(*, actor, rows: list[StreetConfig], note: str = "") -> int:
     paths = {r.unit_path for r in rows}
-    for path in paths:
-        require_scope(actor, path, MANAGE)
+    require_scope_all(actor, paths, MANAGE)
     with transaction.atomic():
         StreetConfig.objects.filter(street_id__in={r.street_id for r in rows}).delete()
         StreetConfig.objects.bulk_create(rows, batch_size=2000)

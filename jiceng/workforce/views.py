@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import Forbidden, NotFound, ServiceError
+from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.forms import year_param
 from jiceng.core.scope import user_can
-from jiceng.core.views import page
+from jiceng.core.views import form_submit, page, run_and_redirect
 from jiceng.orgs.models import Unit
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.workforce import excel, forms, grades, pay, selectors, services, stats
@@ -25,12 +26,9 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", "") or request.POST.get("unit", ""))
 
 
-def _year(request):
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-    return min(max(year, 2000), timezone.localdate().year)
+def _status(form) -> int:
+    """A page re-rendered with its form: 200 when fresh, else the service's refusal status (409 …) or 422."""
+    return getattr(getattr(form, "refusal", None), "status", 422) if form.errors else 200
 
 
 def _viewable_unit(request):
@@ -65,16 +63,11 @@ def worker_new(request):
     if not selectors.may_view_any(request.user) or not user_can(request.user, unit.path, RECRUIT):
         raise Forbidden()
     form = forms.WorkerForm(request.POST or None, initial={"community": unit.code if unit.kind == "community" else ""})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        community = unit_get(user=request.user, code=data.pop("community"))
-        try:
-            worker = services.worker_create(actor=request.user, community=community, **data)
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
+    if request.method == "POST":
+        worker = form_submit(form, lambda d: services.worker_create(
+            actor=request.user, community=unit_get(user=request.user, code=d["community"]),
+            **{k: v for k, v in d.items() if k != "community"}))
+        if worker is not None:
             messages.success(request, _("Worker recruited."))
             return redirect("workforce:worker", pk=worker.pk)
     return render(request, "workforce/worker_new.html", {"form": form, "unit": unit},
@@ -114,21 +107,13 @@ def _worker_action(request, pk, form_class, form_key, call, success):
     message next to the field (422), 403/404 propagate."""
     worker = selectors.worker_get(user=request.user, pk=pk)
     form = form_class(request.POST)
-    status = 422
-    if form.is_valid():
-        try:
-            call(worker, form)
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-            status = exc.status
-        else:
-            messages.success(request, success)
-            return redirect("workforce:worker", pk=worker.pk)
+    form_submit(form, lambda _d: call(worker, form))
+    if not form.errors:
+        messages.success(request, success)
+        return redirect("workforce:worker", pk=worker.pk)
     worker = selectors.worker_get(user=request.user, pk=pk)
     return render(request, "workforce/worker.html", _worker_context(request, worker, **{form_key: form}),
-                  status=status)
+                  status=_status(form))
 
 
 @require_POST
@@ -221,7 +206,7 @@ def payslip(request, pk, month):
 
 @page
 def evaluations(request):
-    unit, year = _viewable_unit(request), _year(request)
+    unit, year = _viewable_unit(request), year_param(request, latest=timezone.localdate().year)
     due = selectors.evaluations_due(user=request.user, unit=unit, year=year)
     return render(request, "workforce/evaluations.html", {
         "unit": unit, "year": year, "due": Paginator(due, 100).get_page(request.GET.get("page")),
@@ -235,23 +220,16 @@ def payrolls(request):
     unit = _viewable_unit(request)
     form = forms.PrepareForm(request.POST or None, initial={
         "street": unit.code if unit.kind == "street" else "", "month": timezone.localdate().strftime("%Y-%m")})
-    status = 422
-    if request.method == "POST" and form.is_valid():
-        street = unit_get(user=request.user, code=form.cleaned_data["street"])
-        try:
-            run = services.payroll_prepare(actor=request.user, street=street, month=form.cleaned_data["month"])
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-            status = exc.status
-        else:
+    if request.method == "POST":
+        run = form_submit(form, lambda d: services.payroll_prepare(
+            actor=request.user, street=unit_get(user=request.user, code=d["street"]), month=d["month"]))
+        if run is not None:
             messages.success(request, _("Payroll prepared."))
             return redirect("workforce:payroll", pk=run.pk)
     runs = Paginator(selectors.runs_in(user=request.user, unit=unit), 50).get_page(request.GET.get("page"))
     return render(request, "workforce/payrolls.html", {"unit": unit, "form": form, "runs": runs,
                                                        "may_prepare": user_can(request.user, unit.path, MANAGE)},
-                  status=status if form.errors else 200)
+                  status=_status(form))
 
 
 @page
@@ -267,32 +245,20 @@ def payroll_page(request, pk):
 @page
 def payroll_approve(request, pk):
     run = selectors.run_get(user=request.user, pk=pk)
-    try:
-        services.payroll_approve(actor=request.user, run=run)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Payroll approved."))
-    return redirect("workforce:payroll", pk=run.pk)
+    return run_and_redirect(request, lambda: services.payroll_approve(actor=request.user, run=run),
+                            reverse("workforce:payroll", kwargs={"pk": run.pk}), success=_("Payroll approved."))
 
 
 @page
 def payroll_xlsx(request, pk):
     run = selectors.run_get(user=request.user, pk=pk)
-    try:
-        content = services.payroll_bank_sheet(actor=request.user, run=run)
-    except ServiceError as exc:
-        if exc.status in (403, 404):
-            raise
-        return render(request, "core/error.html", {"message": exc.message}, status=exc.status)
+    content = services.payroll_bank_sheet(actor=request.user, run=run)  # not approved: a 409 page (`page`)
     return _xlsx(content, f"payroll-{run.street.code}-{run.month:%Y-%m}.xlsx")
 
 
 @page
 def statistics_page(request):
-    unit, year = _viewable_unit(request), _year(request)
+    unit, year = _viewable_unit(request), year_param(request, latest=timezone.localdate().year)
     data = stats.statistics(unit, year, today=timezone.localdate())
     labels = {
         "post": dict(Post.choices), "channel": dict(services.Channel.choices),
@@ -335,18 +301,12 @@ def streets(request):
 def street_config(request, code):
     street = unit_get(user=request.user, code=code)
     form = forms.ConfigForm(request.POST)
-    if form.is_valid():
-        try:
-            services.street_config_set(actor=request.user, street=street, item=form.cleaned_data["item"],
-                                       present=form.cleaned_data["present"], head=form.cleaned_data["head"],
-                                       staffing=form.cleaned_data["staffing"] or 0)
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("workforce:streets") + f"?unit={street.parent.code}")
+    form_submit(form, lambda d: services.street_config_set(
+            actor=request.user, street=street, item=d["item"], present=d["present"], head=d["head"],
+            staffing=d["staffing"] or 0))
+    if not form.errors:
+        messages.success(request, _("Saved."))
+        return redirect(reverse("workforce:streets") + f"?unit={street.parent.code}")
     checklist = selectors.street_checklist(user=request.user, unit=street)
     return render(request, "workforce/streets.html", {
         "unit": street, "checklist": checklist, "gaps": selectors.gaps_by_county(checklist),
@@ -370,19 +330,12 @@ def powers(request):
 def power_new(request):
     form = forms.PowerForm(request.POST)
     unit = _unit(request)
-    if form.is_valid():
-        owner = unit_get(user=request.user, code=form.cleaned_data["owner"])
-        try:
-            services.power_create(actor=request.user, owner=owner, name=form.cleaned_data["name"],
-                                  legal_basis=form.cleaned_data["legal_basis"],
-                                  department=form.cleaned_data["department"])
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("workforce:powers") + f"?unit={owner.code}")
+    power = form_submit(form, lambda d: services.power_create(
+        actor=request.user, owner=unit_get(user=request.user, code=d["owner"]), name=d["name"],
+        legal_basis=d["legal_basis"], department=d["department"]))
+    if power is not None:
+        messages.success(request, _("Saved."))
+        return redirect(reverse("workforce:powers") + f"?unit={form.cleaned_data['owner']}")
     return render(request, "workforce/powers.html", {
         "unit": unit, "powers": selectors.powers_in(user=request.user, unit=unit), "power_form": form,
         "grant_form": forms.GrantForm(), "may_grant": user_can(request.user, unit.path, RECRUIT)}, status=422)
@@ -393,18 +346,12 @@ def power_new(request):
 def power_grant(request, pk):
     power = selectors.power_get(user=request.user, pk=pk)
     form = forms.GrantForm(request.POST)
-    if form.is_valid():
-        street = unit_get(user=request.user, code=form.cleaned_data["street"])
-        try:
-            services.power_grant(actor=request.user, power=power, street=street,
-                                 granted_on=form.cleaned_data["granted_on"], document=form.cleaned_data["document"])
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Power devolved."))
-            return redirect(reverse("workforce:powers") + f"?unit={street.code}")
+    form_submit(form, lambda d: services.power_grant(
+            actor=request.user, power=power, street=unit_get(user=request.user, code=d["street"]),
+            granted_on=d["granted_on"], document=d["document"]))
+    if not form.errors:
+        messages.success(request, _("Power devolved."))
+        return redirect(reverse("workforce:powers") + f"?unit={form.cleaned_data['street']}")
     unit = power.owner
     return render(request, "workforce/powers.html", {
         "unit": unit, "powers": selectors.powers_in(user=request.user, unit=unit),
@@ -425,18 +372,12 @@ def roster_import(request):
     if not user_can(request.user, unit.path, RECRUIT):
         raise Forbidden()
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            n = excel.roster_import(actor=request.user, upload=form.cleaned_data["file"])
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_error("file", str(exc.message))
-            errors = exc.errors
-        else:
+    if request.method == "POST":
+        n = form_submit(form, lambda d: excel.roster_import(actor=request.user, upload=d["file"]))
+        if n is not None:
             messages.success(request, _("%(n)d workers imported.") % {"n": n})
             return redirect(reverse("workforce:home") + f"?unit={unit.code}")
+    errors = getattr(getattr(form, "refusal", None), "errors", None) or []
     return render(request, "workforce/import.html", {"unit": unit, "form": form, "errors": errors,
                                                      "headers": excel.HEADERS},
                   status=422 if form.errors else 200)
@@ -463,25 +404,19 @@ def seats(request):
 def seat_new(request):
     unit = _viewable_unit(request)
     form = forms.SeatForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        community = unit_get(user=request.user, code=data.pop("community"))
-        try:
-            services.seat_assign_by_id_number(actor=request.user, community=community, **data)
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Seat recorded."))
-            return redirect(reverse("workforce:seats") + f"?unit={community.code}")
+    form_submit(form, lambda d: services.seat_assign_by_id_number(
+            actor=request.user, community=unit_get(user=request.user, code=d["community"]),
+            **{k: v for k, v in d.items() if k != "community"}))
+    if not form.errors:
+        messages.success(request, _("Seat recorded."))
+        return redirect(reverse("workforce:seats") + f"?unit={form.cleaned_data['community']}")
     return render(request, "workforce/seats.html", _seats_context(request, unit, form), status=422)
 
 
 # --- grade scale and pay tables ------------------------------------------------------------------------
 
 def _scale_context(request, unit, county, *, scale_form=None, pay_form=None):
-    year = _year_any(request)
+    year = year_param(request, latest=timezone.localdate().year + 1)  # tables are set ahead
     context = {"unit": unit, "county": county, "year": year,
                "counties": Unit.objects.filter(parent=unit, kind="county").order_by("code") if county is None else []}
     if county is None:
@@ -520,16 +455,6 @@ def scale_form_fields():
     return [f.name for f in GradeScale._meta.fields if f.name not in ("id", "county", "unit_path")]
 
 
-def _year_any(request):
-    """A pay table's year: this year by default, up to next year (tables are set ahead)."""
-    this = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or this)
-    except ValueError:
-        return this
-    return min(max(year, 2000), this + 1)
-
-
 @page
 def scale(request):
     unit = _viewable_unit(request)
@@ -548,16 +473,10 @@ def _county(request, code):
 def scale_set(request, code):
     county = _county(request, code)
     form = forms.GradeScaleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grade_scale_set(actor=request.user, county=county, **form.cleaned_data)
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Grade scale saved; the workers' grades were recomputed."))
-            return redirect(reverse("workforce:scale") + f"?unit={county.code}")
+    form_submit(form, lambda d: services.grade_scale_set(actor=request.user, county=county, **d))
+    if not form.errors:
+        messages.success(request, _("Grade scale saved; the workers' grades were recomputed."))
+        return redirect(reverse("workforce:scale") + f"?unit={county.code}")
     return render(request, "workforce/scale.html", _scale_context(request, county, county, scale_form=form),
                   status=422)
 
@@ -567,15 +486,10 @@ def scale_set(request, code):
 def pay_table_set(request, code):
     county = _county(request, code)
     form = forms.PayTableForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pay_table_set(actor=request.user, county=county, year=form.cleaned_data["year"],
-                                   base_amount=form.cleaned_data["base_amount"], coefficients=form.coefficients())
-        except ServiceError as exc:
-            if exc.status in (403, 404):
-                raise
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Pay table saved."))
-            return redirect(reverse("workforce:scale") + f"?unit={county.code}&year={form.cleaned_data['year']}")
+    form_submit(form, lambda d: services.pay_table_set(actor=request.user, county=county, year=d["year"],
+                                                          base_amount=d["base_amount"],
+                                                          coefficients=form.coefficients()))
+    if not form.errors:
+        messages.success(request, _("Pay table saved."))
+        return redirect(reverse("workforce:scale") + f"?unit={county.code}&year={form.cleaned_data['year']}")
     return render(request, "workforce/scale.html", _scale_context(request, county, county, pay_form=form), status=422)

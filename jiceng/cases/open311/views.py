@@ -17,6 +17,7 @@ import datetime
 import hashlib
 from xml.etree import ElementTree as ET  # nosec B405  # builds XML only, never parses input
 
+from django import forms
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -235,13 +236,17 @@ def _parse_dt(value, name):
     return moment
 
 
-def _float(value, name):
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise Open311Error(400, f"{name} is not a number") from None
+class _PointForm(forms.Form):
+    lat = forms.FloatField(min_value=-90, max_value=90, required=False)
+    long = forms.FloatField(min_value=-180, max_value=180, required=False)
+
+
+def _point(request) -> tuple[float | None, float | None]:
+    """The request's lat and long: numbers in range, or absent (an address is given instead)."""
+    form = _PointForm({"lat": _param(request, "lat") or "", "long": _param(request, "long") or ""})
+    if not form.is_valid():
+        raise Open311Error(400, f"{next(iter(form.errors))} is not a number in its range")
+    return form.cleaned_data["lat"], form.cleaned_data["long"]
 
 
 def _post_request(request, fmt):
@@ -253,7 +258,7 @@ def _post_request(request, fmt):
     cat = Category.objects.filter(code=code, active=True, parent__isnull=False).first()
     if cat is None:
         raise Open311Error(404, f"service_code {code} not found")
-    lat, lng = _float(_param(request, "lat"), "lat"), _float(_param(request, "long"), "long")
+    lat, lng = _point(request)
     address = _param(request, "address_string") or ""
     if (lat is None or lng is None) and not address:
         raise Open311Error(400, "lat and long, or address_string, are required")

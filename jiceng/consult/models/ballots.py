@@ -46,10 +46,6 @@ class Ballot(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class BallotOption(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="options")

@@ -44,10 +44,6 @@ class Matter(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class PartyKind(models.TextChoices):
     OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
@@ -92,10 +88,6 @@ class MatterSession(models.Model):
     def __str__(self):
         return f"{self.matter_id} {self.held_on}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class SessionAttendance(models.Model):
     """Who represented an invited party at a session (by name; a registered person when known)."""
@@ -126,10 +118,6 @@ class MatterProposal(models.Model):
     def __str__(self):
         return self.text[:40]
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class DecisionMethod(models.TextChoices):
     CONSENSUS = "consensus", _("By consensus")
@@ -154,7 +142,3 @@ class MatterDecision(models.Model):
 
     def __str__(self):
         return self.text[:40]
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path

@@ -5,30 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.consult.models.surveys import ConsultStatus
+from jiceng.consult.models.surveys import Consultation
 
 
-class ProposalRound(models.Model):
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255, db_index=True)
-    title = models.CharField(_("title"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=ConsultStatus.choices, default="open")
-    closes_on = models.DateField(_("closes on"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
+class ProposalRound(Consultation):
     class Meta:
         verbose_name = _("proposal round")
         verbose_name_plural = _("proposal rounds")
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class Proposal(models.Model):
@@ -50,10 +33,6 @@ class Proposal(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ProposalSupport(models.Model):

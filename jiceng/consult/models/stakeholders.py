@@ -32,10 +32,6 @@ class OwnersCommittee(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class CommitteeRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
@@ -78,10 +74,6 @@ class PropertyCompany(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class PropertyService(models.Model):
     """A property company serving one compound, with that compound's project manager (项目经理)."""
@@ -102,10 +94,6 @@ class PropertyService(models.Model):
 
     def __str__(self):
         return f"{self.company_id}@{self.compound_id}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class ReportInKind(models.TextChoices):
@@ -132,10 +120,6 @@ class ReportIn(models.Model):
     def __str__(self):
         return f"{self.service_id} {self.year} {self.to}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class VolunteerTeam(models.Model):
     """A volunteer team serving a compound or a community."""
@@ -152,10 +136,6 @@ class VolunteerTeam(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class VolunteerTeamMember(models.Model):
@@ -186,10 +166,6 @@ class ResidentUnitLink(models.Model):
 
     def __str__(self):
         return f"{self.registration_id}@{self.compound_id}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class AppointmentKind(models.TextChoices):
@@ -225,10 +201,6 @@ class CrossAppointment(models.Model):
     def __str__(self):
         return f"{self.kind} {self.person_id}"
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
-
 
 class Instructor(models.Model):
     """党建指导员: a member of the community or compound party committee sent to a property company."""
@@ -247,10 +219,6 @@ class Instructor(models.Model):
 
     def __str__(self):
         return f"{self.person_id}@{self.company_id}"
-
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
 
 
 class InstructorVisit(models.Model):

@@ -12,7 +12,9 @@ class ConsultStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Survey(models.Model):
+class Consultation(models.Model):
+    """What a survey and a proposal round share: a unit's question to its residents, open until a day."""
+
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255, db_index=True)
     title = models.CharField(_("title"), max_length=120)
@@ -24,15 +26,16 @@ class Survey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("survey")
-        verbose_name_plural = _("surveys")
+        abstract = True
 
     def __str__(self):
         return self.title
 
-    @property
-    def audit_unit_path(self):
-        return self.unit_path
+
+class Survey(Consultation):
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
 
 
 class QuestionKind(models.TextChoices):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from jiceng.consult import voting
-from jiceng.consult.models import BallotPaper, BallotParticipation, VoteCode
+from jiceng.consult.models.ballots import BallotPaper, BallotParticipation, VoteCode
 from jiceng.core.errors import Conflict, ValidationFailed
 
 from .conftest import last_code

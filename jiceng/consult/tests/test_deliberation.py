@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from jiceng.consult import deliberation, selectors
-from jiceng.consult.models import Matter, MatterDecision
+from jiceng.consult.models.deliberation import Matter, MatterDecision
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.models import AuditEvent
 from jiceng.meetings.models import ActionItem

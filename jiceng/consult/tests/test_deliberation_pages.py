@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from jiceng.consult import stakeholders
-from jiceng.consult.models import Matter, MatterDecision, MatterSession
+from jiceng.consult.models.deliberation import Matter, MatterDecision, MatterSession
 from jiceng.core.testing import assert_queries
 
 TODAY = timezone.localdate()

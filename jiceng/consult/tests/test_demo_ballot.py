@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_street_grows_to_the_ballot_size_and_every_household_votes_once(city):
     from jiceng.consult import demo, voting
-    from jiceng.consult.models import Ballot, BallotPaper, BallotParticipation
+    from jiceng.consult.models.ballots import Ballot, BallotPaper, BallotParticipation
     from jiceng.demo.runner import DemoContext
     from jiceng.orgs.models import Unit
 

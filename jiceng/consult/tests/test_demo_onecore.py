@@ -6,7 +6,8 @@ import datetime
 from django.utils import timezone
 
 from jiceng.consult import demo_onecore, stakeholders
-from jiceng.consult.models import Matter, PropertyCompany, PropertyService
+from jiceng.consult.models.deliberation import Matter
+from jiceng.consult.models.stakeholders import PropertyCompany, PropertyService
 from jiceng.core.models import AuditEvent
 
 

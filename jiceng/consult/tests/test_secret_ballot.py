@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from jiceng.consult import voting
 from jiceng.consult.exports import export
-from jiceng.consult.models import BallotPaper, BallotParticipation
+from jiceng.consult.models.ballots import BallotPaper, BallotParticipation
 from jiceng.core.models import AuditEvent
 
 from .conftest import last_code

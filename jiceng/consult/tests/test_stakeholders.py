@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from jiceng.consult import stakeholders
-from jiceng.consult.models import CrossAppointment, Instructor, OwnersCommittee, PropertyCompany
+from jiceng.consult.models.stakeholders import CrossAppointment, Instructor, OwnersCommittee, PropertyCompany
 from jiceng.consult.tests.conftest import OTHER_CREDIT_CODE
 from jiceng.core.errors import Conflict, NotFound, ValidationFailed
 from jiceng.core.models import AuditEvent

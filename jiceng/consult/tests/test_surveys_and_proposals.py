@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from jiceng.consult import services
-from jiceng.consult.models import SurveyResponse
+from jiceng.consult.models.surveys import SurveyResponse
 from jiceng.funds.models import LivelihoodProject
 
 pytestmark = pytest.mark.django_db

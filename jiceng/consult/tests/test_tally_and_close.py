@@ -4,7 +4,7 @@ winners become livelihood projects with a link back."""
 import pytest
 
 from jiceng.consult import voting
-from jiceng.consult.models import BallotOption
+from jiceng.consult.models.ballots import BallotOption
 from jiceng.funds.models import LivelihoodProject
 from jiceng.orgs.services import unit_create
 

@@ -21,7 +21,7 @@ def _code(sent_before):
 @pytest.mark.django_db(transaction=True)
 def test_a_resident_votes_from_a_phone_and_the_household_cannot_vote_twice(page, settings):
     from jiceng.consult import voting
-    from jiceng.consult.models import BallotPaper, BallotParticipation
+    from jiceng.consult.models.ballots import BallotPaper, BallotParticipation
     from jiceng.core.notify import ConsoleSmsGateway
     from jiceng.funds.models import LivelihoodProject
 

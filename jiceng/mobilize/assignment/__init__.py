@@ -1,34 +1,7 @@
 """Whistle-call assignment engine (SPEC C4): pure Python, no Django.
 
-See :mod:`jiceng.mobilize.assignment.solver` for the model.
+See :mod:`jiceng.mobilize.assignment.solver` for the model; its `__all__` is this package's API.
 """
 
-from .solver import (
-    AssignmentProblem,
-    AssignmentResult,
-    BusyIntervals,
-    Members,
-    RefillResult,
-    Seats,
-    Shifts,
-    assign,
-    greedy_assign,
-    haversine_m,
-    refill,
-    verify_optimal_scipy,
-)
-
-__all__ = [
-    "AssignmentProblem",
-    "AssignmentResult",
-    "BusyIntervals",
-    "Members",
-    "RefillResult",
-    "Seats",
-    "Shifts",
-    "assign",
-    "greedy_assign",
-    "haversine_m",
-    "refill",
-    "verify_optimal_scipy",
-]
+from .solver import *  # noqa: F403  (the names the solver lists in its __all__)
+from .solver import __all__  # noqa: F401

@@ -60,6 +60,19 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------
 
 
+def _columns(obj, what: str, **dtypes) -> int:
+    """Make each named field of an input container a numpy array of its dtype; all must have the length of
+    the first, which is returned."""
+    n = None
+    for name, dtype in dtypes.items():
+        column = np.asarray(getattr(obj, name), dtype=dtype)
+        setattr(obj, name, column)
+        n = len(column) if n is None else n
+        if len(column) != n:
+            raise ValueError(f"{what}.{name} has length {len(column)}, expected {n}")
+    return n
+
+
 @dataclass
 class Members:
     """Registered members, one entry per member (arrays of length M)."""
@@ -71,17 +84,9 @@ class Members:
     recent: np.ndarray | None = None  # int64 recent-service count (fair rotation); None = all 0
 
     def __post_init__(self) -> None:
-        self.id = np.asarray(self.id, dtype=np.int64)
-        self.lat = np.asarray(self.lat, dtype=np.float64)
-        self.lng = np.asarray(self.lng, dtype=np.float64)
-        self.skills = np.asarray(self.skills, dtype=np.int64)
-        n = len(self.id)
-        self.recent = (
-            np.zeros(n, dtype=np.int64) if self.recent is None else np.asarray(self.recent, dtype=np.int64)
-        )
-        for name in ("lat", "lng", "skills", "recent"):
-            if len(getattr(self, name)) != n:
-                raise ValueError(f"members.{name} has length {len(getattr(self, name))}, expected {n}")
+        if self.recent is None:
+            self.recent = np.zeros(len(self.id), dtype=np.int64)
+        n = _columns(self, "members", id=np.int64, lat=np.float64, lng=np.float64, skills=np.int64, recent=np.int64)
         if len(np.unique(self.id)) != n:
             raise ValueError("member ids must be unique")
         if (self.recent < 0).any():
@@ -97,12 +102,7 @@ class Shifts:
     end: np.ndarray  # int64, > start
 
     def __post_init__(self) -> None:
-        self.id = np.asarray(self.id, dtype=np.int64)
-        self.start = np.asarray(self.start, dtype=np.int64)
-        self.end = np.asarray(self.end, dtype=np.int64)
-        if not (len(self.id) == len(self.start) == len(self.end)):
-            raise ValueError("shifts.id, start and end must have the same length")
-        if len(np.unique(self.id)) != len(self.id):
+        if len(np.unique(self.id)) != _columns(self, "shifts", id=np.int64, start=np.int64, end=np.int64):
             raise ValueError("shift ids must be unique")
         bad = self.end <= self.start
         if bad.any():
@@ -121,16 +121,8 @@ class Seats:
     shift_id: np.ndarray  # int64, one of Shifts.id
 
     def __post_init__(self) -> None:
-        self.id = np.asarray(self.id, dtype=np.int64)
-        self.post_id = np.asarray(self.post_id, dtype=np.int64)
-        self.lat = np.asarray(self.lat, dtype=np.float64)
-        self.lng = np.asarray(self.lng, dtype=np.float64)
-        self.required = np.asarray(self.required, dtype=np.int64)
-        self.shift_id = np.asarray(self.shift_id, dtype=np.int64)
-        n = len(self.id)
-        for name in ("post_id", "lat", "lng", "required", "shift_id"):
-            if len(getattr(self, name)) != n:
-                raise ValueError(f"seats.{name} has length {len(getattr(self, name))}, expected {n}")
+        n = _columns(self, "seats", id=np.int64, post_id=np.int64, lat=np.float64, lng=np.float64,
+                     required=np.int64, shift_id=np.int64)
         if len(np.unique(self.id)) != n:
             raise ValueError("seat ids must be unique")
         if not (np.isfinite(self.lat).all() and np.isfinite(self.lng).all()):
@@ -149,11 +141,7 @@ class BusyIntervals:
     end: np.ndarray  # int64
 
     def __post_init__(self) -> None:
-        self.member_id = np.asarray(self.member_id, dtype=np.int64)
-        self.start = np.asarray(self.start, dtype=np.int64)
-        self.end = np.asarray(self.end, dtype=np.int64)
-        if not (len(self.member_id) == len(self.start) == len(self.end)):
-            raise ValueError("busy.member_id, start and end must have the same length")
+        _columns(self, "busy", member_id=np.int64, start=np.int64, end=np.int64)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -696,6 +684,11 @@ class AssignmentProblem:
                 rows, cols = np.nonzero(take)
                 ms.append(idx[j[rows, cols]])
                 gs.append(gsub[rows])
+        return self._pairs_within(ms, gs, bound, by_cost)
+
+    def _pairs_within(self, ms: list, gs: list, bound: np.ndarray, by_cost: bool):
+        """The candidate pairs found (member and group index arrays, one per tree level), finished, and
+        kept where their key is below the group's bound: ``(member_idx, group_idx, distance_m, bound)``."""
         if not ms:
             e = np.zeros(0, dtype=np.int64)
             return e, e, e, bound
@@ -728,12 +721,7 @@ class AssignmentProblem:
                 ok = sdm["v"] <= r_proj[sdm["j"]]
                 ms.append(idx[sdm["i"][ok]])
                 gs.append(gsub[sdm["j"][ok]])
-        if not ms:
-            e = np.zeros(0, dtype=np.int64)
-            return e, e, e, bound
-        m_idx, g_idx, dist = self._finish_pairs(np.concatenate(ms), np.concatenate(gs))
-        keep = self._key_cost(m_idx, dist, by_cost) < bound[g_idx]
-        return m_idx[keep], g_idx[keep], dist[keep], bound
+        return self._pairs_within(ms, gs, bound, by_cost)
 
     def _prices(self, m_idx, g_idx, cost, cap, chosen, flow_info):
         """Node potentials of the solved residual graph, as ``(price per group, π per unit key)``.

@@ -130,3 +130,21 @@ def test_the_county_changes_the_years_per_grade_and_grades_are_recomputed(city, 
     assert AuditEvent.objects.filter(action="grade_scale.set").exists()
     page = client_for("city_admin").get(f"/workforce/scale/?unit={city.county.code}").content.decode()
     assert "工作每满 1 年" in page
+
+
+def test_a_refusal_shows_its_reason_next_to_its_field(city, wf, client_for):
+    """The pages run the services through core.views.form_submit: the service's zh-Hans reason stands next to
+    the field it names, the page answers 422 and nothing is written."""
+    client = client_for("city_admin")
+    before = (PayTable.objects.get(county=city.county, year=YEAR).base_amount, AuditEvent.objects.count())
+    r = client.post(f"/workforce/scale/{city.county.code}/pay/", _pay_body(base="100.00"), **ZH)
+    body = r.content.decode()
+    assert r.status_code == 422
+    field = body.split('data-field="base_amount"', 1)
+    assert len(field) == 2 and "500" in field[1].split("</span>", 1)[0] and "基数" in field[1].split("</span>", 1)[0]
+    assert (PayTable.objects.get(county=city.county, year=YEAR).base_amount, AuditEvent.objects.count()) == before
+    scale = {"principal_low": 12, "principal_high": 8, "deputy_low": 4, "deputy_high": 15, "other_low": 1,
+             "other_high": 12, "years_per_grade": 3, "bachelor_years": 3, "master_years": 6, "doctor_years": 9}
+    body = client.post(f"/workforce/scale/{city.county.code}/", scale, **ZH).content.decode()
+    assert "18" in body.split('data-field="principal_low"', 1)[1].split("</span>", 1)[0]
+    assert not GradeScale.objects.exists() and AuditEvent.objects.count() == before[1]
