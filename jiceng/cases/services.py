@@ -44,6 +44,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.bulk import converter, insert_object, insert_objects, insert_values
 from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Throttled, ValidationFailed
+from jiceng.core.excel import RowErrors
 from jiceng.core.geo.distance import box_deg, plane_m
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
@@ -948,12 +949,8 @@ _STEP_FIELDS = ["case_id", "at", "actor_id", "actor_label", "action", "from_stat
 _ID_CHUNK = 900  # ids per IN (...) list: under SQLite's old 999-variable limit
 
 
-class _RowProblems:
-    def __init__(self):
-        self.errors: list[dict] = []
-
-    def add(self, row: int, column: str, message) -> None:
-        self.errors.append({"row": row, "column": column, "message": str(message)})
+class _RowProblems(RowErrors):
+    """core.excel's row errors, for rows handed over in code rather than read from a file."""
 
     def raise_if_any(self) -> None:
         if self.errors:
