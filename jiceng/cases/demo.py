@@ -1,7 +1,9 @@
 """Demo step: a year of cases (100,000 × scale) flowing realistically through the levels, departments
 for the whistle, a holiday calendar and the Open311 key `demo-open311-key` (made here only: outside
-the demo, start-up refuses a database that holds it). Bulk inserts, one audit event per batch, rollup
-filled in the same transaction (services.cases_bulk_create).
+the demo, start-up refuses a database that holds it). Every write goes through the cases services: the
+bulk ones (cases_bulk_create, case_steps_bulk_create, departments_bulk_create, holidays_bulk_create,
+whistles_bulk_create: validated, one transaction and one audit event per batch, the rollup filled in
+the same transaction) and, for the demo logins' own desk, the same services as real reports.
 
 Publication: most residents agree that their report is published (85 % of phone and Open311 reports),
 so the public list (Open311 without a key) shows the published share of those in publishable
@@ -10,7 +12,7 @@ categories, as a civic-report site would."""
 import datetime
 import math
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jiceng.cases.categories import seed_categories
@@ -18,7 +20,6 @@ from jiceng.cases.models import (
     CARD_KIND,
     LEVEL_UP,
     Case,
-    CaseEvent,
     Category,
     Department,
     Holiday,
@@ -29,14 +30,18 @@ from jiceng.cases.models import (
 from jiceng.cases.services import (
     CODE_ALPHABET,
     DEMO_OPEN311_KEY,
+    Step,
     case_act,
     case_ids_by_code,
+    case_steps_bulk_create,
     case_submit,
     cases_bulk_create,
+    departments_bulk_create,
+    holidays_bulk_create,
     open311_key_create,
+    whistles_bulk_create,
 )
 from jiceng.cases.sweeps import sweep_breaches
-from jiceng.core.bulk import converter, insert_rows
 from jiceng.core.models import SupervisionCard
 from jiceng.orgs.models import Unit
 
@@ -66,14 +71,11 @@ ACTORS = {"grid": "网格员", "community": "社区工作者", "street": "街道
 RECEIVERS = {"phone": "居民", "patrol": "网格员", "hotline": "12345热线", "api": "API", "open311": "Open311"}
 REASONS = {"grid": "网格处置不了，需社区协调", "community": "涉及多个单位，需街道统筹", "street": "需区县职能部门处置",
            "county": "跨区县事项，需市级协调"}
-EVENT_FIELDS = ["case_id", "at", "actor_label", "action", "from_status", "to_status", "handler_path", "comment",
-                "public"]
 
 
-def timeline(case, chain: dict, default_level: str, rng, now) -> list[tuple]:
+def timeline(case, chain: dict, default_level: str, rng, now) -> list[Step]:
     """The case's timeline as it would have been written by the services, consistent with its final
-    fields: (at, actor label, action, from, to, handler path, comment, public). Sets responded_at to the
-    time of the "register" step."""
+    fields. Sets responded_at to the time of the "register" step."""
     levels = LEVELS[LEVELS.index(default_level):LEVELS.index(case.level) + 1] if case.level in LEVELS else []
     paths = [case.unit_path if lv == "grid" else chain.get(lv, (None, case.handler_path))[1] for lv in levels]
     paths = paths or [case.handler_path]
@@ -120,9 +122,9 @@ def timeline(case, chain: dict, default_level: str, rng, now) -> list[tuple]:
     for (action, before, to, path, comment, public, actor), at in zip(steps, times, strict=True):
         if action == "register":
             case.responded_at = at
-        rows.append((at, actor, action, before, to, path, comment, public))
+        rows.append(Step(at, actor, action, before, to, path, comment, public))
     if case.rating and case.rated_at:
-        rows.append((case.rated_at, "上报人", "rate", Status.CLOSED, Status.CLOSED, here,
+        rows.append(Step(case.rated_at, "上报人", "rate", Status.CLOSED, Status.CLOSED, here,
                      {Rating.SATISFIED: "满意", Rating.BASIC: "基本满意", Rating.NOT: "不满意"}[case.rating], True))
     rows.sort(key=lambda r: r[0])
     return rows
@@ -137,35 +139,59 @@ def _code(rng, seen):
 
 
 def build(ctx):
-    from django.db import connection
-
-    rng = ctx.rng("cases")
-    consent = ctx.rng("cases.publish")  # its own stream: the city's cases stay those of the seed
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # index pages of 100,000 rows stay in memory (this connection)
-            cursor.execute("PRAGMA cache_size = -262144")
+    """The cases step, in order: the calendar and the Open311 key, the departments, a year of cases with
+    their timelines, the whistles, the demo logins' desk, and the deadline sweep."""
+    _sqlite_cache()
     seed_categories(Category)
-    city = Unit.objects.filter(kind="city").order_by("path").first()
-    with transaction.atomic():
-        if city is not None:
-            open311_key_create(actor=None, name="demo", unit=city, key=DEMO_OPEN311_KEY)
-        year = ctx.today.year
-        Holiday.objects.bulk_create([Holiday(date=datetime.date.fromisoformat(f"{year}-{d}"), workday=False)
-                                     for d in HOLIDAYS_2026], ignore_conflicts=True)
+    _calendar_and_key(ctx)
     grids = list(Unit.objects.filter(kind="grid").exclude(lat=None).values_list("id", "path", "lat", "lng"))
     if not grids:
         ctx.say("[demo] cases: no grids with geometry, nothing to do")
         return
+    departments = _departments()
+    now = timezone.now().replace(microsecond=0)
+    rng = ctx.rng("cases")  # one stream through cases and whistles: the same seed, the same city
+    made, events, street_cases = _cases(ctx, rng, grids, now)
+    whistles = _whistles(rng, street_cases[:20000], departments, now)
+    _demo_desk(ctx, now)
+    cards = _sweep()
+    ctx.data["cases"] = {"count": made, "events": events + whistles, "cards": cards, "whistles": whistles}
+    ctx.say(f"[demo] cases: {made} cases, {events + whistles} timeline steps, {cards} supervision cards, "
+            f"{whistles} whistles ({math.ceil(made / max(1, len(grids)))} per grid)")
+
+
+def _sqlite_cache():
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # index pages of 100,000 rows stay in memory (this connection)
+            cursor.execute("PRAGMA cache_size = -262144")
+
+
+def _calendar_and_key(ctx):
+    """This year's public holidays, and the demo Open311 key of the city."""
+    city = Unit.objects.filter(kind="city").order_by("path").first()
+    if city is not None:
+        open311_key_create(actor=None, name="demo", unit=city, key=DEMO_OPEN311_KEY)
+    holidays_bulk_create(actor=None, days=[Holiday(date=datetime.date.fromisoformat(f"{ctx.today.year}-{d}"),
+                                                   workday=False) for d in HOLIDAYS_2026], note="demo calendar")
+
+
+def _departments() -> dict[str, list[int]]:
+    """The functional departments of every county (once); {county path: [department ids]}."""
+    if not Department.objects.exists():
+        departments_bulk_create(actor=None, departments=[
+            Department(name=f"{c.name}{n}", unit=c, business_line=line)
+            for c in Unit.objects.filter(kind="county").order_by("pk") for n, line in DEPARTMENTS],
+            note="demo departments")
+    by_county: dict[str, list[int]] = {}
+    for pk, path in Department.objects.order_by("pk").values_list("pk", "unit_path"):
+        by_county.setdefault(path, []).append(pk)
+    return by_county
+
+
+def _chains(grids) -> dict[str, dict]:
+    """{grid path: {level: (unit id, path)}} of the units above each grid."""
     upper = {u[1]: (u[0], u[2]) for u in Unit.objects.filter(kind__in=["community", "street", "county", "city"])
              .values_list("id", "path", "kind")}
-    counties = list(Unit.objects.filter(kind="county"))
-    with transaction.atomic():
-        if not Department.objects.exists():
-            Department.objects.bulk_create([Department(name=f"{c.name}{n}", unit=c, unit_path=c.path, business_line=line)
-                                            for c in counties for n, line in DEPARTMENTS])
-    depts_by_county = {}
-    for d in Department.objects.all():
-        depts_by_county.setdefault(d.unit_path, []).append(d.pk)
 
     def ancestors(path):
         parts = [p for p in path.split("/") if p]
@@ -176,133 +202,137 @@ def build(ctx):
                 out[upper[p][1]] = (upper[p][0], p)
         return out
 
-    chains = {g[1]: ancestors(g[1]) for g in grids}
+    return {g[1]: ancestors(g[1]) for g in grids}
+
+
+def _cases(ctx, rng, grids, now) -> tuple[int, int, list[Case]]:
+    """A year of cases (CASES_PER_SCALE × scale) in batches, each batch and its timelines through the
+    bulk services in one transaction. Returns (cases, timeline steps, some street- and county-level
+    cases for the whistles)."""
+    consent = ctx.rng("cases.publish")  # its own stream: the city's cases stay those of the seed
+    chains = _chains(grids)
     leaves = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
     weights = [6 if c.default_level == "grid" else 3 if c.default_level == "community" else 1 for c in leaves]
     total = int(CASES_PER_SCALE * ctx.scale)
-    now = timezone.now().replace(microsecond=0)
     start = now - datetime.timedelta(days=365)
     seen = set(Case.objects.values_list("code", flat=True))
     bar = ctx.progress(total, "cases")
-    to_db = converter(CaseEvent, "at", connection.vendor)
     made = events = 0
-    steps = []
     street_cases = []
-    opened = []
     while made < total:
-        n = min(BATCH, total - made)
-        batch = []
-        for _ in range(n):
+        batch, timelines = [], []
+        for _ in range(min(BATCH, total - made)):
             gid, gpath, glat, glng = grids[rng.randrange(len(grids))]
             cat = rng.choices(leaves, weights)[0]
-            # More cases in summer, fewer at the Spring Festival; uniform enough for measures.
-            received = start + datetime.timedelta(seconds=rng.random() * 365 * 86400)
-            age_h = (now - received).total_seconds() / 3600
-            chain = chains[gpath]
-            level = cat.default_level
-            while level in ESCALATE and rng.random() < ESCALATE[level] and LEVEL_UP[level] in chain:
-                level = LEVEL_UP[level]
-            hid, hpath = (gid, gpath) if level == "grid" else chain.get(level, (gid, gpath))
-            level = level if hpath != gpath else "grid"
-            deadline = received + datetime.timedelta(hours=cat.deadline_hours * (1.4 if cat.deadline_kind == "working"
-                                                                                 else 1))
-            responded = rng.random() < 0.96
-            case = Case(code=_code(rng, seen), category=cat, source=rng.choices(
-                ["phone", "patrol", "hotline", "api", "open311"], [30, 45, 20, 3, 2])[0],
-                description=rng.choice(DESCRIPTIONS[cat.parent.code]), lat=glat + rng.uniform(-0.0008, 0.0008),
-                lng=glng + rng.uniform(-0.0008, 0.0008), grid_id=gid, unit_path=gpath, handler_id=hid,
-                handler_path=hpath, level=level, anonymous=rng.random() < 0.3, received_at=received,
-                responded_at=received + datetime.timedelta(minutes=rng.randint(5, 90 if responded else 3000)),
-                responded_on_time=responded, deadline_at=deadline,
-                warn_at=received + (deadline - received) * 0.75, escalations=0)
-            case.escalations = ["grid", "community", "street", "county", "city"].index(level) - \
-                ["grid", "community", "street", "county", "city"].index(cat.default_level)
-            case.escalations = max(0, case.escalations)
-            case.publish_consent = case.source in ("phone", "open311") and consent.random() < PUBLISH_CONSENT
-            r = rng.random()
-            if age_h > 24 * 10 or (age_h > cat.deadline_hours * 1.5 and r < 0.9):
-                if r < 0.03:
-                    case.status = Status.REJECTED
-                elif r < 0.04:
-                    case.status = Status.VOIDED
-                elif r < 0.05:
-                    case.status = Status.SUSPENDED
-                else:
-                    case.status = Status.CLOSED
-                    late = rng.random() < 0.1
-                    case.closed_at = min(now, deadline + datetime.timedelta(hours=rng.uniform(1, 48)) if late else
-                                         received + (deadline - received) * rng.uniform(0.2, 0.98))
-                    case.handled_at = max(case.received_at + (case.closed_at - case.received_at) * 0.5,
-                                          case.closed_at - datetime.timedelta(minutes=rng.randint(10, 300)))
-                    case.overdue = late
-                    case.closed_on_time = not late
-                    case.reworks = 1 if rng.random() < 0.05 else 0
-                    case.settled_level = level
-                    case.warned = late or rng.random() < 0.2
-                    if rng.random() < 0.7:
-                        case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.NOT], [82, 14, 4])[0]
-                        case.rated_at = min(now, case.closed_at + datetime.timedelta(hours=rng.uniform(1, 48)))
-                        case.reopened = case.rating == Rating.NOT and rng.random() < 0.5
-            else:
-                case.status = rng.choice([Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS,
-                                          Status.HANDLED])
-                opened.append(case)
-                if case.status == Status.RECEIVED:
-                    case.responded_at, case.responded_on_time = None, False
-                if deadline < now:  # the sweep at the end of this step finds them
-                    case.warned = True
-                elif case.warn_at < now:
-                    case.warned = True
-            if level in ("street", "county") and rng.random() < 0.3:
+            case = _new_case(rng, consent, (gid, gpath, glat, glng), chains[gpath], cat, seen, start, now)
+            if case.level in ("street", "county") and rng.random() < 0.3:
                 street_cases.append(case)
-            steps.append(timeline(case, chain, cat.default_level if cat.default_level in chain or
-                                  cat.default_level == "grid" else "grid", rng, now))
+            default = cat.default_level if cat.default_level in chains[gpath] or cat.default_level == "grid" else "grid"
+            timelines.append((case, timeline(case, chains[gpath], default, rng, now)))
             batch.append(case)
         with transaction.atomic():
             cases_bulk_create(cases=batch, events=False, note="demo city")
             ids = case_ids_by_code([c.code for c in batch])
             for c in batch:
                 c.pk = c.id = ids[c.code]
-            insert_rows(CaseEvent, EVENT_FIELDS, ((c.pk, to_db(row[0]), *row[1:]) for c, rows in zip(batch, steps, strict=True)
-                                                  for row in rows))
-        events += sum(len(r) for r in steps)
-        steps = []
-        made += n
-        bar.update(n)
+            events += case_steps_bulk_create(actor=None, timelines=timelines, note="demo city", now=now)
+        made += len(batch)
+        bar.update(len(batch))
     bar.close()
-    # Whistles on street-level cases; then the deadline sweep itself raises the supervision cards of the
-    # open overdue cases and reports them up, as it does every minute in production.
-    street_cases = street_cases[:20000]
-    with transaction.atomic():
-        extra = []
-        whistles = []
-        for c in street_cases:
-            county_path = "/".join(c.unit_path.split("/")[:3]) + "/"
-            options = depts_by_county.get(county_path)
-            if not options:
-                continue
-            called = c.received_at + datetime.timedelta(hours=2)
-            reported = rng.random() < 0.9
-            whistles.append(Whistle(case=c, department_id=rng.choice(options), unit_path=c.handler_path,
-                                    called_at=called, report_in_by=called + datetime.timedelta(hours=24),
-                                    reported_in_at=called + datetime.timedelta(hours=rng.uniform(1, 30))
-                                    if reported else None, part="联合处置" if reported else "",
-                                    score=rng.randint(3, 5) if reported else None))
-            w = whistles[-1]
-            w.handled_on_time = bool(w.reported_in_at and w.reported_in_at <= w.report_in_by)
-        Whistle.objects.bulk_create(whistles, batch_size=5000)
-        extra += [(w.case.pk, to_db(w.called_at), ACTORS["street"], "whistle", w.case.status, w.case.status,
-                   w.case.handler_path, "街道吹哨，职能部门报到", True) for w in whistles]
-        insert_rows(CaseEvent, EVENT_FIELDS, extra)
-        events += len(extra)
-    _demo_desk(ctx, now)
+    return made, events, street_cases
+
+
+def _new_case(rng, consent, grid, chain, cat, seen, start, now) -> Case:
+    """One case of the year: where, what, when, at which level it ended up, and its outcome so far."""
+    gid, gpath, glat, glng = grid
+    # More cases in summer, fewer at the Spring Festival; uniform enough for measures.
+    received = start + datetime.timedelta(seconds=rng.random() * 365 * 86400)
+    level = cat.default_level
+    while level in ESCALATE and rng.random() < ESCALATE[level] and LEVEL_UP[level] in chain:
+        level = LEVEL_UP[level]
+    hid, hpath = (gid, gpath) if level == "grid" else chain.get(level, (gid, gpath))
+    level = level if hpath != gpath else "grid"
+    deadline = received + datetime.timedelta(hours=cat.deadline_hours * (1.4 if cat.deadline_kind == "working"
+                                                                         else 1))
+    responded = rng.random() < 0.96
+    case = Case(code=_code(rng, seen), category=cat, source=rng.choices(
+        ["phone", "patrol", "hotline", "api", "open311"], [30, 45, 20, 3, 2])[0],
+        description=rng.choice(DESCRIPTIONS[cat.parent.code]), lat=glat + rng.uniform(-0.0008, 0.0008),
+        lng=glng + rng.uniform(-0.0008, 0.0008), grid_id=gid, unit_path=gpath, handler_id=hid,
+        handler_path=hpath, level=level, anonymous=rng.random() < 0.3, received_at=received,
+        responded_at=received + datetime.timedelta(minutes=rng.randint(5, 90 if responded else 3000)),
+        responded_on_time=responded, deadline_at=deadline,
+        warn_at=received + (deadline - received) * 0.75,
+        escalations=max(0, LEVELS.index(level) - LEVELS.index(cat.default_level)))
+    case.publish_consent = case.source in ("phone", "open311") and consent.random() < PUBLISH_CONSENT
+    _outcome(rng, case, cat, now)
+    return case
+
+
+def _outcome(rng, case, cat, now):
+    """Where the case stands now: old cases are mostly closed (some late, most rated), recent ones open."""
+    received, deadline = case.received_at, case.deadline_at
+    age_h = (now - received).total_seconds() / 3600
+    r = rng.random()
+    if age_h > 24 * 10 or (age_h > cat.deadline_hours * 1.5 and r < 0.9):
+        if r < 0.03:
+            case.status = Status.REJECTED
+        elif r < 0.04:
+            case.status = Status.VOIDED
+        elif r < 0.05:
+            case.status = Status.SUSPENDED
+        else:
+            case.status = Status.CLOSED
+            late = rng.random() < 0.1
+            case.closed_at = min(now, deadline + datetime.timedelta(hours=rng.uniform(1, 48)) if late else
+                                 received + (deadline - received) * rng.uniform(0.2, 0.98))
+            case.handled_at = max(received + (case.closed_at - received) * 0.5,
+                                  case.closed_at - datetime.timedelta(minutes=rng.randint(10, 300)))
+            case.overdue = late
+            case.closed_on_time = not late
+            case.reworks = 1 if rng.random() < 0.05 else 0
+            case.settled_level = case.level
+            case.warned = late or rng.random() < 0.2
+            if rng.random() < 0.7:
+                case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.NOT], [82, 14, 4])[0]
+                case.rated_at = min(now, case.closed_at + datetime.timedelta(hours=rng.uniform(1, 48)))
+                case.reopened = case.rating == Rating.NOT and rng.random() < 0.5
+    else:
+        case.status = rng.choice([Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS,
+                                  Status.HANDLED])
+        if case.status == Status.RECEIVED:
+            case.responded_at, case.responded_on_time = None, False
+        if deadline < now or case.warn_at < now:  # past the deadline: the sweep at the end of the step finds it
+            case.warned = True
+
+
+def _whistles(rng, street_cases, departments, now) -> int:
+    """Whistles on street- and county-level cases (two hours after receipt, or now for the newest), most
+    departments reporting in, through the bulk service (with their timeline steps). Returns the count."""
+    whistles = []
+    for c in street_cases:
+        options = departments.get("/".join(c.unit_path.split("/")[:3]) + "/")
+        if not options:
+            continue
+        called = min(now, c.received_at + datetime.timedelta(hours=2))
+        reported = rng.random() < 0.9
+        w = Whistle(case=c, department_id=rng.choice(options), called_at=called,
+                    report_in_by=called + datetime.timedelta(hours=24),
+                    reported_in_at=called + datetime.timedelta(hours=rng.uniform(1, 30)) if reported else None,
+                    part="联合处置" if reported else "", score=rng.randint(3, 5) if reported else None)
+        if w.reported_in_at is not None and w.reported_in_at > now:  # not yet: the department is still due
+            w.reported_in_at, w.part, w.score = None, "", None
+        whistles.append(w)
+    return len(whistles_bulk_create(actor=None, whistles=whistles, comment="街道吹哨，职能部门报到",
+                                    label=ACTORS["street"], note="demo city", now=now))
+
+
+def _sweep() -> int:
+    """The deadline sweep itself raises the supervision cards of the open overdue cases and reports them
+    up, as it does every minute in production. Returns the cases' cards."""
     while sweep_breaches(timezone.now()):
         pass
-    cards = SupervisionCard.objects.filter(kind=CARD_KIND).count()
-    ctx.data["cases"] = {"count": made, "events": events, "cards": cards, "whistles": len(whistles)}
-    ctx.say(f"[demo] cases: {made} cases, {events} timeline steps, {cards} supervision cards, "
-            f"{len(whistles)} whistles "
-            f"({math.ceil(made / max(1, len(grids)))} per grid)")
+    return SupervisionCard.objects.filter(kind=CARD_KIND).count()
 
 
 # The demo logins' own Monday morning: fresh work in the demo grid and its community, made through the

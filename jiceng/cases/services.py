@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -29,6 +30,7 @@ from jiceng.cases.models import (
     CaseEvent,
     Category,
     Department,
+    Holiday,
     Level,
     PhoneCheck,
     Rating,
@@ -39,9 +41,10 @@ from jiceng.cases.models import (
 )
 from jiceng.cases.throttle import DAY, HOUR, MINUTE, throttle
 from jiceng.core.audit import audit_record
-from jiceng.core.bulk import insert_object, insert_objects
+from jiceng.core.bulk import converter, insert_object, insert_objects, insert_values
 from jiceng.core.crypto import lookup_hash
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ServiceError, Throttled, ValidationFailed
+from jiceng.core.excel import RowErrors
 from jiceng.core.geo.distance import box_deg, plane_m
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
@@ -919,3 +922,258 @@ def case_get_by_code_public(code: str) -> Case:
     return case
 
 
+
+
+# ------------------------------------------------------------------------------------------------
+# Bulk variants of the writes above (demo city, imports). Every row is checked first and every problem
+# gathered; one bad row and nothing is written (ValidationFailed, 422, `errors` lists each row). Then one
+# transaction and one audit event per batch. Rows are numbered from 1 in the order given.
+
+
+class Step(NamedTuple):
+    """One step of a case's timeline for `case_steps_bulk_create`, as the services would have written it."""
+
+    at: datetime.datetime
+    actor_label: str
+    action: str
+    from_status: str
+    to_status: str
+    handler_path: str
+    comment: str = ""
+    public: bool = True
+
+
+STEP_ACTIONS = frozenset(workflow.ACTIONS) | frozenset(workflow.EVENT_LABELS)
+_STEP_FIELDS = ["case_id", "at", "actor_id", "actor_label", "action", "from_status", "to_status", "handler_path",
+                "comment", "public"]
+_ID_CHUNK = 900  # ids per IN (...) list: under SQLite's old 999-variable limit
+
+
+class _RowProblems(RowErrors):
+    """core.excel's row errors, for rows handed over in code rather than read from a file."""
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            first = self.errors[0]
+            raise ValidationFailed(_("%(n)d problem(s), nothing was written. First: row %(row)d: %(msg)s")
+                                   % {"n": len(self.errors), "row": first["row"], "msg": first["message"]},
+                                   code="bulk_rejected", field=first["column"] or None, errors=self.errors)
+
+
+def _require_scope_all(actor, paths, capability: str) -> None:
+    if actor is not None:
+        for path in sorted(set(paths)):
+            require_scope(actor, path, capability)
+
+
+def _top_path(paths) -> str:
+    return min(paths, key=len) if paths else ""
+
+
+def departments_bulk_create(*, actor, departments: list[Department], note: str = "") -> list[Department]:
+    """Many departments at once (each as department_create's fields: unit, name, business line, user).
+    A name already used in the same unit, here or in the batch, is refused."""
+    if not departments:
+        return []
+    lines = {code for code, _label in Department._meta.get_field("business_line").choices}
+    problems = _RowProblems()
+    for row, d in enumerate(departments, start=1):
+        if d.unit_id is None:
+            problems.add(row, "unit", _("A department belongs to a unit."))
+            continue
+        d.unit_path = d.unit.path
+        try:
+            d.name = checked_text(d.name, "name", 80, message=_("A department needs a name."))
+        except ValidationFailed as exc:
+            problems.add(row, "name", exc.message)
+        if d.business_line not in lines:
+            problems.add(row, "business_line", _("Unknown business line “%(line)s”.") % {"line": str(d.business_line)[:16]})
+    problems.raise_if_any()
+    _require_scope_all(actor, (d.unit_path for d in departments), "structure")
+    with transaction.atomic():
+        taken = set(Department.objects.filter(unit_id__in={d.unit_id for d in departments})
+                    .values_list("unit_id", "name"))
+        for row, d in enumerate(departments, start=1):
+            if (d.unit_id, d.name) in taken:
+                problems.add(row, "name", _("%(unit)s already has a department named “%(name)s”.")
+                             % {"unit": d.unit.name, "name": d.name})
+            taken.add((d.unit_id, d.name))
+        problems.raise_if_any()
+        made = Department.objects.bulk_create(departments, batch_size=1000)
+        audit_record(actor=actor, action="department.bulk_create", object_type="cases.department",
+                     unit_path=_top_path([d.unit_path for d in departments]),
+                     changes={"count": len(made), "note": note})
+    return made
+
+
+def holidays_bulk_create(*, actor, days: list, note: str = "") -> int:
+    """Add days to the city's holiday calendar (holidays, workday=False, and make-up workdays). A day the
+    calendar already holds with the same meaning is left as it is (the calendar can be sent again); one
+    that contradicts it is refused. The calendar is the city's: its structure managers keep it. Returns
+    the number of days added."""
+    if not days:
+        return 0
+    city = Unit.objects.filter(depth=0).order_by("path").first()
+    _require_scope_all(actor, [city.path if city else "/"], "structure")
+    problems = _RowProblems()
+    seen: dict[datetime.date, int] = {}
+    for row, h in enumerate(days, start=1):
+        if not isinstance(h.date, datetime.date) or isinstance(h.date, datetime.datetime):
+            problems.add(row, "date", _("A calendar day needs a date."))
+            continue
+        if h.date in seen:
+            problems.add(row, "date", _("%(date)s is also in row %(row)d.") % {"date": h.date, "row": seen[h.date]})
+        seen[h.date] = row
+        if not isinstance(h.workday, bool):
+            problems.add(row, "workday", _("Say whether the day is a holiday or a make-up workday."))
+        try:
+            h.name = checked_text(h.name, "name", 40, required=False)
+        except ValidationFailed as exc:
+            problems.add(row, "name", exc.message)
+    problems.raise_if_any()
+    with transaction.atomic():
+        known = dict(Holiday.objects.filter(date__in=list(seen)).values_list("date", "workday"))
+        for row, h in enumerate(days, start=1):
+            if h.date in known and known[h.date] != h.workday:
+                problems.add(row, "workday", _("%(date)s is already in the calendar as a %(kind)s.")
+                             % {"date": h.date, "kind": _("make-up workday") if known[h.date] else _("holiday")})
+        problems.raise_if_any()
+        new = [h for h in days if h.date not in known]
+        Holiday.objects.bulk_create(new)
+        audit_record(actor=actor, action="holiday.bulk_create", object_type="cases.holiday",
+                     unit_path=city.path if city else "",
+                     changes={"count": len(new), "already": len(days) - len(new), "note": note})
+    return len(new)
+
+
+def _cases_by_pk(pks) -> dict[int, tuple]:
+    """{pk: (code, unit_path, handler_path, level, status, received_at)} of the saved cases among `pks`."""
+    pks = sorted({pk for pk in pks if pk is not None})
+    out = {}
+    for i in range(0, len(pks), _ID_CHUNK):
+        for row in Case.objects.filter(pk__in=pks[i:i + _ID_CHUNK]).values_list(
+                "pk", "code", "unit_path", "handler_path", "level", "status", "received_at"):
+            out[row[0]] = row[1:]
+    return out
+
+
+def case_steps_bulk_create(*, actor, timelines: list[tuple[Case, list[Step]]], note: str = "", now=None) -> int:
+    """The timeline steps of many saved cases at once (a demo year, a migrated history): each step a
+    known action or timeline step, statuses known, between the case's receipt and now, texts within
+    their lengths. Returns the number of steps written."""
+    now = now or timezone.now()
+    known = _cases_by_pk(c.pk for c, _steps in timelines)
+    statuses = set(Status.values) | {""}
+    problems = _RowProblems()
+    row = 0
+    for case, steps in timelines:
+        saved = known.get(case.pk)
+        for n, s in enumerate(steps, start=1):
+            row += 1
+            where = {"code": case.code or "?", "n": n}
+            if saved is None:
+                problems.add(row, "case", _("Case %(code)s, step %(n)d: the case is not saved.") % where)
+                break
+            if s.action not in STEP_ACTIONS:
+                problems.add(row, "action", _("Case %(code)s, step %(n)d: unknown step “%(a)s”.")
+                             % {**where, "a": str(s.action)[:24]})
+            if s.from_status not in statuses or s.to_status not in statuses:
+                problems.add(row, "to_status", _("Case %(code)s, step %(n)d: unknown status.") % where)
+            if not isinstance(s.at, datetime.datetime) or timezone.is_naive(s.at):
+                problems.add(row, "at", _("Case %(code)s, step %(n)d: the time needs a date, a time and a time zone.")
+                             % where)
+            elif s.at < saved[5] or s.at > now:
+                problems.add(row, "at", _("Case %(code)s, step %(n)d: the time lies before the case was received or "
+                                          "in the future.") % where)
+            if len(s.comment or "") > 2000 or len(s.actor_label or "") > 150 or len(s.handler_path or "") > 255:
+                problems.add(row, "comment", _("Case %(code)s, step %(n)d: a comment has at most 2,000 characters, "
+                                               "who acted at most 150.") % where)
+    problems.raise_if_any()
+    _require_scope_all(actor, (v[1] for v in known.values()), "write")
+    with transaction.atomic():
+        count = _insert_steps(actor, timelines)
+        if count:
+            audit_record(actor=actor, action="case.steps_bulk_create", object_type="cases.caseevent",
+                         unit_path=_top_path([v[1] for v in known.values()]),
+                         changes={"count": count, "cases": len(known), "note": note})
+    return count
+
+
+def _insert_steps(actor, timelines) -> int:
+    """Write checked steps (the bulk services' own inserts; the caller audits). On PostgreSQL many rows to a
+    statement (insert_values): a year of a city's timelines is three quarters of a million rows."""
+    to_db = converter(CaseEvent, "at", connection.vendor)
+    actor_id = getattr(actor, "pk", None)
+    return insert_values(CaseEvent, _STEP_FIELDS, (
+        (case.pk, to_db(s.at), actor_id, str(s.actor_label or ""), str(s.action), str(s.from_status), str(s.to_status),
+         s.handler_path or "", s.comment or "", bool(s.public))
+        for case, steps in timelines for s in steps))
+
+
+def whistles_bulk_create(*, actor, whistles: list[Whistle], comment: str = "", label: str | None = None,
+                         note: str = "", now=None) -> list[Whistle]:
+    """Whistles already blown (a demo year, a migrated history), each with its "whistle" step on the case's
+    timeline, under case_whistle's rules: the case is held at street level or above, the department serves
+    its area, one call per case and department, the report-in deadline 1 hour to 14 days after the call;
+    a report-in, when there is one, comes after the call and is on time when by the deadline. `label`
+    names who blew the whistle on the timeline (default: the actor)."""
+    if not whistles:
+        return []
+    now = now or timezone.now()
+    comment = checked_text(comment, "comment", 2000, required=False)
+    cases = _cases_by_pk(w.case_id for w in whistles)
+    departments = Department.objects.in_bulk({w.department_id for w in whistles})
+    taken, pks = set(), sorted(cases)
+    for i in range(0, len(pks), _ID_CHUNK):
+        taken.update(Whistle.objects.filter(case_id__in=pks[i:i + _ID_CHUNK]).values_list("case_id", "department_id"))
+    street_up = LEVEL_ORDER.index(Level.STREET)
+    problems = _RowProblems()
+    for row, w in enumerate(whistles, start=1):
+        case, dept = cases.get(w.case_id), departments.get(w.department_id)
+        if case is None:
+            problems.add(row, "case", _("No such case."))
+            continue
+        code, _unit_path, handler_path, level, _status, received_at = case
+        if dept is None:
+            problems.add(row, "department", _("No such department."))
+            continue
+        if LEVEL_ORDER.index(level) < street_up:
+            problems.add(row, "case", _("Case %(code)s: report the case up to the street before blowing the "
+                                        "whistle.") % {"code": code})
+        if not handler_path.startswith(dept.unit_path) and not dept.unit_path.startswith(handler_path):
+            problems.add(row, "department", _("The department %(d)s does not serve this area.") % {"d": dept.name})
+        if (w.case_id, w.department_id) in taken:
+            problems.add(row, "department", _("Case %(code)s already calls %(d)s.") % {"code": code, "d": dept.name})
+        taken.add((w.case_id, w.department_id))
+        if not (received_at <= w.called_at <= now):
+            problems.add(row, "called_at", _("A whistle is blown between the case's receipt and now."))
+        elif not (datetime.timedelta(hours=1) <= w.report_in_by - w.called_at <= datetime.timedelta(days=14)):
+            problems.add(row, "report_in_by", _("The report-in deadline is between 1 hour and 14 days."))
+        elif w.reported_in_at is not None and not (w.called_at <= w.reported_in_at <= now):
+            problems.add(row, "reported_in_at", _("A department reports in after the call and not in the future."))
+        if w.score is not None and w.score not in range(1, 6):
+            problems.add(row, "score", _("A score is from 1 to 5."))
+        if len(w.part or "") > 2000:
+            problems.add(row, "part", _("At most %(n)d characters.") % {"n": 2000})
+    problems.raise_if_any()
+    _require_scope_all(actor, (cases[w.case_id][1] for w in whistles), "read")
+    if actor is not None and not all(_roles_over(actor, p) & workflow.STREET_UP
+                                     for p in {cases[w.case_id][2] for w in whistles}):
+        raise Forbidden(_("Only the street (or a higher level) holding the case can blow the whistle."))
+    for w in whistles:
+        w.unit_path = cases[w.case_id][2]  # the calling unit: the case's handler
+        w.handled_on_time = (w.reported_in_at <= w.report_in_by if w.reported_in_at is not None
+                             else (False if w.report_in_by < now else None))
+    with transaction.atomic():
+        made = Whistle.objects.bulk_create(whistles, batch_size=5000)
+        by_case: dict[int, list[Step]] = {}
+        for w in whistles:
+            _code, _unit_path, handler_path, _level, status, _received = cases[w.case_id]
+            by_case.setdefault(w.case_id, []).append(Step(
+                w.called_at, label if label is not None else actor_label(actor, handler_path), "whistle", status,
+                status, handler_path, (comment + " → " + departments[w.department_id].name).strip(" →")))
+        written = _insert_steps(actor, [(Case(pk=pk), rows) for pk, rows in by_case.items()])
+        audit_record(actor=actor, action="case.whistle_bulk_create", object_type="cases.whistle",
+                     unit_path=_top_path([w.unit_path for w in whistles]),
+                     changes={"count": len(made), "steps": written, "note": note})
+    return made
