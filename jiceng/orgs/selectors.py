@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
 from jiceng.orgs.models import CHILD_KIND, KIND_ORDER, BigCommittee, PartTimeMember, PartyOrg, Unit, UnitTally
 from jiceng.orgs.people import people
 
@@ -117,6 +117,39 @@ def party_org_get(*, user, pk: int) -> PartyOrg:
     if org is None:
         raise NotFound()
     return org
+
+
+def big_committee_get(*, user, pk: int) -> BigCommittee:
+    return scoped_get(BigCommittee.objects.select_related("unit"), user=user, pk=pk)
+
+
+def part_time_member_get(*, user, pk: int) -> PartTimeMember:
+    return scoped_get(PartTimeMember.objects.select_related("committee__unit"), user=user, pk=pk)
+
+
+def big_committees_of(unit: Unit):
+    """The terms of one unit's big committee, latest first, with their serving members counted."""
+    return (BigCommittee.objects.filter(unit=unit)
+            .annotate(member_count=Count("members", filter=Q(members__active=True))).order_by("-term_start"))
+
+
+def big_committee_in_office(unit_id: int, day) -> BigCommittee | None:
+    """The term of a unit's big committee that covers `day`, if any."""
+    return (BigCommittee.objects.filter(unit_id=unit_id, term_start__lte=day, term_end__gte=day)
+            .order_by("-term_start").first())
+
+
+def roster_on(committee: BigCommittee, day):
+    """The members due on `day`: on the roster by then and not yet left (a member who left that day is not)."""
+    return (PartTimeMember.objects.filter(committee=committee)
+            .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=day)).order_by("source", "id"))
+
+
+def roster_of(committee: BigCommittee):
+    """The whole roster of a term, serving members first, with what they are linked to."""
+    return (PartTimeMember.objects.filter(committee=committee)
+            .select_related("person", "source_party_org").order_by("-active", "source", "id"))
 
 
 def big_committees_in(unit: Unit):
