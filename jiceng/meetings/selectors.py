@@ -24,6 +24,11 @@ def system_get(*, user, pk: int) -> MeetingSystem:
     return scoped_get(MeetingSystem.objects.select_related("unit"), user=user, pk=pk)
 
 
+def system_of(unit) -> MeetingSystem | None:
+    """The unit's own active joint-meeting system, if it has one."""
+    return MeetingSystem.objects.filter(unit=unit, active=True).first()
+
+
 def meeting_get(*, user, pk: int) -> Meeting:
     return scoped_get(Meeting.objects.select_related("unit", "system"), user=user, pk=pk)
 

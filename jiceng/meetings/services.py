@@ -89,6 +89,20 @@ def system_configure(*, actor, unit: Unit, cadence: str | None = None, name: str
     return system
 
 
+def system_set_up(*, actor, unit: Unit, cadence: str | None = None, quorum_share: float = 0.5,
+                  year: int | None = None) -> MeetingSystem:
+    """Set up a unit's joint meeting from its page: the system and this year's schedule, in one transaction.
+    A street's or community's meeting takes those due from its big committee's roster."""
+    require_scope(actor, unit.path, "structure")
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        if MeetingSystem.objects.filter(unit=unit, active=True).exists():
+            raise Conflict(_("%(unit)s already has a joint-meeting system.") % {"unit": unit.name}, field="unit")
+        system = system_configure(actor=actor, unit=unit, cadence=cadence or None, quorum_share=quorum_share)
+        schedule_generate(actor=actor, system=system, year=year)
+    return system
+
+
 def period_bounds(cadence: str, year: int) -> list[tuple[datetime.date, datetime.date]]:
     step = CADENCE_MONTHS[cadence]
     out = []

@@ -154,8 +154,36 @@ def roster_of(committee: BigCommittee):
 
 def big_committees_in(unit: Unit):
     return (BigCommittee.objects.filter(subtree_q(unit.path, "unit_path")).select_related("unit")
-            .annotate(member_count=Count("members")).order_by("unit_path"))
+            .annotate(member_count=Count("members", filter=Q(members__active=True))).order_by("unit_path"))
 
 
 def part_time_members_of(committee: BigCommittee):
     return PartTimeMember.objects.filter(committee=committee, active=True).order_by("source", "id")
+
+
+def party_org_parents_for(unit: Unit, exclude: PartyOrg | None = None):
+    """The organizations a new (or moved) organization on `unit` may sit under: those on the unit and above."""
+    qs = PartyOrg.objects.filter(unit__code__in=unit.ancestor_codes).select_related("unit")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("unit__depth", "kind", "id")
+
+
+def party_orgs_on(unit: Unit):
+    """The organizations on a unit and on the units right below it (the page's list), with counts."""
+    return (PartyOrg.objects.filter(Q(unit=unit) | Q(unit__parent=unit)).select_related("unit", "parent")
+            .annotate(children_count=Count("children", distinct=True),
+                      member_count=Count("memberships", distinct=True))
+            .order_by("unit__depth", "unit_path", "kind", "id"))
+
+
+def unit_party_orgs_for_roster(committee: BigCommittee):
+    """The party organizations a part-time member may come from: those in the committee's area."""
+    return PartyOrg.objects.filter(subtree_q(committee.unit_path, "unit_path")).order_by("unit_path", "id")
+
+
+def roster_person_get(*, user, pk: int):
+    """A person of the registry (people app) to link a part-time member to: 404 outside the user's area. Reached
+    through the roster's foreign key, so orgs imports nothing of people."""
+    model = PartTimeMember._meta.get_field("person").related_model
+    return scoped_get(model.objects.all(), user=user, pk=pk)

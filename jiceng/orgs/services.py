@@ -6,8 +6,7 @@ import re
 
 import shapely
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
-from django.db.models import F, Value
+from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _

@@ -17,7 +17,6 @@ def data(c):
     """K1's joint meeting with a held meeting, a resolution and an action item owned by grid G1."""
     if getattr(c, "_meetings", None) is None:
         from jiceng.meetings import services
-
         from jiceng.orgs.models import PartTimeMember
 
         system = services.system_configure(actor=None, unit=c.community)
@@ -48,7 +47,7 @@ CHECKS = {
         Check("POST", lambda c: f"/meetings/systems/{data(c)['system'].pk}/",
               statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
               data=lambda c: {"held_on": f"{YEAR}-01-20", "title": "会议", "agenda": "停车\n环境",
-                              "present": data(c)["roster"]}, json=False),
+                              **{f"att_{pk}": "present" for pk in data(c)["roster"]}}, json=False),
     ],
     "meetings:resolution_add": [
         Check("POST", lambda c: f"/meetings/{data(c)['meeting'].pk}/resolutions/",
