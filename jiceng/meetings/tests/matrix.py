@@ -49,6 +49,11 @@ CHECKS = {
               data=lambda c: {"held_on": f"{YEAR}-01-20", "title": "会议", "agenda": "停车\n环境",
                               **{f"att_{pk}": "present" for pk in data(c)["roster"]}}, json=False),
     ],
+    "meetings:system_setup": [
+        Check("POST", lambda c: f"/meetings/systems/set-up/?unit={c.community.code}",
+              statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}), data=lambda c: {"quorum_share": "0.5"},
+              json=False),
+    ],
     "meetings:resolution_add": [
         Check("POST", lambda c: f"/meetings/{data(c)['meeting'].pk}/resolutions/",
               statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
