@@ -54,6 +54,8 @@ def _unit_context(request, unit):
         "committees": list(selectors.big_committees_in(unit)[:50]) if unit.kind in ("street", "community") else [],
         "people": people,
         "kinds": dict(UnitKind.choices),
+        "coverage": people_source().central_coverage(unit) if unit.kind in (UnitKind.COMMUNITY, UnitKind.GRID)
+        and people_source().central_coverage else [],
     }
 
 
