@@ -74,6 +74,11 @@ class AgendaIn(Schema):
     ref_id: Text(40) = ""
 
 
+class DeputyIn(Schema):
+    member_id: Id
+    name: Text(60, 1)
+
+
 class MeetingIn(Schema):
     system_id: Id
     held_on: Day
@@ -81,6 +86,7 @@ class MeetingIn(Schema):
     minutes: Text(20000) = ""
     agenda: list[AgendaIn] = Field([], max_length=100)
     present_member_ids: list[Id] = Field([], max_length=500)
+    deputies: list[DeputyIn] = Field([], max_length=500)
     leader_contact_point_ids: list[Id] = Field([], max_length=100)
 
 
@@ -103,7 +109,9 @@ class AgendaOut(Schema):
 class AttendanceOut(Schema):
     name: str
     present: bool
+    deputy: str
     member_id: int | None
+    roster_member_id: int | None
     contact_point_id: int | None
 
 
@@ -247,12 +255,15 @@ def meetings(request, unit: str | None = None, year: Year | None = None, page: Q
     return list(page.slice(qs))
 
 
-@router.post("/meetings", response={201: MeetingOut}, summary="Record a held meeting (agenda, attendance, minutes)")
+@router.post("/meetings", response={201: MeetingOut},
+             summary="Record a held meeting (agenda, minutes, attendance of those due: the big committee's roster "
+                     "for a street or community, who came and who sent a deputy)")
 def meeting_record(request, payload: MeetingIn):
     system = selectors.system_get(user=request.user, pk=payload.system_id)
     meeting = services.meeting_record(
         actor=request.user, system=system, held_on=payload.held_on, title=payload.title, minutes=payload.minutes,
         agenda=[a.dict() for a in payload.agenda], present_member_ids=payload.present_member_ids,
+        deputies={d.member_id: d.name for d in payload.deputies},
         leader_contact_point_ids=payload.leader_contact_point_ids)
     return Status(201, meeting)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from jiceng.demo.names import person_name
 from jiceng.meetings import services, sweeps
 from jiceng.meetings.models import ActionStatus, ContactPoint, MeetingPeriod, SystemMember
+from jiceng.orgs.models import PartTimeMember
 
 ORDER = 60
 MISS_SHARE = 0.08  # periods with no meeting
@@ -25,12 +26,23 @@ def build(ctx):
     year = today.year
     d = ctx.data
     units = [d["city"]] + list(d["counties"]) + list(d["streets"]) + list(d["communities"])
-    members = {u.pk: [person_name(rng) for _ in range(rng.randint(5, 7))] for u in units}
+    # City and county meetings keep a list of members; a street's or community's meeting takes those due from
+    # its big committee's roster (orgs' demo step set one up for each).
+    members = {u.pk: [person_name(rng) for _ in range(rng.randint(5, 7))] for u in units
+               if u.kind in ("city", "county")}
     systems = services.systems_bulk_setup(actor=None, units=units, years=[year - 1, year], members_per_unit=members,
                                           note="demo city")
     by_system: dict = {}
     for m in SystemMember.objects.filter(system__in=systems).order_by("id"):
         by_system.setdefault(m.system_id, []).append(m)
+    roster: dict = {}
+    for m in PartTimeMember.objects.filter(committee__unit__in=[u for u in units if u.kind in ("street", "community")],
+                                           committee__term_start__lte=datetime.date(year - 1, 1, 1),
+                                           committee__term_end__gte=today, active=True).select_related("committee"):
+        roster.setdefault(m.committee.unit_id, []).append(m)
+    for s in systems:
+        if s.unit_id in roster:
+            by_system[s.pk] = roster[s.unit_id]
     # Contact points: each city leader at one county and one community; each county leader at a community.
     counties = list(d["counties"])
     communities = list(d["communities"])
@@ -65,7 +77,9 @@ def build(ctx):
         if last < p.starts_on:
             continue
         held_on = p.starts_on + datetime.timedelta(days=rng.randint(0, (last - p.starts_on).days))
-        ms = by_system[s.pk]
+        ms = by_system.get(s.pk) or []
+        if not ms:
+            continue  # a street or community without a big committee in office: nobody is due
         n_present = len(ms) if rng.random() > 0.3 else len(ms) - 1
         if rng.random() < NO_QUORUM_SHARE:
             n_present = max(1, len(ms) // 2 - 1)

@@ -167,10 +167,15 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     unit_path = models.CharField(max_length=255, db_index=True)
     member = models.ForeignKey(SystemMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # At a street's or community's meeting while its big committee is in office, those due are the roster.
+    roster_member = models.ForeignKey("orgs.PartTimeMember", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
     contact_point = models.ForeignKey(ContactPoint, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="attendances")
     name = models.CharField(_("name"), max_length=60)
+    # Present in person, or (with `deputy` set) represented by the deputy they sent; absent otherwise.
     present = models.BooleanField(default=True)
+    deputy = models.CharField(_("deputy"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("attendance")

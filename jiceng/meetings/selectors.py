@@ -24,6 +24,11 @@ def system_get(*, user, pk: int) -> MeetingSystem:
     return scoped_get(MeetingSystem.objects.select_related("unit"), user=user, pk=pk)
 
 
+def system_of(unit) -> MeetingSystem | None:
+    """The unit's own active joint-meeting system, if it has one."""
+    return MeetingSystem.objects.filter(unit=unit, active=True).first()
+
+
 def meeting_get(*, user, pk: int) -> Meeting:
     return scoped_get(Meeting.objects.select_related("unit", "system"), user=user, pk=pk)
 
@@ -107,3 +112,22 @@ def cards_in(*, user, unit, open_only: bool = True):
     """The joint meetings' open prompt cards held at or under `unit`."""
     return (cards_under(user=user, unit=unit, kinds=MeetingCardKind.values, open_only=open_only)
             .select_related("unit").order_by("-raised_at", "-id"))
+
+
+def committee_attendance(committee) -> dict:
+    """Joint-meeting attendance of a big committee's roster, per member and per source (two grouped queries):
+    {"members": {member id: {"due", "came", "deputy", "rate"}}, "sources": {source: {…}}}; `rate` is the share
+    of meetings due at which the member came in person (None before any meeting)."""
+    base = Attendance.objects.filter(roster_member__committee=committee)
+    counts = {"due": Count("id"), "came": Count("id", filter=Q(present=True, deputy="")),
+              "deputy": Count("id", filter=Q(present=True) & ~Q(deputy=""))}
+
+    def rated(row):
+        return {"due": row["due"], "came": row["came"], "deputy": row["deputy"],
+                "rate": row["came"] / row["due"] if row["due"] else None}
+
+    members = {r["roster_member_id"]: rated(r)
+               for r in base.values("roster_member_id").annotate(**counts).order_by()}
+    sources = {r["roster_member__source"]: rated(r)
+               for r in base.values("roster_member__source").annotate(**counts).order_by()}
+    return {"members": members, "sources": sources}

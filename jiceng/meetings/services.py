@@ -30,7 +30,8 @@ from jiceng.meetings.models import (
     Resolution,
     SystemMember,
 )
-from jiceng.orgs.models import Unit
+from jiceng.orgs.models import PartTimeMember, Unit
+from jiceng.orgs.selectors import big_committee_in_office, roster_on
 
 MEETING_LEVELS = ("city", "county", "street", "community")
 # Records an agenda item may link to (generic reference "app_label.model").
@@ -85,6 +86,20 @@ def system_configure(*, actor, unit: Unit, cadence: str | None = None, name: str
                 for m in members])
         audit_record(actor=actor, action="meeting_system.create" if created else "meeting_system.update",
                      obj=system, changes={"cadence": [old["cadence"], cadence], "members_added": len(members)})
+    return system
+
+
+def system_set_up(*, actor, unit: Unit, cadence: str | None = None, quorum_share: float = 0.5,
+                  year: int | None = None) -> MeetingSystem:
+    """Set up a unit's joint meeting from its page: the system and this year's schedule, in one transaction.
+    A street's or community's meeting takes those due from its big committee's roster."""
+    require_scope(actor, unit.path, "structure")
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        if MeetingSystem.objects.filter(unit=unit, active=True).exists():
+            raise Conflict(_("%(unit)s already has a joint-meeting system.") % {"unit": unit.name}, field="unit")
+        system = system_configure(actor=actor, unit=unit, cadence=cadence or None, quorum_share=quorum_share)
+        schedule_generate(actor=actor, system=system, year=year)
     return system
 
 
@@ -191,10 +206,24 @@ def _check_ref(meeting_unit: Unit, ref_type: str, ref_id: str):
                                % {"t": ref_type, "id": ref_id}, field="agenda")
 
 
+def due_on(system: MeetingSystem, day: datetime.date) -> tuple[object | None, list]:
+    """Who is due at a meeting of `system` on `day`: the roster of the unit's big committee in office that day
+    (the street's 大工委, the community's 大党委), else the system's own members (city and county meetings).
+    Returns (committee or None, members)."""
+    committee = big_committee_in_office(system.unit_id, day) if system.level in ("street", "community") else None
+    if committee is not None:
+        return committee, list(roster_on(committee, day))
+    return None, list(SystemMember.objects.filter(system=system, active=True).order_by("id"))
+
+
 def meeting_record(*, actor, system: MeetingSystem, held_on: datetime.date, title: str, minutes: str = "",
                    agenda: list[dict] | None = None, present_member_ids: list[int] | None = None,
-                   leader_contact_point_ids: list[int] | None = None, today: datetime.date | None = None) -> Meeting:
-    """Record a held meeting. It fills its period (held on time) when quorate and inside the period."""
+                   deputies: dict[int, str] | None = None, leader_contact_point_ids: list[int] | None = None,
+                   today: datetime.date | None = None) -> Meeting:
+    """Record a held meeting. Those due come from `due_on` (the big committee's roster when one is in office):
+    `present_member_ids` came in person, `deputies` ({member id: deputy's name}) sent a deputy, the rest were
+    absent; a deputy counts toward the quorum. The meeting fills its period (held on time) when quorate and
+    inside the period."""
     require_scope(actor, system.unit_path, "write")
     today = today or timezone.localdate()
     title = (title or "").strip()
@@ -208,34 +237,44 @@ def meeting_record(*, actor, system: MeetingSystem, held_on: datetime.date, titl
         if not (item.get("title") or "").strip():
             raise ValidationFailed(_("Every agenda item needs a title."), field="agenda")
         _check_ref(unit, item.get("ref_type") or "", str(item.get("ref_id") or ""))
-    members = {m.pk: m for m in SystemMember.objects.filter(system=system, active=True)}
+    committee, due = due_on(system, held_on)
+    members = {m.pk: m for m in due}
     present = set(present_member_ids or [])
-    if present - set(members):
-        raise ValidationFailed(_("Some people marked present are not members of this joint meeting."),
-                               field="present_member_ids")
+    deputies = {int(k): (v or "").strip() for k, v in (deputies or {}).items()}
+    if present - set(members) or set(deputies) - set(members):
+        raise ValidationFailed(_("Some people marked present are not due at this meeting (not on the roster "
+                                 "on the day it was held)."), field="present_member_ids")
+    if present & set(deputies):
+        raise ValidationFailed(_("A member either came or sent a deputy, not both."), field="deputies")
+    if any(not name or len(name) > 60 for name in deputies.values()):
+        raise ValidationFailed(_("Give the deputy's name (at most 60 characters)."), field="deputies")
     points = {c.pk: c for c in ContactPoint.objects.filter(pk__in=leader_contact_point_ids or [], active=True)}
     if len(points) != len(set(leader_contact_point_ids or [])) or any(
             c.unit_id != unit.pk for c in points.values()):
         raise ValidationFailed(_("A higher leader attends at one of their contact points: this unit."),
                                field="leader_contact_point_ids")
-    quorate = bool(members) and len(present) / len(members) >= system.quorum_share - 1e-9
+    attending = len(present) + len(deputies)
+    quorate = bool(members) and attending / len(members) >= system.quorum_share - 1e-9
+    member_field = "roster_member" if committee is not None else "member"
     with transaction.atomic():
         meeting = Meeting.objects.create(
             system=system, unit=unit, unit_path=system.unit_path, held_on=held_on, title=title, minutes=minutes,
-            member_count=len(members), present_count=len(present), quorate=quorate,
+            member_count=len(members), present_count=attending, quorate=quorate,
             created_by=actor if getattr(actor, "pk", None) else None)
         AgendaItem.objects.bulk_create([
             AgendaItem(meeting=meeting, unit_path=meeting.unit_path, order=i, title=item["title"].strip(),
                        ref_type=item.get("ref_type") or "", ref_id=str(item.get("ref_id") or ""))
             for i, item in enumerate(agenda)])
         Attendance.objects.bulk_create(
-            [Attendance(meeting=meeting, unit_path=meeting.unit_path, member=m, name=m.name, present=m.pk in present)
+            [Attendance(meeting=meeting, unit_path=meeting.unit_path, name=m.name, **{member_field: m},
+                        present=m.pk in present or m.pk in deputies, deputy=deputies.get(m.pk, ""))
              for m in members.values()]
             + [Attendance(meeting=meeting, unit_path=meeting.unit_path, contact_point=c, name=c.leader_name)
                for c in points.values()])
         period = _fill_period(system, meeting)
         audit_record(actor=actor, action="meeting.record", obj=meeting,
-                     changes={"held_on": held_on, "present": len(present), "members": len(members),
+                     changes={"held_on": held_on, "present": len(present), "deputies": len(deputies),
+                              "members": len(members), "committee": committee.pk if committee else None,
                               "quorate": quorate, "period": period.pk if period else None})
     return meeting
 
@@ -368,9 +407,9 @@ def meetings_bulk_record(*, actor, rows: list[dict], note: str = "", today: date
             mid, path = m.pk, m.unit_path
             agenda += [AgendaItem(meeting_id=mid, unit_path=path, order=i, title=t)
                        for i, t in enumerate(r.get("agenda", []))]
-            attendance += [Attendance(meeting_id=mid, unit_path=path, member_id=p.pk, name=p.name, present=True)
+            attendance += [Attendance(meeting_id=mid, unit_path=path, name=p.name, present=True, **_who(p))
                            for p in r["present"]]
-            attendance += [Attendance(meeting_id=mid, unit_path=path, member_id=p.pk, name=p.name, present=False)
+            attendance += [Attendance(meeting_id=mid, unit_path=path, name=p.name, present=False, **_who(p))
                            for p in r.get("absent", [])]
             attendance += [Attendance(meeting_id=mid, unit_path=path, contact_point_id=c.pk, name=c.leader_name)
                            for c in r.get("leaders", [])]
@@ -401,6 +440,13 @@ def meetings_bulk_record(*, actor, rows: list[dict], note: str = "", today: date
                      changes={"meetings": len(meetings), "periods_held": filled, "actions": len(actions),
                               "note": note})
     return len(meetings)
+
+
+def _who(member) -> dict:
+    """The attendance row's link: a big committee's roster member or a system member."""
+    if isinstance(member, PartTimeMember):
+        return {"roster_member_id": member.pk}
+    return {"member_id": member.pk}
 
 
 def contact_points_bulk_create(*, actor, points: list[ContactPoint], note: str = "") -> list[ContactPoint]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_page, name="meeting"),
     path("<int:pk>/resolutions/", views.resolution_add, name="resolution_add"),
     path("systems/<int:pk>/", views.system_page, name="system"),
+    path("systems/set-up/", views.system_setup, name="system_setup"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("contact-points/", views.contact_points, name="contact_points"),
 ]

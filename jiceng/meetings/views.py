@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -9,9 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.core.errors import ServiceError, ValidationFailed
-from jiceng.core.views import page, run_and_redirect
+from jiceng.core.scope import user_can
+from jiceng.core.views import form_submit, page
 from jiceng.meetings import selectors, services
+from jiceng.meetings.forms import ActionDoneForm, MeetingForm, ResolutionForm, SystemForm, YearForm
 from jiceng.orgs.selectors import unit_or_top
 
 
@@ -19,11 +18,8 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", ""))
 
 
-def _year(request):
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+def _year(request) -> int:
+    return YearForm(request.GET).year_or_current()
 
 
 @page
@@ -44,34 +40,57 @@ def home(request):
         "meetings": list(selectors.meetings_in(user=request.user, unit=unit, year=year)[:20]),
         "actions": list(selectors.action_items_in(user=request.user, unit=unit, status="open")[:30]),
         "cards": list(selectors.cards_in(user=request.user, unit=unit)[:30]),
+        "setup": SystemForm() if unit.kind in services.MEETING_LEVELS and user_can(request.user, unit.path, "structure")
+        and not selectors.system_of(unit) else None,
     })
+
+
+def _meeting_render(request, meeting, form=None, status=200):
+    return render(request, "meetings/meeting.html", {
+        "meeting": meeting,
+        "agenda": list(meeting.agenda.all()),
+        "attendance": list(meeting.attendance.select_related("contact_point__leader_unit", "roster_member")),
+        "resolutions": list(meeting.resolutions.prefetch_related("actions__owner_unit")),
+        "today": timezone.localdate(),
+        "form": form or ResolutionForm(),
+    }, status=status)
+
+
+@require_POST
+@page
+def system_setup(request):
+    """Set up the joint meeting of the unit the home page shows (?unit=…)."""
+    unit = _unit(request)
+    form = SystemForm(request.POST)
+    system = form_submit(form, lambda d: services.system_set_up(actor=request.user, unit=unit, cadence=d["cadence"],
+                                                                quorum_share=d["quorum_share"]))
+    if system is None:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(f"{reverse('meetings:home')}?unit={unit.code}")
+    messages.success(request, _("Joint meeting set up."))
+    return redirect("meetings:system", pk=system.pk)
 
 
 @page
 def meeting_page(request, pk):
-    meeting = selectors.meeting_get(user=request.user, pk=pk)
-    return render(request, "meetings/meeting.html", {
-        "meeting": meeting,
-        "agenda": list(meeting.agenda.all()),
-        "attendance": list(meeting.attendance.select_related("contact_point__leader_unit")),
-        "resolutions": list(meeting.resolutions.prefetch_related("actions__owner_unit")),
-        "today": timezone.localdate(),
-    })
+    return _meeting_render(request, selectors.meeting_get(user=request.user, pk=pk))
 
 
 @require_POST
 @page
 def action_done(request, pk):
     item = selectors.action_item_get(user=request.user, pk=pk)
-    try:
-        services.action_item_complete(actor=request.user, item=item, note=request.POST.get("note", ""))
-    except ServiceError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
+    form = ActionDoneForm(request.POST)
+    done = form_submit(form, lambda d: services.action_item_complete(actor=request.user, item=item, note=d["note"]),
+                       passthrough=(403,))
+    if done is None:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     if item.resolution_id is None:  # a deliberation's follow-up action
-        return redirect(request.POST.get("next") or "meetings:home") if url_has_allowed_host_and_scheme(
-            request.POST.get("next"), allowed_hosts={request.get_host()}) else redirect("meetings:home")
+        nxt = form.cleaned_data.get("next", "") if hasattr(form, "cleaned_data") else ""
+        return redirect(nxt) if nxt and url_has_allowed_host_and_scheme(
+            nxt, allowed_hosts={request.get_host()}) else redirect("meetings:home")
     return redirect("meetings:meeting", pk=item.resolution.meeting_id)
 
 
@@ -83,54 +102,36 @@ def contact_points(request):
         "rows": selectors.contact_point_stats(user=request.user, unit=unit, year=year)})
 
 
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-
-
-def _lines(text):
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 @page
 def system_page(request, pk):
-    """A unit's joint meeting: members, this year's periods, and the form to record a held meeting."""
+    """A unit's joint meeting: this year's periods, and the form to record a held meeting whose attendance is
+    taken from those due (the big committee's roster while one is in office)."""
     system = selectors.system_get(user=request.user, pk=pk)
-    members = list(system.members.filter(active=True).order_by("id"))
-    error = None
+    today = timezone.localdate()
+    committee, members = services.due_on(system, today)
+    form = MeetingForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST":
-        held_on = _date(request.POST.get("held_on"))
-        try:
-            if held_on is None:
-                raise ValidationFailed(_("Give the date the meeting was held."), field="held_on")
-            meeting = services.meeting_record(
-                actor=request.user, system=system, held_on=held_on, title=request.POST.get("title", ""),
-                minutes=request.POST.get("minutes", ""),
-                agenda=[{"title": t} for t in _lines(request.POST.get("agenda"))],
-                present_member_ids=[int(x) for x in request.POST.getlist("present") if x.isdigit()])
-        except ServiceError as exc:
-            if exc.status == 403:
-                raise
-            error = exc.message
-        else:
+        meeting = form_submit(form, lambda d: services.meeting_record(
+            actor=request.user, system=system, held_on=d["held_on"], title=d["title"], minutes=d["minutes"],
+            agenda=form.agenda_items(), present_member_ids=form.present_ids(), deputies=form.deputies()),
+            passthrough=(403,))
+        if meeting is not None:
             messages.success(request, _("Meeting recorded."))
             return redirect("meetings:meeting", pk=meeting.pk)
     year = _year(request)
     return render(request, "meetings/system.html", {
-        "system": system, "members": members, "year": year, "error": error, "today": timezone.localdate(),
+        "system": system, "committee": committee, "form": form, "year": year, "today": today,
         "periods": list(system.periods.filter(year=year).order_by("index")),
-    }, status=422 if error else 200)
+    }, status=422 if form.errors else 200)
 
 
 @require_POST
 @page
 def resolution_add(request, pk):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    action = {"title": request.POST.get("action", ""), "owner_name": request.POST.get("owner", ""),
-              "deadline": _date(request.POST.get("deadline"))}
-    return run_and_redirect(request, lambda: services.resolution_add(
-        actor=request.user, meeting=meeting, text=request.POST.get("text", ""),
-        actions=[action] if action["title"] or action["owner_name"] else []),
-        reverse("meetings:meeting", args=[meeting.pk]), passthrough=(403,))
+    form = ResolutionForm(request.POST)
+    done = form_submit(form, lambda d: services.resolution_add(actor=request.user, meeting=meeting, text=d["text"],
+                                                               actions=form.actions()), passthrough=(403,))
+    if done is None:
+        return _meeting_render(request, meeting, form, status=422)
+    return redirect("meetings:meeting", pk=meeting.pk)

@@ -78,6 +78,23 @@ PARTY_ORG_UNIT_KINDS = {
     "unit_org": {"county", "street", "community"},
 }
 GRID_PARTY_ORG_KINDS = ("grid_branch", "grid_group")
+COMMUNITY_PARTY_ORG_KINDS = ("community_committee", "community_general_branch", "community_branch")
+# The chain (A2): the kinds of party organization each kind sits under, and the unit kind that parent sits on
+# (a grid branch under its community's committee, a community committee under its street's working
+# committee, …). An agency or enterprise organization sits under the committee of its county, street or
+# community. A city committee has no parent.
+PARTY_ORG_PARENT_KINDS = {
+    "city_committee": (),
+    "county_committee": ("city_committee",),
+    "street_working_committee": ("county_committee",),
+    "community_committee": ("street_working_committee",),
+    "community_general_branch": ("street_working_committee",),
+    "community_branch": ("street_working_committee",),
+    "grid_branch": COMMUNITY_PARTY_ORG_KINDS,
+    "grid_group": COMMUNITY_PARTY_ORG_KINDS,
+    "building_group": GRID_PARTY_ORG_KINDS + COMMUNITY_PARTY_ORG_KINDS,
+    "unit_org": ("county_committee", "street_working_committee") + COMMUNITY_PARTY_ORG_KINDS,
+}
 
 
 class PartyOrg(models.Model):
@@ -136,8 +153,13 @@ class PartTimeMember(models.Model):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField(_("source"), max_length=32, choices=PartTimeSource.choices)
     source_org = models.CharField(_("source organization"), max_length=120)
+    # The unit party organization a member from a resident unit comes from (source "unit_party_org").
+    source_party_org = models.ForeignKey(PartyOrg, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("source party organization"))
     position = models.CharField(_("position"), max_length=60, blank=True)
     active = models.BooleanField(default=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("part-time committee member")

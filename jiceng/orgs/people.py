@@ -18,6 +18,8 @@ class PeopleSource:
     search: Callable  # (*, user, unit) -> scope-filtered people of a unit
     importer: Callable  # (*, actor, upload) -> rows imported (an Excel upload, all or nothing)
     exporter: Callable  # (*, user, unit) -> xlsx bytes of the unit's people, masked
+    # (unit) -> [{"grid", "covered", "households", "share"}]: central households' coverage per grid (A2)
+    central_coverage: Callable | None = None
 
 
 _source: PeopleSource | None = None

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from jiceng.core.errors import NotFound
-from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
 from jiceng.orgs.models import CHILD_KIND, KIND_ORDER, BigCommittee, PartTimeMember, PartyOrg, Unit, UnitTally
 from jiceng.orgs.people import people
 
@@ -119,10 +119,71 @@ def party_org_get(*, user, pk: int) -> PartyOrg:
     return org
 
 
+def big_committee_get(*, user, pk: int) -> BigCommittee:
+    return scoped_get(BigCommittee.objects.select_related("unit"), user=user, pk=pk)
+
+
+def part_time_member_get(*, user, pk: int) -> PartTimeMember:
+    return scoped_get(PartTimeMember.objects.select_related("committee__unit"), user=user, pk=pk)
+
+
+def big_committees_of(unit: Unit):
+    """The terms of one unit's big committee, latest first, with their serving members counted."""
+    return (BigCommittee.objects.filter(unit=unit)
+            .annotate(member_count=Count("members", filter=Q(members__active=True))).order_by("-term_start"))
+
+
+def big_committee_in_office(unit_id: int, day) -> BigCommittee | None:
+    """The term of a unit's big committee that covers `day`, if any."""
+    return (BigCommittee.objects.filter(unit_id=unit_id, term_start__lte=day, term_end__gte=day)
+            .order_by("-term_start").first())
+
+
+def roster_on(committee: BigCommittee, day):
+    """The members due on `day`: on the roster by then and not yet left (a member who left that day is not)."""
+    return (PartTimeMember.objects.filter(committee=committee)
+            .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=day)).order_by("source", "id"))
+
+
+def roster_of(committee: BigCommittee):
+    """The whole roster of a term, serving members first, with what they are linked to."""
+    return (PartTimeMember.objects.filter(committee=committee)
+            .select_related("person", "source_party_org").order_by("-active", "source", "id"))
+
+
 def big_committees_in(unit: Unit):
     return (BigCommittee.objects.filter(subtree_q(unit.path, "unit_path")).select_related("unit")
-            .annotate(member_count=Count("members")).order_by("unit_path"))
+            .annotate(member_count=Count("members", filter=Q(members__active=True))).order_by("unit_path"))
 
 
 def part_time_members_of(committee: BigCommittee):
     return PartTimeMember.objects.filter(committee=committee, active=True).order_by("source", "id")
+
+
+def party_org_parents_for(unit: Unit, exclude: PartyOrg | None = None):
+    """The organizations a new (or moved) organization on `unit` may sit under: those on the unit and above."""
+    qs = PartyOrg.objects.filter(unit__code__in=unit.ancestor_codes).select_related("unit")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("unit__depth", "kind", "id")
+
+
+def party_orgs_on(unit: Unit):
+    """The organizations on a unit and on the units right below it (the page's list), with counts."""
+    return (PartyOrg.objects.filter(Q(unit=unit) | Q(unit__parent=unit)).select_related("unit", "parent")
+            .annotate(children_count=Count("children", distinct=True),
+                      member_count=Count("memberships", distinct=True))
+            .order_by("unit__depth", "unit_path", "kind", "id"))
+
+
+def unit_party_orgs_for_roster(committee: BigCommittee):
+    """The party organizations a part-time member may come from: those in the committee's area."""
+    return PartyOrg.objects.filter(subtree_q(committee.unit_path, "unit_path")).order_by("unit_path", "id")
+
+
+def roster_person_get(*, user, pk: int):
+    """A person of the registry (people app) to link a part-time member to: 404 outside the user's area. Reached
+    through the roster's foreign key, so orgs imports nothing of people."""
+    model = PartTimeMember._meta.get_field("person").related_model
+    return scoped_get(model.objects.all(), user=user, pk=pk)

@@ -6,7 +6,7 @@ import re
 
 import shapely
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, ProtectedError, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from jiceng.orgs.models import (
     CHILD_KIND,
     CODE_LENGTH,
     PARENT_KIND,
+    PARTY_ORG_PARENT_KINDS,
     PARTY_ORG_UNIT_KINDS,
     BigCommittee,
     CommitteeLevel,
@@ -252,26 +253,135 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit, new_code: str | None = Non
     return unit
 
 
-def party_org_create(*, actor, unit: Unit, kind: str, name: str, parent: PartyOrg | None = None,
-                     secretary=None, established_on: datetime.date | None = None) -> PartyOrg:
-    require_scope(actor, unit.path, "structure")
+def _chain_check(*, kind: str, unit: Unit, parent: PartyOrg | None) -> None:
+    """The rules of the chain (A2): the kind sits on its kind of unit, under a parent of the kind above it
+    that sits on a unit above (or, for a unit organization or a group under a community's branch, on) its
+    own. Raises ValidationFailed naming the field."""
     if kind not in PartyOrgKind.values:
         raise ValidationFailed(_("Unknown party organization kind “%(kind)s”.") % {"kind": kind}, field="kind")
     if unit.kind not in PARTY_ORG_UNIT_KINDS[kind]:
         raise ValidationFailed(
             _("A %(org)s cannot sit on a %(unit)s.") % {"org": PartyOrgKind(kind).label,
                                                          "unit": UnitKind(unit.kind).label}, field="kind")
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed(_("A party organization needs a name."), field="name")
-    if parent is not None and not unit.path.startswith(parent.unit_path):
-        raise ValidationFailed(_("The parent organization must sit on this unit or one above it."), field="parent")
+    allowed = PARTY_ORG_PARENT_KINDS[kind]
+    if not allowed:
+        if parent is not None:
+            raise ValidationFailed(_("A city party committee is the top of the chain and has no parent."),
+                                   field="parent")
+        return
+    if parent is None:
+        raise ValidationFailed(
+            _("A %(org)s sits under a %(parent)s: choose its parent organization.")
+            % {"org": PartyOrgKind(kind).label, "parent": PartyOrgKind(allowed[0]).label}, field="parent")
+    if parent.kind not in allowed:
+        raise ValidationFailed(
+            _("A %(org)s cannot sit under a %(parent)s; it sits under a %(expected)s.")
+            % {"org": PartyOrgKind(kind).label, "parent": PartyOrgKind(parent.kind).label,
+               "expected": " / ".join(str(PartyOrgKind(k).label) for k in allowed)}, field="parent")
+    if not unit.path.startswith(parent.unit_path) or (parent.unit_path == unit.path and kind != "unit_org"):
+        raise ValidationFailed(_("The parent organization must sit on a unit above this one (%(unit)s).")
+                               % {"unit": unit.name}, field="parent")
+
+
+def party_org_create(*, actor, unit: Unit, kind: str, name: str, parent: PartyOrg | None = None,
+                     secretary=None, established_on: datetime.date | None = None) -> PartyOrg:
+    require_scope(actor, unit.path, "structure")
+    name = _party_org_name(name)
+    _chain_check(kind=kind, unit=unit, parent=parent)
     with transaction.atomic():
         org = PartyOrg.objects.create(kind=kind, name=name, unit=unit, unit_path=unit.path, parent=parent,
                                       secretary=secretary, established_on=established_on)
         audit_record(actor=actor, action="party_org.create", obj=org,
-                     changes={"kind": kind, "name": name, "unit": unit.code})
+                     changes={"kind": kind, "name": name, "unit": unit.code,
+                              "parent": parent.pk if parent else None})
     return org
+
+
+def _party_org_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A party organization needs a name."), field="name")
+    if len(name) > 120:
+        raise ValidationFailed(_("A party organization's name has at most 120 characters."), field="name")
+    return name
+
+
+def party_org_rename(*, actor, org: PartyOrg, name: str) -> PartyOrg:
+    require_scope(actor, org.unit_path, "structure")
+    name = _party_org_name(name)
+    with transaction.atomic():
+        org = PartyOrg.objects.select_for_update().get(pk=org.pk)
+        old = org.name
+        if name != old:
+            org.name = name
+            org.save(update_fields=["name"])
+            audit_record(actor=actor, action="party_org.rename", obj=org, changes={"name": [old, name]})
+    return org
+
+
+def party_org_move(*, actor, org: PartyOrg, parent: PartyOrg, unit: Unit | None = None) -> PartyOrg:
+    """Put an organization under another parent (and, optionally, on another unit of its kind): a grid branch
+    whose grid now belongs to another community goes under that community's committee. The organizations
+    under it keep their units; each must still sit below the moved one."""
+    require_scope(actor, org.unit_path, "structure")
+    require_scope(actor, parent.unit_path, "structure")
+    unit = unit or org.unit
+    require_scope(actor, unit.path, "structure")
+    with transaction.atomic():
+        org = PartyOrg.objects.select_for_update().select_related("unit").get(pk=org.pk)
+        parent = PartyOrg.objects.get(pk=parent.pk)
+        if parent.pk == org.pk or _is_below(parent, org):
+            raise ValidationFailed(_("An organization cannot be put under itself or one of its own organizations."),
+                                   field="parent")
+        _chain_check(kind=org.kind, unit=unit, parent=parent)
+        if unit.pk != org.unit_id and PartyOrg.objects.filter(parent=org).exclude(
+                unit_path__startswith=unit.path).exists():
+            raise ValidationFailed(_("Organizations under this one sit on units outside %(unit)s: move them first.")
+                                   % {"unit": unit.name}, field="unit")
+        old = {"parent": org.parent_id, "unit": org.unit.code}
+        org.parent, org.unit, org.unit_path = parent, unit, unit.path
+        org.save(update_fields=["parent", "unit", "unit_path"])
+        audit_record(actor=actor, action="party_org.move", obj=org,
+                     changes={"parent": [old["parent"], parent.pk], "unit": [old["unit"], unit.code]})
+    return org
+
+
+def _is_below(candidate: PartyOrg, org: PartyOrg) -> bool:
+    """Whether `candidate` lies under `org` in the chain (walks up at most the chain's depth)."""
+    seen = 0
+    node = candidate
+    while node.parent_id and seen < 12:
+        if node.parent_id == org.pk:
+            return True
+        node = PartyOrg.objects.only("parent_id").get(pk=node.parent_id)
+        seen += 1
+    return False
+
+
+def party_org_dissolve(*, actor, org: PartyOrg) -> None:
+    """Dissolve (delete) an organization. Refused while organizations sit under it or members belong to it:
+    they are moved first, so that no member is left without an organization."""
+    require_scope(actor, org.unit_path, "structure")
+    with transaction.atomic():
+        org = PartyOrg.objects.select_for_update().get(pk=org.pk)
+        children = PartyOrg.objects.filter(parent=org).count()
+        if children:
+            raise Conflict(_("%(org)s still has %(n)d organizations under it: move or dissolve them first.")
+                           % {"org": org.name, "n": children}, field="org")
+        members = org.memberships.count()
+        if members:
+            raise Conflict(_("%(org)s still has %(n)d party members: transfer their membership first.")
+                           % {"org": org.name, "n": members}, field="org")
+        label = {"kind": org.kind, "name": org.name, "unit_path": org.unit_path}
+        try:
+            with transaction.atomic():
+                pk = org.pk
+                org.delete()
+        except ProtectedError:
+            raise Conflict(_("%(org)s is still referred to by other records (a roster, an appointment): "
+                             "end those first.") % {"org": label["name"]}, field="org") from None
+        audit_record(actor=actor, action="party_org.dissolve", object_type="orgs.partyorg", object_id=pk,
+                     unit_path=label["unit_path"], changes=label)
 
 
 def party_org_set_secretary(*, actor, org: PartyOrg, secretary) -> PartyOrg:
@@ -285,14 +395,34 @@ def party_org_set_secretary(*, actor, org: PartyOrg, secretary) -> PartyOrg:
     return org
 
 
+def _term_check(term_start, term_end) -> None:
+    if not isinstance(term_start, datetime.date) or not isinstance(term_end, datetime.date):
+        raise ValidationFailed(_("A term needs a start and an end date."), field="term_start")
+    if term_end <= term_start:
+        raise ValidationFailed(_("The term must end after it starts."), field="term_end")
+    if (term_end - term_start).days > 366 * 6:
+        raise ValidationFailed(_("A term lasts at most six years."), field="term_end")
+
+
+def _overlapping(unit: Unit, term_start, term_end, exclude_pk=None):
+    qs = BigCommittee.objects.filter(unit=unit, term_start__lte=term_end, term_end__gte=term_start)
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
 def big_committee_create(*, actor, unit: Unit, term_start: datetime.date, term_end: datetime.date,
                          established_on: datetime.date | None = None) -> BigCommittee:
+    """Set up a street 大工委 or community 大党委 for a term (terms of one unit never overlap)."""
     require_scope(actor, unit.path, "structure")
     if unit.kind not in (UnitKind.STREET, UnitKind.COMMUNITY):
         raise ValidationFailed(_("Big committees are set up by streets and communities."), field="unit")
-    if term_end <= term_start:
-        raise ValidationFailed(_("The term must end after it starts."), field="term_end")
+    _term_check(term_start, term_end)
     with transaction.atomic():
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one term at a time per unit
+        clash = _overlapping(unit, term_start, term_end).first()
+        if clash is not None:
+            raise Conflict(_("%(unit)s already has a big committee for %(start)s – %(end)s, which overlaps this term.")
+                           % {"unit": unit.name, "start": clash.term_start, "end": clash.term_end},
+                           field="term_start")
         committee = BigCommittee.objects.create(
             unit=unit, unit_path=unit.path, level=CommitteeLevel(unit.kind), term_start=term_start,
             term_end=term_end, established_on=established_on or term_start)
@@ -301,17 +431,88 @@ def big_committee_create(*, actor, unit: Unit, term_start: datetime.date, term_e
     return committee
 
 
-def part_time_member_add(*, actor, committee: BigCommittee, name: str, source: str, source_org: str,
-                         position: str = "", person=None) -> PartTimeMember:
+def big_committee_renew(*, actor, committee: BigCommittee, term_end: datetime.date,
+                        carry_over: bool = True) -> BigCommittee:
+    """換届: the next term starts the day after this one ends; the members still serving carry over to it
+    (each joins the new term on its first day) unless `carry_over` is off."""
+    require_scope(actor, committee.unit_path, "structure")
+    term_start = committee.term_end + datetime.timedelta(days=1)
+    _term_check(term_start, term_end)
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=committee.unit_id)
+        if _overlapping(unit, term_start, term_end).exists():
+            raise Conflict(_("The next term of this big committee is already set up."), field="term_end")
+        new = BigCommittee.objects.create(unit=unit, unit_path=committee.unit_path, level=committee.level,
+                                          term_start=term_start, term_end=term_end, established_on=term_start)
+        carried = []
+        if carry_over:
+            carried = [PartTimeMember(committee=new, unit_path=new.unit_path, name=m.name, person_id=m.person_id,
+                                      source=m.source, source_org=m.source_org,
+                                      source_party_org_id=m.source_party_org_id, position=m.position,
+                                      joined_on=term_start)
+                       for m in PartTimeMember.objects.filter(committee=committee, active=True).order_by("id")]
+            PartTimeMember.objects.bulk_create(carried)
+        audit_record(actor=actor, action="big_committee.renew", obj=new,
+                     changes={"previous": committee.pk, "term": [term_start, term_end], "carried": len(carried)})
+    return new
+
+
+def part_time_member_add(*, actor, committee: BigCommittee, name: str, source: str, source_org: str = "",
+                         position: str = "", person=None, source_party_org: PartyOrg | None = None,
+                         joined_on: datetime.date | None = None) -> PartTimeMember:
+    """A part-time member 兼职委员 joins the roster: from a resident unit's party organization (linked to that
+    organization), the police, an owners' committee or a property company (named, and linked to the person
+    when they are in the people registry)."""
     require_scope(actor, committee.unit_path, "structure")
     if source not in PartTimeSource.values:
         raise ValidationFailed(_("Unknown source “%(s)s”.") % {"s": source}, field="source")
-    if not (name or "").strip() or not (source_org or "").strip():
-        raise ValidationFailed(_("A part-time member needs a name and the organization they come from."))
+    name = (name or (person.name if person is not None else "")).strip()
+    if source_party_org is not None:
+        if source != PartTimeSource.UNIT_PARTY_ORG:
+            raise ValidationFailed(_("Only a member from a unit party organization is linked to one."),
+                                   field="source_party_org")
+        if not (source_party_org.unit_path.startswith(committee.unit_path)
+                or committee.unit_path.startswith(source_party_org.unit_path)):
+            raise ValidationFailed(_("The party organization is not in this committee's area."),
+                                   field="source_party_org")
+        source_org = (source_org or "").strip() or source_party_org.name
+    source_org = (source_org or "").strip()
+    if not name:
+        raise ValidationFailed(_("A part-time member needs a name."), field="name")
+    if not source_org:
+        raise ValidationFailed(_("Name the organization the part-time member comes from."), field="source_org")
+    if len(name) > 60 or len(source_org) > 120 or len(position or "") > 60:
+        raise ValidationFailed(_("A name has at most 60 characters, an organization 120, a position 60."),
+                               field="name")
+    joined_on = joined_on or committee.term_start  # not given: a member of the term from its start
+    if not committee.term_start <= joined_on <= committee.term_end:
+        raise ValidationFailed(_("A member joins within the committee's term (%(start)s – %(end)s).")
+                               % {"start": committee.term_start, "end": committee.term_end}, field="joined_on")
     with transaction.atomic():
+        if person is not None and PartTimeMember.objects.filter(committee=committee, person=person,
+                                                                active=True).exists():
+            raise Conflict(_("%(name)s is already on this committee's roster.") % {"name": name}, field="person")
         member = PartTimeMember.objects.create(committee=committee, unit_path=committee.unit_path,
-                                               name=name.strip(), source=source, source_org=source_org.strip(),
-                                               position=position, person=person)
+                                               name=name, source=source, source_org=source_org,
+                                               source_party_org=source_party_org, position=(position or "").strip(),
+                                               person=person, joined_on=joined_on)
         audit_record(actor=actor, action="big_committee.add_member", obj=member,
-                     changes={"committee": committee.pk, "source": source})
+                     changes={"committee": committee.pk, "source": source, "joined_on": joined_on})
+    return member
+
+
+def part_time_member_leave(*, actor, member: PartTimeMember, left_on: datetime.date | None = None) -> PartTimeMember:
+    """A part-time member leaves the roster on a day (kept on record: past meetings still count them)."""
+    require_scope(actor, member.unit_path, "structure")
+    left_on = left_on or timezone.localdate()
+    with transaction.atomic():
+        member = PartTimeMember.objects.select_for_update().select_related("committee").get(pk=member.pk)
+        if not member.active:
+            raise Conflict(_("%(name)s has already left the committee.") % {"name": member.name})
+        if left_on < (member.joined_on or member.committee.term_start):
+            raise ValidationFailed(_("A member cannot leave before joining."), field="left_on")
+        member.active, member.left_on = False, left_on
+        member.save(update_fields=["active", "left_on"])
+        audit_record(actor=actor, action="big_committee.member_leave", obj=member,
+                     changes={"committee": member.committee_id, "left_on": left_on})
     return member

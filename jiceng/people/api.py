@@ -2,10 +2,12 @@ import datetime
 from typing import Annotated
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jiceng.core.fields import Bool, Text
+from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.fields import Bool, Day, Id, Text
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get
@@ -117,3 +119,131 @@ def person_reveal(request, person_id: int, payload: RevealIn):
     return {"field": payload.field, "value": services.person_reveal(actor=request.user, person=person,
                                                                    field=payload.field)}
 
+
+
+# ---------------------------------------------------------------- party-member central households (A2)
+
+
+class CentralHouseholdOut(Schema):
+    id: int
+    grid: str
+    member_id: int
+    person_id: int
+    name: str
+    households: list[str]
+
+    @staticmethod
+    def resolve_grid(obj):
+        return obj.grid.code
+
+    @staticmethod
+    def resolve_person_id(obj):
+        return obj.member.person_id
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.member.person.name
+
+    @staticmethod
+    def resolve_households(obj):
+        return [h.code for h in obj.households.all()]
+
+
+class CoverageOut(Schema):
+    grid: str
+    covered: int
+    households: int
+    share: float | None
+
+
+class CentralHouseholdsOut(Schema):
+    coverage: list[CoverageOut]
+    results: list[CentralHouseholdOut]
+
+
+class CentralHouseholdIn(Schema):
+    grid: Text(32, 1)
+    person_id: Id
+    households: list[Text(32, 1)] = Field([], max_length=100)
+
+
+class HouseholdsIn(Schema):
+    households: list[Text(32, 1)] = Field([], max_length=100)
+
+
+class VisitIn(Schema):
+    household: Text(32, 1)
+    visited_on: Day
+    note: Text(500) = ""
+
+
+class VisitOut(Schema):
+    id: int
+    household: str
+    visited_on: datetime.date
+    note: str
+
+    @staticmethod
+    def resolve_household(obj):
+        return obj.household.code
+
+
+def _households(request, codes):
+    return [unit_get(user=request.user, code=c) for c in dict.fromkeys(codes)]
+
+
+def _central_detail(request, pk):
+    return selectors.central_household_get(user=request.user, pk=pk)
+
+
+@router.get("/central-households", response=CentralHouseholdsOut,
+            summary="A grid's party-member central households and its coverage (households looked after / households)")
+def central_households(request, grid: str):
+    unit = unit_get(user=request.user, code=grid)
+    if unit.kind != "grid":
+        raise NotFound()
+    rows = selectors.central_households_in(user=request.user, grid=unit).select_related("grid") \
+        .prefetch_related("households")[:500]
+    coverage = [{**row, "grid": row["grid"].code} for row in selectors.central_coverage(unit)]
+    return {"coverage": coverage, "results": list(rows)}
+
+
+@router.post("/central-households", response={201: CentralHouseholdOut},
+             summary="Set up a party-member central household: a member living in the grid and neighbours to look after")
+def central_household_create(request, payload: CentralHouseholdIn):
+    grid = unit_get(user=request.user, code=payload.grid)
+    person = selectors.person_get(user=request.user, pk=payload.person_id)
+    membership = getattr(person, "party_membership", None)
+    if membership is None:
+        raise ValidationFailed(_("%(name)s is not a party member.") % {"name": person.name}, field="person_id")
+    ch = services.central_household_create(actor=request.user, member=membership, grid=grid,
+                                           households=_households(request, payload.households))
+    return Status(201, _central_detail(request, ch.pk))
+
+
+@router.get("/central-households/{ch_id}", response=CentralHouseholdOut, summary="One central household")
+def central_household_detail(request, ch_id: int):
+    return _central_detail(request, ch_id)
+
+
+@router.put("/central-households/{ch_id}/households", response=CentralHouseholdOut,
+            summary="Set the households a central household looks after")
+def central_household_households(request, ch_id: int, payload: HouseholdsIn):
+    ch = _central_detail(request, ch_id)
+    services.central_household_set_households(actor=request.user, ch=ch,
+                                              households=_households(request, payload.households))
+    return _central_detail(request, ch_id)
+
+
+@router.get("/central-households/{ch_id}/visits", response=list[VisitOut], summary="A central household's visits")
+def central_household_visits(request, ch_id: int):
+    return list(selectors.central_visits(_central_detail(request, ch_id))[:500])
+
+
+@router.post("/central-households/{ch_id}/visits", response={201: VisitOut},
+             summary="Log a visit to a household looked after")
+def central_household_visit(request, ch_id: int, payload: VisitIn):
+    ch = _central_detail(request, ch_id)
+    household = unit_get(user=request.user, code=payload.household)
+    return Status(201, services.central_household_visit_log(actor=request.user, ch=ch, household=household,
+                                                            visited_on=payload.visited_on, note=payload.note))

@@ -74,3 +74,26 @@ class CentralHousehold(models.Model):
     class Meta:
         verbose_name = _("party-member central household")
         verbose_name_plural = _("party-member central households")
+
+    @property
+    def audit_unit_path(self):
+        return self.unit_path
+
+
+class CentralHouseholdVisit(models.Model):
+    """A visit of a central household's member to one of the households they look after."""
+
+    central_household = models.ForeignKey(CentralHousehold, on_delete=models.CASCADE, related_name="visits")
+    household = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)  # the household's path
+    visited_on = models.DateField(_("visited on"), db_index=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("central household visit")
+        verbose_name_plural = _("central household visits")
+
+    @property
+    def audit_unit_path(self):
+        return self.unit_path

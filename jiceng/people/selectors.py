@@ -13,15 +13,16 @@ index range scan of the page's rows. Its total comes from the unit tree's tallie
 import dataclasses
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.db.models.functions import Collate
 
 from jiceng.core import crypto
 from jiceng.core.errors import NotFound
 from jiceng.core.pii import looks_like_number_search, normalize_id_number, normalize_phone
-from jiceng.core.scope import scope_filter, scope_prefixes, subtree_q
+from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
+from jiceng.orgs.models import Unit, UnitKind
 from jiceng.orgs.selectors import residents_under
-from jiceng.people.models import Person
+from jiceng.people.models import CentralHousehold, PartyMembership, Person
 
 PAGE_SIZE = 50
 
@@ -177,3 +178,52 @@ def people_registered_twice(*, user):
     visible = scope_filter(Person.objects.exclude(id_number_hash=""), user, "unit_path")
     twice = visible.values("id_number_hash").annotate(n=Count("id")).filter(n__gt=1).values("id_number_hash")
     return visible.filter(id_number_hash__in=twice).order_by("id_number_hash", "id")
+
+
+# ---------------------------------------------------------------- party-member central households (A2)
+
+
+def central_household_get(*, user, pk: int) -> CentralHousehold:
+    return scoped_get(CentralHousehold.objects.select_related("member__person", "grid"), user=user, pk=pk)
+
+
+def central_households_in(*, user, grid: Unit):
+    """The central households of a grid with the number of households each looks after and its last visit."""
+    return (scope_filter(CentralHousehold.objects.filter(grid=grid), user, "unit_path")
+            .select_related("member__person")
+            .annotate(household_count=Count("households", distinct=True), last_visit=Max("visits__visited_on"))
+            .order_by("id"))
+
+
+def grid_households(grid: Unit):
+    """The households of a grid (the list a central household's neighbours are chosen on)."""
+    return Unit.objects.filter(subtree_q(grid.path), kind=UnitKind.HOUSEHOLD).order_by("path")
+
+
+def members_living_in(grid: Unit):
+    """Party members who live in the grid and are not yet a central household."""
+    return (PartyMembership.objects.filter(subtree_q(grid.path, "person__unit_path"), central_household__isnull=True)
+            .select_related("person").order_by("person__name", "id"))
+
+
+def central_visits(ch: CentralHousehold):
+    return ch.visits.select_related("household").order_by("-visited_on", "-id")
+
+
+def central_coverage(unit: Unit) -> list[dict]:
+    """Per grid at or under `unit`: households looked after by a central household / households (the tally).
+    Three queries whatever the number of grids."""
+    if unit.kind not in (UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID):
+        return []
+    grids = list(Unit.objects.filter(subtree_q(unit.path), kind=UnitKind.GRID).select_related("tally")
+                 .order_by("code")[:500])
+    through = CentralHousehold.households.through
+    covered = dict(through.objects.filter(centralhousehold__grid__in=grids)
+                   .values("centralhousehold__grid_id").annotate(n=Count("unit_id", distinct=True))
+                   .values_list("centralhousehold__grid_id", "n"))
+    out = []
+    for g in grids:
+        total = getattr(getattr(g, "tally", None), "household", 0) or 0
+        n = covered.get(g.pk, 0)
+        out.append({"grid": g, "covered": n, "households": total, "share": n / total if total else None})
+    return out

@@ -22,7 +22,7 @@ from jiceng.core.scope import require_scope, require_scope_all, scope_prefixes
 from jiceng.orgs import tally
 from jiceng.orgs.models import PartyOrg, Unit, UnitKind
 from jiceng.people import selectors
-from jiceng.people.models import CentralHousehold, Gender, PartyMembership, Person
+from jiceng.people.models import CentralHousehold, CentralHouseholdVisit, Gender, PartyMembership, Person
 
 PII_FIELDS = {"id_number", "phone"}
 
@@ -217,17 +217,68 @@ def party_membership_set(*, actor, person: Person, org: PartyOrg, joined_on=None
     return membership
 
 
-def central_household_create(*, actor, member: PartyMembership, grid: Unit, households: list[Unit]):
-    require_scope(actor, grid.path, "write")
-    if grid.kind != UnitKind.GRID:
-        raise ValidationFailed(_("A central household is set up in a grid."), field="grid")
+def _central_households_check(grid: Unit, households: list[Unit]) -> None:
     outside = [h.code for h in households if h.kind != UnitKind.HOUSEHOLD or not h.path.startswith(grid.path)]
     if outside:
         raise ValidationFailed(_("These are not households of the grid: %(codes)s") % {"codes": ", ".join(outside)},
                                field="households")
+    if len(households) > 100:
+        raise ValidationFailed(_("A central household looks after at most 100 households."), field="households")
+
+
+def central_household_create(*, actor, member: PartyMembership, grid: Unit, households: list[Unit]):
+    """党员中心户: a party member living in the grid looks after neighbouring households of the same grid."""
+    require_scope(actor, grid.path, "write")
+    if grid.kind != UnitKind.GRID:
+        raise ValidationFailed(_("A central household is set up in a grid."), field="grid")
+    if not member.person.unit_path.startswith(grid.path):
+        raise ValidationFailed(_("%(name)s does not live in %(grid)s: a central household looks after neighbours.")
+                               % {"name": member.person.name, "grid": grid.name}, field="member")
+    _central_households_check(grid, households)
     with transaction.atomic():
+        if CentralHousehold.objects.filter(member=member).exists():
+            raise Conflict(_("%(name)s is already a central household.") % {"name": member.person.name},
+                           field="member")
         ch = CentralHousehold.objects.create(member=member, grid=grid, unit_path=grid.path)
         ch.households.set(households)
         audit_record(actor=actor, action="central_household.create", obj=ch,
                      changes={"member": member.pk, "households": len(households)})
     return ch
+
+
+def central_household_set_households(*, actor, ch: CentralHousehold, households: list[Unit]) -> CentralHousehold:
+    """Change the households a central household looks after (chosen on a list of the grid's households)."""
+    require_scope(actor, ch.unit_path, "write")
+    grid = Unit.objects.get(pk=ch.grid_id)
+    _central_households_check(grid, households)
+    with transaction.atomic():
+        ch = CentralHousehold.objects.select_for_update().get(pk=ch.pk)
+        old = set(ch.households.values_list("pk", flat=True))
+        ch.households.set(households)
+        new = {h.pk for h in households}
+        audit_record(actor=actor, action="central_household.set_households", obj=ch,
+                     changes={"added": len(new - old), "removed": len(old - new), "households": len(new)})
+    return ch
+
+
+def central_household_visit_log(*, actor, ch: CentralHousehold, household: Unit, visited_on: datetime.date,
+                                note: str = "", today: datetime.date | None = None) -> CentralHouseholdVisit:
+    """Log a visit to one of the households the central household looks after."""
+    require_scope(actor, ch.unit_path, "write")
+    today = today or timezone.localdate()
+    if not ch.households.filter(pk=household.pk).exists():
+        raise ValidationFailed(_("%(household)s is not one of the households looked after.")
+                               % {"household": household.name}, field="household")
+    if visited_on > today:
+        raise ValidationFailed(_("A visit cannot be logged before it happens."), field="visited_on")
+    if visited_on.year < 2000:
+        raise ValidationFailed(_("The date is out of range."), field="visited_on")
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed(_("A note has at most 500 characters."), field="note")
+    with transaction.atomic():
+        visit = CentralHouseholdVisit.objects.create(central_household=ch, household=household,
+                                                     unit_path=household.path, visited_on=visited_on, note=note)
+        audit_record(actor=actor, action="central_household.visit", obj=visit,
+                     changes={"central_household": ch.pk, "visited_on": visited_on})
+    return visit

@@ -10,4 +10,7 @@ urlpatterns = [
     path("", views.people_list, name="list"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
+    path("central-households/", views.central_households, name="central_households"),
+    path("central-households/<int:pk>/", views.central_household, name="central_household"),
+    path("central-households/<int:pk>/visits/", views.central_household_visit, name="central_household_visit"),
 ]

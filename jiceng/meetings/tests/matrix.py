@@ -17,15 +17,17 @@ def data(c):
     """K1's joint meeting with a held meeting, a resolution and an action item owned by grid G1."""
     if getattr(c, "_meetings", None) is None:
         from jiceng.meetings import services
+        from jiceng.orgs.models import PartTimeMember
 
-        system = services.system_configure(actor=None, unit=c.community, members=[{"name": "赵强"}, {"name": "钱敏"}])
+        system = services.system_configure(actor=None, unit=c.community)
         services.schedule_generate(actor=None, system=system, year=YEAR)
+        roster = list(PartTimeMember.objects.filter(committee=c.committee).values_list("pk", flat=True))
         meeting = services.meeting_record(actor=None, system=system, held_on=datetime.date(YEAR, 1, 10),
-                                          title="一月联席会议", present_member_ids=[m.pk for m in system.members.all()],
+                                          title="一月联席会议", present_member_ids=roster,
                                           today=datetime.date(YEAR, 12, 31))
         res = services.resolution_add(actor=None, meeting=meeting, text="整治停车", actions=[
             {"title": "施划车位", "owner_name": "物业", "deadline": datetime.date(YEAR, 2, 1), "owner_unit": c.grid}])
-        c._meetings = {"system": system, "meeting": meeting, "action": res.actions.get()}
+        c._meetings = {"system": system, "meeting": meeting, "action": res.actions.get(), "roster": roster}
     return c._meetings
 
 
@@ -45,7 +47,12 @@ CHECKS = {
         Check("POST", lambda c: f"/meetings/systems/{data(c)['system'].pk}/",
               statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
               data=lambda c: {"held_on": f"{YEAR}-01-20", "title": "会议", "agenda": "停车\n环境",
-                              "present": [m.pk for m in data(c)["system"].members.all()]}, json=False),
+                              **{f"att_{pk}": "present" for pk in data(c)["roster"]}}, json=False),
+    ],
+    "meetings:system_setup": [
+        Check("POST", lambda c: f"/meetings/systems/set-up/?unit={c.community.code}",
+              statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}), data=lambda c: {"quorum_share": "0.5"},
+              json=False),
     ],
     "meetings:resolution_add": [
         Check("POST", lambda c: f"/meetings/{data(c)['meeting'].pk}/resolutions/",

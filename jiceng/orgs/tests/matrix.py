@@ -1,5 +1,6 @@
 from jiceng.core.matrix import (
     SEE_CITY,
+    SEE_COMMUNITY,
     SEE_GRID,
     SEE_HOUSEHOLD,
     SEE_OTHER_STREET,
@@ -92,4 +93,116 @@ CHECKS.update({
                                         note="rows outside the caller's area are row errors (422)")],
     "GET /api/v1/units/{code}/export.xlsx": [Check("GET", lambda c: f"/api/v1/units/{c.grid.code}/export.xlsx",
                                                    statuses(200, allowed=SEE_GRID))],
+})
+
+
+# ---------------------------------------------------------------- party chain and big committees (issue 15)
+
+def _group(c):
+    """A party group on grid G1 under the community committee (nothing under it: it may be dissolved)."""
+    if getattr(c, "_group", None) is None:
+        from jiceng.orgs import services
+
+        c._group = services.party_org_create(actor=None, unit=c.grid, kind="grid_group", name="第一网格党小组",
+                                             parent=c.org_community)
+    return c._group
+
+
+def _roster_member(c):
+    from jiceng.orgs.models import PartTimeMember
+
+    return PartTimeMember.objects.filter(committee=c.committee).first()
+
+
+GRID_WRITE = {**PAGE, "grid_worker": 403, "party_member": 403}
+K1_WRITE = {**PAGE, "party_member": 403}
+
+CHECKS.update({
+    "orgs:party_orgs": [
+        Check("GET", lambda c: f"/units/{c.community.code}/party-orgs/", statuses(200, allowed=SEE_COMMUNITY,
+                                                                                 others=PAGE)),
+        Check("POST", lambda c: f"/units/{c.grid.code}/party-orgs/", statuses(302, allowed=STRUCTURE, others=GRID_WRITE),
+              data=lambda c: {"kind": "grid_group", "name": "新党小组", "parent": c.org_community.pk}, json=False),
+    ],
+    "orgs:party_org": [
+        Check("GET", lambda c: f"/party-orgs/{c.org_grid.pk}/", statuses(200, allowed=SEE_GRID, others=PAGE)),
+        Check("POST", lambda c: f"/party-orgs/{c.org_grid.pk}/", statuses(302, allowed=STRUCTURE, others=GRID_WRITE),
+              data=lambda c: {"name": "第一网格党支部（更名）"}, json=False),
+    ],
+    "orgs:party_org_move": [
+        Check("POST", lambda c: f"/party-orgs/{_group(c).pk}/move/", statuses(302, allowed=STRUCTURE,
+                                                                              others=GRID_WRITE),
+              data=lambda c: {"parent": c.org_community.pk}, json=False),
+    ],
+    "orgs:party_org_dissolve": [
+        Check("POST", lambda c: f"/party-orgs/{_group(c).pk}/dissolve/", statuses(302, allowed=STRUCTURE,
+                                                                                  others=GRID_WRITE), json=False),
+    ],
+    "orgs:committees": [
+        Check("GET", lambda c: f"/units/{c.community.code}/big-committee/", statuses(200, allowed=SEE_COMMUNITY,
+                                                                                    others=PAGE)),
+        Check("POST", lambda c: f"/units/{c.community.code}/big-committee/", statuses(302, allowed=STRUCTURE,
+                                                                                     others=K1_WRITE),
+              data=lambda c: {"term_start": "2029-01-01", "term_end": "2033-12-31"}, json=False),
+    ],
+    "orgs:committee": [
+        Check("GET", lambda c: f"/big-committees/{c.committee.pk}/", statuses(200, allowed=SEE_COMMUNITY, others=PAGE)),
+    ],
+    "orgs:committee_member_add": [
+        Check("POST", lambda c: f"/big-committees/{c.committee.pk}/members/", statuses(302, allowed=STRUCTURE,
+                                                                                      others=K1_WRITE),
+              data=lambda c: {"name": "钱敏", "source": "owners_committee", "source_org": "幸福小区业委会"}, json=False),
+    ],
+    "orgs:committee_renew": [
+        Check("POST", lambda c: f"/big-committees/{c.committee.pk}/renew/", statuses(302, allowed=STRUCTURE,
+                                                                                    others=K1_WRITE),
+              data=lambda c: {"term_end": "2033-12-31", "carry_over": "on"}, json=False),
+    ],
+    "orgs:committee_member_leave": [
+        Check("POST", lambda c: f"/big-committees/members/{_roster_member(c).pk}/leave/",
+              statuses(302, allowed=STRUCTURE, others=K1_WRITE), data=lambda c: {"left_on": "2026-06-30"}, json=False),
+    ],
+    "POST /api/v1/party-orgs": [
+        Check("POST", lambda c: "/api/v1/party-orgs", statuses(201, allowed=STRUCTURE,
+                                                               others={"grid_worker": 403, "party_member": 403}),
+              data=lambda c: {"unit": c.grid.code, "kind": "grid_group", "name": "新党小组",
+                              "parent_id": c.org_community.pk}),
+    ],
+    "PATCH /api/v1/party-orgs/{org_id}": [
+        Check("PATCH", lambda c: f"/api/v1/party-orgs/{c.org_grid.pk}",
+              statuses(200, allowed=STRUCTURE, others={"grid_worker": 403, "party_member": 403}),
+              data=lambda c: {"name": "第一网格党支部（更名）"}),
+    ],
+    "POST /api/v1/party-orgs/{org_id}/move": [
+        Check("POST", lambda c: f"/api/v1/party-orgs/{_group(c).pk}/move",
+              statuses(200, allowed=STRUCTURE, others={"grid_worker": 403, "party_member": 403}),
+              data=lambda c: {"parent_id": c.org_community.pk}),
+    ],
+    "DELETE /api/v1/party-orgs/{org_id}": [
+        Check("DELETE", lambda c: f"/api/v1/party-orgs/{_group(c).pk}",
+              statuses(204, allowed=STRUCTURE, others={"grid_worker": 403, "party_member": 403})),
+    ],
+    "GET /api/v1/units/{code}/big-committees": [
+        Check("GET", lambda c: f"/api/v1/units/{c.community.code}/big-committees", statuses(200, allowed=SEE_COMMUNITY)),
+    ],
+    "POST /api/v1/big-committees": [
+        Check("POST", lambda c: "/api/v1/big-committees", statuses(201, allowed=STRUCTURE, others={"party_member": 403}),
+              data=lambda c: {"unit": c.community.code, "term_start": "2029-01-01", "term_end": "2033-12-31"}),
+    ],
+    "GET /api/v1/big-committees/{committee_id}": [
+        Check("GET", lambda c: f"/api/v1/big-committees/{c.committee.pk}", statuses(200, allowed=SEE_COMMUNITY)),
+    ],
+    "POST /api/v1/big-committees/{committee_id}/renew": [
+        Check("POST", lambda c: f"/api/v1/big-committees/{c.committee.pk}/renew",
+              statuses(201, allowed=STRUCTURE, others={"party_member": 403}), data=lambda c: {"term_end": "2033-12-31"}),
+    ],
+    "POST /api/v1/big-committees/{committee_id}/members": [
+        Check("POST", lambda c: f"/api/v1/big-committees/{c.committee.pk}/members",
+              statuses(201, allowed=STRUCTURE, others={"party_member": 403}),
+              data=lambda c: {"name": "钱敏", "source": "owners_committee", "source_org": "幸福小区业委会"}),
+    ],
+    "POST /api/v1/big-committee-members/{member_id}/leave": [
+        Check("POST", lambda c: f"/api/v1/big-committee-members/{_roster_member(c).pk}/leave",
+              statuses(200, allowed=STRUCTURE, others={"party_member": 403}), data=lambda c: {"left_on": "2026-06-30"}),
+    ],
 })

@@ -28,8 +28,9 @@ def _count(client, url):
 def test_unit_browser_queries_are_pinned(client_for, city):
     client = client_for("street_official")
     # 1 session user, 2 grants, 3 the unit, 4 its tally, 5 children, 6 the children's tallies,
-    # 7 ancestors, 8 party chain, 9 big committees
-    with assert_queries(10, label="community page"):  # + the server-side session
+    # 7 ancestors, 8 party chain, 9 big committees, 10-11 central households' coverage (grids, households
+    # looked after per grid)
+    with assert_queries(12, label="community page"):  # + the server-side session
         assert client.get(f"/units/{city.community.code}/").status_code == 200
     before = _count(client, f"/units/{city.community.code}/")
     _grow(city, 5)

@@ -47,3 +47,64 @@ CHECKS.update({
     "GET /api/v1/people/export.xlsx": [Check("GET", lambda c: f"/api/v1/people/export.xlsx?unit={c.grid.code}",
                                              statuses(200, allowed=SEE_GRID))],
 })
+
+
+# ---------------------------------------------------------------- party-member central households (issue 15)
+
+def _ch(c):
+    """李娜 (a member of grid G1's branch, living in G1) looks after household H1."""
+    if getattr(c, "_ch", None) is None:
+        from jiceng.people import services
+
+        c._ch = services.central_household_create(actor=None, member=c.member_person.party_membership, grid=c.grid,
+                                                  households=[c.household])
+    return c._ch
+
+
+GRID_WRITERS = ["city_admin", "street_official", "community_worker", "grid_worker"]
+WRITE_PAGE = {**PAGE, "party_member": 403}
+WRITE_API = {"party_member": 403}
+
+CHECKS.update({
+    "people:central_households": [
+        Check("GET", lambda c: f"/people/central-households/?grid={c.grid.code}",
+              statuses(200, allowed=SEE_GRID, others=PAGE)),
+        Check("POST", lambda c: f"/people/central-households/?grid={c.grid.code}",
+              statuses(302, allowed=GRID_WRITERS, others=WRITE_PAGE),
+              data=lambda c: {"member": c.member_person.party_membership.pk, "households": [c.household.pk]},
+              json=False),
+    ],
+    "people:central_household": [
+        Check("GET", lambda c: f"/people/central-households/{_ch(c).pk}/", statuses(200, allowed=SEE_GRID, others=PAGE)),
+        Check("POST", lambda c: f"/people/central-households/{_ch(c).pk}/",
+              statuses(302, allowed=GRID_WRITERS, others=WRITE_PAGE), data=lambda c: {"households": [c.household.pk]},
+              json=False),
+    ],
+    "people:central_household_visit": [
+        Check("POST", lambda c: f"/people/central-households/{_ch(c).pk}/visits/",
+              statuses(302, allowed=GRID_WRITERS, others=WRITE_PAGE),
+              data=lambda c: {"household": c.household.pk, "visited_on": "2026-01-05", "note": "走访"}, json=False),
+    ],
+    "GET /api/v1/central-households": [
+        Check("GET", lambda c: f"/api/v1/central-households?grid={c.grid.code}", statuses(200, allowed=SEE_GRID)),
+    ],
+    "POST /api/v1/central-households": [
+        Check("POST", lambda c: "/api/v1/central-households", statuses(201, allowed=GRID_WRITERS, others=WRITE_API),
+              data=lambda c: {"grid": c.grid.code, "person_id": c.member_person.pk, "households": [c.household.code]}),
+    ],
+    "GET /api/v1/central-households/{ch_id}": [
+        Check("GET", lambda c: f"/api/v1/central-households/{_ch(c).pk}", statuses(200, allowed=SEE_GRID)),
+    ],
+    "PUT /api/v1/central-households/{ch_id}/households": [
+        Check("PUT", lambda c: f"/api/v1/central-households/{_ch(c).pk}/households",
+              statuses(200, allowed=GRID_WRITERS, others=WRITE_API), data=lambda c: {"households": [c.household.code]}),
+    ],
+    "GET /api/v1/central-households/{ch_id}/visits": [
+        Check("GET", lambda c: f"/api/v1/central-households/{_ch(c).pk}/visits", statuses(200, allowed=SEE_GRID)),
+    ],
+    "POST /api/v1/central-households/{ch_id}/visits": [
+        Check("POST", lambda c: f"/api/v1/central-households/{_ch(c).pk}/visits",
+              statuses(201, allowed=GRID_WRITERS, others=WRITE_API),
+              data=lambda c: {"household": c.household.code, "visited_on": "2026-01-05", "note": "走访"}),
+    ],
+})
