@@ -547,13 +547,25 @@ class Registry:
     by ?unit=, by the registry's own rule: NotFound outside the user's area), the `list_url` of its list page
     (a function of the unit), `rows(user, unit)` (what an export lists: already narrowed to the unit's
     subtree, which the user may read), and `write(actor, unit, row)` (one service call per imported row;
-    None for an export-only registry); `capability` is what an import needs on the unit."""
+    None for an export-only registry) or `importer(actor, unit, upload)` (a bulk service that reads the
+    table itself); `capability` is what an import needs on the unit."""
 
     def __init__(self, name: str, title, table: Table, *, scope, rows, write=None, capability: str = "write",
-                 list_url=None, unit_kinds: tuple = ()):
+                 list_url=None, importer=None):
         self.name, self.title, self.table, self.scope = name, title, table, scope
+        self._importer = importer
         self.rows, self.write, self.capability = rows, write, capability
-        self.list_url, self.unit_kinds = list_url, unit_kinds
+        self.list_url = list_url
+
+    @property
+    def imports(self) -> bool:
+        return self.write is not None or self._importer is not None
+
+    def import_file(self, actor, unit, upload) -> int:
+        """All rows or none; a ValidationFailed lists every problem as {row, column, message}."""
+        if self._importer is not None:  # a registry whose rows are written in bulk by its own service
+            return self._importer(actor, unit, upload)
+        return self.table.import_file(upload, lambda row: self.write(actor, unit, row))
 
 
 def registries() -> dict[str, Registry]:

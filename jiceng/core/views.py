@@ -149,7 +149,7 @@ def _registry_and_unit(request, name: str, *, importing: bool = False):
     from jiceng.core.scope import require_scope
 
     registry = registries().get(name)
-    if registry is None or (importing and registry.write is None):
+    if registry is None or (importing and not registry.imports):
         raise NotFound()
     unit = registry.scope(request.user, request.GET.get("unit") or "")
     require_scope(request.user, unit.path, registry.capability if importing else "read")
@@ -190,8 +190,7 @@ def excel_import(request, registry):
     if request.method == "POST":
         if form.is_valid():
             try:
-                created = registry.table.import_file(
-                    form.cleaned_data["file"], lambda row: registry.write(request.user, unit, row))
+                created = registry.import_file(request.user, unit, form.cleaned_data["file"])
             except ValidationFailed as exc:
                 errors = exc.errors or []
                 form.add_error("file", str(exc.message))
