@@ -95,3 +95,18 @@ def test_export_lists_nothing_out_of_scope(city, client_for, django_assert_max_n
     names = [row[3] for row in sheet_rows(r.content)[1:]]
     assert "鼓楼南街道党工委" not in names and "解放路街道党工委" in names
     assert client.get(f"/excel/party-orgs/export?unit={city.street2.code}").status_code == 404
+
+
+def test_list_pages_link_to_their_registries_excel(city, client_for):
+    client = client_for("community_worker")
+    page = client.get(f"/units/{city.community.code}/").content.decode()
+    for name in ("party-orgs", "big-committees", "committee-members", "compounds", "cases"):
+        assert f"/excel/{name}/export?unit={city.community.code}" in page
+    assert f"/excel/party-orgs/import?unit={city.community.code}" in page
+    assert "/excel/cases/import" not in page  # export only
+    assert f"/excel/needs/export?unit={city.community.code}" in client.get(
+        f"/mobilize/?unit={city.community.code}").content.decode()
+    assert "/excel/meetings/import?unit=" in client.get("/meetings/").content.decode()
+    assert "/excel/projects/export?unit=" in client.get("/projects/").content.decode()
+    imported = client.get(f"/excel/needs/import?unit={city.community.code}").content.decode()
+    assert "社区代码*" in imported and "需要开始*" in imported  # the columns, required ones starred
