@@ -243,7 +243,7 @@ def write_xlsx_table(headers: list[str], rows, *, title: str = "Sheet1") -> byte
     Cells: `str` (and lazy translations) as inline text, never a formula whatever it starts with, the
     characters XML refuses (control characters) dropped; `int`/`float` as numbers, `Decimal` as an exact
     number shown with two decimals, `bool` as TRUE/FALSE, `date`/`datetime` as dates (a datetime in the
-    current time zone, without it), None as empty; anything else as its text."""
+    current time zone, without it), None and "" as empty; anything else as its text."""
     from decimal import Decimal
     from xml.sax.saxutils import quoteattr  # nosec B406  # escaping our own output, nothing is parsed
 
@@ -255,8 +255,8 @@ def write_xlsx_table(headers: list[str], rows, *, title: str = "Sheet1") -> byte
         for i, value in enumerate(values):
             ref = f"{letters[i] if i < len(letters) else _column_letter(i)}{number}"
             kind = type(value)
-            if value is None:
-                continue
+            if value is None or value == "":
+                continue  # an empty cell, as openpyxl writes it
             if kind is str:
                 cells.append(_text_cell(ref, value))
             elif kind is int:

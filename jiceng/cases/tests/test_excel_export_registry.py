@@ -26,3 +26,13 @@ def test_cases_export_lists_the_area_only(city, client_for, django_assert_max_nu
 def test_compounds_export_lists_the_area_only(city, client_for):
     rows = sheet_rows(client_for("community_worker").get(f"/excel/compounds/export?unit={city.community.code}").content)
     assert [r[:3] for r in rows[1:]] == [[city.compound.code, "幸福小区", "第一网格"]]
+
+
+def test_every_registry_export_is_audited(city, client_for):
+    from jiceng.core.models import AuditEvent
+
+    client = client_for("community_worker")
+    for name in ("compounds", "cases", "needs"):
+        assert client.get(f"/excel/{name}/export?unit={city.community.code}").status_code == 200
+    paths = list(AuditEvent.objects.filter(action="export.download").values_list("changes__path", flat=True))
+    assert paths == ["/excel/compounds/export", "/excel/cases/export", "/excel/needs/export"]

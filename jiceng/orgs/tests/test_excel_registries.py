@@ -35,6 +35,7 @@ def test_a_bad_party_org_row_writes_nothing_and_names_row_and_column(city, clien
     assert r.status_code == 422
     errors = r.context["errors"]
     assert {(e["row"], e["column"]) for e in errors} == {(3, "类型")}  # parsing stops before any write
+    assert errors[0]["message"].startswith("无法识别“不存在的类型”")  # zh-Hans, naming the value
     assert PartyOrg.objects.count() == before
     upload = xlsx_upload([["所在单位代码", "类型", "名称"],
                           [city.grid_b.code, "grid_branch", "第二网格党支部"],
