@@ -35,8 +35,10 @@ def _excel_checks():
     write = ["city_admin", "street_official", "community_worker"]
     for name, registry in sorted(registries().items()):
         at_city = registry.capability == "supervise"
-        url = (lambda kind, name=name, at_city=at_city:
-               lambda c: f"/excel/{name}/{kind}?unit={(c.city if at_city else c.community).code}")
+
+        def url(kind, name=name, at_city=at_city):
+            return lambda c: f"/excel/{name}/{kind}?unit={(c.city if at_city else c.community).code}"
+
         readers = ["city_admin"] if at_city else SEE_COMMUNITY
         export.append(Check("GET", url("export"), statuses(200, allowed=readers, anonymous=302), note=name))
         if not registry.imports:
