@@ -2,16 +2,20 @@
 纬度 lat, 经度 lng, 地址 address, 来源 source, 上报人 reporter name, 电话 phone. A row needs a
 location (a point or a known address) that lies in the importer's area, where the importer may write."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiceng.cases import services
 from jiceng.cases.models import Case, Source, Status
+from jiceng.cases.states import Level
 from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
-from jiceng.core.excel import RowErrors, read_rows, require_columns
+from jiceng.core.excel import Choice, Column, DateTime, Registry, RowErrors, Table, read_rows, require_columns
 from jiceng.core.notify import encrypt_contact
 from jiceng.core.pii import mask_phone, validate_phone
-from jiceng.core.scope import user_can
+from jiceng.core.scope import scope_filter, subtree_q, user_can
+from jiceng.orgs.excel import scope_unit
 
 COLUMNS = {
     "category": ("类别代码", "类别", "category", "category code"),
@@ -88,3 +92,35 @@ def cases_import(*, actor, upload) -> int:
         cases.append(case)
     errors.raise_if_any()
     return services.cases_bulk_create(cases=cases, note="excel import", actor=actor)
+
+
+# --- H5: the case registry's export through core's one table (/excel/cases/export) -----------------------
+
+def _cases(user, unit):
+    return (scope_filter(Case.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
+            .select_related("category", "grid").only(
+                "code", "category__code", "category__name", "source", "status", "level", "description", "address",
+                "grid__code", "grid__name", "received_at", "deadline_at", "closed_at")
+            .order_by("received_at", "id"))
+
+
+CASES = Table([
+    Column("code", "编号"),
+    Column("category", "类别代码", get="category.code"),
+    Column("category_name", "类别", get="category.name"),
+    Column("source", "来源", Choice(Source)),
+    Column("status", "状态", Choice(Status)),
+    Column("level", "办理层级", Choice(Level)),
+    Column("description", "描述"),
+    Column("address", "地址"),
+    Column("grid", "网格代码", get="grid.code"),
+    Column("grid_name", "网格", get="grid.name"),
+    Column("received_at", "受理时间", DateTime()),
+    Column("deadline_at", "办理时限", DateTime()),
+    Column("closed_at", "办结时间", DateTime()),
+], title="诉求案件")
+
+REGISTRIES = [
+    Registry("cases", gettext_lazy("Cases"), CASES, scope=scope_unit, rows=_cases,
+             list_url=lambda unit: reverse("cases:queue")),
+]

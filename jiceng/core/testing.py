@@ -75,3 +75,44 @@ def photo_upload(name: str = "photo.png", fmt: str = "PNG", **kw):
 
     types = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
     return SimpleUploadedFile(name, image_bytes(fmt, **kw), content_type=types[fmt])
+
+
+def sheet_rows(data: bytes) -> list[list]:
+    """The rows of an .xlsx's first sheet (header first), as openpyxl reads them back."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]  # a row's empty last cells are not written
+
+
+def registry_round_trip(client, name: str, unit_code: str, wipe) -> tuple[list, list]:
+    """Export a registry's rows under a unit through /excel/<name>/export, `wipe()` them (the clean scope),
+    import the exported file through /excel/<name>/import, export again: (first rows, second rows), each
+    narrowed to the columns an import reads (export-only columns, such as a status, start afresh)."""
+    import io
+
+    from jiceng.core.excel import registries
+
+    registry = registries()[name]
+    keep = {c.header for c in registry.table.import_columns}
+
+    def export():
+        r = client.get(f"/excel/{name}/export?unit={unit_code}")
+        assert r.status_code == 200, r.status_code
+        rows = sheet_rows(r.content)
+        index = [i for i, h in enumerate(rows[0]) if h in keep]
+        return [[row[i] for i in index] for row in rows], r.content
+
+    first, data = export()
+    assert len(first) > 1, "nothing to round-trip"
+    wipe()
+    upload = io.BytesIO(data)
+    upload.name = f"{name}.xlsx"
+    r = client.post(f"/excel/{name}/import?unit={unit_code}", {"file": upload})
+    assert r.status_code == 302, (r.status_code, r.context and r.context.get("errors"))
+    second, _data = export()
+    return first, second

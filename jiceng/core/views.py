@@ -160,3 +160,73 @@ def map_tiles() -> str:
     if isinstance(tiles, list | tuple):
         tiles = tiles[0][1] if tiles and isinstance(tiles[0], list | tuple) else (tiles[0] if tiles else "")
     return str(tiles)
+
+
+# --- Excel for every registry (H5): /excel/<registry>/export and /excel/<registry>/import ------------
+
+
+def _registry_and_unit(request, name: str, *, importing: bool = False):
+    """The registry named in the URL and the unit of ?unit= by the registry's own scope rule: 404 for an
+    unknown registry (or one without import) or a unit outside the user's area, 403 in the area for a
+    role that may not read (export) or write the registry (import: its `capability`)."""
+    from jiceng.core.errors import NotFound
+    from jiceng.core.excel import registries
+    from jiceng.core.scope import require_scope
+
+    registry = registries().get(name)
+    if registry is None or (importing and not registry.imports):
+        raise NotFound()
+    unit = registry.scope(request.user, request.GET.get("unit") or "")
+    require_scope(request.user, unit.path, registry.capability if importing else "read")
+    return registry, unit
+
+
+@page
+def excel_export(request, registry):
+    """The registry's rows under the unit as .xlsx (audited by ExportAuditMiddleware)."""
+    from django.http import HttpResponse
+
+    from jiceng.core.exports import SPREADSHEET
+
+    registry, unit = _registry_and_unit(request, registry)
+    data = registry.table.export(registry.rows(request.user, unit), title=str(registry.title))
+    response = HttpResponse(data, content_type=SPREADSHEET)
+    response["Content-Disposition"] = f'attachment; filename="{registry.name}-{unit.code}.xlsx"'
+    return response
+
+
+@page
+def excel_import(request, registry):
+    """Upload a sheet of the registry's columns into the unit: every row or none, each problem listed
+    with its row and column."""
+    from django import forms
+    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_lazy
+
+    from jiceng.core.errors import ValidationFailed
+
+    registry, unit = _registry_and_unit(request, registry, importing=True)
+
+    class ImportForm(forms.Form):
+        file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, status, created = [], 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = registry.import_file(request.user, unit, form.cleaned_data["file"])
+            except ValidationFailed as exc:
+                errors = exc.errors or []
+                form.add_error("file", str(exc.message))
+                status = 422
+            else:
+                messages.success(request, _("%(n)d row(s) imported.") % {"n": created})
+                return redirect(f"{request.path}?unit={unit.code}")
+        else:
+            status = 422
+    list_url = registry.list_url(unit) if registry.list_url else ""
+    return render(request, "core/excel_import.html",
+                  {"registry": registry, "unit": unit, "form": form, "errors": errors, "list_url": list_url,
+                   "columns": registry.table.import_columns}, status=status)
+

@@ -15,7 +15,7 @@ from jiceng.core import crypto
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from jiceng.core.excel import append_row, open_workbook, workbook_bytes
+from jiceng.core.excel import Column, RowErrors, Table, Text, append_row, workbook_bytes
 from jiceng.core.geo.distance import distance_m
 from jiceng.core.pii import id_birth_date, id_gender, validate_id_number, validate_phone
 from jiceng.core.scope import require_scope, require_scope_all, user_can
@@ -292,41 +292,42 @@ def members_bulk_insert(*, actor, rows: list[dict], note: str = "", ids: list[in
     return ids
 
 
-UPLOAD_COLUMNS = ["name", "id_number", "phone", "community", "skills", "employer"]
+# The members' sheet (H5's one table helper): read by the upload, written by the members export.
+MEMBER_SHEET = Table([
+    Column("name", "姓名", Text(60), required=True),
+    Column("id_number", "身份证号", Text(30), required=True),
+    Column("phone", "电话", Text(30), default=""),
+    Column("community", "社区代码", Text(32), required=True, get="community.code"),
+    Column("skills", "技能", Text(500), default=""),
+    Column("employer", "工作单位", Text(120), default=""),
+], title="在职党员")
 
 
-def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = None) -> int:
+def members_upload(*, actor, data, agency: AgencyRegistration | None = None, within: Unit | None = None) -> int:
     """An employer's Excel list of members: all rows or none, with every row's problems listed.
 
-    Columns (first row is the header): name, identity number, phone, home community code, skills
-    (codes separated by commas), employer (defaults to the agency's name).
+    Columns (first row is the header, zh-Hans or the keys): 姓名 name, 身份证号 id_number, 电话 phone,
+    社区代码 community (home community code), 技能 skills (codes separated by commas), 工作单位 employer
+    (defaults to the agency's name). `within`: the communities must lie under this unit.
     """
-    wb = open_workbook(data)  # size, unpacked size and rows checked before parsing
-    rows = list(wb.active.iter_rows(values_only=True))
-    if len(rows) < 2:
-        raise ValidationFailed(_("The workbook has no member rows under the header."), field="file")
+    rows = MEMBER_SHEET.parse(data)  # size, unpacked size and rows checked before parsing
     bits = skill_bits()
     communities = {u.code: u for u in Unit.objects.filter(kind=UnitKind.COMMUNITY)}
-    errors, parsed, seen = [], [], set()
-    for n, row in enumerate(rows[1:], start=2):
-        cells = [("" if c is None else str(c).strip()) for c in (list(row) + [None] * 6)[:6]]
-        if not any(cells):
-            continue
-        name, id_number, phone, code, skills, employer = cells
+    errors, parsed, seen = RowErrors(), [], set()
+    for n, row in rows:
+        name, code = row["name"], row["community"]
         try:
-            if not name:
-                raise ValidationFailed(_("A member needs a name."), field="name")
-            norm_id = validate_id_number(id_number)
-            norm_phone = validate_phone(phone) if phone else ""
+            norm_id = validate_id_number(row["id_number"])
+            norm_phone = validate_phone(row["phone"]) if row["phone"] else ""
             community = communities.get(code)
-            if community is None:
+            if community is None or (within is not None and not community.path.startswith(within.path)):
                 raise ValidationFailed(_("“%(code)s” is not a community of this city.") % {"code": code},
                                        field="community")
             if actor is not None and not user_can(actor, community.path, "write"):
                 raise ValidationFailed(_("The community %(code)s is outside your area.") % {"code": code},
                                        field="community")
-            mask = skills_mask(skills.replace("，", ",").split(","), bits=bits)
-            employer = employer or (agency.name if agency else "")
+            mask = skills_mask(row["skills"].replace("，", ",").split(","), bits=bits)
+            employer = row["employer"] or (agency.name if agency else "")
             if not employer:
                 raise ValidationFailed(_("Name the employer organization."), field="employer")
             if norm_id in seen:
@@ -334,9 +335,7 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
             seen.add(norm_id)
             parsed.append((n, name, norm_id, norm_phone, community, mask, employer))
         except ValidationFailed as exc:
-            errors.append({"row": n, "field": exc.field, "message": exc.message})
-    if not parsed and not errors:
-        raise ValidationFailed(_("The workbook has no member rows under the header."), field="file")
+            errors.add(n, MEMBER_SHEET.header(exc.field or "") or "姓名", exc.message)
     hashes = {crypto.lookup_hash(p[2]): p for p in parsed}
     # Only people the uploader may read are matched (issue 10, item 6): a number registered outside the
     # uploader's area is treated as unknown, so the upload neither confirms it nor attaches that
@@ -347,12 +346,9 @@ def members_upload(*, actor, data: bytes, agency: AgencyRegistration | None = No
     registered = set(Member.objects.filter(person__in=list(existing.values())).values_list("person_id", flat=True))
     for h, p in hashes.items():
         if h in existing and existing[h].pk in registered:
-            errors.append({"row": p[0], "field": "id_number",
-                           "message": _("This member is already registered with a community.")})
-    if errors:
-        errors.sort(key=lambda e: e["row"])
-        raise ValidationFailed(_("Nothing was imported: %(n)d row(s) have problems.") % {"n": len(errors)},
-                               field="file", errors=errors)
+            errors.add(p[0], "身份证号", _("This member is already registered with a community."))
+    errors.errors.sort(key=lambda e: e["row"])
+    errors.raise_if_any()
     with transaction.atomic():
         new_people = {}
         for h, (_n, name, norm_id, norm_phone, community, _mask, _emp) in hashes.items():

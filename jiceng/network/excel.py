@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.core.excel import append_row, open_workbook, workbook_bytes
+from jiceng.core.excel import Boolean, Column, Date, Registry, Table, open_workbook, write_xlsx
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.network.models import CompoundProfile, GridStaff, StaffRole
 from jiceng.network.services import grid_staff_bulk_create
+from jiceng.orgs.excel import scope_unit, unit_page_url
 from jiceng.orgs.models import Unit
 
 STAFF_COLUMNS = ["grid", "grid_name", "role", "name", "on_duty", "since"]
@@ -19,14 +21,7 @@ COMPOUND_COLUMNS = ["compound", "name", "property_company", "project_manager", "
 
 
 def _workbook(header, rows) -> bytes:
-    import openpyxl
-
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("data")
-    append_row(ws, header)
-    for r in rows:
-        append_row(ws, r)
-    return workbook_bytes(wb)
+    return write_xlsx(header, rows, title="data")
 
 
 def export_staff(unit: Unit) -> bytes:
@@ -114,3 +109,38 @@ def import_staff(*, actor, unit: Unit, content: bytes) -> int:
     if not staff:
         raise ValidationFailed(_("The file holds no rows."), code="empty_import")
     return grid_staff_bulk_create(actor=actor, rows=staff, note="excel import")
+
+
+# --- H5: the compound registry's export through core's one table (/excel/compounds/export) -------------
+
+def _profile(attr):
+    def get(compound):
+        profile = getattr(compound, "compound_profile", None)
+        return getattr(profile, attr) if profile is not None else None
+    return get
+
+
+COMPOUNDS = Table([
+    Column("compound", "小区代码", get="code"),
+    Column("name", "小区名称"),
+    Column("grid", "所属网格", get="parent.name"),
+    Column("property_company", "物业公司", get=_profile("property_company")),
+    Column("project_manager", "项目经理", get=_profile("project_manager")),
+    Column("owners_committee", "业主委员会", get=_profile("owners_committee")),
+    Column("competent_unit", "主管单位", get=_profile("competent_unit")),
+    Column("three_without", "三无小区", Boolean(), get=_profile("three_without")),
+    Column("three_without_since", "认定日期", Date(), get=_profile("three_without_since")),
+    Column("arrangement", "托管方式", get=_profile("arrangement")),
+    Column("arranged_since", "托管日期", Date(), get=_profile("arranged_since")),
+], title="小区")
+
+
+def _compounds(user, unit: Unit):
+    return (Unit.objects.filter(subtree_q(unit.path), kind="compound").select_related("compound_profile", "parent")
+            .order_by("code"))
+
+
+REGISTRIES = [
+    Registry("compounds", gettext_lazy("Compounds"), COMPOUNDS, scope=scope_unit, rows=_compounds,
+             list_url=unit_page_url),
+]

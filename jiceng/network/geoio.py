@@ -14,7 +14,7 @@ import shapely
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import TooLarge, ValidationFailed
-from jiceng.core.excel import append_row, open_workbook, workbook_bytes
+from jiceng.core.excel import open_workbook, write_xlsx
 from jiceng.core.geo import coords
 from jiceng.core.limits import MAX_GEOJSON_BYTES, MAX_GEOJSON_FEATURES, MAX_GEOJSON_VERTICES, cap_count
 from jiceng.network.routing import check_crs
@@ -204,12 +204,6 @@ def export_geojson(units) -> dict:
 
 
 def export_excel(units) -> bytes:
-    import openpyxl
-
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("units")
-    append_row(ws, ["code", "name", "kind", "parent", "wkt"])
-    for u in units:
-        append_row(ws, [u.code, u.name, u.kind, u.parent.code if u.parent_id else "",
-                        shapely.from_wkb(bytes(u.geom)).wkt if u.geom else ""])
-    return workbook_bytes(wb)
+    return write_xlsx(["code", "name", "kind", "parent", "wkt"],
+                      ([u.code, u.name, u.kind, u.parent.code if u.parent_id else "",
+                        shapely.from_wkb(bytes(u.geom)).wkt if u.geom else ""] for u in units), title="units")

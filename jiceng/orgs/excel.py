@@ -1,13 +1,43 @@
 """Units from and to Excel. Columns: 代码 code, 名称 name, 类型 kind, 上级代码 parent, 地址 address."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jiceng.core.errors import NotFound, ServiceError
-from jiceng.core.excel import RowErrors, read_rows, require_columns, write_xlsx
+from jiceng.core.errors import NotFound, ServiceError, ValidationFailed
+from jiceng.core.excel import (
+    Choice,
+    Column,
+    Date,
+    Registry,
+    RowErrors,
+    Table,
+    Text,
+    read_rows,
+    require_columns,
+    write_xlsx,
+)
 from jiceng.core.scope import subtree_q, user_can
-from jiceng.orgs.models import KIND_ORDER, Unit, UnitKind
-from jiceng.orgs.services import units_bulk_create, validate_unit_fields
+from jiceng.orgs import selectors
+from jiceng.orgs.models import (
+    KIND_ORDER,
+    BigCommittee,
+    CommitteeLevel,
+    PartTimeMember,
+    PartTimeSource,
+    PartyOrg,
+    PartyOrgKind,
+    Unit,
+    UnitKind,
+)
+from jiceng.orgs.services import (
+    big_committee_create,
+    part_time_member_add,
+    party_org_create,
+    units_bulk_create,
+    validate_unit_fields,
+)
 
 COLUMNS = {
     "code": ("代码", "code"), "name": ("名称", "name"), "kind": ("类型", "kind"),
@@ -76,3 +106,114 @@ def units_export(*, user, unit: Unit, max_depth_kind: str = "household") -> byte
     return write_xlsx(["代码", "名称", "类型", "上级代码", "地址"],
                       ((c, n, str(labels[k]), p or "", a) for c, n, k, p, a in qs.iterator(chunk_size=5000)),
                       title=unit.name)
+
+
+# --- H5 registries: party organizations, big committees and their part-time members ------------------
+
+
+def scope_unit(user, code: str) -> Unit:
+    """The unit of ?unit= (the user's own top unit when none): 404 outside the user's area."""
+    return selectors.unit_or_top(user=user, code=code or None)
+
+
+def unit_under(scope: Unit, code, field: str = "unit") -> Unit:
+    """The unit of a row's code, which must lie in the imported unit's subtree."""
+    unit = Unit.objects.filter(code=str(code or "").strip()).first()
+    if unit is None or not unit.path.startswith(scope.path):
+        raise ValidationFailed(_("No unit with the code %(code)s under %(unit)s.")
+                               % {"code": code, "unit": scope.name}, field=field)
+    return unit
+
+
+def unit_page_url(unit: Unit) -> str:
+    return reverse("orgs:unit", args=[unit.code])
+
+
+PARTY_ORGS = Table([
+    Column("unit", "所在单位代码", Text(32), required=True, get="unit.code"),
+    Column("unit_name", "所在单位", get="unit.name", export_only=True),
+    Column("kind", "类型", Choice(PartyOrgKind), required=True),
+    Column("name", "名称", Text(120), required=True),
+    Column("parent", "上级党组织", Text(120), get="parent.name"),
+    Column("established_on", "成立日期", Date()),
+    Column("secretary", "书记", get="secretary.name", export_only=True),
+], title="党组织")
+
+
+def _party_orgs(user, unit: Unit):
+    return PartyOrg.objects.filter(subtree_q(unit.path, "unit_path")).select_related(
+        "unit", "parent", "secretary").order_by("unit_path", "id")
+
+
+def _party_org_write(actor, scope: Unit, row: dict) -> PartyOrg:
+    unit = unit_under(scope, row["unit"])
+    parent = None
+    if row.get("parent"):
+        # The parent sits on the unit or above it (it may be a row written earlier in the same file).
+        parent = (PartyOrg.objects.filter(unit__code__in=unit.ancestor_codes, name=row["parent"])
+                  .order_by("-unit__depth", "id").first())
+        if parent is None:
+            raise ValidationFailed(_("No party organization “%(name)s” on this unit or above it.")
+                                   % {"name": row["parent"]}, field="parent")
+    return party_org_create(actor=actor, unit=unit, kind=row["kind"], name=row["name"], parent=parent,
+                            established_on=row.get("established_on"))
+
+
+BIG_COMMITTEES = Table([
+    Column("unit", "单位代码", Text(32), required=True, get="unit.code"),
+    Column("unit_name", "单位", get="unit.name", export_only=True),
+    Column("level", "层级", Choice(CommitteeLevel),
+           export_only=True),
+    Column("term_start", "任期开始", Date(), required=True),
+    Column("term_end", "任期结束", Date(), required=True),
+    Column("established_on", "成立日期", Date()),
+    Column("member_count", "兼职委员人数", export_only=True),
+], title="大工委大党委")
+
+
+def _big_committees(user, unit: Unit):
+    return selectors.big_committees_in(unit)
+
+
+def _big_committee_write(actor, scope: Unit, row: dict) -> BigCommittee:
+    return big_committee_create(actor=actor, unit=unit_under(scope, row["unit"]), term_start=row["term_start"],
+                                term_end=row["term_end"], established_on=row.get("established_on"))
+
+
+COMMITTEE_MEMBERS = Table([
+    Column("unit", "单位代码", Text(32), required=True, get="committee.unit.code"),
+    Column("term_start", "任期开始", Date(), get="committee.term_start"),
+    Column("name", "姓名", Text(60), required=True),
+    Column("source", "来源", Choice(PartTimeSource), required=True),
+    Column("source_org", "来源单位", Text(120), required=True),
+    Column("position", "职务", Text(60), default=""),
+], title="兼职委员")
+
+
+def _committee_members(user, unit: Unit):
+    return (PartTimeMember.objects.filter(subtree_q(unit.path, "unit_path"), active=True)
+            .select_related("committee__unit").order_by("unit_path", "committee__term_start", "source", "id"))
+
+
+def _committee_member_write(actor, scope: Unit, row: dict) -> PartTimeMember:
+    unit = unit_under(scope, row["unit"])
+    committees = BigCommittee.objects.filter(unit=unit).order_by("-term_start")
+    if row.get("term_start"):
+        committees = committees.filter(term_start=row["term_start"])
+    committee = committees.first()
+    if committee is None:
+        raise ValidationFailed(_("%(unit)s has no big committee of that term: set it up first.")
+                               % {"unit": unit.name}, field="term_start" if row.get("term_start") else "unit")
+    return part_time_member_add(actor=actor, committee=committee, name=row["name"], source=row["source"],
+                                source_org=row["source_org"], position=row.get("position") or "")
+
+
+REGISTRIES = [
+    Registry("party-orgs", gettext_lazy("Party organizations"), PARTY_ORGS, scope=scope_unit, rows=_party_orgs,
+             write=_party_org_write, capability="structure", list_url=unit_page_url),
+    Registry("big-committees", gettext_lazy("Big committees"), BIG_COMMITTEES, scope=scope_unit,
+             rows=_big_committees, write=_big_committee_write, capability="structure", list_url=unit_page_url),
+    Registry("committee-members", gettext_lazy("Part-time committee members"), COMMITTEE_MEMBERS,
+             scope=scope_unit, rows=_committee_members, write=_committee_member_write, capability="structure",
+             list_url=unit_page_url),
+]

@@ -11,16 +11,35 @@ written by the same service, `assessment.indicator_tree_set`, which checks scope
 published freeze again.
 """
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.core.excel import RowErrors, read_rows, require_columns, write_xlsx
-from jiceng.core.scope import require_scope
+from jiceng.core.excel import (
+    Boolean,
+    Choice,
+    Column,
+    Date,
+    Integer,
+    Number,
+    Registry,
+    RowErrors,
+    Table,
+    Text,
+    read_rows,
+    require_columns,
+    write_xlsx,
+)
+from jiceng.core.scope import require_scope, scope_filter, subtree_q
+from jiceng.orgs.excel import scope_unit, unit_under
 from jiceng.projects import assessment as a_svc
 from jiceng.projects import indicator_tree as tree_rules
 from jiceng.projects import indicators
-from jiceng.projects.models import Assessment, Indicator
+from jiceng.projects.models import Assessment, Indicator, PolicyItem, PolicyItemKind, Project, ProjectStatus
+from jiceng.projects.services import policy_item_create, project_create
 
 COLUMNS = {
     "code": ("代码", "指标代码", "code"),
@@ -251,3 +270,67 @@ def indicator_tree_import(*, actor, assessment: Assessment, level: str, upload) 
         raise ValidationFailed(_("Choose an Excel file to upload."), field="file")
     tree = parse_tree(upload)
     return a_svc.indicator_tree_set(actor=actor, assessment=assessment, level=level, tree=tree)
+
+
+# --- H5 registries: secretary-led projects and the policy framework's items ----------------------------
+
+PROJECTS = Table([
+    Column("unit", "单位代码", Text(32), required=True, get="unit.code"),
+    Column("unit_name", "单位", get="unit.name", export_only=True),
+    Column("year", "年度", Integer(2000, 2100), required=True),
+    Column("title", "项目名称", Text(200), required=True),
+    Column("problem", "解决问题", Text(5000), required=True),
+    Column("goals", "目标", Text(5000), required=True),
+    Column("deadline", "完成时限", Date(), required=True),
+    Column("leader_name", "牵头书记", Text(60), default=""),
+    Column("public", "公开展示", Boolean(), default=False),
+    Column("status", "状态", Choice(ProjectStatus), export_only=True),
+    Column("progress", "进度(%)", Number(0, 100), export_only=True),
+], title="书记项目")
+
+
+def _projects(user, unit):
+    return (scope_filter(Project.objects.filter(subtree_q(unit.path, "unit_path")), user, "unit_path")
+            .select_related("unit").order_by("unit_path", "year", "id"))
+
+
+def _project_write(actor, scope, row):
+    return project_create(actor=actor, unit=unit_under(scope, row["unit"]), title=row["title"], problem=row["problem"],
+                          goals=row["goals"], deadline=row["deadline"], year=row["year"],
+                          leader_name=row["leader_name"], public=row["public"])
+
+
+POLICY_ITEMS = Table([
+    Column("code", "代码", Text(20), required=True),
+    Column("kind", "类型", Choice(PolicyItemKind), required=True),
+    Column("title", "标题", Text(200), required=True),
+    Column("body", "内容", Text(20000), default=""),
+    Column("parent", "上级代码", Text(20), get="parent.code"),
+], title="2+1+N政策体系")
+
+
+def _policy_items(user, unit):
+    """The items of the framework that applies to the unit: issued on it, above it or inside it."""
+    ancestors = ["/" + "/".join(unit.ancestor_codes[:i]) + "/" for i in range(1, len(unit.ancestor_codes) + 1)]
+    return (PolicyItem.objects.filter(Q(unit_path__in=ancestors) | subtree_q(unit.path, "unit_path"))
+            .select_related("parent").order_by("unit_path", "code"))
+
+
+def _policy_item_write(actor, unit, row):
+    parent = None
+    if row.get("parent"):
+        parent = PolicyItem.objects.filter(unit=unit, code=row["parent"]).first()
+        if parent is None:
+            raise ValidationFailed(_("No policy item with the code %(code)s (in the database or above in the file).")
+                                   % {"code": row["parent"]}, field="parent")
+    return policy_item_create(actor=actor, unit=unit, kind=row["kind"], code=row["code"], title=row["title"],
+                              body=row["body"], parent=parent)
+
+
+REGISTRIES = [
+    Registry("projects", gettext_lazy("Secretary-led projects"), PROJECTS, scope=scope_unit, rows=_projects,
+             write=_project_write, list_url=lambda unit: reverse("projects:home")),
+    Registry("policy-items", gettext_lazy("Policy framework items"), POLICY_ITEMS, scope=scope_unit,
+             rows=_policy_items, write=_policy_item_write, capability="supervise",
+             list_url=lambda unit: reverse("projects:policy")),
+]

@@ -1,4 +1,4 @@
-from jiceng.core.matrix import SEE_GRID, Check, statuses
+from jiceng.core.matrix import SEE_COMMUNITY, SEE_GRID, Check, statuses
 
 
 def _photo_url(c):
@@ -23,3 +23,48 @@ CHECKS = {
         Check("GET", lambda c: "/media/does/not/exist.png", statuses(404, allowed=[], others={"anonymous": 302})),
     ],
 }
+
+
+# H5: every registry's Excel, at the community (the policy framework at the city, where it is issued).
+# Export: whoever reads the unit; import: whoever may write the registry there (the party member reads
+# the community but may not write it: 403); an export-only registry has no import (404).
+def _excel_checks():
+    from jiceng.core.excel import registries
+
+    export, imports = [], []
+    write = ["city_admin", "street_official", "community_worker"]
+    for name, registry in sorted(registries().items()):
+        at_city = registry.capability == "supervise"
+
+        def url(kind, name=name, at_city=at_city):
+            return lambda c: f"/excel/{name}/{kind}?unit={(c.city if at_city else c.community).code}"
+
+        readers = ["city_admin"] if at_city else SEE_COMMUNITY
+        export.append(Check("GET", url("export"), statuses(200, allowed=readers, anonymous=302), note=name))
+        if not registry.imports:
+            imports.append(Check("GET", url("import"), statuses(404, allowed=[], anonymous=302), note=name))
+        elif at_city:
+            imports.append(Check("GET", url("import"), statuses(200, allowed=["city_admin"], anonymous=302),
+                                 note=name))
+        else:
+            imports.append(Check("GET", url("import"), statuses(200, allowed=write, anonymous=302,
+                                                                others={"party_member": 403}), note=name))
+    return export, imports
+
+
+def _needs_sheet(c):
+    from jiceng.core.testing import xlsx_upload
+
+    return {"file": xlsx_upload([["社区代码", "需求", "类别", "需要开始", "需要结束"],
+                                 [c.community.code, "助餐", "elderly", "2026-03-01", "2026-04-01"]])}
+
+
+_EXPORT, _IMPORT = _excel_checks()
+CHECKS["core:excel_export"] = _EXPORT
+CHECKS["core:excel_import"] = [
+    *_IMPORT,
+    Check("POST", lambda c: f"/excel/needs/import?unit={c.community.code}",
+          statuses(302, allowed=["city_admin", "street_official", "community_worker"], anonymous=302,
+                   others={"party_member": 403}), data=_needs_sheet, json=False,
+          note="an import is written by those who may write the community's lists"),
+]
