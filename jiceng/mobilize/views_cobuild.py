@@ -47,6 +47,11 @@ def _agencies(user):
     return scope_filter(AgencyRegistration.objects.all(), user, "unit_path").order_by("name")
 
 
+def _posted(request):
+    """The posted data of a POST (even an empty one, which must fail validation), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _done(request, message, to):
     messages.success(request, message)
     return redirect(to)
@@ -65,7 +70,7 @@ def _next_or(request, default: str) -> str:
 @page
 def agencies(request):
     communities = list(selectors.writable_communities(request.user))
-    form = AgencyForm(request.POST or None, communities=communities)
+    form = AgencyForm(_posted(request), communities=communities)
     status = 200
     if request.method == "POST":
         reg = form_submit(form, lambda d: services.agency_register(
@@ -111,7 +116,7 @@ def members(request):
     if agency_pk.isdigit():
         reg = selectors.agency_get(user=request.user, pk=int(agency_pk))
         initial = {"agency": reg.pk, "community": reg.community_id}
-    form = MemberForm(request.POST or None, initial=initial, communities=communities,
+    form = MemberForm(_posted(request), initial=initial, communities=communities,
                       agencies=_agencies(request.user), skill_choices=_skill_choices())
     status = 200
     if request.method == "POST":
@@ -154,7 +159,7 @@ def queue(request):
 @page
 def needs(request):
     communities = list(selectors.writable_communities(request.user))
-    form = NeedForm(request.POST or None, communities=communities)
+    form = NeedForm(_posted(request), communities=communities)
     status = 200
     if request.method == "POST":
         need = form_submit(form, lambda d: services.need_create(
@@ -173,7 +178,7 @@ def needs(request):
 def need(request, pk):
     item = selectors.need_get(user=request.user, pk=pk)
     suggestions = selectors.match_suggestions(item)
-    form = ProjectSetForm(request.POST or None, resources=scope_filter(Resource.objects.all(), request.user,
+    form = ProjectSetForm(_posted(request), resources=scope_filter(Resource.objects.all(), request.user,
                                                                        "unit_path"))
     form.fields["resources"].widget.choices = [(r.pk, r.title) for r, _s in suggestions]
     status = 200
@@ -192,7 +197,7 @@ def need(request, pk):
 @page
 def resources(request):
     communities = list(selectors.writable_communities(request.user))
-    form = ResourceForm(request.POST or None, communities=communities, agencies=_agencies(request.user))
+    form = ResourceForm(_posted(request), communities=communities, agencies=_agencies(request.user))
     status = 200
     if request.method == "POST":
         res = form_submit(form, lambda d: services.resource_create(
@@ -269,7 +274,7 @@ def project_evaluate(request, pk):
 @page
 def activities(request):
     communities = list(selectors.writable_communities(request.user))
-    form = ActivityForm(request.POST or None, communities=communities)
+    form = ActivityForm(_posted(request), communities=communities)
     status = 200
     if request.method == "POST":
         act = form_submit(form, lambda d: services.activity_create(
