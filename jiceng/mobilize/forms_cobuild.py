@@ -121,6 +121,10 @@ class PresenceForm(SignupForm):
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
     lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "presence_%s")  # the sign-up form on the same page has a member field too
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         if not data.get("code") and (data.get("lat") is None or data.get("lng") is None):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import Forbidden, NotFound
@@ -104,8 +105,14 @@ def agency_confirm(request, pk):
                             success=_("Registration confirmed."))
 
 
+# The default skills' names (migration 0002) are stored in English; shown translated.
+DEFAULT_SKILL_NAMES = [gettext_noop("Medical"), gettext_noop("Driving"), gettext_noop("IT"), gettext_noop("Legal"),
+                       gettext_noop("Psychology"), gettext_noop("Construction"), gettext_noop("Logistics"),
+                       gettext_noop("Languages")]
+
+
 def _skill_choices():
-    return [(s.code, s.name) for s in Skill.objects.filter(active=True).order_by("bit")]
+    return [(s.code, _(s.name)) for s in Skill.objects.filter(active=True).order_by("bit")]
 
 
 @page
