@@ -46,6 +46,18 @@ class MemberForm(CommunityForm):
     field_order = ["community", "name", "id_number", "phone", "agency", "employer", "skills"]
 
 
+class SelfRegistrationForm(forms.Form):
+    """A party member registers themselves with the community they live in."""
+
+    employer = forms.CharField(label=_("Employer organization"), max_length=120)
+    skills = forms.MultipleChoiceField(label=_("Skills"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, skill_choices=(), **kwargs):
+        kwargs.setdefault("auto_id", "self_%s")  # beside the worker's registration form
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = skill_choices
+
+
 class NeedForm(CommunityForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)

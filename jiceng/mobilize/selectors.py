@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.core.scope import scope_filter, scoped_get, subtree_q
 from jiceng.mobilize.models import (
@@ -172,6 +173,20 @@ def writable_communities(user):
 
     return scope_filter(Unit.objects.filter(kind=UnitKind.COMMUNITY), user, "path", capability="write").order_by(
         "path")
+
+
+def home_community(person):
+    """The community a person lives in (the community on their household's path); 422 when none."""
+    from jiceng.core.errors import ValidationFailed
+    from jiceng.orgs.models import Unit, UnitKind
+
+    prefixes, parts = [], [p for p in person.unit_path.split("/") if p]
+    for i in range(1, len(parts) + 1):
+        prefixes.append("/" + "/".join(parts[:i]) + "/")
+    unit = Unit.objects.filter(kind=UnitKind.COMMUNITY, path__in=prefixes).first()
+    if unit is None:
+        raise ValidationFailed(_("Your household is not in a community of this city."), field="community")
+    return unit
 
 
 def agencies_list(*, user, status: str | None = None):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cobuild/agencies/<int:pk>/", cob.agency, name="cobuild_agency"),
     path("cobuild/agencies/<int:pk>/confirm/", cob.agency_confirm, name="cobuild_agency_confirm"),
     path("cobuild/members/", cob.members, name="cobuild_members"),
+    path("cobuild/members/me/", cob.member_self, name="cobuild_member_self"),
     path("cobuild/members/<int:pk>/confirm/", cob.member_confirm, name="cobuild_member_confirm"),
     path("cobuild/queue/", cob.queue, name="cobuild_queue"),
     path("cobuild/needs/", cob.needs, name="cobuild_needs"),

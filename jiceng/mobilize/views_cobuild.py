@@ -30,6 +30,7 @@ from jiceng.mobilize.forms_cobuild import (
     ProjectCheckForm,
     ProjectSetForm,
     ResourceForm,
+    SelfRegistrationForm,
     SignupForm,
 )
 from jiceng.mobilize.models import (
@@ -134,12 +135,38 @@ def members(request):
             return _done(request, _("%(name)s is registered and waits for the community's confirmation.")
                          % {"name": member.name}, reverse("mobilize:cobuild_queue"))
         status = 422
+    return _members_page(request, form if communities else None, status=status)
+
+
+def _members_page(request, form, *, self_form=None, status=200):
     wanted = request.GET.get("status", "")
     wanted = wanted if wanted in RegistrationStatus.values else ""
+    may_register = (getattr(request.user, "person_id", None) is not None
+                    and selectors.member_for_user(request.user) is None)
+    if may_register and self_form is None:
+        self_form = SelfRegistrationForm(skill_choices=_skill_choices())
     return render(request, T + "members.html", {
         "members": selectors.members_list(user=request.user, status=wanted or None), "status": wanted,
-        "statuses": RegistrationStatus.choices, "form": form if communities else None,
+        "statuses": RegistrationStatus.choices, "form": form, "self_form": self_form if may_register else None,
+        "me": selectors.member_for_user(request.user),
     }, status=status)
+
+
+@page
+@require_POST
+def member_self(request):
+    """A party member registers themselves with the community they live in (报到); the community confirms."""
+    person = getattr(request.user, "person", None) if getattr(request.user, "person_id", None) else None
+    if person is None:
+        raise Forbidden(_("Only a party member's own account registers itself."))
+    form = SelfRegistrationForm(request.POST, skill_choices=_skill_choices())
+    member = form_submit(form, lambda d: services.member_register(
+        actor=request.user, community=selectors.home_community(person), employer=d["employer"],
+        skills=d["skills"]))
+    if member is not None:
+        return _done(request, _("You are registered; the community confirms your registration."),
+                     reverse("mobilize:cobuild_members"))
+    return _members_page(request, None, self_form=form, status=422)
 
 
 @page

@@ -135,6 +135,12 @@ COBUILD = {
             "community": c.community.pk, "name": "周杰", "id_number": _zhou_id(), "employer": "临汾市财政局",
             "skills": ["driving"]}),
     ],
+    # a person registers themselves (the resident here); the member is registered already (422); an account
+    # without a person record may not (403)
+    "mobilize:cobuild_member_self": [Check(
+        "POST", lambda c: (_fx(c), _cob("members/me/"))[1],
+        statuses(302, allowed=["resident"], denied=403, others={**PAGE, "party_member": 422}), json=False,
+        data=lambda c: {"employer": "尧都区教育局", "skills": ["it"]})],
     "mobilize:cobuild_member_confirm": [Check("POST", lambda c: _cob(f"members/{_fx(c).pending.pk}/confirm/"),
                                               statuses(302, allowed=SEE_OTHER_STREET, others=PAGE), json=False)],
     "mobilize:cobuild_queue": [Check("GET", lambda c: _cob("queue/"), LIST_PAGE)],

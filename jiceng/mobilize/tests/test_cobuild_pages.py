@@ -249,3 +249,39 @@ def test_each_list_page_runs_a_fixed_number_of_queries(city, client_for, fx, mem
     _more(city, member, 6)
     with assert_queries(LISTS[path], label=path + " with more rows"):
         assert c.get(url).status_code == 200
+
+
+def test_the_catalogue_is_complete_and_the_pages_speak_chinese(city, client_for, fx):
+    from pathlib import Path
+
+    import polib
+
+    po = polib.pofile(str(Path(__file__).resolve().parent.parent / "locale/zh_Hans/LC_MESSAGES/django.po"))
+    assert not po.untranslated_entries() and not po.fuzzy_entries()
+    c = client_for("community_worker")
+    pages = {"agencies/": ("单位报到（签订共驻共建协议）", "Agreement start"),
+             "members/": ("在职党员报到", "Identity number"), "queue/": ("待确认的报到党员", "Confirm"),
+             "needs/": ("登记需求", "Wanted from"), f"needs/{fx['need']}/": ("推荐资源", "Time overlap"),
+             "resources/": ("登记资源", "Available from"), "projects/": ("项目清单", "Residents' score"),
+             f"projects/{fx['checked']}/": ("录入评价", "Record the evaluation"),
+             "activities/": ("发布报名", "Sign-up limit"), f"activities/{fx['activity']}/": ("签到与签退", "Check in"),
+             "report/": ("年度服务情况反馈", "Yearly report")}
+    for url, (zh, en) in pages.items():
+        html = c.get("/mobilize/cobuild/" + url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert zh in html and en not in html, url
+
+
+def test_a_party_member_registers_themselves_with_their_home_community(city, client_for):
+    c = client_for("resident")  # 张伟 lives in household 101 of K1
+    assert 'id="self-form"' in c.get("/mobilize/cobuild/members/").content.decode()
+    r = c.post("/mobilize/cobuild/members/me/", {"employer": ""})
+    assert r.status_code == 422 and not Member.objects.exists()
+    r = c.post("/mobilize/cobuild/members/me/", {"employer": "尧都区教育局", "skills": ["it"]})
+    assert r.status_code == 302
+    me = Member.objects.get(person=city.resident_person)
+    assert (me.community_id, me.status, me.employer) == (city.community.pk, "pending", "尧都区教育局")
+    html = c.get("/mobilize/cobuild/members/").content.decode()
+    assert 'id="self-form"' not in html and 'id="my-registration"' in html
+    worker = client_for("community_worker")
+    assert f'id="member-{me.pk}"' in worker.get("/mobilize/cobuild/queue/").content.decode()
+    assert worker.post("/mobilize/cobuild/members/me/", {"employer": "x"}).status_code == 403
