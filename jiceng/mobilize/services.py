@@ -534,7 +534,8 @@ def project_evaluate(*, actor, project: MatchedProject, score: int, comment: str
     if person is None or not person.unit_path.startswith(project.unit_path):
         require_scope(actor, project.unit_path, "read")
         raise Forbidden(_("Only residents of the community evaluate its projects."))
-    return _evaluation_add(actor=actor, project=project, person=person, score=score, comment=comment)
+    return _evaluation_add(actor=actor, project=project, person=person, score=score, comment=comment,
+                           twice=_("You have already evaluated this project."))
 
 
 def project_evaluation_record(*, actor, project: MatchedProject, id_number: str, score: int,
@@ -547,10 +548,12 @@ def project_evaluation_record(*, actor, project: MatchedProject, id_number: str,
               .filter(unit_path__startswith=project.unit_path).order_by("id").first())
     if person is None:
         raise ValidationFailed(_("No resident of this community has this identity number."), field="id_number")
-    return _evaluation_add(actor=actor, project=project, person=person, score=score, comment=comment)
+    return _evaluation_add(actor=actor, project=project, person=person, score=score, comment=comment,
+                           twice=_("This resident has already evaluated this project."))
 
 
-def _evaluation_add(*, actor, project: MatchedProject, person, score: int, comment: str) -> ProjectEvaluation:
+def _evaluation_add(*, actor, project: MatchedProject, person, score: int, comment: str,
+                    twice: str) -> ProjectEvaluation:
     if not 1 <= int(score) <= 5:
         raise ValidationFailed(_("The score is 1 to 5."), field="score")
     with transaction.atomic():
@@ -562,7 +565,7 @@ def _evaluation_add(*, actor, project: MatchedProject, person, score: int, comme
                 ev = ProjectEvaluation.objects.create(project=project, person=person, score=score,
                                                       comment=(comment or "")[:300])
         except IntegrityError:
-            raise Conflict(_("This resident has already evaluated this project.")) from None
+            raise Conflict(twice) from None
         scores = list(project.evaluations.values_list("score", flat=True))
         project.score = sum(scores) / len(scores)
         project.stage, project.evaluated_at = ProjectStage.EVALUATED, timezone.now()
