@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.core.scope import scope_filter, scoped_get, subtree_q
 from jiceng.mobilize.models import (
@@ -131,7 +132,7 @@ def my_calls(member: Member | None, *, limit: int = 50):
 def match_suggestions(need: Need, *, limit: int = 10) -> list[tuple[Resource, dict]]:
     """Resources of the need's street that are available in the wanted period, best first."""
     street_path = "/".join(need.unit_path.split("/")[:-2]) + "/"
-    candidates = Resource.objects.filter(subtree_q(street_path, "unit_path"),
+    candidates = Resource.objects.select_related("agency").filter(subtree_q(street_path, "unit_path"),
                                          available_to__gte=need.wanted_from, available_from__lte=need.wanted_to)
     scored = [(r, match_score(need, r)) for r in candidates[:2000]]
     scored.sort(key=lambda rs: (-rs[1]["score"], rs[0].pk))
@@ -159,3 +160,116 @@ def employer_rows(*, user, employer: str, year: int) -> list[dict]:
                   .values("member_id").annotate(n=Count("id")).order_by().values_list("member_id", "n"))
     return [{"name": m.name, "community": m.community.name, "activities": m.activities, "hours": m.hours or 0,
              "shifts": shifts.get(m.pk, 0)} for m in members]
+
+
+# --- the co-building pages (C1–C3): lists within the user's area, a fixed number of queries each ----------
+
+LIST_LIMIT = 200
+
+
+def writable_communities(user):
+    """The communities where `user` may register, list and run activities (the pages' choice lists)."""
+    from jiceng.orgs.models import Unit, UnitKind
+
+    return scope_filter(Unit.objects.filter(kind=UnitKind.COMMUNITY), user, "path", capability="write").order_by(
+        "path")
+
+
+def home_community(person):
+    """The community a person lives in (the community on their household's path); 422 when none."""
+    from jiceng.core.errors import ValidationFailed
+    from jiceng.orgs.models import Unit, UnitKind
+
+    prefixes, parts = [], [p for p in person.unit_path.split("/") if p]
+    for i in range(1, len(parts) + 1):
+        prefixes.append("/" + "/".join(parts[:i]) + "/")
+    unit = Unit.objects.filter(kind=UnitKind.COMMUNITY, path__in=prefixes).first()
+    if unit is None:
+        raise ValidationFailed(_("Your household is not in a community of this city."), field="community")
+    return unit
+
+
+def agencies_list(*, user, status: str | None = None):
+    qs = scope_filter(AgencyRegistration.objects.select_related("community"), user, "unit_path")
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.annotate(n_members=Count("members", distinct=True)).order_by("-created_at", "-id")[:LIST_LIMIT])
+
+
+def members_list(*, user, status: str | None = None, agency=None):
+    qs = scope_filter(Member.objects.select_related("community", "agency"), user, "unit_path")
+    if status:
+        qs = qs.filter(status=status)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return list(qs.order_by("-created_at", "-id")[:LIST_LIMIT])
+
+
+def needs_list(*, user):
+    qs = scope_filter(Need.objects.select_related("community"), user, "unit_path")
+    return list(qs.annotate(n_projects=Count("projects")).order_by("-open", "-created_at", "-id")[:LIST_LIMIT])
+
+
+def resources_list(*, user):
+    qs = scope_filter(Resource.objects.select_related("community", "agency", "member"), user, "unit_path")
+    return list(qs.order_by("-created_at", "-id")[:LIST_LIMIT])
+
+
+def projects_list(*, user, need=None):
+    qs = scope_filter(MatchedProject.objects.select_related("need"), user, "unit_path")
+    if need is not None:
+        qs = qs.filter(need=need)
+    return list(qs.annotate(n_resources=Count("resources", distinct=True),
+                            n_evaluations=Count("evaluations", distinct=True))
+                .order_by("-set_at", "-id")[:LIST_LIMIT])
+
+
+def project_resources(project: MatchedProject) -> list[Resource]:
+    return list(project.resources.select_related("agency", "member").order_by("id"))
+
+
+def activities_list(*, user):
+    qs = scope_filter(Activity.objects.select_related("community"), user, "unit_path")
+    me = member_for_user(user)
+    if me is not None:  # a member also sees the activities of their home community
+        qs = Activity.objects.select_related("community").filter(
+            Q(pk__in=qs.values("pk")) | Q(unit_path=me.unit_path))
+    return list(qs.annotate(
+        signed_up=Count("signups"),
+        checked_in=Count("signups", filter=Q(signups__checked_in_at__isnull=False)),
+        hours=Sum("signups__hours"),
+    ).order_by("-starts_at", "-id")[:LIST_LIMIT])
+
+
+def activity_signups(activity: Activity) -> list[Signup]:
+    return list(Signup.objects.filter(activity=activity).select_related("member").order_by("member__name", "id"))
+
+
+def signup_candidates(activity: Activity):
+    """Confirmed members of the activity's community not yet signed up (the worker's choice list)."""
+    return (Member.objects.filter(unit_path=activity.unit_path, status="confirmed")
+            .exclude(signups__activity=activity).order_by("name", "id"))
+
+
+def agency_report(*, user, year: int) -> list[dict]:
+    """The yearly report to each employer party organization in the user's area: its confirmed
+    registered members, the distinct activities they completed (checked out) and the hours credited
+    to them in `year`. One query."""
+    confirmed = Q(members__status="confirmed")
+    qs = scope_filter(AgencyRegistration.objects.select_related("community"), user, "unit_path").annotate(
+        n_members=Count("members", filter=confirmed, distinct=True),
+        n_activities=Count("members__signups__activity", distinct=True, filter=confirmed & Q(
+            members__signups__year=year, members__signups__checked_out_at__isnull=False)),
+        hours=Sum("members__signups__hours", filter=confirmed & Q(members__signups__year=year)),
+    ).order_by("community__path", "name")
+    return [{"agency": a, "members": a.n_members, "activities": a.n_activities, "hours": a.hours or 0}
+            for a in qs[:LIST_LIMIT]]
+
+
+def agency_member_rows(agency: AgencyRegistration, year: int) -> list[dict]:
+    """The agency's members with their activities completed and hours in `year`. One query."""
+    members = Member.objects.filter(agency=agency).select_related("community").annotate(
+        hours=Sum("signups__hours", filter=Q(signups__year=year)),
+        activities=Count("signups", filter=Q(signups__year=year, signups__checked_out_at__isnull=False)),
+    ).order_by("status", "name", "id")
+    return [{"member": m, "activities": m.activities, "hours": m.hours or 0} for m in members]

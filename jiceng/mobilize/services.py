@@ -223,6 +223,35 @@ def member_register(*, actor, community: Unit, employer: str, skills=(), weekly:
     return member
 
 
+def member_enrol(*, actor, community: Unit, name: str, id_number: str, phone: str = "", employer: str = "",
+                 skills=(), agency: AgencyRegistration | None = None) -> Member:
+    """A community worker registers an in-service member on the page: the person is found by identity
+    number among the people the worker may see, or recorded as a non-resident of the community (as an
+    employer's upload does); then `member_register`. The registration waits for confirmation."""
+    require_scope(actor, community.path, "write")
+    if community.kind != UnitKind.COMMUNITY:
+        raise ValidationFailed(_("“%(code)s” is not a community of this city.") % {"code": community.code},
+                               field="community")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("A member needs a name."), field="name")
+    norm_id = validate_id_number(id_number)
+    norm_phone = validate_phone(phone) if phone else ""
+    if agency is not None and not community.path.startswith("/".join(agency.unit_path.split("/")[:-2]) + "/"):
+        raise ValidationFailed(_("The agency is registered in another street."), field="agency")
+    employer = (employer or "").strip() or (agency.name if agency is not None else "")
+    with transaction.atomic():
+        person = (people_in_scope_with_id_hash_in(user=actor, hashes=[crypto.lookup_hash(norm_id)])
+                  .order_by("id").first())
+        if person is None:
+            person = Person(name=name, gender=id_gender(norm_id), birth_date=id_birth_date(norm_id),
+                            unit_path=community.path, is_resident=False,
+                            **pii_columns(id_number=norm_id, phone=norm_phone))
+            people_bulk_create(actor=actor, people=[person], note="member registration")
+        return member_register(actor=actor, community=community, employer=employer, skills=skills,
+                               person=person, agency=agency)
+
+
 def member_confirm(*, actor, member: Member) -> Member:
     return _registration_confirm(actor=actor, registration=member, action="member.confirm")
 
@@ -502,6 +531,26 @@ def project_evaluate(*, actor, project: MatchedProject, score: int, comment: str
     if person is None or not person.unit_path.startswith(project.unit_path):
         require_scope(actor, project.unit_path, "read")
         raise Forbidden(_("Only residents of the community evaluate its projects."))
+    return _evaluation_add(actor=actor, project=project, person=person, score=score, comment=comment,
+                           twice=_("You have already evaluated this project."))
+
+
+def project_evaluation_record(*, actor, project: MatchedProject, id_number: str, score: int,
+                              comment: str = "") -> ProjectEvaluation:
+    """A community worker records the evaluation a resident gave on a visit or a paper form: the resident
+    is found by identity number among the people of the project's community that the worker may see."""
+    require_scope(actor, project.unit_path, "write")
+    norm_id = validate_id_number(id_number)
+    person = (people_in_scope_with_id_hash_in(user=actor, hashes=[crypto.lookup_hash(norm_id)])
+              .filter(unit_path__startswith=project.unit_path).order_by("id").first())
+    if person is None:
+        raise ValidationFailed(_("No resident of this community has this identity number."), field="id_number")
+    return _evaluation_add(actor=actor, project=project, person=person, score=score, comment=comment,
+                           twice=_("This resident has already evaluated this project."))
+
+
+def _evaluation_add(*, actor, project: MatchedProject, person, score: int, comment: str,
+                    twice: str) -> ProjectEvaluation:
     if not 1 <= int(score) <= 5:
         raise ValidationFailed(_("The score is 1 to 5."), field="score")
     with transaction.atomic():
@@ -513,7 +562,7 @@ def project_evaluate(*, actor, project: MatchedProject, score: int, comment: str
                 ev = ProjectEvaluation.objects.create(project=project, person=person, score=score,
                                                       comment=(comment or "")[:300])
         except IntegrityError:
-            raise Conflict(_("You have already evaluated this project.")) from None
+            raise Conflict(twice) from None
         scores = list(project.evaluations.values_list("score", flat=True))
         project.score = sum(scores) / len(scores)
         project.stage, project.evaluated_at = ProjectStage.EVALUATED, timezone.now()

@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.mobilize import views
+from jiceng.mobilize import views_cobuild as cob
 
 app_name = "mobilize"
 # The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
@@ -14,4 +15,24 @@ urlpatterns = [
     path("assignments/<int:pk>/<str:action>/", views.assignment_action, name="assignment_action"),
     path("activities/<int:pk>/code/", views.activity_code, name="activity_code"),
     path("employer-report.xlsx", views.employer_report, name="employer_report"),
+    # co-building pages (C1–C3): jiceng/mobilize/views_cobuild.py
+    path("cobuild/agencies/", cob.agencies, name="cobuild_agencies"),
+    path("cobuild/agencies/<int:pk>/", cob.agency, name="cobuild_agency"),
+    path("cobuild/agencies/<int:pk>/confirm/", cob.agency_confirm, name="cobuild_agency_confirm"),
+    path("cobuild/members/", cob.members, name="cobuild_members"),
+    path("cobuild/members/me/", cob.member_self, name="cobuild_member_self"),
+    path("cobuild/members/<int:pk>/confirm/", cob.member_confirm, name="cobuild_member_confirm"),
+    path("cobuild/queue/", cob.queue, name="cobuild_queue"),
+    path("cobuild/needs/", cob.needs, name="cobuild_needs"),
+    path("cobuild/needs/<int:pk>/", cob.need, name="cobuild_need"),
+    path("cobuild/resources/", cob.resources, name="cobuild_resources"),
+    path("cobuild/projects/", cob.projects, name="cobuild_projects"),
+    path("cobuild/projects/<int:pk>/", cob.project, name="cobuild_project"),
+    path("cobuild/projects/<int:pk>/check/", cob.project_check, name="cobuild_project_check"),
+    path("cobuild/projects/<int:pk>/evaluate/", cob.project_evaluate, name="cobuild_project_evaluate"),
+    path("cobuild/activities/", cob.activities, name="cobuild_activities"),
+    path("cobuild/activities/<int:pk>/", cob.activity, name="cobuild_activity"),
+    path("cobuild/activities/<int:pk>/signup/", cob.activity_signup, name="cobuild_activity_signup"),
+    path("cobuild/activities/<int:pk>/<str:action>/", cob.activity_presence, name="cobuild_activity_presence"),
+    path("cobuild/report/", cob.report, name="cobuild_report"),
 ]

@@ -5,7 +5,8 @@ import io
 
 from django.utils import timezone
 
-from jiceng.core.matrix import ALL, SEE_COMMUNITY, Check, statuses
+from jiceng.conftest import ID_R1
+from jiceng.core.matrix import ALL, SEE_COMMUNITY, SEE_OTHER_STREET, Check, statuses
 
 PAGE = {"anonymous": 302}
 WRITE_K1 = ["city_admin", "street_official", "community_worker"]
@@ -105,6 +106,102 @@ SEE_ALL = statuses(200, allowed=ALL)
 TODAY = timezone.localdate().isoformat()
 LATER = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 
+LIST_PAGE = statuses(200, allowed=ALL, others=PAGE)  # every list is filtered to the user's area
+POSTED = {**PAGE, "party_member": 403}  # in K1's area read-only → 403; outside → 404
+
+
+def _write_k1(ok=302, *, also=(), others=None):
+    return statuses(ok, allowed=WRITE_K1 + list(also), others={**POSTED, **(others or {})})
+
+
+def _cob(path):
+    return f"/mobilize/cobuild/{path}"
+
+
+COBUILD = {
+    "mobilize:cobuild_agencies": [
+        Check("GET", lambda c: _cob("agencies/"), LIST_PAGE),
+        Check("POST", lambda c: _cob("agencies/"), _write_k1(), json=False, data=lambda c: {
+            "community": c.community.pk, "name": "尧都区法院机关党支部", "agreement_start": TODAY,
+            "agreement_end": LATER, "commitments": "法律咨询"}),
+    ],
+    "mobilize:cobuild_agency": [Check("GET", lambda c: _cob(f"agencies/{_fx(c).agency.pk}/"),
+                                      statuses(200, allowed=SEE_COMMUNITY, others=PAGE))],
+    "mobilize:cobuild_agency_confirm": [Check("POST", lambda c: _cob(f"agencies/{_fx(c).agency.pk}/confirm/"),
+                                              _write_k1(), json=False)],
+    "mobilize:cobuild_members": [
+        Check("GET", lambda c: _cob("members/"), LIST_PAGE),
+        Check("POST", lambda c: _cob("members/"), _write_k1(), json=False, data=lambda c: {
+            "community": c.community.pk, "name": "周杰", "id_number": _zhou_id(), "employer": "临汾市财政局",
+            "skills": ["driving"]}),
+    ],
+    # a person registers themselves (the resident here); the member is registered already (422); an account
+    # without a person record may not (403)
+    "mobilize:cobuild_member_self": [Check(
+        "POST", lambda c: (_fx(c), _cob("members/me/"))[1],
+        statuses(302, allowed=["resident"], denied=403, others={**PAGE, "party_member": 422}), json=False,
+        data=lambda c: {"employer": "尧都区教育局", "skills": ["it"]})],
+    "mobilize:cobuild_member_confirm": [Check("POST", lambda c: _cob(f"members/{_fx(c).pending.pk}/confirm/"),
+                                              statuses(302, allowed=SEE_OTHER_STREET, others=PAGE), json=False)],
+    "mobilize:cobuild_queue": [Check("GET", lambda c: _cob("queue/"), LIST_PAGE)],
+    "mobilize:cobuild_needs": [
+        Check("GET", lambda c: _cob("needs/"), LIST_PAGE),
+        # residents and members of the community list needs too (services.need_create)
+        Check("POST", lambda c: _cob("needs/"), statuses(302, allowed=WRITE_K1 + ["party_member", "resident"],
+                                                          others=PAGE), json=False, data=lambda c: {
+            "community": c.community.pk, "title": "楼道灯坏了", "category": "repair", "source": "resident",
+            "urgency": 2, "wanted_from": TODAY, "wanted_to": LATER, "quantity": 1}),
+    ],
+    "mobilize:cobuild_need": [
+        Check("GET", lambda c: _cob(f"needs/{_fx(c).need.pk}/"), statuses(200, allowed=SEE_COMMUNITY, others=PAGE)),
+        Check("POST", lambda c: _cob(f"needs/{_fx(c).need.pk}/"), _write_k1(), json=False,
+              data=lambda c: {"resources": [_fx(c).resource.pk], "title": "助餐三期"}),
+    ],
+    "mobilize:cobuild_resources": [
+        Check("GET", lambda c: _cob("resources/"), LIST_PAGE),
+        Check("POST", lambda c: _cob("resources/"), _write_k1(), json=False, data=lambda c: {
+            "community": c.community.pk, "title": "电工", "category": "repair", "available_from": TODAY,
+            "available_to": LATER, "capacity": 2}),
+    ],
+    "mobilize:cobuild_projects": [Check("GET", lambda c: _cob("projects/"), LIST_PAGE)],
+    "mobilize:cobuild_project": [Check("GET", lambda c: _cob(f"projects/{_fx(c).project.pk}/"),
+                                       statuses(200, allowed=SEE_COMMUNITY + ["resident"], others=PAGE))],
+    # the resident sees the project of their community but acts on nothing above their household → 404
+    "mobilize:cobuild_project_check": [Check("POST", lambda c: _cob(f"projects/{_fx(c).project.pk}/check/"),
+                                             _write_k1(), json=False, data=lambda c: {"note": "按期完成"})],
+    # a worker records a resident's score (by identity number); a member or resident of K1 gives their own
+    "mobilize:cobuild_project_evaluate": [Check(
+        "POST", lambda c: _cob(f"projects/{_fx(c).checked.pk}/evaluate/"),
+        statuses(302, allowed=WRITE_K1 + ["party_member", "resident"], others=PAGE), json=False,
+        data=lambda c: {"id_number": ID_R1, "score": 5, "comment": "很好"})],
+    "mobilize:cobuild_activities": [
+        Check("GET", lambda c: _cob("activities/"), LIST_PAGE),
+        Check("POST", lambda c: _cob("activities/"), _write_k1(), json=False, data=lambda c: {
+            "community": c.community.pk, "kind": "party_day", "title": "主题党日", "starts_at": "2026-07-01T09:00",
+            "ends_at": "2026-07-01T11:00", "capacity": 30}),
+    ],
+    "mobilize:cobuild_activity": [Check("GET", lambda c: _cob(f"activities/{_fx(c).activity.pk}/"),
+                                        statuses(200, allowed=SEE_COMMUNITY, others=PAGE))],
+    # a worker signs up / checks in a member of K1; the member does it for themselves
+    "mobilize:cobuild_activity_signup": [Check(
+        "POST", lambda c: _cob(f"activities/{_fx(c).activity_open.pk}/signup/"),
+        statuses(302, allowed=WRITE_K1 + ["party_member"], others=PAGE), json=False,
+        data=lambda c: {"member": _fx(c).member.pk})],
+    "mobilize:cobuild_activity_presence": [Check(
+        "POST", lambda c: _cob(f"activities/{_fx(c).activity.pk}/check-in/"),
+        statuses(302, allowed=WRITE_K1 + ["party_member"], others=PAGE), json=False,
+        data=lambda c: {"member": _fx(c).member.pk, "code": _fx(c).activity.code})],
+    "mobilize:cobuild_report": [Check("GET", lambda c: _cob("report/"), LIST_PAGE)],
+}
+
+
+def _zhou_id():
+    from jiceng.core.pii import id_check_digit
+
+    first17 = "14100219880808123"
+    return first17 + id_check_digit(first17)
+
+
 CHECKS = {
     # pages
     "mobilize:home": [Check("GET", lambda c: "/mobilize/", statuses(200, allowed=ALL, others=PAGE))],
@@ -121,6 +218,8 @@ CHECKS = {
                                      statuses(200, allowed=WRITE_K1, others={**PAGE, "party_member": 403}))],
     "mobilize:employer_report": [Check("GET", lambda c: "/mobilize/employer-report.xlsx?employer=临汾市税务局",
                                        statuses(200, allowed=ALL, others=PAGE))],
+    # co-building pages (C1–C3, jiceng/mobilize/views_cobuild.py); forms are posted form-encoded
+    **COBUILD,
     # C1
     f"POST {API}/agencies": [Check("POST", lambda c: f"{API}/agencies", statuses(
         201, allowed=WRITE_K1, others={"party_member": 403}), data=lambda c: {
