@@ -31,26 +31,28 @@ def _form(start=None, *, posts=None, **over):
     return data
 
 
-def test_a_community_worker_issues_a_call_on_a_page_and_members_are_told(city, client_for, member, wartime,
+def test_a_community_worker_issues_a_call_on_a_page_and_members_are_told(city, client_for, member, wartime, settings,
                                                                           django_capture_on_commit_callbacks):
-    make_members(city, 3, lng=111.451)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    member.refresh_from_db()
+    assert member.lat is not None
+    make_members(city, 3, lat=member.lat, lng=member.lng + 0.02)  # about 1.8 km away: the member is nearest
     worker = client_for("community_worker")
     page = worker.get("/mobilize/").content.decode()
     assert "/mobilize/calls/new/" in page
     assert worker.get("/mobilize/calls/new/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        r = worker.post("/mobilize/calls/new/", _form())
+        r = worker.post("/mobilize/calls/new/", _form(posts=[{"lat": str(member.lat), "lng": str(member.lng)}]))
     call = Call.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/mobilize/calls/{call.pk}/"
     offers = Assignment.objects.filter(call=call, state=AssignmentState.OFFERED)
-    assert offers.count() == 2
-    # The members with an account find the offer in their in-app list, with a link to the phone page.
-    mine = Notification.objects.filter(kind="call.offer", user=city.users["party_member"])
-    if offers.filter(member=member).exists():
-        n = mine.get()
-        assert n.link == "/mobilize/my-calls/" and "五一路卡口" in n.text and "五一路封控值守" in n.text
-        listed = client_for("party_member").get("/cases/notifications/").content.decode()
-        assert "五一路封控值守" in listed and "/mobilize/my-calls/" in listed
+    assert offers.count() == 2 and offers.filter(member=member).exists()
+    # The member finds the offer in the in-app list, with a link to the phone page.
+    n = Notification.objects.get(kind="call.offer", user=city.users["party_member"])
+    assert n.link == "/mobilize/my-calls/" and "五一路卡口" in n.text and "五一路封控值守" in n.text
+    assert n.text.startswith("战时召集令“五一路封控值守”：五一路卡口卡口值守")
+    listed = client_for("party_member").get("/cases/notifications/").content.decode()
+    assert "五一路封控值守" in listed and "/mobilize/my-calls/" in listed
     page = worker.get(r["Location"]).content.decode()
     assert "0/2" in page and "已上报街道" not in page
 
@@ -71,7 +73,8 @@ def test_why_seats_are_unfilled_and_widening_the_search(city, client_for, wartim
     call = Call.objects.get()
     page = worker.get(f"/mobilize/calls/{call.pk}/").content.decode()
     assert "1000" in page and 'id="shortfall"' in page
-    assert "方圆 1000 米内没有成员居住" in page or "1000 m" in page  # the reason, in zh-Hans once translated
+    assert "岗位方圆 1000 米内没有在职党员居住。" in page  # the reason
+    assert "扩大搜索范围至 2000 米" in page  # and the action
     assert "已上报街道" in page and 'id="escalation"' in page  # reported, with the reason beside it
     r = worker.post(f"/mobilize/calls/{call.pk}/widen/", {"max_distance_m": "8000"})
     assert r.status_code == 302

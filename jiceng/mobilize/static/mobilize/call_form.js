@@ -10,6 +10,12 @@
     var html = template.innerHTML.replace(/__prefix__/g, String(n)).replace(/__num__/g, String(n + 1));
     posts.insertAdjacentHTML("beforeend", html);
     total.value = String(n + 1);
+    // A new post starts with the previous post's shift (most posts of a call share it).
+    ["shift_start", "shift_end"].forEach(function (name) {
+      var prev = document.getElementById("id_posts-" + (n - 1) + "-" + name);
+      var next = document.getElementById("id_posts-" + n + "-" + name);
+      if (prev && next && !next.value) next.value = prev.value;
+    });
     var radios = posts.querySelectorAll(".pin-target");
     radios[radios.length - 1].checked = true;
   });
