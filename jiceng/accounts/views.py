@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import auth, messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,8 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts import selectors
 from jiceng.accounts.services import login_check, token_create, token_revoke
 from jiceng.core.errors import ServiceError
-from jiceng.core.views import page
+from jiceng.core.notify import notification_setting_for, notification_setting_save
+from jiceng.core.views import form_submit, page
 
 
 def login_view(request):
@@ -60,3 +62,30 @@ def token_revoke_view(request, token_id: int):
     token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("accounts:tokens")
+
+
+class NotificationSettingForm(forms.Form):
+    sms = forms.BooleanField(label=_("by SMS"), required=False)
+    email = forms.BooleanField(label=_("by e-mail"), required=False)
+    quiet_start = forms.TimeField(label=_("quiet from"), required=False,
+                                  widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    quiet_end = forms.TimeField(label=_("quiet until"), required=False,
+                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
+@page
+def notification_settings(request):
+    """The user's own notification settings: SMS and e-mail on or off, quiet hours (wartime calls ignore
+    them). In-app notifications always arrive."""
+    pref = notification_setting_for(request.user)
+    status = 200
+    if request.method == "POST":
+        form = NotificationSettingForm(request.POST)
+        if form_submit(form, lambda d: notification_setting_save(actor=request.user, **d)):
+            messages.success(request, _("Notification settings saved."))
+            return redirect("accounts:notification_settings")
+        status = 422
+    else:
+        form = NotificationSettingForm(initial={"sms": pref.sms, "email": pref.email,
+                                                "quiet_start": pref.quiet_start, "quiet_end": pref.quiet_end})
+    return render(request, "accounts/notification_settings.html", {"form": form}, status=status)

@@ -7,6 +7,7 @@ case through the case workflow (`cases.services.case_act`)."""
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from jiceng.consult.models.deliberation import (
 from jiceng.consult.models.stakeholders import OwnersCommittee, PropertyCompany
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.notify import Message, notify
 from jiceng.core.scope import require_scope
 from jiceng.core.text import checked_text
 from jiceng.orgs.models import Unit
@@ -110,6 +112,11 @@ def matter_open(*, actor, unit: Unit, kind: str, title: str, decide_by: datetime
         for r in rows:
             r.matter, r.unit_path = matter, matter.unit_path
         MatterParty.objects.bulk_create(rows)
+        notify(Message(kind="consult.matter", unit_path=matter.unit_path, subject_type="consult.matter",
+                       subject_id=str(matter.pk), subject_label=matter.title[:80],
+                       link=reverse("consult:matter", args=[matter.pk]), key=f"consult.matter.open:{matter.pk}",
+                       text=_("Matter “%(title)s” is open for deliberation; decide by %(by)s.") % {
+                           "title": matter.title, "by": decide_by.isoformat()}))
         audit_record(actor=actor, action="matter.open", obj=matter,
                      changes={"kind": kind, "case": case.code if case else None,
                               "resolution": resolution.pk if resolution else None, "parties": len(rows)})

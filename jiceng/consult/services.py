@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from jiceng.consult.models.proposals import Proposal, ProposalRound, ProposalSup
 from jiceng.consult.models.surveys import QuestionKind, Survey, SurveyQuestion, SurveyResponse
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from jiceng.core.notify import Message, notify
 from jiceng.core.scope import require_scope, user_can, user_grants
 from jiceng.core.text import checked_text
 from jiceng.funds import services as funds
@@ -160,6 +162,11 @@ def round_create(*, actor, unit: Unit, title: str, closes_on: datetime.date, des
     with transaction.atomic():
         rnd = ProposalRound.objects.create(unit=unit, unit_path=unit.path, title=title, description=description,
                                            closes_on=closes_on, created_by=actor)
+        notify(Message(kind="consult.round", unit_path=rnd.unit_path, subject_type="consult.proposalround",
+                       subject_id=str(rnd.pk), subject_label=rnd.title[:80], link=reverse("consult:round", args=[rnd.pk]),
+                       key=f"consult.round.open:{rnd.pk}",
+                       text=_("Proposal round “%(title)s” is open until %(closes)s.") % {
+                           "title": rnd.title, "closes": rnd.closes_on.isoformat()}))
         audit_record(actor=actor, action="proposal_round.create", obj=rnd)
     return rnd
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +99,11 @@ def ballot_open(*, actor, ballot: Ballot, now=None) -> Ballot:
             raise ValidationFailed(_("The ballot closes at a time in the future."), field="closes_at")
         ballot.status, ballot.opened_at = "open", now
         ballot.save(update_fields=["status", "opened_at"])
+        notify(Message(kind="consult.ballot", unit_path=ballot.unit_path, subject_type="consult.ballot",
+                       subject_id=str(ballot.pk), subject_label=ballot.title[:80],
+                       link=reverse("consult:ballot", args=[ballot.pk]), key=f"consult.ballot.open:{ballot.pk}",
+                       text=_("Ballot “%(title)s” is open until %(closes)s.") % {
+                           "title": ballot.title, "closes": timezone.localtime(ballot.closes_at).strftime("%Y-%m-%d %H:%M")}))
         audit_record(actor=actor, action="ballot.open", obj=ballot)
     return ballot
 

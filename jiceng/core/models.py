@@ -97,11 +97,49 @@ class Notification(models.Model):
     link = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=32)
     text = models.CharField(max_length=400)
+    # The idempotency key of the message (see core/notify.py): a second delivery of the same message
+    # to the same recipient is dropped by the two partial unique constraints below.
+    key = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="notification_subject")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key",
+                                    condition=models.Q(user__isnull=False) & ~models.Q(key="")),
+            models.UniqueConstraint(fields=["unit_path", "key"], name="notification_desk_key",
+                                    condition=models.Q(user__isnull=True) & ~models.Q(key="")),
+        ]
 
     def __str__(self):
         return self.text[:40]
+
+
+class NotificationDelivery(models.Model):
+    """One outward delivery (e-mail, SMS, webhook) of one message: a task run twice (a retried worker,
+    a duplicate enqueue) finds its row and sends nothing the second time."""
+
+    key = models.CharField(max_length=80)
+    channel = models.CharField(max_length=16)
+    status = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "channel"], name="delivery_once")]
+
+
+class NotificationSetting(models.Model):
+    """A user's choice of outward channels and quiet hours (H4). Without a row: every channel, no quiet
+    hours. In-app notifications always arrive; urgent ones (a wartime call) ignore the quiet hours."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_setting")
+    sms = models.BooleanField(_("by SMS"), default=True)
+    email = models.BooleanField(_("by e-mail"), default=True)
+    quiet_start = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet until"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return str(self.user_id)

@@ -14,31 +14,52 @@ case's follow secret): `private_text` is encrypted into the message at once and 
 channels send it; in-app rows and the webhook get the plain `text`, which must not carry the secret.
 A message that names its `channels` goes through those only.
 
+Every message carries an idempotency `key` (given by the caller when the same event may be sent twice,
+e.g. "call.offer:<assignment id>"; a random one otherwise). An in-app row is written once per recipient
+and key, an outward delivery once per key and channel (`NotificationDelivery`): a task that runs twice
+sends nothing the second time. A user's `NotificationSetting` turns their SMS and e-mail off and sets
+quiet hours: outward channels wait until the quiet hours end (dropped, with the in-app row kept, where
+the task backend cannot defer), except for an `urgent` message (a wartime call).
+
+The webhook receives a JSON body signed with HMAC-SHA256 (header `X-Jiceng-Signature: sha256=<hex>`,
+key JICENG_NOTIFY_WEBHOOK_SECRET) and the key in `Idempotency-Key`; a connection error or a 5xx answer is
+retried JICENG_NOTIFY_WEBHOOK_ATTEMPTS times in all, with a doubling pause.
+
 Settings (read with defaults, so none is required):
   JICENG_NOTIFY_CHANNELS    list of channel names, default ["inapp", "email", "sms", "webhook"]
   JICENG_SMS_BACKEND        dotted path of an SmsGateway, default the console gateway
   JICENG_NOTIFY_WEBHOOK_URL one URL that receives every notification as JSON ("" = off)
+  JICENG_NOTIFY_WEBHOOK_SECRET the HMAC key of the webhook's signature (required with a URL)
+  JICENG_NOTIFY_WEBHOOK_ATTEMPTS, JICENG_NOTIFY_WEBHOOK_BACKOFF  tries in all (3), first pause in s (0.5)
 """
 
+import datetime
+import hashlib
+import hmac
 import json
 import logging
 import sys
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit_record
-from jiceng.core.models import Notification
+from jiceng.core.errors import ValidationFailed
+from jiceng.core.models import Notification, NotificationDelivery, NotificationSetting
 from jiceng.core.scope import scope_prefixes
 
 log = logging.getLogger(__name__)
@@ -62,6 +83,8 @@ class Message:
     data: dict = field(default_factory=dict)
     channels: list = field(default_factory=list)  # only these (empty: every enabled channel)
     private_text_enc: str = ""  # the recipient's own text (SMS, e-mail), encrypted; see `private()`
+    key: str = ""  # idempotency key (at most 80 characters); a random one when empty
+    urgent: bool = False  # ignores the recipient's quiet hours (a wartime call)
 
     def private(self, text: str) -> "Message":
         """Send `text` (holding a secret) by SMS and e-mail only; it is kept encrypted until sent."""
@@ -89,20 +112,24 @@ class ConsoleSmsGateway(SmsGateway):
         print(f"[sms to {masked}] {text}", file=sys.stderr)
 
 
-def _inapp(msg: Message) -> None:
-    now = timezone.now()
-    about = (msg.subject_type[:40], str(msg.subject_id or "")[:40], msg.subject_label[:80], msg.link[:200])
-    rows = [(uid, "", *about, msg.kind[:32], msg.text[:400], now) for uid in msg.user_ids]
+def _inapp_rows(msg: Message, now) -> list[Notification]:
+    about = {"subject_type": msg.subject_type[:40], "subject_id": str(msg.subject_id or "")[:40],
+             "subject_label": msg.subject_label[:80], "link": msg.link[:200], "kind": msg.kind[:32],
+             "text": msg.text[:400], "key": msg.key[:80], "created_at": now}
+    rows = [Notification(user_id=uid, **about) for uid in msg.user_ids]
     if msg.unit_path:
-        rows.append((None, msg.unit_path, *about, msg.kind[:32], msg.text[:400], now))
-    if not rows:
-        return
-    # One plain INSERT (no ORM compilation): this runs inside every case write.
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (user_id, unit_path, subject_type, subject_id, subject_label, link, "  # noqa: S608  # nosec B608  # identifiers from model metadata, values bound as parameters
-                       f"kind, text, created_at) VALUES {values}", [v for row in rows for v in row])
+        rows.append(Notification(unit_path=msg.unit_path, **about))
+    return rows
+
+
+def _inapp(msg: Message) -> None:
+    _inapp_write(_inapp_rows(msg, timezone.now()))
+
+
+def _inapp_write(rows: list[Notification]) -> None:
+    # One INSERT for every recipient; a row whose (recipient, key) is already there is dropped.
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
 
 
 def _email(msg: Message) -> None:
@@ -117,18 +144,39 @@ def _sms(msg: Message) -> None:
         gateway.send(crypto.decrypt(msg.phone_enc), msg.personal_text())
 
 
+def webhook_signature(body: bytes, secret: str) -> str:
+    """The value of X-Jiceng-Signature for `body`: a receiver recomputes it with the shared secret."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
 def _webhook(msg: Message) -> None:
     url = getattr(settings, "JICENG_NOTIFY_WEBHOOK_URL", "")
     if not url:
         return
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ImproperlyConfigured("JICENG_NOTIFY_WEBHOOK_URL is an http(s) URL.")
-    body = json.dumps({"kind": msg.kind, "text": msg.text, "subject_type": msg.subject_type,
-                       "subject_id": msg.subject_id, "data": msg.data},
+    secret = getattr(settings, "JICENG_NOTIFY_WEBHOOK_SECRET", "")
+    if not secret:
+        raise ImproperlyConfigured("JICENG_NOTIFY_WEBHOOK_SECRET signs the webhook's body; set it with the URL.")
+    body = json.dumps({"key": msg.key, "kind": msg.kind, "text": msg.text, "subject_type": msg.subject_type,
+                       "subject_id": msg.subject_id, "link": msg.link, "data": msg.data},
                       ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(req, timeout=5):  # noqa: S310 - configured by the operator  # nosec B310  # operator-configured webhook URL, checked to be http(s) above
-        pass
+    headers = {"Content-Type": "application/json", "Idempotency-Key": msg.key,
+               "X-Jiceng-Signature": webhook_signature(body, secret)}
+    attempts = max(1, int(getattr(settings, "JICENG_NOTIFY_WEBHOOK_ATTEMPTS", 3)))
+    pause = float(getattr(settings, "JICENG_NOTIFY_WEBHOOK_BACKOFF", 0.5))
+    for attempt in range(1, attempts + 1):
+        req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=5):  # noqa: S310 - configured by the operator  # nosec B310  # operator-configured webhook URL, checked to be http(s) above
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500 or attempt == attempts:  # the receiver refused the body: no retry helps
+                raise
+        except (urllib.error.URLError, TimeoutError, ConnectionError):
+            if attempt == attempts:
+                raise
+        time.sleep(pause * 2 ** (attempt - 1))
 
 
 CHANNELS = {"inapp": _inapp, "email": _email, "sms": _sms, "webhook": _webhook}
@@ -140,16 +188,30 @@ def enabled_channels() -> list[str]:
 
 @task()
 def deliver(payload: dict) -> dict:
-    """Send one message through every enabled channel; a failing channel does not stop the others."""
+    """Send one message through its outward channels, each at most once per key; a failing channel does
+    not stop the others (and may be tried again by a later run of the same task)."""
     msg = Message(**payload)
     done = {}
     for name in msg.channels or enabled_channels():
+        if name == "inapp":
+            continue
+        if msg.key:
+            try:
+                with transaction.atomic():
+                    claim = NotificationDelivery.objects.create(key=msg.key[:80], channel=name, status="sending")
+            except IntegrityError:
+                done[name] = "duplicate"
+                continue
         try:
             CHANNELS[name](msg)
             done[name] = "ok"
+            if msg.key:
+                NotificationDelivery.objects.filter(pk=claim.pk).update(status="ok")
         except Exception as exc:  # noqa: BLE001 - one channel's failure must not stop the rest
             log.warning("notification channel %s failed: %s", name, exc)
             done[name] = f"failed: {exc.__class__.__name__}"
+            if msg.key:
+                NotificationDelivery.objects.filter(pk=claim.pk).delete()  # a retry may send it
     return done
 
 
@@ -165,22 +227,71 @@ def _enqueue_in_transaction() -> bool:
     return type(backend).__module__.startswith("django_tasks_db") and transaction.get_connection().in_atomic_block
 
 
-def notify(msg: Message) -> None:
-    """Deliver `msg` with the current transaction: in-app rows now, outward channels by one task."""
-    enabled = enabled_channels()
-    if msg.channels:
-        enabled = [name for name in enabled if name in msg.channels]
-    if "inapp" in enabled:
-        _inapp(msg)
-    outward = _outward(msg, enabled)
-    if not outward:
-        return
+def in_quiet_hours(start: datetime.time | None, end: datetime.time | None, at: datetime.datetime):
+    """When quiet hours (local time, possibly over midnight) hold at `at`: the moment they end, else None."""
+    if start is None or end is None or start == end:
+        return None
+    local = timezone.localtime(at)
+    t = local.time()
+    quiet = start <= t < end if start < end else (t >= start or t < end)
+    if not quiet:
+        return None
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return until if until > local else until + datetime.timedelta(days=1)
+
+
+def _personal(msg: Message, outward: list[str], now) -> tuple[list[str], datetime.datetime | None]:
+    """Apply the recipient's settings (one user, something personal to send): channels and quiet hours."""
+    if len(msg.user_ids) != 1 or not (msg.email_enc or msg.phone_enc):
+        return outward, None
+    pref = NotificationSetting.objects.filter(user_id=msg.user_ids[0]).first()
+    if pref is None:
+        return outward, None
+    outward = [c for c in outward if not (c == "sms" and not pref.sms) and not (c == "email" and not pref.email)]
+    until = None if msg.urgent else in_quiet_hours(pref.quiet_start, pref.quiet_end, now)
+    if until is not None and not deliver.get_backend().supports_defer:
+        outward = [c for c in outward if c == "webhook"]  # nothing personal during the quiet hours
+        until = None
+    return outward, until
+
+
+def _enqueue(msg: Message, outward: list[str], run_after) -> None:
     payload = asdict(msg)
     payload["channels"] = outward
+    task = deliver.using(run_after=run_after) if run_after is not None else deliver
     if _enqueue_in_transaction():
-        deliver.enqueue(payload)
+        task.enqueue(payload)
     else:
-        transaction.on_commit(lambda: deliver.enqueue(payload))
+        transaction.on_commit(lambda: task.enqueue(payload))
+
+
+def notify(msg: Message) -> None:
+    """Deliver `msg` with the current transaction: in-app rows now, outward channels by one task."""
+    notify_many([msg])
+
+
+def notify_many(msgs: list[Message]) -> None:
+    """Deliver many messages (one per member of a call, one per card): the in-app rows of all of them in
+    one INSERT, then one outward task per message that has something to send."""
+    if not msgs:
+        return
+    now = timezone.now()
+    base = enabled_channels()
+    rows, outwards = [], []
+    for msg in msgs:
+        if not msg.key:
+            msg.key = uuid.uuid4().hex
+        enabled = [name for name in base if name in msg.channels] if msg.channels else base
+        if "inapp" in enabled:
+            rows.extend(_inapp_rows(msg, now))
+        outwards.append(_outward(msg, enabled))
+    _inapp_write(rows)
+    for msg, outward in zip(msgs, outwards, strict=True):
+        if not outward:
+            continue
+        outward, run_after = _personal(msg, outward, now)
+        if outward:
+            _enqueue(msg, outward, run_after)
 
 
 def encrypt_contact(value: str) -> str:
@@ -203,3 +314,26 @@ def notifications_mark_read(*, actor) -> int:
             audit_record(actor=actor, action="notification.mark_read", object_type="core.notification",
                          changes={"count": n})
     return n
+
+
+def notification_setting_for(user) -> NotificationSetting:
+    """The user's settings (unsaved defaults when they never chose)."""
+    return NotificationSetting.objects.filter(user=user).first() or NotificationSetting(user=user)
+
+
+def notification_setting_save(*, actor, sms: bool, email: bool, quiet_start=None, quiet_end=None) -> NotificationSetting:
+    """A user sets their own outward channels and quiet hours (both ends or neither)."""
+    if actor is None or not actor.is_authenticated:
+        raise ValidationFailed(_("Sign in to change your notification settings."))
+    if (quiet_start is None) != (quiet_end is None):
+        raise ValidationFailed(_("Give both ends of the quiet hours, or neither."), field="quiet_end")
+    if quiet_start is not None and quiet_start == quiet_end:
+        raise ValidationFailed(_("The quiet hours end at another time than they start."), field="quiet_end")
+    with transaction.atomic():
+        pref, _created = NotificationSetting.objects.update_or_create(
+            user=actor, defaults={"sms": bool(sms), "email": bool(email), "quiet_start": quiet_start,
+                                  "quiet_end": quiet_end})
+        audit_record(actor=actor, action="notification.settings", object_type="core.notificationsetting",
+                     object_id=str(pref.pk), changes={"sms": pref.sms, "email": pref.email,
+                                                      "quiet": [str(quiet_start or ""), str(quiet_end or "")]})
+    return pref

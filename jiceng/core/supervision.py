@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict
 from jiceng.core.models import CARD_KIND_LABELS, SupervisionCard
+from jiceng.core.notify import Message, notify_many
 from jiceng.core.scope import require_scope, scope_filter, subtree_q
 
 
@@ -57,11 +58,21 @@ def card_raise(*, actor, kind: str, model=SupervisionCard, unit, subject_type: s
                     open_key=key)
         except IntegrityError:
             raise Conflict(conflict) from None
+        _tell_desks([card])
         if audit_action:
             audit_record(actor=actor, action=audit_action, obj=card,
                          changes={"kind": kind, "subject": f"{subject_type}:{subject_id}", **(data or {}),
                                   **({"deadline": deadline} if deadline else {})})
     return card
+
+
+def _tell_desks(cards: list[SupervisionCard]) -> None:
+    """Each new card reaches the holding unit's desk (in-app, and the outward channels), once per card."""
+    notify_many([Message(kind="card.raise", unit_path=c.unit_path, subject_type="core.supervisioncard",
+                         subject_id=str(c.pk or ""), subject_label=kind_label(c.kind)[:80],
+                         text=_("Supervision card: %(kind)s — %(title)s") % {"kind": kind_label(c.kind),
+                                                                           "title": c.title or c.subject_id},
+                         key=f"card:{c.open_key or c.pk}"[:80]) for c in cards])
 
 
 def cards_raise(*, cards: list[SupervisionCard], now=None, audit_action: str = "card.raise") -> int:
@@ -84,6 +95,7 @@ def cards_raise(*, cards: list[SupervisionCard], now=None, audit_action: str = "
             card.open_key = _open_key(*key)
             new.append(card)
         SupervisionCard.objects.bulk_create(new, batch_size=1000)
+        _tell_desks(new)
         if new:
             audit_record(actor=None, action=audit_action, object_type="core.supervisioncard",
                          unit_path=min((c.unit_path for c in new), key=len),

@@ -5,13 +5,16 @@ import calendar
 import datetime
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.notify import Message, notify
 from jiceng.core.scope import require_scope
 from jiceng.core.supervision import cards_resolve
 from jiceng.meetings.models import (
@@ -272,11 +275,22 @@ def meeting_record(*, actor, system: MeetingSystem, held_on: datetime.date, titl
             + [Attendance(meeting=meeting, unit_path=meeting.unit_path, contact_point=c, name=c.leader_name)
                for c in points.values()])
         period = _fill_period(system, meeting)
+        _tell_minutes(meeting, [m.person_id for m in members.values() if m.person_id])
         audit_record(actor=actor, action="meeting.record", obj=meeting,
                      changes={"held_on": held_on, "present": len(present), "deputies": len(deputies),
                               "members": len(members), "committee": committee.pk if committee else None,
                               "quorate": quorate, "period": period.pk if period else None})
     return meeting
+
+
+def _tell_minutes(meeting: Meeting, person_ids: list[int]) -> None:
+    """The minutes reach the unit's desk and the members of the joint meeting who have an account."""
+    users = list(get_user_model().objects.filter(person_id__in=person_ids, is_active=True).values_list("id", flat=True))
+    notify(Message(kind="meeting.minutes", unit_path=meeting.unit_path, user_ids=users,
+                   subject_type="meetings.meeting", subject_id=str(meeting.pk), subject_label=meeting.title[:80],
+                   link=reverse("meetings:meeting", args=[meeting.pk]), key=f"meeting.minutes:{meeting.pk}",
+                   text=_("Minutes of the joint meeting “%(title)s” (%(date)s) are recorded.") % {
+                       "title": meeting.title, "date": meeting.held_on.isoformat()}))
 
 
 def _fill_period(system, meeting):

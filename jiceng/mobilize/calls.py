@@ -11,17 +11,20 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jiceng.core.audit import audit_record
 from jiceng.core.bulk import adapt, insert_rows, reserve_ids
 from jiceng.core.errors import Conflict, Forbidden, TooLarge, ValidationFailed
-from jiceng.core.geo.distance import M_PER_DEG, distance_m
+from jiceng.core.geo.distance import EARTH_RADIUS_M, M_PER_DEG, distance_m
 from jiceng.core.limits import cap_count
+from jiceng.core.notify import Message, notify_many
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.mobilize.assignment import AssignmentProblem, BusyIntervals, Members, Seats, Shifts
 from jiceng.mobilize.models import (
@@ -38,6 +41,7 @@ from jiceng.mobilize.models import (
     PostKind,
     RegistrationStatus,
     Seat,
+    Skill,
 )
 from jiceng.mobilize.services import skill_bits, skills_mask
 from jiceng.orgs.models import Unit, UnitKind
@@ -49,6 +53,7 @@ RECENT_DAYS = 30
 PENALTY_PER_RECENT_M = 1000
 NO_SHOW_AFTER = datetime.timedelta(minutes=30)
 CHECK_IN_EARLY = datetime.timedelta(hours=1)
+REMIND_BEFORE = datetime.timedelta(hours=1)
 SERVED_STATES = (AssignmentState.ACCEPTED, AssignmentState.CHECKED_IN, AssignmentState.CHECKED_OUT)
 PINNED_STATES = SERVED_STATES
 
@@ -164,6 +169,87 @@ def call_issue(*, actor, unit: Unit, title: str, posts: list[dict], respond_minu
         audit_record(actor=actor, action="call.issue", obj=call,
                      changes={"posts": len(clean), "seats": sum(p["headcount"] for p in clean)})
     return call
+
+
+def skill_choices() -> list[tuple[str, str]]:
+    """(code, name) of the active skills, for a post's required skills on the call page."""
+    return list(Skill.objects.filter(active=True).order_by("bit").values_list("code", "name"))
+
+
+def call_start(*, actor, unit: Unit, title: str, posts: list[dict], respond_minutes: int = 30,
+               max_distance_m: int = 5000, now=None) -> tuple[Call, dict]:
+    """Issue a call and make its first offers at once (the page's one step): (call, assignment summary)."""
+    with transaction.atomic():
+        call = call_issue(actor=actor, unit=unit, title=title, posts=posts, respond_minutes=respond_minutes,
+                          max_distance_m=max_distance_m, now=now)
+        summary = call_assign(actor=actor, call=call, now=now)
+    return call, summary
+
+
+def call_widen(*, actor, call: Call, max_distance_m: int, now=None) -> dict:
+    """Widen the search of an open call to a larger distance and offer the open seats (offers kept)."""
+    require_scope(actor, call.unit_path, "write")
+    try:
+        max_distance_m = int(max_distance_m)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("The distance limit is 100 m to 50 km."), field="max_distance_m") from None
+    if not call.max_distance_m < max_distance_m <= 50_000:
+        raise ValidationFailed(_("Widen the search beyond %(m)d m, up to 50 km.") % {"m": call.max_distance_m},
+                               field="max_distance_m")
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(max_distance_m=max_distance_m)
+        audit_record(actor=actor, action="call.widen", obj=call, changes={"max_distance_m": max_distance_m})
+        call.refresh_from_db()
+        return call_assign(actor=actor, call=call, now=now, keep_offers=True)
+
+
+def _distances(lat: np.ndarray, lng: np.ndarray, plat: float, plng: float) -> np.ndarray:
+    """Great-circle distances in metres from many points to one (vectorized haversine)."""
+    p1, p2 = np.radians(lat), np.radians(plat)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(plng - lng) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+def call_shortfall(call: Call, board: dict, limit: int = 50) -> list[dict]:
+    """Why the seats of each post still lack a member: for every post with seats neither filled nor
+    offered, the pool counted step by step (confirmed members with a home place in the pool, within the
+    distance limit, with the post's skills, free at its shift and not having declined). Four queries."""
+    short = [p for p in board["posts"] if p.headcount > p.filled + p.offered][:limit]
+    if not short:
+        return []
+    pool = _fetch(Member.objects.filter(subtree_q(call.pool_path, "unit_path"), status=RegistrationStatus.CONFIRMED,
+                                        lat__isnull=False), "id", "lat", "lng", "skills")
+    ids = np.fromiter((r[0] for r in pool), dtype=np.int64, count=len(pool))
+    lat = np.array([r[1] for r in pool], dtype=np.float64)
+    lng = np.array([r[2] for r in pool], dtype=np.float64)
+    skills = np.fromiter((r[3] for r in pool), dtype=np.int64, count=len(pool))
+    lo, hi = min(p.shift_start for p in short), max(p.shift_end for p in short)
+    busy = list(Assignment.objects.filter(active=True, shift_start__lt=hi, shift_end__gt=lo)
+                .values_list("member_id", "shift_start", "shift_end"))
+    declined = np.fromiter(_declined_ids(call), dtype=np.int64)
+    out = []
+    for p in short:
+        d = _distances(lat, lng, p.lat, p.lng)
+        within = d <= call.max_distance_m
+        qualified = within & ((skills & p.required_skills) == p.required_skills)
+        taken = {m for m, a, b in busy if a < p.shift_end and b > p.shift_start}
+        free = qualified & ~np.isin(ids, np.fromiter(taken, dtype=np.int64, count=len(taken))) & ~np.isin(ids, declined)
+        counts = {"pool": int(len(ids)), "within": int(within.sum()), "qualified": int(qualified.sum()),
+                  "free": int(free.sum())}
+        if not counts["pool"]:
+            reason = _("No confirmed member with a home place is registered in the call's area.")
+        elif not counts["within"]:
+            reason = _("No member lives within %(m)d m of the post.") % {"m": call.max_distance_m}
+        elif not counts["qualified"]:
+            reason = _("None of the %(n)d members within %(m)d m has the skills the post needs.") % {
+                "n": counts["within"], "m": call.max_distance_m}
+        elif not counts["free"]:
+            reason = _("All %(n)d qualified members within %(m)d m are busy at that time or declined.") % {
+                "n": counts["qualified"], "m": call.max_distance_m}
+        else:
+            reason = _("%(n)d qualified members are free: run the assignment again.") % {"n": counts["free"]}
+        out.append({"post": p, "open": p.headcount - p.filled - p.offered, "reason": reason, **counts})
+    return out
 
 
 # --- the engine glue ------------------------------------------------------------------------------
@@ -482,12 +568,44 @@ def _notify(call_id: int, since: str) -> None:
 
 @task()
 def notify_offers(call_id: int, since: str) -> int:
-    """Tell members about their new offers. The in-app channel is the phone page "my calls"; further
-    channels (SMS, webhook) plug in here once core has them."""
-    n = Assignment.objects.filter(call_id=call_id, state=AssignmentState.OFFERED, active=True,
-                                  offered_at__gte=datetime.datetime.fromisoformat(since)).count()
+    """Tell each member of their new offers (in-app, with a link to the phone page "my calls"; SMS and
+    the webhook through core's channels). A wartime call ignores quiet hours. Run twice, it tells nobody
+    twice (the idempotency key is the offer's)."""
+    offers = Assignment.objects.filter(call_id=call_id, state=AssignmentState.OFFERED, active=True,
+                                       offered_at__gte=datetime.datetime.fromisoformat(since))
+    with transaction.atomic():
+        n = _tell(offers, "call.offer", _("Wartime call “%(title)s”: %(post)s at %(place)s, %(shift)s. "
+                                          "Answer by %(by)s."))
     log.info("call %s: %d members notified", call_id, n)
     return n
+
+
+def _shift_text(start, end) -> str:
+    s, e = timezone.localtime(start), timezone.localtime(end)
+    return f"{formats.date_format(s, 'm-d H:i')}–{formats.date_format(e, 'H:i' if s.date() == e.date() else 'm-d H:i')}"
+
+
+def _tell(assignments, kind: str, template: str) -> int:
+    """One message per assignment, to the member's account (in-app) and phone (SMS), as one batch."""
+    rows = list(assignments.values_list("id", "member__person_id", "member__person__phone_enc", "call__title",
+                                        "post__kind", "post__place", "shift_start", "shift_end", "respond_by"))
+    if not rows:
+        return 0
+    accounts = dict(get_user_model().objects.filter(person_id__in={r[1] for r in rows}, is_active=True)
+                    .order_by("person_id", "id").values_list("person_id", "id"))
+    link = reverse("mobilize:my_calls")
+    kinds = dict(PostKind.choices)
+    msgs = []
+    for aid, person_id, phone_enc, title, post_kind, place, start, end, respond_by in rows:
+        text = template % {"title": title, "post": kinds.get(post_kind, post_kind), "place": place,
+                           "shift": _shift_text(start, end),
+                           "by": formats.date_format(timezone.localtime(respond_by), "m-d H:i")}
+        user_id = accounts.get(person_id)
+        msgs.append(Message(kind=kind, text=text, subject=title, user_ids=[user_id] if user_id else [],
+                            subject_type="mobilize.assignment", subject_id=str(aid), subject_label=title,
+                            link=link, phone_enc=phone_enc or "", key=f"{kind}:{aid}", urgent=True))
+    notify_many(msgs)
+    return len(msgs)
 
 
 def _maybe_escalate(call: Call, unfilled: int, now) -> None:
@@ -511,6 +629,11 @@ def call_draw_neighbours(*, actor, call: Call, now=None) -> dict:
 def call_close(*, actor, call: Call) -> Call:
     require_scope(actor, call.unit_path, "write")
     with transaction.atomic():
+        holders = Assignment.objects.filter(call=call, active=True, state__in=(
+            AssignmentState.OFFERED, AssignmentState.ACCEPTED, AssignmentState.CHECKED_IN))
+        if call.status == CallStatus.OPEN:
+            _tell(holders, "call.cancel", _("Wartime call “%(title)s” is closed: your post %(post)s at %(place)s, "
+                                            "%(shift)s, is cancelled."))
         Call.objects.filter(pk=call.pk).update(status=CallStatus.CLOSED)
         Assignment.objects.filter(call=call, active=True, state=AssignmentState.OFFERED).update(
             active=False, state=AssignmentState.RELEASED)
@@ -664,9 +787,25 @@ def calls_sweep(now) -> dict:
         if expired or no_show:
             audit_record(actor=None, action="calls.sweep", object_type="mobilize.assignment",
                          changes={"expired": expired, "no_show": no_show})
+    reminded = remind_shifts(now)
     refilled = 0
     call_ids = (Assignment.objects.filter(state__in=TO_REFILL_STATES, refilled=False, call__status=CallStatus.OPEN)
                 .values_list("call_id", flat=True).distinct())
     for call in Call.objects.filter(id__in=list(call_ids)).select_related("unit"):
         refilled += call_refill(call=call, now=now).get("refilled", 0)
-    return {"expired": expired, "no_show": no_show, "refilled": refilled}
+    return {"expired": expired, "no_show": no_show, "refilled": refilled, "reminded": reminded}
+
+
+def remind_shifts(now) -> int:
+    """Remind the members who accepted a seat, once, in the hour before their shift starts."""
+    with transaction.atomic():
+        due = Assignment.objects.filter(state=AssignmentState.ACCEPTED, active=True, reminded_at__isnull=True,
+                                        shift_start__gt=now, shift_start__lte=now + REMIND_BEFORE)
+        ids = list(due.values_list("id", flat=True)[:5000])
+        if not ids:
+            return 0
+        n = _tell(Assignment.objects.filter(id__in=ids), "call.reminder",
+                  _("Reminder: your post %(post)s at %(place)s for “%(title)s” starts %(shift)s."))
+        Assignment.objects.filter(id__in=ids).update(reminded_at=now)
+        audit_record(actor=None, action="calls.remind", object_type="mobilize.assignment", changes={"reminded": n})
+    return n

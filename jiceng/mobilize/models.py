@@ -350,6 +350,7 @@ class Assignment(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     checked_out_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the reminder before the shift went out
 
     class Meta:
         verbose_name = _("assignment")

@@ -21,6 +21,12 @@ CHECKS = {
         Check("POST", lambda c: "/accounts/tokens/", statuses(200, allowed=ALL, others={"anonymous": 302}),
               data=lambda c: {"name": "矩阵"}, json=False),
     ],
+    # Everyone sets their own notification channels and quiet hours.
+    "accounts:notification_settings": [
+        Check("GET", lambda c: "/accounts/notifications/", statuses(200, allowed=ALL, others={"anonymous": 302})),
+        Check("POST", lambda c: "/accounts/notifications/", statuses(302, allowed=ALL, others={"anonymous": 302}),
+              data=lambda c: {"sms": "on", "quiet_start": "22:00", "quiet_end": "07:00"}, json=False),
+    ],
     "accounts:token_revoke": [
         Check("POST", lambda c: f"/accounts/tokens/{_admin_token(c).pk}/revoke/",
               statuses(302, allowed=["city_admin"], others={"anonymous": 302}), json=False,

@@ -210,6 +210,21 @@ CHECKS = {
     "mobilize:call_board": [Check("GET", lambda c: f"/mobilize/calls/{_fx(c).call.pk}/board/",
                                   statuses(200, allowed=SEE_COMMUNITY, others=PAGE))],
     "mobilize:my_calls": [Check("GET", lambda c: "/mobilize/my-calls/", statuses(200, allowed=ALL, others=PAGE))],
+    # Wartime calls on pages: staff of a community or street (their top unit) switch the mode and issue calls;
+    # a city administrator's top unit is the city (403), a grid worker's the grid, a resident's the household.
+    "mobilize:mode_switch": [Check("POST", lambda c: "/mobilize/mode/", statuses(
+        302, allowed=["street_official", "community_worker", "outsider"],
+        others={**PAGE, "city_admin": 403, "grid_worker": 403, "party_member": 403, "resident": 403}),
+        data=lambda c: {"mode": "wartime", "reason": "演练"}, json=False)],
+    "mobilize:call_new": [Check("GET", lambda c: "/mobilize/calls/new/", statuses(
+        200, allowed=["street_official", "community_worker", "outsider"],
+        others={**PAGE, "city_admin": 403, "grid_worker": 403, "party_member": 403, "resident": 403}))],
+    "mobilize:call_widen": [Check("POST", lambda c: f"/mobilize/calls/{_fx(c).call.pk}/widen/", statuses(
+        302, allowed=WRITE_K1, others={**PAGE, "party_member": 403}),
+        data=lambda c: {"max_distance_m": 50_000}, json=False)],
+    "mobilize:call_draw": [Check("POST", lambda c: f"/mobilize/calls/{_fx(c).call.pk}/draw/", statuses(
+        302, allowed=["city_admin", "street_official"], others={**PAGE, "party_member": 403}),
+        json=False, note="the street draws its other communities' members in (a community worker: outside the street, 404)")],
     "mobilize:assignment_action": [
         Check("POST", lambda c: f"/mobilize/assignments/{_fx(c).offer.pk}/accept/",
               statuses(302, allowed=["party_member"], others={**PAGE, **{p: 403 for p in WRITE_K1}}), json=False),
