@@ -22,7 +22,7 @@ def main():
         build_units(("orgs",))
         from django.db import connection
         from django.test import Client
-        from jiceng.accounts.roles import Role
+        from jiceng.core.roles import Role
 
         from jiceng.accounts.services import grant_create, user_create
         from jiceng.demo.runner import DemoContext
