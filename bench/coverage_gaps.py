@@ -12,6 +12,9 @@ process), the number of SQL queries and the wall time spent in them, and the loa
 figure taken on a busy machine can be judged.
 
     make bench B=coverage-gaps        # DATABASE_URL names the server; the database is jiceng_bench_coverage_gaps
+
+BENCH_KEEP=1 keeps the database (built once, reused by the next run with BENCH_KEEP=1) for profiling;
+BENCH_EXPLAIN=1 prints each page's slowest queries with EXPLAIN ANALYZE to stderr.
 """
 
 import os
@@ -58,14 +61,36 @@ def profiled(fn, *, repeat: int, warmup: int = 3) -> dict:
             "queries": max(counts), "runs": repeat, "samples": walls}
 
 
+def explain(client, path: str):
+    """The page's queries, slowest first, each with its plan (EXPLAIN ANALYZE), on stderr."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    print(f"== {path}: {len(captured.captured_queries)} queries", file=sys.stderr)
+    for q in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+        print(f"-- {q['time']} s: {q['sql'][:600]}", file=sys.stderr)
+        if q["sql"].lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                print("\n".join(r[0] for r in cursor.fetchall()), file=sys.stderr)
+
+
 def main():
-    url, created = setup_database(NAME)
+    keep = os.environ.get("BENCH_KEEP") == "1"
+    url, created = setup_database(NAME, keep=keep)
     try:
         started = time.perf_counter()
+        from jiceng.neworgs.models import NewOrg
+
+        fresh = not NewOrg.objects.exists()
         build_units(("orgs", "people"))
         from django.db import connection
         from django.test import Client
 
+        from jiceng.accounts.models import User
         from jiceng.accounts.services import grant_create, user_create
         from jiceng.consult import demo_onecore
         from jiceng.consult.models import OwnersCommittee, PropertyService
@@ -77,13 +102,15 @@ def main():
         from jiceng.people.models import Person
 
         city = Unit.objects.get(kind="city")
-        demo.build(DemoContext(quiet=True, scale=SCALE))
-        demo_onecore.build(DemoContext(quiet=True))
+        if fresh:
+            demo.build(DemoContext(quiet=True, scale=SCALE))
+            demo_onecore.build(DemoContext(quiet=True))
+            admin = user_create(actor=None, username="bench-admin", password="bench-admin-pass-1")
+            grant_create(actor=None, user=admin, role=Role.CITY_ADMIN, unit=city)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         built_s = round(time.perf_counter() - started)
-        admin = user_create(actor=None, username="bench-admin", password="bench-admin-pass-1")
-        grant_create(actor=None, user=admin, role=Role.CITY_ADMIN, unit=city)
+        admin = User.objects.get(username="bench-admin")
         client = Client()
         client.force_login(admin)
         gap_path = NewOrg.objects.filter(gap=True).values_list("unit_path", flat=True).first()
@@ -101,6 +128,10 @@ def main():
                     raise RuntimeError(f"{path}: {response.status_code}")
             return fn
 
+        if os.environ.get("BENCH_EXPLAIN") == "1":
+            for path in (f"/neworgs/gaps/?unit={city.code}", f"/consult/compounds/{compound.code}/",
+                         f"/neworgs/?unit={city.code}", f"/consult/communities/{community.code}/"):
+                explain(client, path)
         city_gaps = profiled(get(f"/neworgs/gaps/?unit={city.code}"), repeat=50)
         community_gaps = profiled(get(f"/neworgs/gaps/?unit={community.code}"), repeat=30)
         registry = profiled(get(f"/neworgs/?unit={city.code}"), repeat=20)
@@ -120,7 +151,8 @@ def main():
                load_average=[round(x, 2) for x in os.getloadavg()], database=connection.vendor,
                target_p50_ms=150)
     finally:
-        teardown_database(url, created)
+        if not keep:
+            teardown_database(url, created)
 
 
 if __name__ == "__main__":

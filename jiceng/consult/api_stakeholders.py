@@ -30,6 +30,7 @@ from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.people.models import PartyMembership
 from jiceng.people.selectors import person_get
 
+
 def _under(request, model, unit, *related):
     area = unit_or_top(user=request.user, code=unit)
     qs = model.objects.filter(subtree_q(area.path, "unit_path"))

@@ -157,6 +157,23 @@ CHECKS = {
                                statuses(200, allowed=SEES_C1, others=PAGE))],
     "consult:community": [Check("GET", lambda c: f"/consult/communities/{c.community.code}/",
                                 statuses(200, allowed=SEES_COMMUNITY, others=PAGE))],
+    "consult:compound_registries": [
+        Check("GET", lambda c: f"/consult/compounds/{c.compound.code}/registries/",
+              statuses(200, allowed=WRITES_C1, others={**PAGE, "party_member": 403})),
+        Check("POST", lambda c: f"/consult/compounds/{c.compound.code}/registries/",
+              statuses(302, allowed=WRITES_C1, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"form": "team", "team-name": "楼道志愿队", "team-members": [stake(c)["owner"].pk]},
+              json=False),
+    ],
+    "consult:community_registries": [
+        Check("GET", lambda c: f"/consult/communities/{c.community.code}/registries/",
+              statuses(200, allowed=WRITES_K1, others={**PAGE, "party_member": 403})),
+        Check("POST", lambda c: f"/consult/communities/{c.community.code}/registries/",
+              statuses(302, allowed=WRITES_K1, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"form": "visit", "visit-instructor": stake(c)["instructor"].pk,
+                              "visit-visited_on": timezone.localdate().isoformat(), "visit-note": "走访"},
+              json=False),
+    ],
     "consult:matters": [
         Check("GET", lambda c: "/consult/matters/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
         Check("POST", lambda c: "/consult/matters/",
