@@ -377,6 +377,6 @@ def export(request, table: str, unit: str = ""):
 
 
 # Stakeholders and deliberation (D1, D2): their own module, on this router.
-from jiceng.consult import api_deliberation  # noqa: E402
+from jiceng.consult import api_deliberation, api_stakeholders  # noqa: E402, F401  (api_stakeholders: its reads)
 
 router.add_router("", api_deliberation.router)

@@ -17,6 +17,7 @@ from jiceng.consult.models.stakeholders import (
     PropertyService,
     ReportIn,
 )
+from jiceng.core import codes
 from jiceng.core.scope import subtree_q
 from jiceng.orgs.models import Unit
 from jiceng.people.models import PartyMembership, Person
@@ -27,8 +28,7 @@ COMPANY_NAMES = ["康居", "恒安", "金鼎", "华宇", "润泽", "和顺", "�
 
 
 def _credit_code(n: int) -> str:
-    first17 = f"91141002MA{n:07d}"
-    return first17 + stakeholders.credit_code_check_char(first17)
+    return codes.make("91", "141002", f"MB{n:06X}")
 
 
 def build(ctx):

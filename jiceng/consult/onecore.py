@@ -8,7 +8,7 @@ Party membership is read from the people registry, never from the stakeholder ro
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.consult.models.stakeholders import (
@@ -79,11 +79,10 @@ def compounds_core(compounds: list[Unit], *, today: datetime.date, detail: bool 
         branches[org.unit_path] = org
     committees = {oc.unit_path: oc for oc in OwnersCommittee.objects.filter(unit_path__in=paths, active=True)}
     members = list(OwnersCommitteeMember.objects.filter(committee__in=committees.values())
-                   .select_related("person").order_by("committee_id", "role", "id"))
+                   .select_related("person").order_by("committee_id", "role", "id")
+                   .annotate(party=Exists(PartyMembership.objects.filter(person_id=OuterRef("person_id")))))
     services = {s.unit_path: s for s in PropertyService.objects.filter(unit_path__in=paths, active=True)
                 .select_related("company", "manager")}
-    people_ids = {m.person_id for m in members}
-    party = set(PartyMembership.objects.filter(person_id__in=people_ids).values_list("person_id", flat=True))
     reports: dict = {}
     for r in ReportIn.objects.filter(service__in=services.values(), year=today.year).order_by("reported_on"):
         reports.setdefault(r.service_id, []).append(r)
@@ -107,7 +106,7 @@ def compounds_core(compounds: list[Unit], *, today: datetime.date, detail: bool 
             links.setdefault(link.unit_path, []).append(link)
     by_committee: dict = {}
     for m in members:
-        by_committee.setdefault(m.committee_id, []).append((m, m.person_id in party))
+        by_committee.setdefault(m.committee_id, []).append((m, m.party))
     for path, row in rows.items():
         row.branch = branches.get(path) or branches.get(_parent_path(path))
         row.committee = committees.get(path)

@@ -26,6 +26,7 @@ from jiceng.consult.models.stakeholders import (
     VolunteerTeam,
     VolunteerTeamMember,
 )
+from jiceng.core import codes
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
@@ -33,27 +34,12 @@ from jiceng.core.text import checked_text
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, BigCommittee, PartyOrg, Unit
 from jiceng.people.models import PartyMembership, Person
 
-# GB 32100-2015: the unified social credit code's 31 characters (no I, O, S, V, Z) and the weights of the
-# first 17 positions; the 18th is the check character.
-CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 TERM_MAX_YEARS = 6
 
 
-def credit_code_check_char(first17: str) -> str:
-    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
-    return CREDIT_CHARS[(31 - total % 31) % 31]
-
-
 def credit_code_clean(value: str, field: str = "licence_code") -> str:
-    """A valid unified social credit code (upper-cased), or ValidationFailed with the reason."""
-    code = (value or "").strip().upper()
-    if len(code) != 18 or any(c not in CREDIT_CHARS for c in code) or not code[2:8].isdigit():
-        raise ValidationFailed(_("A unified social credit code has 18 characters: digits and capital letters "
-                                 "except I, O, S, V and Z."), field=field)
-    if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationFailed(_("The check character of this unified social credit code is wrong."), field=field)
-    return code
+    """A valid unified social credit code (normalized), or ValidationFailed with the reason (core.codes)."""
+    return codes.credit_code_clean(value, field)
 
 
 def community_path(path: str) -> str:

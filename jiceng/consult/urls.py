@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.consult import views, views_deliberation
+from jiceng.consult import views, views_deliberation, views_stakeholders
 
 app_name = "consult"
 # The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
@@ -19,7 +19,9 @@ urlpatterns = [
     path("public/ballots/<int:pk>/", views.public_results, name="public_results"),
     path("export/<slug:table>/", views.export, name="export"),
     path("compounds/<str:code>/", views_deliberation.compound, name="compound"),
+    path("compounds/<str:code>/registries/", views_stakeholders.compound_registries, name="compound_registries"),
     path("communities/<str:code>/", views_deliberation.community, name="community"),
+    path("communities/<str:code>/registries/", views_stakeholders.community_registries, name="community_registries"),
     path("matters/", views_deliberation.matters, name="matters"),
     path("matters/<int:pk>/", views_deliberation.matter, name="matter"),
 ]

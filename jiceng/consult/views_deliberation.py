@@ -40,7 +40,8 @@ def compound(request, code):
     today = timezone.localdate()
     core = onecore.compounds_core([unit], today=today, detail=True)[0]
     return render(request, "consult/compound.html", {
-        "unit": unit, "core": core, "today": today,
+        "unit": unit, "core": core, "today": today, "can_write": user_can(request.user, unit.path, "write"),
+        "community_code": unit.path.strip("/").split("/")[3],
         "matters": list(selectors.matters_in(user=request.user, unit=unit)[:20]),
     })
 
@@ -57,7 +58,7 @@ def community(request, code):
     services = list(PropertyService.objects.filter(subtree_q(unit.path, "unit_path"), active=True)
                     .select_related("company", "manager", "compound").order_by("unit_path"))
     return render(request, "consult/community.html", {
-        "unit": unit, "today": today, "rows": onecore.compounds_core(compounds, today=today),
+        "unit": unit, "today": today, "can_write": user_can(request.user, unit.path, "write"), "rows": onecore.compounds_core(compounds, today=today),
         "overdue": onecore.report_ins_overdue(services=services, year=today.year),
         "matters_overdue": list(selectors.matters_overdue(user=request.user, unit=unit, today=today)[:50]),
     })

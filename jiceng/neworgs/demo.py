@@ -3,8 +3,8 @@ with three or more party members have their own or a joint branch, some do not y
 are covered by the grid's branch or an instructor or liaison, and some are not covered at all. A courier
 station with 4 party members and no branch sits in the first community's first grid (the Done-when journey)."""
 
+from jiceng.core import codes
 from jiceng.demo.names import person_name
-from jiceng.neworgs import creditcode
 from jiceng.neworgs.services import neworgs_bulk_create
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, PartyOrg, Unit
 
@@ -63,7 +63,7 @@ def build(ctx):
         nonlocal serial
         serial += 1
         prefix = {"individual": "92", "social_org": "52"}.get(kind, "91")
-        return creditcode.make(prefix, DIVISION, f"MA{serial:06X}")
+        return codes.make(prefix, DIVISION, f"MA{serial:06X}")
 
     first = grids[0]
     rows.append({"grid": first, "lat": first.lat, "lng": first.lng, "kind": "courier_station",

@@ -38,9 +38,11 @@ def neworg_get(*, user, pk: int) -> NewOrg:
 
 
 def gap_list(*, user, unit: Unit):
-    """The "should build, build all" gap list under a unit: 3+ party members and no branch of its own."""
+    """The "should build, build all" gap list under a unit: 3+ party members and no branch of its own; each
+    with its grid and the grid's community (its parent)."""
     return (scope_filter(NewOrg.objects.filter(subtree_q(unit.path, "unit_path"), gap=True), user, "unit_path")
-            .select_related("grid").defer("grid__geom").order_by("unit_path", "-party_members", "id"))
+            .select_related("grid__parent").defer("grid__geom", "grid__parent__geom")
+            .order_by("unit_path", "-party_members", "id"))
 
 
 def _shares(row: dict) -> dict:
@@ -84,13 +86,3 @@ def coverage_by_child(unit: Unit, children: list[Unit]) -> dict[str, dict]:
                     acc[k] += row[k]
                 break
     return {path: _shares(row) for path, row in out.items()}
-
-
-def communities_of(paths) -> dict[str, Unit]:
-    """{community path: community} for grid paths (the gap list names each organization's community)."""
-    codes = {p.split("/")[4] for p in paths if len(p.split("/")) > 5}
-    return {u.path: u for u in Unit.objects.filter(kind="community", code__in=codes).only("code", "name", "path")}
-
-
-def community_path(grid_path: str) -> str:
-    return "/".join(grid_path.split("/")[:5]) + "/"

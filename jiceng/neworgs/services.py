@@ -7,11 +7,11 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jiceng.core import codes as creditcode
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import RowErrors
 from jiceng.core.scope import common_path, require_scope, scope_filter, scope_prefixes, subtree_q, user_can
-from jiceng.neworgs import creditcode
 from jiceng.neworgs.models import Kind, NewOrg, OrgCoverage, WorkCoverage, is_gap
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, PartyOrg, Unit
 
@@ -20,22 +20,8 @@ MAX_PEOPLE = 1_000_000
 
 
 def credit_code_clean(value) -> str:
-    """The normalized code, or a ValidationFailed saying in plain words what is wrong with it."""
-    try:
-        return creditcode.validate(value)
-    except creditcode.CreditCodeError as exc:
-        messages = {
-            "length": _("A unified social credit code has 18 characters."),
-            "alphabet": _("A unified social credit code uses only digits and the capital letters A–Y without "
-                          "I, O, S, V and Z."),
-            "division": _("Characters 3 to 8 of a unified social credit code are the digits of an "
-                          "administrative division."),
-            "org_check": _("The organization code inside the unified social credit code (characters 9 to 17) "
-                           "has a wrong check character: please check the code."),
-            "check": _("The check character (the last one) of the unified social credit code is wrong: please "
-                       "check the code."),
-        }
-        raise ValidationFailed(messages[exc.reason], field="credit_code", code="credit_code_" + exc.reason) from None
+    """The normalized code, or a ValidationFailed on credit_code (core.codes, the one home of the check)."""
+    return creditcode.credit_code_clean(value, "credit_code")
 
 
 def _text(value, field: str, label, *, required: bool = False) -> str:

@@ -15,6 +15,7 @@ from jiceng.neworgs.forms import FilterForm, ImportForm, NewOrgForm
 from jiceng.orgs.selectors import unit_ancestors, unit_children, unit_or_top
 
 PER_PAGE = 100
+MAX_CHILDREN = 400
 
 
 def _page_number(request) -> int:
@@ -43,17 +44,20 @@ def home(request):
 
 @page
 def gaps(request):
+    """The gap list under a unit: the counts below it from one GROUP BY (their sum is the list's total, so
+    the paginator does not count again), a page of organizations with their grid and community joined."""
     unit = unit_or_top(user=request.user, code=request.GET.get("unit"))
-    listing = Paginator(selectors.gap_list(user=request.user, unit=unit), PER_PAGE).get_page(_page_number(request))
-    shown = list(listing.object_list)
-    communities = selectors.communities_of([o.unit_path for o in shown])
-    children = list(unit_children(user=request.user, unit=unit)[:400]) if unit.kind not in ("grid",) else []
+    children = list(unit_children(user=request.user, unit=unit)[:MAX_CHILDREN]) if unit.kind != "grid" else []
     by_child = selectors.gaps_by_child(unit, children) if children else {}
+    paginator = Paginator(selectors.gap_list(user=request.user, unit=unit), PER_PAGE)
+    if children and len(children) < MAX_CHILDREN:
+        paginator.count = sum(by_child.values())  # every gap under the unit lies under one of its children
+    listing = paginator.get_page(_page_number(request))
     return render(request, "neworgs/gaps.html", {
         "unit": unit, "ancestors": unit_ancestors(unit), "listing": listing,
-        "orgs": [(o, communities.get(selectors.community_path(o.unit_path))) for o in shown],
+        "orgs": [(o, o.grid.parent) for o in listing.object_list],
         "rows": [(c, by_child[c.path]) for c in children if by_child[c.path]],
-        "total": listing.paginator.count,
+        "total": paginator.count,
     })
 
 

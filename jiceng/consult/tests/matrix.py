@@ -157,6 +157,23 @@ CHECKS = {
                                statuses(200, allowed=SEES_C1, others=PAGE))],
     "consult:community": [Check("GET", lambda c: f"/consult/communities/{c.community.code}/",
                                 statuses(200, allowed=SEES_COMMUNITY, others=PAGE))],
+    "consult:compound_registries": [
+        Check("GET", lambda c: f"/consult/compounds/{c.compound.code}/registries/",
+              statuses(200, allowed=WRITES_C1, others={**PAGE, "party_member": 403})),
+        Check("POST", lambda c: f"/consult/compounds/{c.compound.code}/registries/",
+              statuses(302, allowed=WRITES_C1, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"form": "team", "team-name": "楼道志愿队", "team-members": [stake(c)["owner"].pk]},
+              json=False),
+    ],
+    "consult:community_registries": [
+        Check("GET", lambda c: f"/consult/communities/{c.community.code}/registries/",
+              statuses(200, allowed=WRITES_K1, others={**PAGE, "party_member": 403})),
+        Check("POST", lambda c: f"/consult/communities/{c.community.code}/registries/",
+              statuses(302, allowed=WRITES_K1, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"form": "visit", "visit-instructor": stake(c)["instructor"].pk,
+                              "visit-visited_on": timezone.localdate().isoformat(), "visit-note": "走访"},
+              json=False),
+    ],
     "consult:matters": [
         Check("GET", lambda c: "/consult/matters/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
         Check("POST", lambda c: "/consult/matters/",
@@ -284,4 +301,22 @@ CHECKS = {
     f"GET {API}/public/ballots/{{pk}}/result": Exempt("public published result; test_tally_and_close.py"),
     f"GET {API}/export/{{table}}": [Check("GET", lambda c: f"{API}/export/participation",
                                           statuses(200, allowed=LOGGED_IN))],
+    # The stakeholder registries, read side (api_stakeholders.py).
+    f"GET {API}/owners-committees": [Check("GET", lambda c: (stake(c), f"{API}/owners-committees")[1],
+                                           statuses(200, allowed=LOGGED_IN))],
+    f"GET {API}/owners-committees/{{committee_id}}/members": [Check(
+        "GET", lambda c: f"{API}/owners-committees/{stake(c)['committee'].pk}/members", statuses(200, allowed=SEES_C1))],
+    f"GET {API}/property-services": [Check("GET", lambda c: (stake(c), f"{API}/property-services")[1],
+                                           statuses(200, allowed=LOGGED_IN))],
+    f"GET {API}/report-ins": [Check("GET", lambda c: f"{API}/report-ins", statuses(200, allowed=LOGGED_IN))],
+    f"GET {API}/instructors": [Check("GET", lambda c: (stake(c), f"{API}/instructors")[1],
+                                     statuses(200, allowed=LOGGED_IN))],
+    f"GET {API}/instructors/{{instructor_id}}/visits": [Check(
+        "GET", lambda c: f"{API}/instructors/{stake(c)['instructor'].pk}/visits", statuses(200, allowed=SEES_COMMUNITY))],
+    f"GET {API}/cross-appointments": [Check("GET", lambda c: f"{API}/cross-appointments",
+                                            statuses(200, allowed=LOGGED_IN))],
+    f"GET {API}/volunteer-teams": [Check("GET", lambda c: f"{API}/volunteer-teams", statuses(200, allowed=LOGGED_IN))],
+    f"POST {API}/volunteer-teams": [Check(
+        "POST", lambda c: f"{API}/volunteer-teams", C1_WRITE,
+        data=lambda c: {"unit": c.compound.code, "name": "红色志愿队", "members": [stake(c)["owner"].pk]})],
 }

@@ -75,9 +75,9 @@ def test_the_community_page_runs_a_fixed_number_of_queries(city, stake, client_f
     url = f"/consult/communities/{city.community.code}/"
     c.get(url)
     # session, user, grants, the community, its compounds, services (overdue report-ins), then one query each
-    # for branches, owners' committees, members, services, party memberships, report-ins, instructors,
+    # for branches, owners' committees, members (with their party membership), services, report-ins, instructors,
     # volunteer teams, cross-appointments; the report-ins of the overdue list; the overdue matters.
-    with assert_queries(17, label="community stakeholders page") as q:
+    with assert_queries(16, label="community stakeholders page") as q:
         assert c.get(url).status_code == 200
     more = orgs.unit_create(actor=None, parent=city.grid, kind="compound", code=city.grid.code + "009", name="新村")
     stakeholders.owners_committee_create(actor=None, compound=more, name="新村业委会", elected_on=TODAY,
@@ -99,3 +99,31 @@ def test_the_matters_list_runs_a_fixed_number_of_queries(city, stake, client_for
         deliberation.matter_open(actor=None, unit=city.compound, kind="dispute", title=title, decide_by=TODAY)
     with assert_queries(len(q.captured_queries), label="matters list, more"):
         c.get("/consult/matters/")
+
+
+def test_the_compound_page_runs_a_fixed_number_of_queries(city, stake, client_for):
+    """However many members, instructors, teams, appointments, resident units and matters it shows."""
+    from jiceng.consult import deliberation
+    from jiceng.people import services as people
+
+    c = client_for("community_worker")
+    url = f"/consult/compounds/{city.compound.code}/"
+    c.get(url)
+    # session, user, grants, the compound; then one query each for branches, owners' committees, members
+    # (with their party membership), services, report-ins, instructors, volunteer teams, cross-appointments, resident
+    # units; the matters.
+    with assert_queries(14, label="compound page"):
+        assert c.get(url).status_code == 200
+    term = (TODAY - datetime.timedelta(days=1), TODAY + datetime.timedelta(days=900))
+    for i in range(3):
+        stakeholders.instructor_assign(actor=None, community=city.community, person=stake.cadre, company=stake.company,
+                                       term_start=term[0], term_end=term[1])
+        extra = people.person_create(actor=None, household=city.household, name=f"志愿者{i}", gender="F")
+        stakeholders.volunteer_team_create(actor=None, unit=city.compound, name=f"志愿队{i}", members=[extra, stake.owner])
+        stakeholders.cross_appointment_create(actor=None, kind="branch_committee", compound=city.compound,
+                                              person=stake.manager, term_start=term[0], term_end=term[1])
+        deliberation.matter_open(actor=None, unit=city.compound, kind="dispute", title=f"事项{i}", decide_by=TODAY)
+    html = c.get(url).content.decode()
+    assert "志愿队2" in html and "事项2" in html
+    with assert_queries(14, label="compound page, more parties"):
+        c.get(url)

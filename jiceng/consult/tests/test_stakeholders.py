@@ -23,7 +23,7 @@ def test_a_credit_code_with_a_wrong_check_character_is_refused_and_nothing_writt
         stakeholders.property_company_create(actor=city.users["community_worker"], unit=city.community,
                                              name="错码物业", licence_code=OTHER_CREDIT_CODE[:-1] + "M")
     assert exc.value.field == "licence_code"
-    assert "check character" in str(exc.value.message)
+    assert "校验码" in str(exc.value.message) or "check character" in str(exc.value.message)
     assert not PropertyCompany.objects.exists()
     assert AuditEvent.objects.count() == before
 

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from jiceng.neworgs import creditcode
+from jiceng.core import codes
 
 _serial = itertools.count(1)
 
@@ -12,7 +12,7 @@ _serial = itertools.count(1)
 def code(n: int | None = None) -> str:
     """A valid unified social credit code (a different one per call)."""
     n = next(_serial) if n is None else n
-    return creditcode.make("91", "141002", f"MA{n:06d}")
+    return codes.make("91", "141002", f"MA{n:06d}")
 
 
 def station_fields(**over) -> dict:
