@@ -149,7 +149,7 @@ class CentralHouseholdOut(Schema):
         return [h.code for h in obj.households.all()]
 
 
-class CoverageOut(Schema):
+class CentralCoverageOut(Schema):
     grid: str
     covered: int
     households: int
@@ -157,7 +157,7 @@ class CoverageOut(Schema):
 
 
 class CentralHouseholdsOut(Schema):
-    coverage: list[CoverageOut]
+    coverage: list[CentralCoverageOut]
     results: list[CentralHouseholdOut]
 
 
