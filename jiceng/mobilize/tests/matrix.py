@@ -223,8 +223,8 @@ CHECKS = {
         302, allowed=WRITE_K1, others={**PAGE, "party_member": 403}),
         data=lambda c: {"max_distance_m": 50_000}, json=False)],
     "mobilize:call_draw": [Check("POST", lambda c: f"/mobilize/calls/{_fx(c).call.pk}/draw/", statuses(
-        302, allowed=["city_admin", "street_official"], others={**PAGE, "party_member": 403}),
-        json=False, note="the street draws its other communities' members in (a community worker: outside the street, 404)")],
+        302, allowed=["city_admin", "street_official"], others=PAGE), json=False,
+        note="the street draws its other communities' members in (community staff and members: outside the street, 404)")],
     "mobilize:assignment_action": [
         Check("POST", lambda c: f"/mobilize/assignments/{_fx(c).offer.pk}/accept/",
               statuses(302, allowed=["party_member"], others={**PAGE, **{p: 403 for p in WRITE_K1}}), json=False),
