@@ -93,7 +93,7 @@ def main():
         from jiceng.accounts.models import User
         from jiceng.accounts.services import grant_create, user_create
         from jiceng.consult import demo_onecore
-        from jiceng.consult.models import OwnersCommittee, PropertyService
+        from jiceng.consult.models.stakeholders import OwnersCommittee, PropertyService
         from jiceng.core.roles import Role
         from jiceng.demo.runner import DemoContext
         from jiceng.neworgs import demo

@@ -12,7 +12,7 @@ from ninja import Field, Query, Schema, Status
 
 from jiceng.consult import stakeholders
 from jiceng.consult.api_deliberation import router
-from jiceng.consult.models import (
+from jiceng.consult.models.stakeholders import (
     CrossAppointment,
     Instructor,
     InstructorVisit,

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiceng.consult.models import AppointmentKind, CommitteeRole, ReportInKind
+from jiceng.consult.models.stakeholders import AppointmentKind, CommitteeRole, ReportInKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

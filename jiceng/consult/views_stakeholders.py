@@ -21,7 +21,7 @@ from jiceng.consult.forms_stakeholders import (
     VisitForm,
     VolunteerTeamForm,
 )
-from jiceng.consult.models import Instructor, PropertyCompany, PropertyService
+from jiceng.consult.models.stakeholders import Instructor, PropertyCompany, PropertyService
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.scope import require_scope, scope_filter, subtree_q
 from jiceng.core.views import form_submit, page

@@ -8,7 +8,8 @@ import datetime
 from django.utils import timezone
 
 from jiceng.consult import deliberation
-from jiceng.consult.models import Instructor, Matter, MatterDecision, PropertyCompany
+from jiceng.consult.models.deliberation import Matter, MatterDecision
+from jiceng.consult.models.stakeholders import Instructor, PropertyCompany
 from jiceng.core.models import AuditEvent
 from jiceng.meetings.models import ActionItem
 

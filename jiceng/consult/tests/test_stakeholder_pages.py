@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from jiceng.consult.models import (
+from jiceng.consult.models.stakeholders import (
     CrossAppointment,
     Instructor,
     InstructorVisit,
