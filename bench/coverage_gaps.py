@@ -105,7 +105,7 @@ def main():
         if fresh:
             demo.build(DemoContext(quiet=True, scale=SCALE))
             demo_onecore.build(DemoContext(quiet=True))
-            admin = user_create(actor=None, username="bench-admin", password="bench-admin-pass-1")
+            admin = user_create(actor=None, username="bench-admin", password="bench-admin-pass-1")  # nosec B106  # password of a throw-away benchmark user in its own database
             grant_create(actor=None, user=admin, role=Role.CITY_ADMIN, unit=city)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
