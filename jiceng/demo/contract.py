@@ -1,5 +1,5 @@
-"""The demo city against the cockpit's contract (/work/shared/cockpit-figures.md; another file with
-JICENG_FIGURES_CONTRACT): every figure the contract lists is present once the app of its capability is
+"""The demo city against the cockpit's contract (docs/cockpit-figures.md, the project's copy of the shared
+/work/shared/cockpit-figures.md that a test keeps equal to it; another file with JICENG_FIGURES_CONTRACT): every figure the contract lists is present once the app of its capability is
 installed, and each shows the source's value for Linfen — exactly, or at least it where the source says
 "870+" — or, where the source gives no value ("—"), lies in the contract's range (0–1 for shares and
 rates, a non-negative count otherwise).
@@ -21,7 +21,8 @@ from pathlib import Path
 
 from django.apps import apps
 
-DEFAULT_CONTRACT = Path("/work/shared/cockpit-figures.md")
+DEFAULT_CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "cockpit-figures.md"
+SHARED_CONTRACT = Path("/work/shared/cockpit-figures.md")  # the organization's original, where it is mounted
 
 # SPEC section -> the app that builds that capability (and registers its figures in <app>/figures.py).
 CAPABILITY_APP = {

@@ -50,6 +50,16 @@ def test_the_shared_contract_names_an_app_for_every_figure():
     assert [f.key for f in figures if f.app is None] == []
 
 
+def test_the_projects_copy_of_the_contract_is_the_shared_one():
+    """docs/cockpit-figures.md travels with the code (CI and a fresh clone read it); where the organization's
+    shared original is mounted, the copy must be equal to it, so a change there fails here until copied."""
+    from jiceng.demo.contract import DEFAULT_CONTRACT, SHARED_CONTRACT
+
+    assert DEFAULT_CONTRACT.is_file()
+    if SHARED_CONTRACT.is_file():
+        assert DEFAULT_CONTRACT.read_text(encoding="utf-8") == SHARED_CONTRACT.read_text(encoding="utf-8")
+
+
 def _fig(key, expect=None, section="A1", meaning="a count"):
     return Figure(key, meaning, (section,), "", expect)
 
