@@ -9,6 +9,8 @@
   operation, so that it takes a couple of minutes in CI.
 """
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -75,12 +77,14 @@ def test_every_list_endpoint_refuses_a_negative_or_huge_offset_or_limit(document
     assert len(lists) >= 10
     api = client_for("city_admin")
     for path in lists:
+        # a list under one object (an instructor's visits): the pager is checked before the object is looked up
+        url = re.sub(r"\{[^}]+\}", "1", path)
         for query, field in [("offset=-5", "offset"), ("offset=10000000", "offset"), ("limit=0", "limit"),
                              ("limit=1000000", "limit"), ("limit=-1", "limit")]:
-            r = api.get(f"{path}?{query}")
+            r = api.get(f"{url}?{query}")
             assert r.status_code == 422, (path, query, r.status_code, r.content[:200])
             assert r.json()["code"] == "validation" and r.json()["field"] == field, (path, query)
-        assert api.get(f"{path}?limit=5&offset=0").status_code == 200, path
+        assert api.get(f"{url}?limit=5&offset=0").status_code in ((200,) if url == path else (200, 404)), path
 
 
 @pytest.mark.django_db

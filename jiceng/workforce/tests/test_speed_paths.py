@@ -5,7 +5,6 @@ import datetime
 import io
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 
 from jiceng.core.bulk import insert_values
@@ -29,8 +28,9 @@ def test_write_xlsx_table_keeps_text_as_text_and_amounts_exact():
     assert all(c.data_type == "s" for c in sheet["B"][1:])  # never a formula
     assert [Decimal(str(r[3])) for r in got[1:]] == [r[3] for r in rows]
     assert sheet["D2"].number_format == "0.00"
-    with pytest.raises(TypeError):
-        write_xlsx_table(["a"], [(datetime.date(2026, 1, 1),)])
+    # the one writer also writes dates as dates (it was payroll's own fast path; now every export's)
+    dated = load_workbook(io.BytesIO(write_xlsx_table(["a"], [(datetime.date(2026, 1, 1),)]))).worksheets[0]
+    assert dated["A2"].value == datetime.datetime(2026, 1, 1) and dated["A2"].is_date
 
 
 def test_insert_values_round_trips_hostile_strings(city, wf):

@@ -7,8 +7,22 @@
   var add = document.getElementById("add-post");
   if (add && posts && template && total) add.addEventListener("click", function () {
     var n = parseInt(total.value, 10);
-    var html = template.innerHTML.replace(/__prefix__/g, String(n)).replace(/__num__/g, String(n + 1));
-    posts.insertAdjacentHTML("beforeend", html);
+    // The empty form is cloned as nodes (never HTML from a string): its names and ids say __prefix__, its
+    // heading __num__.
+    var copy = template.content.cloneNode(true);
+    var walker = document.createTreeWalker(copy, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (node.nodeValue.indexOf("__num__") >= 0) node.nodeValue = node.nodeValue.replace(/__num__/g, String(n + 1));
+        continue;
+      }
+      for (var a = 0; a < node.attributes.length; a++) {
+        var attr = node.attributes[a];
+        if (attr.value.indexOf("__prefix__") >= 0 || attr.value.indexOf("__num__") >= 0)
+          node.setAttribute(attr.name, attr.value.replace(/__prefix__/g, String(n)).replace(/__num__/g, String(n + 1)));
+      }
+    }
+    posts.appendChild(copy);
     total.value = String(n + 1);
     // A new post starts with the previous post's shift (most posts of a call share it).
     ["shift_start", "shift_end"].forEach(function (name) {
