@@ -64,6 +64,11 @@ def _measure(args, url):
     grant_create(actor=None, user=user, role="city_admin", unit=city)
     _tok, key = token_create(user=user, name="bench")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    from django.conf import settings
+
+    # One API user reports thousands of cases here: the per-user hourly limit (issue 10) is lifted for this
+    # process only; the throttle's upsert still runs on every request, so its cost stays in the figure.
+    settings.JICENG_INTAKE_MAX_PER_USER_HOUR = 10**9
 
     def post(i):
         lat, lng = rng.choice(points)
