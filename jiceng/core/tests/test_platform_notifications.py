@@ -30,9 +30,14 @@ def test_a_supervision_card_reaches_the_holding_desk_once(city):
 
 def test_minutes_reach_the_desk_and_the_members_with_an_account(city):
     from jiceng.meetings import services
+    from jiceng.orgs import services as org_services
 
-    system = services.system_configure(actor=None, unit=city.community, members=[
-        {"name": "李娜", "person": city.member_person}, {"name": "钱敏"}])
+    # The community's big committee is in office: those due (and told) are its roster, not the system's list.
+    org_services.part_time_member_add(actor=None, committee=city.committee, name="李娜", source="other",
+                                      source_org="临汾市税务局", person=city.member_person)
+    org_services.part_time_member_add(actor=None, committee=city.committee, name="钱敏", source="other",
+                                      source_org="幸福物业")
+    system = services.system_configure(actor=None, unit=city.community)
     meeting = services.meeting_record(actor=None, system=system, held_on=timezone.localdate(), title="十二月联席会议",
                                       minutes="议定三件事")
     [desk] = _desk(city.community, "meeting.minutes")

@@ -5,24 +5,28 @@ import datetime
 
 from jiceng.core.testing import registry_round_trip, sheet_rows, xlsx_upload
 from jiceng.orgs.models import BigCommittee, PartTimeMember, PartyOrg
-from jiceng.orgs.services import big_committee_create, part_time_member_add, party_org_create
+from jiceng.orgs.services import big_committee_create, part_time_member_add, party_org_create, unit_create
 
 
 def test_party_orgs_round_trip_into_a_clean_grid(city, client_for):
+    # A chain-valid tree (A2) whose lower row names a parent written by an earlier row of the same file:
+    # the grid's branch under the community committee, a building's group under the grid's branch.
+    compound = unit_create(actor=None, parent=city.grid_b, kind="compound", code="141002001001002001", name="和平小区")
+    building = unit_create(actor=None, parent=compound, kind="building", code="141002001001002001001", name="3号楼")
     root = party_org_create(actor=None, unit=city.grid_b, kind="grid_branch", name="第二网格党支部",
                             parent=city.org_community, established_on=datetime.date(2021, 7, 1))
-    party_org_create(actor=None, unit=city.grid_b, kind="grid_group", name="=第二网格党小组", parent=root)
+    party_org_create(actor=None, unit=building, kind="building_group", name="=3号楼党小组", parent=root)
 
     def wipe():
-        PartyOrg.objects.filter(unit=city.grid_b, parent=root).delete()
+        PartyOrg.objects.filter(parent=root).delete()
         PartyOrg.objects.filter(pk=root.pk).delete()
 
     first, second = registry_round_trip(client_for("community_worker"), "party-orgs", city.grid_b.code, wipe)
     assert first == second
     assert first[1][0] == city.grid_b.code and first[1][2:] == ["第二网格党支部", "五一路社区党委",
                                                                 datetime.datetime(2021, 7, 1)]
-    assert [r[2] for r in first[1:]] == ["第二网格党支部", "=第二网格党小组"]  # a formula-like name stays text
-    assert PartyOrg.objects.get(name="=第二网格党小组").parent.name == "第二网格党支部"
+    assert [r[2] for r in first[1:]] == ["第二网格党支部", "=3号楼党小组"]  # a formula-like name stays text
+    assert PartyOrg.objects.get(name="=3号楼党小组").parent.name == "第二网格党支部"
 
 
 def test_a_bad_party_org_row_writes_nothing_and_names_row_and_column(city, client_for):
@@ -37,9 +41,9 @@ def test_a_bad_party_org_row_writes_nothing_and_names_row_and_column(city, clien
     assert {(e["row"], e["column"]) for e in errors} == {(3, "类型")}  # parsing stops before any write
     assert errors[0]["message"].startswith("无法识别“不存在的类型”")  # zh-Hans, naming the value
     assert PartyOrg.objects.count() == before
-    upload = xlsx_upload([["所在单位代码", "类型", "名称"],
-                          [city.grid_b.code, "grid_branch", "第二网格党支部"],
-                          [city.grid2.code, "grid_branch", "外街道党支部"]])
+    upload = xlsx_upload([["所在单位代码", "类型", "名称", "上级党组织"],
+                          [city.grid_b.code, "grid_branch", "第二网格党支部", "五一路社区党委"],  # chain-valid
+                          [city.grid2.code, "grid_branch", "外街道党支部", ""]])
     r = client_for("community_worker").post(f"/excel/party-orgs/import?unit={city.community.code}", {"file": upload})
     assert r.status_code == 422
     assert [(e["row"], e["column"]) for e in r.context["errors"]] == [(3, "所在单位代码")]
