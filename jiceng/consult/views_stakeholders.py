@@ -41,7 +41,9 @@ def _labels(rows: dict) -> list[tuple[int, str]]:
 
 
 def _run(request, forms_: dict, services: dict):
-    """POST ?form=name: bind that form, run its service; returns (response or None, status)."""
+    """POST ?form=name: bind that form, run its service; returns (response or None, status). A GET: (None, 200)."""
+    if request.method != "POST":
+        return None, 200
     which = request.POST.get("form")
     if which not in forms_:
         return render(request, "core/error.html", {"message": _("Unknown form.")}, status=400), 400
@@ -51,6 +53,13 @@ def _run(request, forms_: dict, services: dict):
         messages.success(request, _("Saved."))
         return redirect(request.path), 302
     return None, 422
+
+
+def _team_service(request, unit, people: dict):
+    """The volunteer-team form's service, for a compound's page and a community's alike."""
+    return lambda d: stakeholders.volunteer_team_create(
+        actor=request.user, unit=unit, name=d["name"], members=[people[pk] for pk in d["members"]],
+        leader=people.get(d["leader"]) if d["leader"] else None)
 
 
 def _unbound(name, cls, **kw):
@@ -100,15 +109,11 @@ def compound_registries(request, code):
         "appointment": lambda d: stakeholders.cross_appointment_create(
             actor=request.user, kind=d["appointment_kind"], compound=compound, person=people[d["person"]],
             term_start=d["term_start"], term_end=d["term_end"], position=d["position"]),
-        "team": lambda d: stakeholders.volunteer_team_create(
-            actor=request.user, unit=compound, name=d["name"], members=[people[pk] for pk in d["members"]],
-            leader=people.get(d["leader"]) if d["leader"] else None),
+        "team": _team_service(request, compound, people),
     }
-    status = 200
-    if request.method == "POST":
-        response, status = _run(request, forms_, services)
-        if response is not None:
-            return response
+    response, status = _run(request, forms_, services)
+    if response is not None:
+        return response
     return render(request, "consult/compound_registries.html", {
         "unit": compound, "community_code": community.strip("/").split("/")[-1], "forms": forms_,
         "service": service, "today": timezone.localdate()}, status=status)
@@ -145,15 +150,11 @@ def community_registries(request, code):
             term_start=d["term_start"], term_end=d["term_end"]),
         "visit": lambda d: stakeholders.instructor_visit_record(
             actor=request.user, instructor=instructors[d["instructor"]], visited_on=d["visited_on"], note=d["note"]),
-        "team": lambda d: stakeholders.volunteer_team_create(
-            actor=request.user, unit=community, name=d["name"], members=[people[pk] for pk in d["members"]],
-            leader=people.get(d["leader"]) if d["leader"] else None),
+        "team": _team_service(request, community, people),
     }
-    status = 200
-    if request.method == "POST":
-        response, status = _run(request, forms_, services)
-        if response is not None:
-            return response
+    response, status = _run(request, forms_, services)
+    if response is not None:
+        return response
     return render(request, "consult/community_registries.html", {
         "unit": community, "forms": forms_, "instructors": list(instructors.values()),
         "companies": list(PropertyCompany.objects.filter(unit_path__in=[
