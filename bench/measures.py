@@ -69,7 +69,7 @@ def insert_cases(n: int):
                     reporter_phone_enc, reporter_phone_masked, reporter_email_enc, received_at, responded_at,
                     responded_on_time, deadline_at, warn_at, warned, overdue, closed_on_time, escalations, reworks,
                     reopened, settled_level, rating, pending_action, pending_reason, pending_hours,
-                    service_request_token, closed_at, follow_secret_hash)
+                    service_request_token, closed_at, follow_secret_hash, publish_consent)
                 SELECT 'B' || lpad(s::text, 9, '0'), c.id,
                     CASE WHEN r1 < 0.85 THEN 'closed' WHEN r1 < 0.88 THEN 'rejected' ELSE 'in_progress' END,
                     1, 'phone', '基准', '', 36.0, 111.5, g.id, g.path, g.id, g.path, 'grid', false, '', '', '', '',
@@ -78,7 +78,7 @@ def insert_cases(n: int):
                     CASE WHEN r1 < 0.85 THEN (CASE WHEN r4 < 0.7 THEN 'grid' ELSE 'community' END) ELSE '' END,
                     CASE WHEN r1 < 0.85 AND r2 < 0.7 THEN (CASE WHEN r3 < 0.8 THEN 'satisfied'
                          WHEN r3 < 0.95 THEN 'basic' ELSE 'not' END) ELSE '' END,
-                    '', '', 0, '', CASE WHEN r1 < 0.85 THEN t + interval '40 hours' END, ''
+                    '', '', 0, '', CASE WHEN r1 < 0.85 THEN t + interval '40 hours' END, '', false
                 FROM (SELECT s, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
                              now() - random() * interval '365 days' AS t,
                              (s::bigint * 7919) %% %s AS gi, s %% (SELECT count(*) FROM c) AS ci
