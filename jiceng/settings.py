@@ -144,6 +144,8 @@ JICENG_TRUSTED_PROXIES = env_int("JICENG_TRUSTED_PROXIES", 0)
 
 # Cases (issue 4): public intake throttle, unit score weights, notification channels.
 JICENG_INTAKE_MAX_PER_HOUR = env_int("JICENG_INTAKE_MAX_PER_HOUR", 20)
+# Reports one staff or API user may file an hour (a grid worker on patrol, a hotline desk: about one a minute).
+JICENG_INTAKE_MAX_PER_USER_HOUR = env_int("JICENG_INTAKE_MAX_PER_USER_HOUR", 60)
 # Public reports need a mobile number confirmed by an SMS code (sent through JICENG_SMS_BACKEND).
 JICENG_INTAKE_SMS_CHECK = env_bool("JICENG_INTAKE_SMS_CHECK", False)
 JICENG_CASE_SCORE_WEIGHTS = env_weights("JICENG_CASE_SCORE_WEIGHTS",
