@@ -78,9 +78,14 @@ def build(ctx):
     options = [voting.ballot_option_add(actor=None, ballot=ballot, title=t, cost=c) for t, c in OPTIONS]
     voting.ballot_open(actor=None, ballot=ballot)
     wanted = int(20_000 * ctx.scale)
-    added = _grow_street(street, wanted, rng)
-    households = list(Unit.objects.filter(subtree_q(street.path), kind="household").only("pk", "path")
-                      .order_by("code")[:wanted])
+    # A turnout of 80 %: the street has a quarter more households than votes, and the households that have
+    # not voted yet are spread over the whole street (the demo resident's among them), so that its residents
+    # can still vote on the demo city.
+    added = _grow_street(street, wanted * 5 // 4, rng)
+    everyone = list(Unit.objects.filter(subtree_q(street.path), kind="household").only("pk", "path")
+                    .order_by("code"))
+    keep_free = units.get("household")
+    households = rng.sample([h for h in everyone if keep_free is None or h.pk != keep_free.pk], wanted)
     weights = [rng.uniform(0.3, 1.0) for _ in options]
     votes = []
     for h in households:

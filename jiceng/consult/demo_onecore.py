@@ -101,8 +101,59 @@ def build(ctx):
     return made
 
 
+def _model_compound(community, today):
+    """The demo community's model compound: the first of its compounds with an owners' committee, a property
+    company and a party member living there, made complete through the services (a party member chairs the
+    re-elected committee and sits on the big party committee, the community sends an instructor to the
+    company, the project manager has reported in this year, a volunteer team serves it)."""
+    term = (today - datetime.timedelta(days=100), today + datetime.timedelta(days=1000))
+    candidates = []
+    for compound in Unit.objects.filter(subtree_q(community.path, "path"), kind="compound").order_by("code"):
+        oc = OwnersCommittee.objects.filter(compound=compound, active=True).first()
+        service = PropertyService.objects.filter(compound=compound, active=True).select_related("company").first()
+        if oc and service:
+            member = (PartyMembership.objects.filter(person__unit_path__startswith=compound.path)
+                      .select_related("person").order_by("id").first())
+            candidates.append((member is None, compound, oc, service, member))
+            if member is not None:
+                break
+    if not candidates:
+        return None, None, None
+    _none, compound, oc, service, member = min(candidates, key=lambda c: c[0])
+    if member is None:  # a small demo city: the chair joins the branch that covers the compound
+        from jiceng.people.services import party_membership_set
+
+        branch = stakeholders.compound_branch(compound)
+        if branch is None:
+            return None, None, None
+        chair = oc.members.select_related("person").order_by("id").first().person
+        party_membership_set(actor=None, person=chair, org=branch)
+        member = PartyMembership.objects.select_related("person").get(person=chair)
+    seated = [m.person for m in oc.members.select_related("person").order_by("id") if m.person_id != member.person_id]
+    oc = stakeholders.owners_committee_create(
+        actor=None, compound=compound, name=oc.name, elected_on=term[0], term_start=term[0], term_end=term[1],
+        members=[(member.person, "chair")] + [(p, "member") for p in seated[:4]])
+    if stakeholders._big_committee_of(community.path, today) is not None:
+        stakeholders.cross_appointment_create(actor=None, kind="big_committee", compound=compound,
+                                              person=member.person, term_start=term[0], term_end=term[1],
+                                              position="兼职委员", today=today)
+    cadre = (PartyMembership.objects.filter(org__unit_path__startswith=community.path).exclude(person=member.person)
+             .select_related("person").order_by("-org__unit_path", "id").first())
+    if cadre and not Instructor.objects.filter(company=service.company, term_end__gte=today).exists():
+        stakeholders.instructor_assign(actor=None, community=community, person=cadre.person, company=service.company,
+                                       term_start=term[0], term_end=term[1])
+    done = set(ReportIn.objects.filter(service=service, year=today.year).values_list("to", flat=True))
+    for to in ("community", "grid"):
+        if to not in done:
+            stakeholders.report_in_record(actor=None, service=service, to=to,
+                                          reported_on=max(datetime.date(today.year, 1, 15), term[0]), today=today)
+    stakeholders.volunteer_team_create(actor=None, unit=compound, name=f"{compound.name}红色志愿服务队",
+                                       members=[m.person for m in oc.members.select_related("person").order_by("id")[:4]])
+    return compound, oc, service
+
+
 def _demo_community(ctx, rng):
-    """The demo community: a complete one core in its first compound and a year of deliberation."""
+    """The demo community: a complete one core in its model compound and a year of deliberation."""
     from jiceng.cases.models import Case
     from jiceng.meetings.models import Resolution
 
@@ -110,18 +161,7 @@ def _demo_community(ctx, rng):
     if community is None:
         return
     today = ctx.today
-    compound = Unit.objects.filter(subtree_q(community.path, "path"), kind="compound").order_by("code").first()
-    service = PropertyService.objects.filter(compound=compound, active=True).select_related("manager").first()
-    oc = OwnersCommittee.objects.filter(compound=compound, active=True).first()
-    if service and PartyMembership.objects.filter(person=service.manager).exists() and \
-            stakeholders._big_committee_of(community.path, today) is not None:
-        stakeholders.cross_appointment_create(actor=None, kind="big_committee", compound=compound,
-                                              person=service.manager, term_start=today - datetime.timedelta(100),
-                                              term_end=today + datetime.timedelta(days=1000), position="兼职委员")
-    if oc:
-        team_people = [m.person for m in oc.members.select_related("person")[:4]]
-        stakeholders.volunteer_team_create(actor=None, unit=compound, name=f"{compound.name}红色志愿服务队",
-                                           members=team_people)
+    compound, oc, service = _model_compound(community, today)
     parties = []
     if oc:
         parties.append({"kind": "owners_committee", "owners_committee": oc})

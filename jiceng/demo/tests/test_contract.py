@@ -106,3 +106,23 @@ def test_the_demo_city_shows_every_figure_of_the_contract():
     exact = {k for k, how in result["checked"].items() if how.startswith(("=", "≥"))}
     assert {"counties", "grids", "grid_party_orgs", "part_time_committee_members", "two_committee_average_age",
             "secretary_director_one_shoulder_rate", "compound_stations"} <= exact
+    _the_demo_city_holds_what_its_walks_need(ctx)
+
+
+def _the_demo_city_holds_what_its_walks_need(ctx):
+    """scripts/demo_walk.py walks the Done-when journeys on the served demo city: the demo community has a
+    model compound with its whole "one core, many parties", and the demo street's ballot leaves households
+    (the demo resident's among them) that can still vote."""
+    from jiceng.consult.models.ballots import BallotParticipation
+    from jiceng.consult.onecore import compounds_core
+
+    units = ctx.data["demo_units"]
+    compounds = list(Unit.objects.filter(path__startswith=units["community"].path, kind="compound").order_by("code"))
+    cores = compounds_core(compounds, today=ctx.today)
+    assert any(core.missing == [] for core in cores), [core.missing for core in cores]
+    ballot = ctx.data["consult"]["ballot"]
+    voted = set(BallotParticipation.objects.filter(ballot_id=ballot).values_list("household_id", flat=True))
+    households = set(Unit.objects.filter(path__startswith=units["street"].path, kind="household")
+                     .values_list("pk", flat=True))
+    assert units["household"].pk not in voted and len(households - voted) >= len(households) // 10
+

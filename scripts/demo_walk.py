@@ -1,0 +1,592 @@
+"""Walk the Done-when journeys of issues 11, 13 and 14 in Chromium on the running demo city.
+
+    make demo > demo.log 2>&1 &        # the demo city, served at http://127.0.0.1:8000
+    .venv/bin/python scripts/demo_walk.py --base http://127.0.0.1:8000 --log demo.log [--shots DIR]
+                                          [workforce] [funds] [ballot] [onecore] [neworgs]
+
+Each journey logs in as the demo personas (password = user name) and uses the pages only, as the people
+would: the county recruits on the recruitment page, the street records its checklist and prepares the
+payroll, the county approves it and downloads the bank sheet, the resident votes on a phone with the SMS
+code the console gateway printed into the server's log. Two things are read from the demo database
+because the people themselves know them and the pages rightly never show them: a resident's own phone
+numbers (to ask for the SMS code) and, after voting, that the ballot paper table has no column that could
+link a household to its choice. Nothing is written to the database except through the pages.
+
+The journeys change the demo city as its users would (a recruited worker, a raised budget, a closed
+ballot, a decided matter, a registered courier station); run it on a fresh `make demo`. It prints what
+it saw, one JSON line at the end, and exits 1 when a journey fails. Screenshots go to --shots.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import re
+import sys
+import time
+import traceback
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+os.environ.setdefault("JICENG_DEMO", "1")
+# The read-only look-ups below run while Playwright's sync API holds an event loop in this thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+DESK, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+# The demo personas' units (jiceng/people/demo.py: the first street of the first county, its first community).
+CITY, COUNTY, STREET, COMMUNITY = "141000", "141002", "141002001", "141002001001"
+
+
+class Walk:
+    def __init__(self, browser, base: str, shots: Path | None):
+        self.browser, self.base, self.shots = browser, base.rstrip("/"), shots
+        self.host = urlparse(base).netloc
+        self.outside: list[str] = []
+        self.seen: list[str] = []
+        self.pages: list = []
+
+    def page(self, user: str, viewport=DESK):
+        context = self.browser.new_context(base_url=self.base, locale="zh-CN", viewport=viewport,
+                                           accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        self.pages.append(page)
+        page.on("request", lambda r: None if urlparse(r.url).netloc in ("", self.host) or r.url.startswith(
+            ("data:", "blob:", "about:")) else self.outside.append(r.url))
+        if user:
+            page.goto("/accounts/login/")
+            page.fill("#id_username", user)
+            page.fill("#id_password", user)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            assert "/accounts/login/" not in page.url, f"{user} could not log in"
+        return page
+
+    def saw(self, text: str):
+        self.seen.append(text)
+        print("  ·", text, flush=True)
+
+    def shot(self, page, name: str):
+        if self.shots:
+            page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+
+
+def number(text: str) -> Decimal:
+    """A figure as the page shows it (thousands separators, a % sign, a unit) as a number."""
+    match = re.search(r"-?[\d,]+(?:\.\d+)?", text.replace("，", ","))
+    assert match, f"no number in {text!r}"
+    return Decimal(match.group(0).replace(",", ""))
+
+
+def figure(page, key: str) -> str:
+    return page.inner_text(f'.figure[data-key="{key}"] .value').strip()
+
+
+def bank_matches_slips(page, run_url: str) -> tuple[int, Decimal]:
+    """Download an approved run's bank sheet and open every line's pay slip: the same amounts, to the fen,
+    and their sum is the run's total."""
+    from openpyxl import load_workbook
+
+    page.goto(run_url)
+    with page.expect_download() as info:
+        page.click("#bank-sheet")
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).worksheets[0]
+    bank = sorted(Decimal(str(row[3])).quantize(Decimal("0.01")) for row in list(sheet.iter_rows(values_only=True))[1:]
+                  if row and row[1])
+    run_total = number(page.inner_text("#run-total"))
+    links, page_no = [], 1
+    while True:
+        page.goto(f"{run_url}?page={page_no}")
+        links += [a.get_attribute("href") for a in page.locator("table.list a[href*='/payslips/']").all()]
+        if page.locator(".pager a", has_text="›").count() == 0:
+            break
+        page_no += 1
+    slips = []
+    for href in links:
+        page.goto(href)
+        slips.append(Decimal(page.get_attribute("[data-total]", "data-total")).quantize(Decimal("0.01")))
+    assert bank == sorted(slips), (len(bank), len(slips))
+    assert sum(bank) == run_total, (sum(bank), run_total)
+    return len(bank), run_total
+
+
+# --- Issue 11: the community workforce ---------------------------------------------------------------------
+
+def walk_workforce(w: Walk):
+    from jiceng.core.pii import id_check_digit
+
+    keys = ["professional_community_workers", "professional_workers_as_secretary",
+            "professional_workers_in_two_committees", "two_committee_average_age",
+            "secretary_director_one_shoulder_rate", "streets_fully_configured"]
+    admin = w.page("demo-admin")
+    admin.goto(f"/cockpit/?unit={CITY}")
+    values = {k: figure(admin, k) for k in keys}
+    w.saw(f"cockpit at the city: {values}")
+    w.shot(admin, "11-cockpit")
+
+    # The county recruits a worker on the recruitment page: the cockpit's count moves.
+    county = w.page("demo-county")
+    county.goto(f"/workforce/new/?unit={COMMUNITY}")
+    body = f"14100219950{int(time.time()) % 10}0712{int(time.time() * 10) % 10}"
+    body = body[:17].ljust(17, "1")
+    county.fill("#id_community", COMMUNITY)
+    county.fill("#id_name", "王晓燕")
+    county.fill("#id_id_number", body + id_check_digit(body))
+    county.fill("#id_phone", "13934567890")
+    county.select_option("#id_post", "other")
+    county.select_option("#id_channel", "open")
+    county.fill("#id_hire_date", datetime.date.today().isoformat())
+    county.select_option("#id_education", "bachelor")
+    county.select_option("#id_qualification", "junior")
+    county.click("form.card button")
+    county.wait_for_url("**/workforce/workers/*/")
+    worker_url = urlparse(county.url).path
+    w.saw(f"the county recruited 王晓燕: {worker_url}")
+    admin.reload()
+    after = figure(admin, "professional_community_workers")
+    assert number(after) == number(values["professional_community_workers"]) + 1, (values, after)
+    w.saw(f"professional_community_workers {values['professional_community_workers']} → {after}")
+
+    # The community uses: its worker's page explains the grade step by step.
+    community = w.page("demo-community")
+    community.goto(f"/workforce/?unit={COMMUNITY}")
+    link = community.locator("a[href^='/workforce/workers/']").first
+    link.click()
+    community.wait_for_selector("#grade-steps li")
+    steps = community.locator("#grade-steps li")
+    assert steps.count() >= 1 and community.inner_text("#worker-grade").strip()
+    w.saw(f"worker page {urlparse(community.url).path}: grade {community.inner_text('#worker-grade').strip()!r}, "
+          f"{steps.count()} steps, first: {steps.nth(0).inner_text()[:80]!r}")
+    w.shot(community, "11-worker-grade")
+
+    # A street without its veterans' service station is on the county's gap list, and leaves it when restored.
+    street = w.page("demo-street")
+    street.goto(f"/workforce/streets/?unit={STREET}")
+    form = street.locator(f"#street-{STREET} form")
+    form.locator("[name=item]").select_option("veterans_station")
+    if form.locator("[name=present]").is_checked():
+        form.locator("[name=present]").uncheck()
+    form.locator("[name=staffing]").fill("0")
+    form.locator("button").click()
+    street.wait_for_load_state()
+    county.goto(f"/workforce/streets/?unit={COUNTY}")
+    gaps = county.inner_text("#gaps")
+    assert "解放路街道" in gaps and "退役军人服务保障站" in gaps, gaps
+    w.saw("解放路街道 without 退役军人服务保障站 is on 尧都区's gap list")
+    w.shot(county, "11-gap-list")
+    admin.reload()
+    configured = figure(admin, "streets_fully_configured")
+    assert number(configured) == number(values["streets_fully_configured"]) - 1, configured
+    w.saw(f"streets_fully_configured {values['streets_fully_configured']} → {configured}")
+    street.goto(f"/workforce/streets/?unit={STREET}")
+    form = street.locator(f"#street-{STREET} form")
+    form.locator("[name=item]").select_option("veterans_station")
+    form.locator("[name=present]").check()
+    form.locator("[name=head]").fill("刘建军（站长）")
+    form.locator("[name=staffing]").fill("4")
+    form.locator("button").click()
+    street.wait_for_load_state()
+    county.goto(f"/workforce/streets/?unit={COUNTY}")
+    assert "退役军人服务保障站" not in county.inner_text("#gaps")
+    w.saw("the station recorded again: 解放路街道 left the gap list")
+
+    # The street prepares this month's payroll (the demo's history holds the twelve months before it, June's
+    # approved), the county approves it, its bank sheet matches the pay slips to the fen.
+    month = datetime.date.today().strftime("%Y-%m")
+    street.goto("/workforce/payrolls/")
+    street.fill("#prepare-form input[name=street]", STREET)
+    street.fill("#prepare-form input[name=month]", month)
+    street.click("#prepare-form button")
+    street.wait_for_url("**/workforce/payrolls/*/")
+    assert "已编制" in street.inner_text("#run-status") and street.locator("#approve").count() == 0
+    run_url = urlparse(street.url).path
+    w.saw(f"解放路街道 prepared the payroll of {month}: {run_url}, total {street.inner_text('#run-total')}")
+    county.goto(run_url)
+    county.click("#approve")
+    county.wait_for_load_state()
+    assert "已审批" in county.inner_text("#run-status")
+    w.shot(county, "11-payroll-approved")
+    lines, total = bank_matches_slips(county, run_url)
+    w.saw(f"bank sheet of {month}: {lines} lines, {total} yuan, each equal to its pay slip to the fen")
+    # June's payroll, approved in the demo's history: its bank sheet matches its pay slips as well.
+    june = datetime.date(datetime.date.today().year - (datetime.date.today().month < 6), 6, 1).strftime("%Y-%m")
+    county.goto(f"/workforce/payrolls/?unit={STREET}")
+    county.click(f"table.list a:text-is('{june}')")
+    county.wait_for_url("**/workforce/payrolls/*/")
+    assert "已审批" in county.inner_text("#run-status")
+    lines, total = bank_matches_slips(county, urlparse(county.url).path)
+    w.saw(f"bank sheet of {june} (approved): {lines} lines, {total} yuan, each equal to its pay slip to the fen")
+
+    # The statistics page draws its charts.
+    admin.goto(f"/workforce/statistics/?unit={CITY}")
+    admin.wait_for_selector(".workforce-chart[data-drawn='1']")
+    charts = admin.locator(".workforce-chart")
+    drawn = sum(1 for i in range(charts.count()) if charts.nth(i).get_attribute("data-drawn") == "1"
+                and charts.nth(i).locator("svg.main-svg").count())
+    assert drawn == charts.count() >= 6, drawn
+    w.saw(f"statistics: {drawn} charts drawn")
+    w.shot(admin, "11-statistics")
+
+
+# --- Issue 13: funds and asking the people ----------------------------------------------------------------
+
+def walk_funds(w: Walk):
+    year = datetime.date.today().year
+    keys = ["streets_running_funds_compliant", "communities_funds_compliant", "livelihood_projects_year"]
+    admin = w.page("demo-admin")
+    admin.goto(f"/cockpit/?unit={CITY}")
+    values = {k: figure(admin, k) for k in keys}
+    w.saw(f"cockpit at the city: {values}")
+
+    # The city's compliance table lists every unit below its standard: take a street below 800,000.
+    admin.goto(f"/funds/compliance/?unit={CITY}&year={year}")
+    w.shot(admin, "13-compliance-city")
+    shorts = []
+    for row in admin.locator("#compliance tbody tr").all():
+        cells = [c.inner_text().strip() for c in row.locator("td").all()]
+        if len(cells) == 6 and cells[1] == "街道" and number(cells[4]) == 800000 and number(cells[3]) < 800000:
+            code = re.search(r"unit=(\d+)", row.locator("a").first.get_attribute("href")).group(1)
+            shorts.append((cells[0], code, cells[3]))
+    assert shorts, admin.inner_text("#compliance")[:500]
+
+    def open_letters(county_code):
+        admin.goto(f"/funds/compliance/?unit={county_code}&year={year}")
+        return admin.locator("#letters tbody tr", has_text="督促提醒函").filter(has_text="办理中").count()
+
+    # A street whose county has no open letter yet (a county gets one letter a year, open until all comply).
+    street_name, street_code, budget = next((s for s in shorts if open_letters(s[1][:6]) == 0), shorts[0])
+    county_code = street_code[:6]
+    letters = open_letters(county_code)
+    table = admin.inner_text("#compliance")
+    assert street_name in table, table[:500]
+    w.saw(f"{street_name} ({street_code}) has {budget} yuan of running funds: on its county {county_code}'s table")
+    if letters == 0:
+        admin.fill("#id_deadline", (datetime.date.today() + datetime.timedelta(days=20)).isoformat())
+        admin.click("form:has(#id_deadline) button[type=submit]")
+        admin.wait_for_load_state()
+        assert open_letters(county_code) == 1, "no reminder letter"
+        w.saw(f"a reminder letter to county {county_code} was sent from the page")
+    else:
+        w.saw(f"county {county_code} already has an open reminder letter")
+    w.shot(admin, "13-letter")
+
+    # The street's budget is raised on the budgets page: it leaves the table, the cockpit moves.
+    admin.goto(f"/funds/budgets/?unit={street_code}&year={year}")
+    admin.fill("#id_unit", street_code)
+    admin.select_option("#id_fund_type", "street_running")
+    admin.select_option("#id_source", "county")
+    admin.fill("#id_amount", "800000")
+    with admin.expect_navigation():
+        admin.click("form:has(#id_amount) button[type=submit]")
+    admin.goto(f"/funds/compliance/?unit={county_code}&year={year}")
+    assert street_name not in admin.inner_text("#compliance")
+    resolved = admin.locator("#letters tbody tr", has_text="已办结").count()
+    w.saw(f"{street_name} raised to 800,000: it left the county's table "
+          f"({'its letter resolved' if admin.locator('#compliance tbody tr td[colspan]').count() and resolved else 'other units of the county still short, the letter stays open'})")
+    admin.goto(f"/cockpit/?unit={CITY}")
+    after = figure(admin, "streets_running_funds_compliant")
+    assert number(after) == number(values["streets_running_funds_compliant"]) + 1, after
+    w.saw(f"streets_running_funds_compliant {values['streets_running_funds_compliant']} → {after}")
+
+    # The whole lifecycle in a county without a letter: the county cuts the demo street's running funds to
+    # 750,000 on the budgets page; the street is on the county's table; the city sends the letter; the
+    # county raises the budget back; the street leaves the table and the letter is resolved.
+    county = w.page("demo-county")
+
+    def set_running(amount: str):
+        county.goto(f"/funds/budgets/?unit={STREET}&year={year}")
+        county.fill("#id_unit", STREET)
+        county.select_option("#id_fund_type", "street_running")
+        county.select_option("#id_source", "county")
+        county.fill("#id_amount", amount)
+        with county.expect_navigation():
+            county.click("form:has(#id_amount) button[type=submit]")
+
+    assert open_letters(COUNTY) == 0
+    set_running("750000")
+    admin.goto(f"/funds/compliance/?unit={COUNTY}&year={year}")
+    assert "解放路街道" in admin.inner_text("#compliance")
+    w.saw("尧都区 cut 解放路街道 to 750,000: it is on 尧都区's compliance table")
+    admin.fill("#id_deadline", (datetime.date.today() + datetime.timedelta(days=20)).isoformat())
+    admin.click("form:has(#id_deadline) button[type=submit]")
+    admin.wait_for_load_state()
+    assert open_letters(COUNTY) == 1, "no reminder letter"
+    w.saw("the city sent 尧都区 a reminder letter from the compliance page")
+    w.shot(admin, "13-letter-sent")
+    set_running("800000")
+    admin.goto(f"/funds/compliance/?unit={COUNTY}&year={year}")
+    assert "解放路街道" not in admin.inner_text("#compliance")
+    assert open_letters(COUNTY) == 0 and admin.locator("#letters tbody tr", has_text="已办结").count() >= 1
+    w.saw("尧都区 raised it back to 800,000: 解放路街道 left the table and the letter is resolved")
+
+
+def _resident_phones(street_code: str, ballot_id: int):
+    """Two mobile numbers registered on one household of the street that has not voted: what the two residents
+    know about themselves. Read-only."""
+    import django
+
+    django.setup()
+    from jiceng.consult.models.ballots import BallotParticipation
+    from jiceng.core.crypto import decrypt
+    from jiceng.orgs.models import Unit
+    from jiceng.people.models import Person
+
+    street = Unit.objects.get(code=street_code)
+    voted = set(BallotParticipation.objects.filter(ballot_id=ballot_id).values_list("household_id", flat=True))
+    by_household: dict[int, list[str]] = {}
+    people = (Person.objects.filter(unit_path__startswith=street.path, household__isnull=False).exclude(phone_enc="")
+              .exclude(household_id__in=voted).values_list("household_id", "phone_enc").iterator())
+    seen: dict[str, int] = {}
+    for household, enc in people:
+        phone = decrypt(enc)
+        if phone and phone.startswith("1"):
+            seen[phone] = seen.get(phone, 0) + 1
+            by_household.setdefault(household, []).append(phone)
+    for phones in by_household.values():
+        unique = [p for p in phones if seen[p] == 1]
+        if len(unique) >= 2:
+            return unique[0], unique[1]
+    raise AssertionError("no household with two mobile numbers that has not voted")
+
+
+def walk_ballot(w: Walk, log: Path):
+    from jiceng.core.pii import mask_phone
+
+    admin = w.page("demo-admin")
+    admin.goto("/consult/")
+    href = admin.locator("a[href^='/consult/ballots/']").first.get_attribute("href")
+    ballot_id = int(re.search(r"/consult/ballots/(\d+)/", href).group(1))
+    first, second = _resident_phones(STREET, ballot_id)
+
+    phone = w.page("", viewport=PHONE)
+    phone.goto(f"/consult/vote/{ballot_id}/")
+    w.shot(phone, "13-vote-phone")
+    boxes = phone.locator("input[name=options]")
+    assert boxes.count() >= 2
+    boxes.nth(0).check()
+    phone.fill("#id_phone", first)
+    size = log.stat().st_size
+    phone.click("#code-button")
+    phone.wait_for_selector("#code-sent")
+    assert mask_phone(first) in phone.inner_text("#code-sent")
+    masked = mask_phone(first)
+    code = None
+    for _ in range(60):
+        with log.open("rb") as f:
+            f.seek(size)
+            tail = f.read().decode("utf-8", "replace")
+        found = re.findall(rf"\[sms to {re.escape(masked)}\][^\n]*?(\d{{6}})", tail)
+        if found:
+            code = found[-1]
+            break
+        time.sleep(0.5)
+    assert code, "no SMS code in the server's log"
+    w.saw(f"SMS code for {masked} read from the console gateway in the server log")
+    phone.fill("#id_code", code)
+    phone.click("#vote-button")
+    phone.wait_for_selector("#vote-done")
+    w.saw("the resident voted on a 390×844 phone")
+    w.shot(phone, "13-voted")
+
+    phone.goto(f"/consult/vote/{ballot_id}/")
+    phone.locator("input[name=options]").nth(1).check()
+    phone.fill("#id_phone", second)
+    phone.click("#code-button")
+    phone.wait_for_selector("#vote-error")
+    assert "已经投过票" in phone.inner_text("#vote-error")
+    w.saw(f"a second member of the same household: {phone.inner_text('#vote-error').strip()!r}")
+
+    from django.db import connection
+
+    columns = {c.name for c in connection.introspection.get_table_description(
+        connection.cursor(), "consult_ballotpaper")}
+    assert columns == {"id", "ballot_id", "choices"}, columns
+    w.saw(f"ballot papers hold only {sorted(columns)}: nothing links a household to its choice")
+
+    street = w.page("demo-street")
+    street.goto(f"/consult/ballots/{ballot_id}/")
+    street.on("dialog", lambda d: d.accept())
+    street.locator("form[action$='/close/'] button").click()
+    street.wait_for_load_state()
+    street.goto(f"/consult/ballots/{ballot_id}/results/")
+    w.shot(street, "13-results")
+    results = street.inner_text("main")
+    street.goto(f"/funds/projects/?unit={STREET}")
+    projects = street.inner_text("main")
+    winners = [line for line in results.splitlines() if "入选" in line or "中选" in line]
+    assert winners, results[:500]
+    title = winners[0].split("\t")[0].strip()
+    assert title and title in projects, (title, projects[:500])
+    w.saw(f"the ballot closed; {len(winners)} winning project(s), e.g. {title!r}, listed as livelihood projects")
+
+
+# --- Issue 14: co-governance of compounds, new organizations ----------------------------------------------
+
+def walk_onecore(w: Walk):
+    community = w.page("demo-community")
+    community.goto(f"/consult/communities/{COMMUNITY}/")
+    codes = [re.search(r"/consult/compounds/([^/]+)/", a.get_attribute("href")).group(1)
+             for a in community.locator("a[href^='/consult/compounds/']").all()]
+    complete = None
+    for code in codes[:40]:
+        community.goto(f"/consult/compounds/{code}/")
+        if community.locator("#missing").count() and community.inner_text("#missing").strip() == "无缺项。":
+            complete = code
+            break
+    assert complete, f"no compound of {COMMUNITY} shows its whole one core, many parties"
+    parts = {sel: community.inner_text(sel)[:60].replace("\n", " ") for sel in
+             ("#branch", "#owners-committee", "#property", "#instructors", "#teams", "#appointments")}
+    w.saw(f"compound {complete}: nothing missing; {parts}")
+    w.shot(community, "14-compound")
+
+    # A dispute case reported up to the community: opened for deliberation with both parties.
+    community.goto(f"/consult/matters/?unit={COMMUNITY}")
+    w.shot(community, "14-matters")
+    community.goto("/cases/desk/")
+    case_code = None
+    for a in community.locator("a[href^='/cases/']").all():
+        m = re.search(r"/cases/([A-Z0-9-]{6,})/$", a.get_attribute("href") or "")
+        if m:
+            case_code = m.group(1)
+            break
+    assert case_code, "no case on the community desk"
+    community.goto(f"/consult/matters/?unit={COMMUNITY}&case={case_code}")
+    today = datetime.date.today()
+    community.fill("#id_title", "楼道堆物纠纷协商")
+    community.fill("#id_decide_by", (today + datetime.timedelta(days=7)).isoformat())
+    community.check("#id_invite_owners_committee")
+    community.check("#id_invite_property_company")
+    community.click("#matter-form button[type=submit]")
+    community.wait_for_url("**/consult/matters/*/")
+    w.saw(f"case {case_code} opened for deliberation: {urlparse(community.url).path}")
+    form = community.locator("#session-form")
+    form.locator("[name=held_on]").fill(today.isoformat())
+    form.locator("[name=minutes]").fill("业委会与物业到场，约定三日内清理楼道")
+    names = form.locator("input[name^=party_]")
+    assert names.count() >= 2
+    for i in range(names.count()):
+        names.nth(i).fill(["业委会主任", "物业项目经理", "居民代表"][i % 3])
+    form.locator("button[type=submit]").click()
+    community.wait_for_selector("#decision-form [name=session] option:nth-child(2)", state="attached")
+    form = community.locator("#decision-form")
+    form.locator("[name=session]").select_option(index=1)
+    form.locator("[name=method]").select_option("consensus")
+    form.locator("[name=text]").fill("物业三日内清理楼道堆物，业委会监督")
+    deadline = (today + datetime.timedelta(days=3)).isoformat()
+    form.locator("[name=actions]").fill(f"清理3号楼楼道堆物 | 物业项目经理 | {deadline}")
+    form.locator("button[type=submit]").click()
+    community.wait_for_selector("#decision")
+    w.shot(community, "14-decision")
+    community.goto(f"/cases/{case_code}/")
+    status = community.inner_text("main")
+    assert "已关闭" in status or "已办结" in status or "结案" in status, status[:300]
+    community.goto("/cases/desk/")
+    assert "清理3号楼楼道堆物" in community.content()
+    w.saw("the decision closed the case; its follow-up action is on the community desk")
+
+
+def walk_neworgs(w: Walk):
+    from jiceng.core import codes
+
+    desk = w.page("demo-community")
+    desk.goto(f"/cockpit/?unit={COMMUNITY}")
+    before = figure(desk, "new_orgs_party_org_coverage")
+    desk.goto(f"/neworgs/gaps/?unit={COMMUNITY}")
+    gaps_before = number(desk.inner_text("#gap-total"))
+
+    # The grid worker stands in their grid (the phone's position: the grid's centre, read from the demo).
+    import django
+
+    django.setup()
+    from jiceng.orgs.models import Unit
+
+    here = Unit.objects.get(code=f"{COMMUNITY}001")
+    grid = w.page("demo-grid", viewport=PHONE)
+    grid.context.grant_permissions(["geolocation"])
+    grid.context.set_geolocation({"latitude": float(here.lat), "longitude": float(here.lng)})
+    grid.goto("/cases/patrol/")
+    grid.click("#neworg-link")
+    grid.wait_for_url("**/neworgs/new/")
+    grid.fill("#id_name", "中通快递育才路站")
+    grid.select_option("#id_kind", "courier_station")
+    grid.fill("#id_credit_code", codes.make("91", "141002", f"MA{int(time.time()) % 1_000_000:06d}"))
+    grid.fill("#id_address", "育才路18号")
+    grid.click("#locate")
+    grid.wait_for_function("document.getElementById('id_lat').value !== ''")
+    grid.fill("#id_employees", "9")
+    grid.fill("#id_party_members", "4")
+    grid.click("#submit")
+    grid.wait_for_selector("#gap-tag")
+    w.saw(f"the grid worker registered 中通快递育才路站 (4 party members, no organization) on a phone: {grid.url}")
+    w.shot(grid, "14-station-phone")
+
+    desk.goto(f"/neworgs/gaps/?unit={COMMUNITY}")
+    assert "中通快递育才路站" in desk.inner_text("#gap-list")
+    assert number(desk.inner_text("#gap-total")) == gaps_before + 1
+    desk.goto(f"/cockpit/?unit={COMMUNITY}")
+    middle = figure(desk, "new_orgs_party_org_coverage")
+    w.saw(f"on the gap list ({gaps_before} → {gaps_before + 1}); new_orgs_party_org_coverage {before} → {middle}")
+
+    grid.select_option("#id_org_coverage", "joint")
+    grid.fill("#id_branch_name", "育才路快递物流联合党支部")
+    grid.click("#submit")
+    grid.wait_for_selector("#org-coverage")
+    assert grid.query_selector("#gap-tag") is None
+    desk.goto(f"/neworgs/gaps/?unit={COMMUNITY}")
+    assert "中通快递育才路站" not in desk.inner_text("#gap-list")
+    desk.goto(f"/cockpit/?unit={COMMUNITY}")
+    after = figure(desk, "new_orgs_party_org_coverage")
+    assert number(after) > number(middle), (middle, after)
+    w.saw(f"joint branch recorded: off the list; new_orgs_party_org_coverage {middle} → {after}")
+
+
+JOURNEYS = {"workforce": walk_workforce, "funds": walk_funds, "ballot": walk_ballot, "onecore": walk_onecore,
+            "neworgs": walk_neworgs}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("journeys", nargs="*", default=[], help=" ".join(JOURNEYS))
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--log", type=Path, default=Path("demo.log"), help="the demo server's output (SMS codes)")
+    parser.add_argument("--shots", type=Path)
+    args = parser.parse_args()
+    unknown = set(args.journeys) - set(JOURNEYS)
+    if unknown:
+        parser.error(f"unknown journeys: {sorted(unknown)}; choose from {list(JOURNEYS)}")
+    if args.shots:
+        args.shots.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for name in args.journeys or list(JOURNEYS):
+            walk = Walk(browser, args.base, args.shots)
+            print(f"{name}:", flush=True)
+            started = time.monotonic()
+            try:
+                JOURNEYS[name](walk, args.log) if name == "ballot" else JOURNEYS[name](walk)
+                assert not walk.outside, f"requests outside the platform: {walk.outside[:3]}"
+                results[name] = {"ok": True, "seconds": round(time.monotonic() - started, 1), "saw": walk.seen}
+            except Exception as exc:  # noqa: BLE001 - a journey's failure is reported and the others go on
+                traceback.print_exc()
+                for i, page in enumerate(walk.pages):
+                    walk.shot(page, f"FAILED-{name}-{i}")
+                    print(f"  page {i} at {page.url}", file=sys.stderr)
+                results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500], "saw": walk.seen}
+        browser.close()
+    ok = all(r["ok"] for r in results.values())
+    print(json.dumps({"name": "demo_walk", "ok": ok, "journeys": results}, ensure_ascii=False))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
