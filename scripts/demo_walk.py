@@ -78,6 +78,15 @@ class Walk:
             page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
 
 
+def local_today() -> datetime.date:
+    """Today where the city is (settings.TIME_ZONE, Asia/Shanghai): the date the server stamps."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return datetime.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+
+
 def number(text: str) -> Decimal:
     """A figure as the page shows it (thousands separators, a % sign, a unit) as a number."""
     match = re.search(r"-?[\d,]+(?:\.\d+)?", text.replace("，", ","))
@@ -142,7 +151,7 @@ def walk_workforce(w: Walk):
     county.fill("#id_phone", "13934567890")
     county.select_option("#id_post", "other")
     county.select_option("#id_channel", "open")
-    county.fill("#id_hire_date", datetime.date.today().isoformat())
+    county.fill("#id_hire_date", local_today().isoformat())
     county.select_option("#id_education", "bachelor")
     county.select_option("#id_qualification", "junior")
     county.click("form.card button")
@@ -199,7 +208,7 @@ def walk_workforce(w: Walk):
 
     # The street prepares this month's payroll (the demo's history holds the twelve months before it, June's
     # approved), the county approves it, its bank sheet matches the pay slips to the fen.
-    month = datetime.date.today().strftime("%Y-%m")
+    month = local_today().strftime("%Y-%m")
     street.goto("/workforce/payrolls/")
     street.fill("#prepare-form input[name=street]", STREET)
     street.fill("#prepare-form input[name=month]", month)
@@ -216,7 +225,7 @@ def walk_workforce(w: Walk):
     lines, total = bank_matches_slips(county, run_url)
     w.saw(f"bank sheet of {month}: {lines} lines, {total} yuan, each equal to its pay slip to the fen")
     # June's payroll, approved in the demo's history: its bank sheet matches its pay slips as well.
-    june = datetime.date(datetime.date.today().year - (datetime.date.today().month < 6), 6, 1).strftime("%Y-%m")
+    june = datetime.date(local_today().year - (local_today().month < 6), 6, 1).strftime("%Y-%m")
     county.goto(f"/workforce/payrolls/?unit={STREET}")
     county.click(f"table.list a:text-is('{june}')")
     county.wait_for_url("**/workforce/payrolls/*/")
@@ -238,7 +247,7 @@ def walk_workforce(w: Walk):
 # --- Issue 13: funds and asking the people ----------------------------------------------------------------
 
 def walk_funds(w: Walk):
-    year = datetime.date.today().year
+    year = local_today().year
     keys = ["streets_running_funds_compliant", "communities_funds_compliant", "livelihood_projects_year"]
     admin = w.page("demo-admin")
     admin.goto(f"/cockpit/?unit={CITY}")
@@ -268,7 +277,7 @@ def walk_funds(w: Walk):
     assert street_name in table, table[:500]
     w.saw(f"{street_name} ({street_code}) has {budget} yuan of running funds: on its county {county_code}'s table")
     if letters == 0:
-        admin.fill("#id_deadline", (datetime.date.today() + datetime.timedelta(days=20)).isoformat())
+        admin.fill("#id_deadline", (local_today() + datetime.timedelta(days=20)).isoformat())
         admin.click("form:has(#id_deadline) button[type=submit]")
         admin.wait_for_load_state()
         assert open_letters(county_code) == 1, "no reminder letter"
@@ -310,21 +319,29 @@ def walk_funds(w: Walk):
             county.click("form:has(#id_amount) button[type=submit]")
 
     assert open_letters(COUNTY) == 0
-    set_running("750000")
+    county.goto(f"/funds/budgets/?unit={STREET}&year={year}")
+    lines = {}
+    for row in county.locator("table.list tbody tr").all():
+        cells = [c.inner_text().strip() for c in row.locator("td").all()]
+        if len(cells) >= 4 and cells[0].endswith(STREET) and cells[1] == "街道运转经费":
+            lines[cells[2]] = number(cells[3])
+    from_county, total = lines["县（市、区）"], sum(lines.values())
+    w.saw(f"解放路街道's running funds {year}: {lines} = {total}")
+    set_running(str(from_county - (total - 750000)))
     admin.goto(f"/funds/compliance/?unit={COUNTY}&year={year}")
     assert "解放路街道" in admin.inner_text("#compliance")
-    w.saw("尧都区 cut 解放路街道 to 750,000: it is on 尧都区's compliance table")
-    admin.fill("#id_deadline", (datetime.date.today() + datetime.timedelta(days=20)).isoformat())
+    w.saw("尧都区 cut its share so that 解放路街道 has 750,000: it is on 尧都区's compliance table")
+    admin.fill("#id_deadline", (local_today() + datetime.timedelta(days=20)).isoformat())
     admin.click("form:has(#id_deadline) button[type=submit]")
     admin.wait_for_load_state()
     assert open_letters(COUNTY) == 1, "no reminder letter"
     w.saw("the city sent 尧都区 a reminder letter from the compliance page")
     w.shot(admin, "13-letter-sent")
-    set_running("800000")
+    set_running(str(from_county))
     admin.goto(f"/funds/compliance/?unit={COUNTY}&year={year}")
     assert "解放路街道" not in admin.inner_text("#compliance")
     assert open_letters(COUNTY) == 0 and admin.locator("#letters tbody tr", has_text="已办结").count() >= 1
-    w.saw("尧都区 raised it back to 800,000: 解放路街道 left the table and the letter is resolved")
+    w.saw(f"尧都区 raised its share back to {from_county}: 解放路街道 left the table and the letter is resolved")
 
 
 def _resident_phones(street_code: str, ballot_id: int):
@@ -417,14 +434,17 @@ def walk_ballot(w: Walk, log: Path):
     street.wait_for_load_state()
     street.goto(f"/consult/ballots/{ballot_id}/results/")
     w.shot(street, "13-results")
-    results = street.inner_text("main")
+    winners = []
+    for row in street.locator("table.list tbody tr").all():
+        cells = [c.inner_text().strip() for c in row.locator("td").all()]
+        if len(cells) >= 5 and cells[4] == "入选":
+            winners.append(cells[1])
+    assert winners, street.inner_text("main")[:500]
     street.goto(f"/funds/projects/?unit={STREET}")
     projects = street.inner_text("main")
-    winners = [line for line in results.splitlines() if "入选" in line or "中选" in line]
-    assert winners, results[:500]
-    title = winners[0].split("\t")[0].strip()
-    assert title and title in projects, (title, projects[:500])
-    w.saw(f"the ballot closed; {len(winners)} winning project(s), e.g. {title!r}, listed as livelihood projects")
+    missing = [t for t in winners if t not in projects]
+    assert not missing, missing
+    w.saw(f"the ballot closed; its {len(winners)} winning projects ({'、'.join(winners)}) are livelihood projects")
 
 
 # --- Issue 14: co-governance of compounds, new organizations ----------------------------------------------
@@ -449,16 +469,20 @@ def walk_onecore(w: Walk):
     # A dispute case reported up to the community: opened for deliberation with both parties.
     community.goto(f"/consult/matters/?unit={COMMUNITY}")
     w.shot(community, "14-matters")
+    deliberated = community.inner_text("main")
     community.goto("/cases/desk/")
     case_code = None
-    for a in community.locator("a[href^='/cases/']").all():
-        m = re.search(r"/cases/([A-Z0-9-]{6,})/$", a.get_attribute("href") or "")
-        if m:
-            case_code = m.group(1)
+    for row in community.locator("tr", has_text="纠纷").all():
+        for a in row.locator("a[href^='/cases/']").all():
+            m = re.search(r"/cases/([0-9A-Z]{10})/$", a.get_attribute("href") or "")
+            if m and m.group(1) not in deliberated:
+                case_code = m.group(1)
+        if case_code:
             break
-    assert case_code, "no case on the community desk"
+    assert case_code, "no dispute reported up on the community desk that is not under deliberation yet"
+    w.saw(f"on the community desk: dispute {case_code}, {row.inner_text()[:80]!r}")
     community.goto(f"/consult/matters/?unit={COMMUNITY}&case={case_code}")
-    today = datetime.date.today()
+    today = local_today()
     community.fill("#id_title", "楼道堆物纠纷协商")
     community.fill("#id_decide_by", (today + datetime.timedelta(days=7)).isoformat())
     community.check("#id_invite_owners_committee")

@@ -101,9 +101,9 @@ def build(ctx):
     return made
 
 
-def _model_compound(community, today):
-    """The demo community's model compound: the first of its compounds with an owners' committee, a property
-    company and a party member living there, made complete through the services (a party member chairs the
+def _model_compound(community, today, grid=None):
+    """The demo community's model compound: the first of its compounds (in the demo grid if it can) with an
+    owners' committee, a property company and a party member living there, made complete through the services (a party member chairs the
     re-elected committee and sits on the big party committee, the community sends an instructor to the
     company, the project manager has reported in this year, a volunteer team serves it)."""
     term = (today - datetime.timedelta(days=100), today + datetime.timedelta(days=1000))
@@ -114,8 +114,9 @@ def _model_compound(community, today):
         if oc and service:
             member = (PartyMembership.objects.filter(person__unit_path__startswith=compound.path)
                       .select_related("person").order_by("id").first())
-            candidates.append((member is None, compound, oc, service, member))
-            if member is not None:
+            outside = grid is not None and not compound.path.startswith(grid.path)
+            candidates.append(((outside, member is None), compound, oc, service, member))
+            if member is not None and not outside:
                 break
     if not candidates:
         return None, None, None
@@ -161,7 +162,7 @@ def _demo_community(ctx, rng):
     if community is None:
         return
     today = ctx.today
-    compound, oc, service = _model_compound(community, today)
+    compound, oc, service = _model_compound(community, today, (ctx.data.get("demo_units") or {}).get("grid"))
     parties = []
     if oc:
         parties.append({"kind": "owners_committee", "owners_committee": oc})
@@ -191,3 +192,26 @@ def _demo_community(ctx, rng):
         opened = today - datetime.timedelta(days=20 if i == 0 else 2)
         deliberation.matter_open(actor=None, unit=community, kind="case", case=case, title=f"案件{case.code}纠纷协商",
                                  decide_by=opened + datetime.timedelta(days=10), parties=parties, today=opened)
+    # Neighbours' disputes in the model compound, reported up by its grid worker to the community, waiting
+    # on the community desk for deliberation.
+    if compound is not None:
+        _disputes_reported_up(ctx, compound)
+
+
+def _disputes_reported_up(ctx, compound, n: int = 3):
+    from jiceng.cases import services as cases
+    from jiceng.cases.models import Category
+
+    grid_worker = (ctx.data.get("demo_users") or {}).get("demo-grid")
+    category = Category.objects.filter(code="S0101").first()
+    grid = (ctx.data.get("demo_units") or {}).get("grid")
+    if category is None or compound.lat is None or grid_worker is None or not compound.path.startswith(grid.path):
+        return
+    texts = ["楼道堆放杂物，邻里多次争执", "楼上漏水殃及楼下，双方协商未果", "公共绿地被占用种菜，邻居意见大"]
+    for i in range(n):
+        case, _created = cases.case_submit(actor=None, category=category, source="hotline",
+                                           description=f"{compound.name}{texts[i % len(texts)]}",
+                                           lat=float(compound.lat), lng=float(compound.lng))
+        case = cases.case_act(actor=grid_worker, case=case, action="register", version=None)
+        case = cases.case_act(actor=grid_worker, case=case, action="escalate", version=None,
+                              comment="需社区组织业委会、物业多方协商")

@@ -125,4 +125,9 @@ def _the_demo_city_holds_what_its_walks_need(ctx):
     households = set(Unit.objects.filter(path__startswith=units["street"].path, kind="household")
                      .values_list("pk", flat=True))
     assert units["household"].pk not in voted and len(households - voted) >= len(households) // 10
+    from jiceng.cases.models import Case
+    from jiceng.consult.models.deliberation import Matter
+
+    disputes = Case.objects.filter(handler=units["community"], category__code="S0101", status="registered")
+    assert disputes.count() == 3 and disputes.exclude(pk__in=Matter.objects.filter(case__isnull=False).values("case_id")).exists()
 

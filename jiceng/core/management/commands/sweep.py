@@ -1,6 +1,8 @@
+import sys
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from jiceng.core.discovery import app_modules
@@ -23,7 +25,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         while True:
-            results = run_sweeps()
+            if not opts["interval"]:
+                results = run_sweeps()
+            else:
+                # A loop outlives a database that is busy or restarting: the sweep is idempotent, so a failed
+                # round is simply run again at the next interval.
+                try:
+                    results = run_sweeps()
+                except DatabaseError as exc:
+                    print(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep failed, retried in {opts['interval']} s: "
+                          f"{exc}", file=sys.stderr, flush=True)
+                    connections.close_all()
+                    time.sleep(opts["interval"])
+                    continue
             if opts["verbosity"] > 1 or not opts["interval"]:
                 self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {results}")
             if not opts["interval"]:

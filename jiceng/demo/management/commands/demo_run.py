@@ -36,10 +36,13 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(
                     "Its demo build did not finish (interrupted?). For the whole demo city: "
                     "Ctrl-C, `make clean-demo`, then `make demo` again."))
-        children.append(subprocess.Popen([py, "manage.py", "db_worker", "--interval", "1"], env=env,  # nosec B603  # fixed argument list built by the script, no shell
-                                         stdout=subprocess.DEVNULL))
-        children.append(subprocess.Popen([py, "manage.py", "sweep", "--interval", "60"], env=env,  # nosec B603  # fixed argument list built by the script, no shell
-                                         stdout=subprocess.DEVNULL))
+        # The task worker and the sweeps are restarted when they exit (SQLite answers "database is locked"
+        # to a poll that waits too long while the builder writes; a worker that dies on it comes back).
+        background = {"db_worker": [py, "manage.py", "db_worker", "--interval", "1"],
+                      "sweep": [py, "manage.py", "sweep", "--interval", "60"]}
+        running = {name: subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)  # nosec B603  # fixed argument list built by the script, no shell
+                   for name, cmd in background.items()}
+        children.extend(running.values())
         bind = f"127.0.0.1:{opts['port']}"
         web = subprocess.Popen([py, "-m", "gunicorn", "jiceng.wsgi", "-b", bind, "-w", str(opts["workers"]),  # nosec B603  # fixed argument list built by the script, no shell
                                 "--threads", "4", "--log-level", "warning", "--timeout", "120"], env=env)
@@ -62,4 +65,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         while web.poll() is None:
             time.sleep(1)
+            for name, proc in running.items():
+                if proc.poll() is not None:
+                    self.stderr.write(f"{name} exited ({proc.returncode}); restarting it.")
+                    running[name] = subprocess.Popen(background[name], env=env, stdout=subprocess.DEVNULL)  # nosec B603  # fixed argument list built by the script, no shell
+                    children.append(running[name])
         stop()
