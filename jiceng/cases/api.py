@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from jiceng.cases import measures, selectors, services
 from jiceng.cases.excel import cases_import as do_import
 from jiceng.core.errors import NotFound, ValidationFailed
-from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, Text, Version
+from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, PathId, Text, Version
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
 from jiceng.core.scope import scope_filter
@@ -267,7 +267,7 @@ def case_whistle(request, code: str, payload: WhistleIn):
 
 
 @router.post("/whistles/{whistle_id}/report-in", summary="A department reports in and records its part")
-def whistle_report_in(request, whistle_id: int, payload: ReportInIn):
+def whistle_report_in(request, whistle_id: PathId, payload: ReportInIn):
     w = selectors.whistle_get(user=request.user, pk=whistle_id)
     w = services.whistle_report_in(actor=request.user, whistle=w, part=payload.part)
     return {"id": w.pk, "reported_in_at": w.reported_in_at, "on_time": w.handled_on_time}
@@ -346,6 +346,6 @@ def open311_key_create(request, payload: Open311KeyIn):
 
 
 @router.post("/open311-keys/{key_id}/revoke", response=Open311KeyOut, summary="Revoke an Open311 api_key")
-def open311_key_revoke(request, key_id: int):
+def open311_key_revoke(request, key_id: PathId):
     return services.open311_key_revoke(actor=request.user, key=selectors.open311_key_get(user=request.user,
                                                                                              pk=key_id))

@@ -8,4 +8,6 @@ app_name = "cockpit"
 NAV = [(90, "cockpit:home", _("Cockpit"))]
 urlpatterns = [
     path("", views.cockpit_home, name="home"),
+    path("wall/", views.cockpit_wall, name="wall"),
+    path("wall/data", views.cockpit_wall_data, name="wall_data"),
 ]

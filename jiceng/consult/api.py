@@ -7,16 +7,17 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from jiceng.consult import exports, selectors, services, voting
 from jiceng.core.client import client_address
-from jiceng.core.fields import Day, Moment
+from jiceng.core.fields import Day, Id, Moment, MoneyInput, PathId, Text
 from jiceng.core.schemas import UnitCodeOut
 from jiceng.orgs.selectors import unit_get, unit_or_top
 
 router = Router(tags=["consult"])
 
-Amount = str | int | float
+Amount = MoneyInput  # yuan with fen; the services check their own limits too
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:
@@ -83,7 +84,7 @@ def surveys_create(request, body: ConsultSurveyIn):
 
 
 @router.get("/surveys/{pk}", response=ConsultSurveyOut)
-def surveys_get(request, pk: int):
+def surveys_get(request, pk: PathId):
     return selectors.survey_get(user=request.user, pk=pk)
 
 
@@ -96,7 +97,7 @@ class ConsultCreated(Schema):
 
 
 @router.post("/surveys/{pk}/responses", response={201: ConsultCreated})
-def surveys_answer(request, pk: int, body: ConsultAnswersIn):
+def surveys_answer(request, pk: PathId, body: ConsultAnswersIn):
     survey = selectors.survey_get(user=request.user, pk=pk)
     return Status(201, services.survey_answer(actor=request.user, survey=survey, answers=body.answers))
 
@@ -111,13 +112,13 @@ class ConsultQuestionResult(Schema):
 
 
 @router.get("/surveys/{pk}/results", response=list[ConsultQuestionResult])
-def surveys_results(request, pk: int):
+def surveys_results(request, pk: PathId):
     survey = selectors.survey_get(user=request.user, pk=pk)
     return [{**r, "question": r["question"].text, "kind": r["question"].kind} for r in services.survey_results(survey)]
 
 
 @router.post("/surveys/{pk}/close", response=ConsultSurveyRow)
-def surveys_close(request, pk: int):
+def surveys_close(request, pk: PathId):
     survey = selectors.survey_get(user=request.user, pk=pk)
     return services.survey_close(actor=request.user, survey=survey)
 
@@ -165,7 +166,7 @@ def rounds_create(request, body: ConsultRoundIn):
 
 
 @router.get("/rounds/{pk}", response=ConsultRoundOut)
-def rounds_get(request, pk: int):
+def rounds_get(request, pk: PathId):
     return selectors.round_get(user=request.user, pk=pk)
 
 
@@ -176,14 +177,14 @@ class ConsultProposalIn(Schema):
 
 
 @router.post("/rounds/{pk}/proposals", response={201: ConsultProposalOut})
-def proposals_submit(request, pk: int, body: ConsultProposalIn):
+def proposals_submit(request, pk: PathId, body: ConsultProposalIn):
     rnd = selectors.round_get(user=request.user, pk=pk)
     return Status(201, services.proposal_submit(actor=request.user, round=rnd, title=body.title, body=body.body,
                                                 estimated_cost=body.estimated_cost))
 
 
 @router.post("/proposals/{pk}/support", response=ConsultProposalOut)
-def proposals_support(request, pk: int):
+def proposals_support(request, pk: PathId):
     return services.proposal_support(actor=request.user, proposal=selectors.proposal_get(user=request.user, pk=pk))
 
 
@@ -196,7 +197,7 @@ class ConsultProjectLink(Schema):
 
 
 @router.post("/proposals/{pk}/promote", response={201: ConsultProjectLink})
-def proposals_promote(request, pk: int, body: ConsultPromoteIn):
+def proposals_promote(request, pk: PathId, body: ConsultPromoteIn):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     project = services.proposal_promote(actor=request.user, proposal=proposal, estimated_cost=body.estimated_cost)
     return Status(201, {"project_id": project.pk})
@@ -256,7 +257,7 @@ def ballots_create(request, body: ConsultBallotIn):
 
 
 @router.get("/ballots/{pk}", response=ConsultBallotOut)
-def ballots_get(request, pk: int):
+def ballots_get(request, pk: PathId):
     return selectors.ballot_get(user=request.user, pk=pk)
 
 
@@ -264,11 +265,11 @@ class ConsultOptionIn(Schema):
     title: str
     cost: Amount
     description: str = ""
-    proposal: int | None = None
+    proposal: Id | None = None
 
 
 @router.post("/ballots/{pk}/options", response={201: ConsultOptionOut})
-def ballots_option_add(request, pk: int, body: ConsultOptionIn):
+def ballots_option_add(request, pk: PathId, body: ConsultOptionIn):
     ballot = selectors.ballot_get(user=request.user, pk=pk)
     proposal = selectors.proposal_get(user=request.user, pk=body.proposal) if body.proposal else None
     return Status(201, voting.ballot_option_add(actor=request.user, ballot=ballot, title=body.title, cost=body.cost,
@@ -276,17 +277,17 @@ def ballots_option_add(request, pk: int, body: ConsultOptionIn):
 
 
 @router.post("/ballots/{pk}/open", response=ConsultBallotRow)
-def ballots_open(request, pk: int):
+def ballots_open(request, pk: PathId):
     return voting.ballot_open(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
 
 
 @router.post("/ballots/{pk}/close", response=ConsultBallotRow)
-def ballots_close(request, pk: int):
+def ballots_close(request, pk: PathId):
     return voting.ballot_close(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
 
 
 @router.post("/ballots/{pk}/publish", response=ConsultBallotRow)
-def ballots_publish(request, pk: int):
+def ballots_publish(request, pk: PathId):
     return voting.ballot_publish(actor=request.user, ballot=selectors.ballot_get(user=request.user, pk=pk))
 
 
@@ -311,13 +312,13 @@ class ConsultResultOut(Schema):
 
 
 @router.get("/ballots/{pk}/result", response=ConsultResultOut)
-def ballots_result(request, pk: int):
+def ballots_result(request, pk: PathId):
     return voting.ballot_result(selectors.ballot_get(user=request.user, pk=pk))
 
 
 class ConsultPaperIn(Schema):
     household: str
-    options: list[int | str]
+    options: list[Id | Text(40)] = Field(max_length=200)
 
 
 class ConsultAccepted(Schema):
@@ -325,7 +326,7 @@ class ConsultAccepted(Schema):
 
 
 @router.post("/ballots/{pk}/paper", response={201: ConsultAccepted})
-def ballots_paper(request, pk: int, body: ConsultPaperIn):
+def ballots_paper(request, pk: PathId, body: ConsultPaperIn):
     ballot = selectors.ballot_get(user=request.user, pk=pk)
     household = unit_get(user=request.user, code=body.household)
     voting.ballot_vote_paper(actor=request.user, ballot=ballot, household=household, option_ids=body.options)
@@ -343,7 +344,7 @@ class ConsultCodeOut(Schema):
 
 
 @router.post("/ballots/{pk}/code", response=ConsultCodeOut, auth=None)
-def ballots_code(request, pk: int, body: ConsultCodeIn):
+def ballots_code(request, pk: PathId, body: ConsultCodeIn):
     ballot = selectors.ballot_for_voting(pk)
     return voting.vote_code_send(ballot=ballot, phone=body.phone, client_address=client_address(request),
                                  household_code=body.household)
@@ -352,18 +353,18 @@ def ballots_code(request, pk: int, body: ConsultCodeIn):
 class ConsultVoteIn(Schema):
     phone: str
     code: str
-    options: list[int | str]
+    options: list[Id | Text(40)] = Field(max_length=200)
 
 
 @router.post("/ballots/{pk}/vote", response={201: ConsultAccepted}, auth=None)
-def ballots_vote(request, pk: int, body: ConsultVoteIn):
+def ballots_vote(request, pk: PathId, body: ConsultVoteIn):
     ballot = selectors.ballot_for_voting(pk)
     voting.ballot_vote_sms(ballot=ballot, phone=body.phone, code=body.code, option_ids=body.options)
     return Status(201, {"accepted": True})
 
 
 @router.get("/public/ballots/{pk}/result", response=ConsultResultOut, auth=None)
-def public_result(request, pk: int):
+def public_result(request, pk: PathId):
     return voting.ballot_result(selectors.published_ballot(pk))
 
 

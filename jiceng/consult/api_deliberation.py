@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from jiceng.consult import deliberation, onecore, selectors, stakeholders
 from jiceng.consult.models.stakeholders import Instructor, OwnersCommittee, PropertyCompany, PropertyService
 from jiceng.core.errors import NotFound, ValidationFailed
-from jiceng.core.fields import Count, Day, Id, Text
+from jiceng.core.fields import Count, Day, Id, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import UnitCodeOut
 from jiceng.core.scope import scope_filter
@@ -173,7 +173,7 @@ class ConsultReportInOut(Schema):
 
 @router.post("/property-services/{service_id}/report-ins", response={201: ConsultReportInOut},
              summary="The project manager reported in to the community or the grid")
-def report_in(request, service_id: int, payload: ConsultReportInIn):
+def report_in(request, service_id: PathId, payload: ConsultReportInIn):
     service = _one(PropertyService, request.user, service_id)
     return Status(201, stakeholders.report_in_record(actor=request.user, service=service, to=payload.to,
                                                      reported_on=payload.reported_on))
@@ -220,7 +220,7 @@ class ConsultVisitOut(Schema):
 
 @router.post("/instructors/{instructor_id}/visits", response={201: ConsultVisitOut},
              summary="Log an instructor's visit to the company")
-def instructor_visit(request, instructor_id: int, payload: ConsultVisitIn):
+def instructor_visit(request, instructor_id: PathId, payload: ConsultVisitIn):
     inst = _one(Instructor, request.user, instructor_id)
     return Status(201, stakeholders.instructor_visit_record(actor=request.user, instructor=inst,
                                                             visited_on=payload.visited_on, note=payload.note))
@@ -343,7 +343,7 @@ def matter_open(request, payload: ConsultMatterIn):
 
 
 @router.get("/matters/{matter_id}", response=ConsultMatterDetailOut, summary="One matter")
-def matter(request, matter_id: int):
+def matter(request, matter_id: PathId):
     return selectors.matter_get(user=request.user, pk=matter_id)
 
 
@@ -365,7 +365,7 @@ class ConsultSessionOut(Schema):
 
 @router.post("/matters/{matter_id}/sessions", response={201: ConsultSessionOut},
              summary="Record a held session: minutes and attendance")
-def session_record(request, matter_id: int, payload: ConsultSessionIn):
+def session_record(request, matter_id: PathId, payload: ConsultSessionIn):
     obj = selectors.matter_get(user=request.user, pk=matter_id)
     parties = {p.pk: p for p in obj.parties.all()}
     attendance = [{"party": parties.get(a.party), "name": a.name} for a in payload.attendance]
@@ -400,7 +400,7 @@ class ConsultDecisionOut(Schema):
 
 @router.post("/matters/{matter_id}/decision", response={201: ConsultDecisionOut},
              summary="Decide a matter at one of its sessions; follow-up actions; a case it came from is closed")
-def matter_decide(request, matter_id: int, payload: ConsultDecisionIn):
+def matter_decide(request, matter_id: PathId, payload: ConsultDecisionIn):
     obj = selectors.matter_get(user=request.user, pk=matter_id)
     session = obj.sessions.filter(pk=payload.session).first() if payload.session else None
     votes = None

@@ -23,7 +23,7 @@ from jiceng.consult.models.stakeholders import (
     VolunteerTeam,
 )
 from jiceng.core.errors import NotFound
-from jiceng.core.fields import Id, Text
+from jiceng.core.fields import Id, PathId, Text, Year
 from jiceng.core.pagination import Page
 from jiceng.core.scope import scope_filter, subtree_q
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -68,7 +68,7 @@ class ConsultCommitteeMemberRow(Schema):
 
 @router.get("/owners-committees/{committee_id}/members", response=list[ConsultCommitteeMemberRow],
             summary="The members of an owners' committee (party membership read from the people registry)")
-def owners_committee_members(request, committee_id: int):
+def owners_committee_members(request, committee_id: PathId):
     committee = scope_filter(OwnersCommittee.objects.filter(pk=committee_id), request.user, "unit_path").first()
     if committee is None:
         raise NotFound()
@@ -110,7 +110,7 @@ class ConsultReportInRow(Schema):
 
 @router.get("/report-ins", response=list[ConsultReportInRow],
             summary="Project managers' report-ins to the community and the grid in an area")
-def report_ins(request, unit: Text(32) | None = None, year: int | None = None, page: Query[Page] = None):
+def report_ins(request, unit: Text(32) | None = None, year: Year | None = None, page: Query[Page] = None):
     qs = _under(request, ReportIn, unit)
     if year is not None:
         qs = qs.filter(year=year)
@@ -145,7 +145,7 @@ class ConsultVisitRow(Schema):
 
 @router.get("/instructors/{instructor_id}/visits", response=list[ConsultVisitRow],
             summary="An instructor's visits to the company")
-def instructor_visits(request, instructor_id: int, page: Query[Page] = None):
+def instructor_visits(request, instructor_id: PathId, page: Query[Page] = None):
     inst = scope_filter(Instructor.objects.filter(pk=instructor_id), request.user, "unit_path").first()
     if inst is None:
         raise NotFound()
@@ -160,7 +160,7 @@ class ConsultCrossAppointmentRow(Schema):
     name: str = Field(..., alias="person.name")
     part_time_member_id: int | None
     branch_id: int | None
-    owners_committee_id: int | None
+    owners_committee_id: PathId | None
     property_company_id: int | None
     term_start: datetime.date
     term_end: datetime.date

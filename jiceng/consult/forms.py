@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiceng.consult.models.deliberation import DecisionMethod, MatterKind, PartyKind
+from jiceng.core.forms import DayField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -21,7 +22,7 @@ class MatterForm(forms.Form):
     case = forms.CharField(label=gettext_lazy("Case code"), max_length=32, required=False)
     resolution = forms.IntegerField(label=gettext_lazy("Joint meeting resolution number"), min_value=1,
                                     max_value=2**31 - 1, required=False)
-    decide_by = forms.DateField(label=gettext_lazy("Decide by"), widget=DATE)
+    decide_by = DayField(label=gettext_lazy("Decide by"), widget=DATE)
     invite_owners_committee = forms.BooleanField(label=gettext_lazy("Invite the owners' committee"), required=False)
     invite_property_company = forms.BooleanField(label=gettext_lazy("Invite the property company"), required=False)
     other_parties = forms.CharField(
@@ -47,7 +48,7 @@ class InviteForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DATE)
+    held_on = DayField(label=gettext_lazy("Held on"), widget=DATE)
     minutes = forms.CharField(label=gettext_lazy("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, parties=(), **kwargs):

@@ -15,6 +15,7 @@ from jiceng.consult import exports, selectors, services, voting
 from jiceng.consult.models.surveys import QuestionKind
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.forms import DayField, MomentField
 from jiceng.core.scope import user_can
 from jiceng.core.views import form_error, form_submit, page, run_and_redirect
 from jiceng.orgs.models import Unit
@@ -25,7 +26,7 @@ class BallotForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=32)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
     budget = forms.CharField(label=gettext_lazy("Budget (yuan)"), max_length=20)
-    closes_at = forms.DateTimeField(label=gettext_lazy("Closes at"),
+    closes_at = MomentField(label=gettext_lazy("Closes at"),
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     description = forms.CharField(label=gettext_lazy("Description"), max_length=4000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
@@ -34,7 +35,7 @@ class BallotForm(forms.Form):
 class RoundForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=32)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
-    closes_on = forms.DateField(label=gettext_lazy("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = DayField(label=gettext_lazy("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=gettext_lazy("Description"), max_length=4000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -42,7 +43,7 @@ class RoundForm(forms.Form):
 class SurveyForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=32)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
-    closes_on = forms.DateField(label=gettext_lazy("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = DayField(label=gettext_lazy("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
     questions = forms.CharField(
         label=gettext_lazy("Questions"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy("One a line: kind | question | option; option; … (kinds: single, multiple, rating, "

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
-from jiceng.core.fields import Day, Year, year_or_this
+from jiceng.core.fields import Day, Id, MoneyInput, PathId, Score5, Year, year_or_this
 from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.core.scope import require_scope
 from jiceng.funds import excel, selectors, services
@@ -35,7 +35,7 @@ class FundsFundTypeIn(Schema):
     code: str
     name: str
     level: str
-    default_minimum: Amount = "0"
+    default_minimum: MoneyInput = "0"
 
 
 @router.get("/types", response=list[FundsFundTypeOut])
@@ -58,9 +58,9 @@ class FundsStandardOut(Schema):
 
 
 class FundsStandardIn(Schema):
-    year: int | str
+    year: Year
     fund_type: str
-    minimum: Amount
+    minimum: MoneyInput
 
 
 @router.get("/standards", response=list[FundsStandardOut])
@@ -97,10 +97,10 @@ class FundsBudgetOut(UnitOut):
 
 class FundsBudgetIn(Schema):
     unit: str
-    year: int | str
+    year: Year
     fund_type: str
     source: str
-    amount: Amount
+    amount: MoneyInput
 
 
 @router.get("/budgets", response=list[FundsBudgetOut])
@@ -186,7 +186,7 @@ class FundsLetterOut(Schema):
 
 class FundsLetterIn(Schema):
     county: str
-    year: int | str
+    year: Year
     deadline: Day
     body: str = ""
 
@@ -207,7 +207,7 @@ def letters_send(request, body: FundsLetterIn):
 
 class FundsCloseIn(Schema):
     unit: str
-    year: int | str
+    year: Year
 
 
 class FundsCloseOut(Schema):
@@ -264,7 +264,7 @@ class FundsDecisionIn(Schema):
 
 
 @router.post("/spending/{pk}/decision", response=FundsSpendingOut)
-def spending_decide(request, pk: int, body: FundsDecisionIn):
+def spending_decide(request, pk: PathId, body: FundsDecisionIn):
     exp = selectors.expenditure_get(user=request.user, pk=pk)
     return services.expenditure_decide(actor=request.user, expenditure=exp, approve=body.approve, note=body.note)
 
@@ -303,7 +303,7 @@ class FundsProjectOut(UnitOut):
 class FundsProjectIn(Schema):
     unit: str
     title: str
-    estimated_cost: Amount
+    estimated_cost: MoneyInput
     description: str = ""
     source: str = "community"
     source_ref: str = ""
@@ -324,12 +324,12 @@ def projects_create(request, body: FundsProjectIn):
 
 
 @router.get("/projects/{pk}", response=FundsProjectOut)
-def projects_get(request, pk: int):
+def projects_get(request, pk: PathId):
     return selectors.project_get(user=request.user, pk=pk)
 
 
 @router.post("/projects/{pk}/feasibility", response=FundsProjectOut)
-def projects_feasibility(request, pk: int, feasible: Form[bool], note: Form[str],
+def projects_feasibility(request, pk: PathId, feasible: Form[bool], note: Form[str],
                          photos: File[list[UploadedFile]] = None):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_feasibility(actor=request.user, project=p, feasible=feasible, note=note, photos=photos)
@@ -340,18 +340,18 @@ class FundsChooseIn(Schema):
 
 
 @router.post("/projects/{pk}/choose", response=FundsProjectOut)
-def projects_choose(request, pk: int, body: FundsChooseIn):
+def projects_choose(request, pk: PathId, body: FundsChooseIn):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_choose(actor=request.user, project=p, chosen_by=body.chosen_by)
 
 
 class FundsFundIn(Schema):
-    budget: int
-    amount: Amount
+    budget: Id
+    amount: MoneyInput
 
 
 @router.post("/projects/{pk}/fund", response=FundsProjectOut)
-def projects_fund(request, pk: int, body: FundsFundIn):
+def projects_fund(request, pk: PathId, body: FundsFundIn):
     p = selectors.project_get(user=request.user, pk=pk)
     try:
         budget = selectors.budget_get(user=request.user, pk=body.budget)
@@ -361,23 +361,23 @@ def projects_fund(request, pk: int, body: FundsFundIn):
 
 
 @router.post("/projects/{pk}/built", response=FundsProjectOut)
-def projects_built(request, pk: int, photos: File[list[UploadedFile]] = None):
+def projects_built(request, pk: PathId, photos: File[list[UploadedFile]] = None):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_built(actor=request.user, project=p, photos=photos)
 
 
 @router.post("/projects/{pk}/accept", response=FundsProjectOut)
-def projects_accept(request, pk: int, note: Form[str] = "", photos: File[list[UploadedFile]] = None):
+def projects_accept(request, pk: PathId, note: Form[str] = "", photos: File[list[UploadedFile]] = None):
     p = selectors.project_get(user=request.user, pk=pk)
     return services.livelihood_accept(actor=request.user, project=p, note=note, photos=photos)
 
 
 class FundsRateIn(Schema):
-    score: int | str
+    score: Score5
 
 
 @router.post("/projects/{pk}/rate", response=FundsProjectOut)
-def projects_rate(request, pk: int, body: FundsRateIn):
+def projects_rate(request, pk: PathId, body: FundsRateIn):
     p = selectors.project_get_served(user=request.user, pk=pk)
     return services.livelihood_rate(actor=request.user, project=p, score=body.score)
 

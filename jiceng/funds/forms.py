@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.forms import DayField, IdField
 from jiceng.funds.models import ChosenBy, FundSource
 
 
@@ -25,7 +26,7 @@ class ImportForm(forms.Form):
 class LetterForm(forms.Form):
     county = forms.CharField(label=_("County code"), max_length=32)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DayField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     body = forms.CharField(label=_("Letter"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -42,10 +43,10 @@ class StandardForm(forms.Form):
 class SpendingForm(forms.Form):
     unit = forms.CharField(label=_("Unit code"), max_length=32)
     fund_type = forms.ChoiceField(label=_("Fund type"))
-    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent_on = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=20)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    project = forms.IntegerField(label=_("Livelihood project (number)"), required=False, min_value=1)
+    project = IdField(label=_("Livelihood project (number)"), required=False)
     voucher = forms.FileField(label=_("Voucher (image or PDF)"), required=False)
 
     def __init__(self, *args, types=(), **kwargs):
@@ -59,7 +60,7 @@ class ProjectForm(forms.Form):
     estimated_cost = forms.CharField(label=_("Estimated cost (yuan)"), max_length=20)
     description = forms.CharField(label=_("Description"), max_length=4000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    need = forms.IntegerField(label=_("From need (number, optional)"), required=False, min_value=1)
+    need = IdField(label=_("From need (number, optional)"), required=False)
 
 
 class FeasibilityForm(forms.Form):

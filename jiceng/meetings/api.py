@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.core.fields import Day, Id, Int, Share, Text, Year
+from jiceng.core.fields import Day, Id, Int, PathId, Share, Text, Year
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.meetings import selectors, services
@@ -222,13 +222,13 @@ def system_configure(request, payload: SystemIn):
 
 
 @router.get("/systems/{system_id}/members", response=list[SystemMemberOut], summary="Members of a joint meeting")
-def system_members(request, system_id: int):
+def system_members(request, system_id: PathId):
     system = selectors.system_get(user=request.user, pk=system_id)
     return list(system.members.filter(active=True).order_by("id"))
 
 
 @router.post("/systems/{system_id}/schedule", summary="Generate a year's schedule (idempotent)")
-def schedule(request, system_id: int, payload: YearIn):
+def schedule(request, system_id: PathId, payload: YearIn):
     system = selectors.system_get(user=request.user, pk=system_id)
     return {"created": services.schedule_generate(actor=request.user, system=system, year=payload.year)}
 
@@ -269,13 +269,13 @@ def meeting_record(request, payload: MeetingIn):
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="One meeting with agenda, attendance, resolutions")
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: PathId):
     return selectors.meeting_get(user=request.user, pk=meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/resolutions", response={201: ResolutionOut},
              summary="A resolution and the action items it creates")
-def resolution_add(request, meeting_id: int, payload: ResolutionIn):
+def resolution_add(request, meeting_id: PathId, payload: ResolutionIn):
     meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
     actions = []
     for a in payload.actions:
@@ -295,7 +295,7 @@ def action_items(request, unit: str | None = None, status: str | None = None, pa
 
 
 @router.post("/action-items/{item_id}/done", response=ActionOut, summary="Mark an action item done")
-def action_done(request, item_id: int, payload: DoneIn):
+def action_done(request, item_id: PathId, payload: DoneIn):
     item = selectors.action_item_get(user=request.user, pk=item_id)
     return services.action_item_complete(actor=request.user, item=item, note=payload.note)
 

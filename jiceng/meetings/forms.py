@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiceng.core.forms import DayField
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -27,7 +29,7 @@ ATTENDANCE = [("present", gettext_lazy("came")), ("deputy", gettext_lazy("sent a
 class MeetingForm(forms.Form):
     """A held meeting: one attendance choice (came, sent a deputy, absent) per member due, from the roster."""
 
-    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DATE)
+    held_on = DayField(label=gettext_lazy("Held on"), widget=DATE)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=160)
     agenda = forms.CharField(label=gettext_lazy("Agenda (one item a line)"), max_length=20000, required=False,
                              widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
@@ -70,7 +72,7 @@ class ResolutionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     action = forms.CharField(label=gettext_lazy("Action"), max_length=200, required=False)
     owner = forms.CharField(label=gettext_lazy("Owner"), max_length=60, required=False)
-    deadline = forms.DateField(label=gettext_lazy("Deadline"), required=False, widget=DATE)
+    deadline = DayField(label=gettext_lazy("Deadline"), required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()

@@ -8,7 +8,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.core.fields import Bool, Day, Id, Int, Latitude, Longitude, Moment, Score5, Text, Year
+from jiceng.core.fields import Bool, Day, Id, Int, Latitude, Longitude, Moment, PathId, Score5, Text, Year
 from jiceng.mobilize import calls, selectors, services
 from jiceng.orgs.selectors import unit_get
 from jiceng.people.selectors import person_get
@@ -231,7 +231,7 @@ def agency_register(request, payload: AgencyIn):
 
 
 @router.post("/agencies/{agency_id}/confirm", response=AgencyOut, summary="The community confirms an agency")
-def agency_confirm(request, agency_id: int):
+def agency_confirm(request, agency_id: PathId):
     return services.agency_confirm(actor=request.user, agency=selectors.agency_get(user=request.user, pk=agency_id))
 
 
@@ -247,12 +247,12 @@ def member_register(request, payload: MemberIn):
 
 
 @router.post("/members/{member_id}/confirm", response=MemberOut, summary="The community confirms a member")
-def member_confirm(request, member_id: int):
+def member_confirm(request, member_id: PathId):
     return services.member_confirm(actor=request.user, member=selectors.member_get(user=request.user, pk=member_id))
 
 
 @router.post("/members/upload", response={201: UploadOut}, summary="An employer's Excel list of members (all or nothing)")
-def members_upload(request, file: UploadedFile = File(...), agency_id: int | None = None):
+def members_upload(request, file: UploadedFile = File(...), agency_id: PathId | None = None):
     agency = selectors.agency_get(user=request.user, pk=agency_id) if agency_id else None
     if file.size > 20 * 1024 * 1024:
         raise ValidationFailed("The file is larger than 20 MB.", field="file")
@@ -260,7 +260,7 @@ def members_upload(request, file: UploadedFile = File(...), agency_id: int | Non
 
 
 @router.get("/members/{member_id}/summary", response=SummaryOut, summary="A member's year: activities, hours, shifts")
-def member_summary(request, member_id: int, year: Year | None = None):
+def member_summary(request, member_id: PathId, year: Year | None = None):
     member = selectors.member_get(user=request.user, pk=member_id)
     return selectors.member_year_summary(member, year or timezone.localdate().year)
 
@@ -286,7 +286,7 @@ def resource_create(request, payload: ResourceIn):
 
 
 @router.get("/needs/{need_id}/matches", response=list[MatchOut], summary="Suggested resources for a need, best first")
-def need_matches(request, need_id: int):
+def need_matches(request, need_id: PathId):
     need = selectors.need_get(user=request.user, pk=need_id)
     return [{"resource_id": r.pk, "title": r.title, **s} for r, s in selectors.match_suggestions(need)]
 
@@ -300,13 +300,13 @@ def project_create(request, payload: MatchProjectIn):
 
 
 @router.post("/projects/{project_id}/check", response=MatchProjectOut, summary="Check a project")
-def project_check(request, project_id: int, payload: CheckIn):
+def project_check(request, project_id: PathId, payload: CheckIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     return services.project_check(actor=request.user, project=project, note=payload.note)
 
 
 @router.post("/projects/{project_id}/evaluate", response=MatchProjectOut, summary="A resident evaluates a project")
-def project_evaluate(request, project_id: int, payload: EvaluateIn):
+def project_evaluate(request, project_id: PathId, payload: EvaluateIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     services.project_evaluate(actor=request.user, project=project, score=payload.score, comment=payload.comment)
     project.refresh_from_db()
@@ -333,14 +333,14 @@ def _acting_member(request, member_id):
 
 
 @router.post("/activities/{activity_id}/signup", response={201: SignupOut}, summary="Sign up for an activity")
-def activity_signup(request, activity_id: int, member_id: int | None = None):
+def activity_signup(request, activity_id: PathId, member_id: PathId | None = None):
     act = selectors.activity_get(user=request.user, pk=activity_id)
     return Status(201, services.activity_signup(actor=request.user, activity=act,
                                                 member=_acting_member(request, member_id)))
 
 
 @router.post("/activities/{activity_id}/check-in", response=SignupOut, summary="Check in with the code or location")
-def activity_check_in(request, activity_id: int, payload: PresenceIn):
+def activity_check_in(request, activity_id: PathId, payload: PresenceIn):
     act = selectors.activity_get(user=request.user, pk=activity_id)
     return services.activity_check_in(actor=request.user, activity=act,
                                       member=_acting_member(request, payload.member_id),
@@ -348,7 +348,7 @@ def activity_check_in(request, activity_id: int, payload: PresenceIn):
 
 
 @router.post("/activities/{activity_id}/check-out", response=SignupOut, summary="Check out; hours are credited")
-def activity_check_out(request, activity_id: int, payload: PresenceIn):
+def activity_check_out(request, activity_id: PathId, payload: PresenceIn):
     act = selectors.activity_get(user=request.user, pk=activity_id)
     return services.activity_check_out(actor=request.user, activity=act,
                                        member=_acting_member(request, payload.member_id),
@@ -377,19 +377,19 @@ def call_issue(request, payload: CallIn):
 
 
 @router.get("/calls/{call_id}/board", response=BoardOut, summary="Live status board of a call")
-def call_board(request, call_id: int):
+def call_board(request, call_id: PathId):
     call = selectors.call_get(user=request.user, pk=call_id)
     return {"call": call, **selectors.call_board(call)}
 
 
 @router.post("/calls/{call_id}/assign", response=dict, summary="Re-optimize a call (people who accepted keep their seats)")
-def call_assign(request, call_id: int):
+def call_assign(request, call_id: PathId):
     call = selectors.call_get(user=request.user, pk=call_id)
     return calls.call_assign(actor=request.user, call=call)
 
 
 @router.post("/calls/{call_id}/draw-neighbours", response=dict, summary="The street draws on its other communities")
-def call_draw(request, call_id: int):
+def call_draw(request, call_id: PathId):
     call = selectors.call_get(user=request.user, pk=call_id)
     return calls.call_draw_neighbours(actor=request.user, call=call)
 
@@ -400,31 +400,31 @@ def my_calls(request):
 
 
 @router.post("/assignments/{assignment_id}/accept", response=AssignmentOut, summary="Accept an offered seat")
-def assignment_accept(request, assignment_id: int):
+def assignment_accept(request, assignment_id: PathId):
     a = selectors.assignment_get(user=request.user, pk=assignment_id)
     return calls.assignment_respond(actor=request.user, assignment=a, accept=True)
 
 
 @router.post("/assignments/{assignment_id}/decline", response=AssignmentOut, summary="Decline an offered seat")
-def assignment_decline(request, assignment_id: int):
+def assignment_decline(request, assignment_id: PathId):
     a = selectors.assignment_get(user=request.user, pk=assignment_id)
     return calls.assignment_respond(actor=request.user, assignment=a, accept=False)
 
 
 @router.post("/assignments/{assignment_id}/check-in", response=AssignmentOut, summary="Check in at the post")
-def assignment_check_in(request, assignment_id: int):
+def assignment_check_in(request, assignment_id: PathId):
     a = selectors.assignment_get(user=request.user, pk=assignment_id)
     return calls.assignment_check_in(actor=request.user, assignment=a)
 
 
 @router.post("/assignments/{assignment_id}/check-out", response=AssignmentOut, summary="Check out from the post")
-def assignment_check_out(request, assignment_id: int):
+def assignment_check_out(request, assignment_id: PathId):
     a = selectors.assignment_get(user=request.user, pk=assignment_id)
     return calls.assignment_check_out(actor=request.user, assignment=a)
 
 
 @router.post("/posts/{post_id}/take", response={201: AssignmentOut}, summary="Take an open seat of a post")
-def post_take(request, post_id: int):
+def post_take(request, post_id: PathId):
     post = selectors.post_get(user=request.user, pk=post_id)
     return Status(201, calls.seat_take(actor=request.user, post=post,
                                        member=_acting_member(request, None)))

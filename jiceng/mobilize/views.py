@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.forms import MomentField
 from jiceng.core.scope import require_scope, user_can
 from jiceng.core.views import form_submit, map_tiles, page, run_and_redirect
 from jiceng.mobilize import calls, figures, selectors, services
@@ -64,10 +65,10 @@ class PostForm(forms.Form):
                            widget=forms.NumberInput(attrs={"step": "any", "data-lat": "1"}))
     lng = forms.FloatField(label=gettext_lazy("Longitude"), min_value=-180, max_value=180,
                            widget=forms.NumberInput(attrs={"step": "any", "data-lng": "1"}))
-    shift_start = forms.DateTimeField(label=gettext_lazy("Shift starts"), input_formats=["%Y-%m-%dT%H:%M"],
+    shift_start = MomentField(label=gettext_lazy("Shift starts"), input_formats=["%Y-%m-%dT%H:%M"],
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                  format="%Y-%m-%dT%H:%M"))
-    shift_end = forms.DateTimeField(label=gettext_lazy("Shift ends"), input_formats=["%Y-%m-%dT%H:%M"],
+    shift_end = MomentField(label=gettext_lazy("Shift ends"), input_formats=["%Y-%m-%dT%H:%M"],
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                format="%Y-%m-%dT%H:%M"))
     headcount = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=5000, initial=2)

@@ -18,7 +18,18 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound, ValidationFailed
-from jiceng.core.fields import Bool, Day, Float, Int, Score5, Text
+from jiceng.core.fields import (
+    Bool,
+    Checked,
+    Day,
+    Float,
+    Int,
+    LatitudeParam,
+    LongitudeParam,
+    PathId,
+    Score5,
+    Text,
+)
 from jiceng.core.limits import read_upload
 from jiceng.core.schemas import related
 from jiceng.network import excel, geoio, routing, selectors, services
@@ -68,7 +79,7 @@ def _ref(u):
 
 
 @router.get("/locate", response=LocateOut, summary="Route a point (WGS-84, GCJ-02 or BD-09) to its grid")
-def locate(request, lat: float, lng: float, crs: str = Query("wgs84", max_length=20),
+def locate(request, lat: LatitudeParam, lng: LongitudeParam, crs: str = Query("wgs84", max_length=20),
            tolerance_m: Annotated[float, Field(ge=0, le=5000)] | None = None):
     # lat/lng ranges are checked by routing (lat_out_of_range, lng_out_of_range: codes clients rely on)
     result = routing.locate_point(lat, lng, crs, tolerance_m)
@@ -86,8 +97,8 @@ def locate(request, lat: float, lng: float, crs: str = Query("wgs84", max_length
 
 class BatchIn(Schema):
     # ranges and the batch size are checked by routing, which names the bad point (codes clients rely on)
-    lats: list[Float]
-    lngs: list[Float]
+    lats: list[Checked(Float, -90, 90)]
+    lngs: list[Checked(Float, -180, 180)]
     crs: Text(20) = "wgs84"
     tolerance_m: Annotated[Float, Field(ge=0, le=5000)] | None = None
 
@@ -236,14 +247,14 @@ def grid_staff_assign(request, code: str, payload: StaffIn):
 
 
 @router.post("/network/staff/{staff_id}/end", response=StaffOut, summary="End a grid staff assignment")
-def grid_staff_end(request, staff_id: int):
+def grid_staff_end(request, staff_id: PathId):
     staff = selectors.staff_get(user=request.user, pk=staff_id)
     return services.grid_staff_end(actor=request.user, staff=staff)
 
 
 @router.post("/network/staff/{staff_id}/four-haves", response={201: StaffAssessmentOut},
              summary="Record a four-haves assessment of a grid party secretary")
-def four_haves(request, staff_id: int, payload: StaffAssessmentIn):
+def four_haves(request, staff_id: PathId, payload: StaffAssessmentIn):
     staff = selectors.staff_get(user=request.user, pk=staff_id)
     rec = services.four_haves_record(actor=request.user, staff=staff, **payload.dict())
     return Status(201, rec)

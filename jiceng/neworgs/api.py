@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jiceng.core.fields import Count, Day, Latitude, Longitude, Text
+from jiceng.core.fields import Count, Day, Latitude, Longitude, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
 from jiceng.neworgs import selectors, services
@@ -127,13 +127,13 @@ def neworgs_import(request, file: UploadedFile = File(...)):
 
 
 @router.get("/orgs/{org_id}", response=NeworgsOrgOut, summary="One new organization")
-def neworgs_detail(request, org_id: int):
+def neworgs_detail(request, org_id: PathId):
     return selectors.neworg_get(user=request.user, pk=org_id)
 
 
 @router.patch("/orgs/{org_id}", response=NeworgsOrgOut,
               summary="Change a new organization: its coverage, counts or place")
-def neworgs_update(request, org_id: int, payload: NeworgsOrgPatch):
+def neworgs_update(request, org_id: PathId, payload: NeworgsOrgPatch):
     org = selectors.neworg_get(user=request.user, pk=org_id)
     data = payload.dict()
     place = {k: data.pop(k) for k in ("lat", "lng", "crs", "address")}

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.forms import DayField
 from jiceng.neworgs.models import Kind, OrgCoverage, WorkCoverage
 
 CRS = [("wgs84", "WGS-84"), ("gcj02", _("GCJ-02 (AMap, Tencent)")), ("bd09", _("BD-09 (Baidu)"))]
@@ -22,7 +23,7 @@ class NewOrgForm(forms.Form):
     org_coverage = forms.ChoiceField(label=_("Party organization"), choices=OrgCoverage.choices, initial="none")
     branch_name = forms.CharField(label=_("Branch"), max_length=120, required=False,
                                   help_text=_("Its own branch or the joint branch; the grid's branch is filled in."))
-    branch_since = forms.DateField(label=_("Branch since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    branch_since = DayField(label=_("Branch since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     work_coverage = forms.ChoiceField(label=_("Party work"), choices=WorkCoverage.choices, initial="none")
     work_contact = forms.CharField(label=_("Instructor or liaison"), max_length=60, required=False)
 

@@ -7,7 +7,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound
-from jiceng.core.fields import Bool, Day, Id, Text
+from jiceng.core.fields import Bool, Day, Id, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.orgs import selectors, services
 from jiceng.orgs.attendance import attendance_rates
@@ -161,7 +161,7 @@ def party_orgs(request, unit: str | None = None, kind: str | None = None, page: 
 
 
 @router.get("/party-orgs/{org_id}", response=PartyOrgOut, summary="One party organization")
-def party_org_detail(request, org_id: int):
+def party_org_detail(request, org_id: PathId):
     return selectors.party_org_get(user=request.user, pk=org_id)
 
 
@@ -182,7 +182,7 @@ class PartyOrgMoveIn(Schema):
     unit: Text(32, 1) | None = None
 
 
-def _party_org_for_write(request, org_id: int):
+def _party_org_for_write(request, org_id: PathId):
     return selectors.party_org_get(user=request.user, pk=org_id)
 
 
@@ -206,7 +206,7 @@ def party_org_create(request, payload: PartyOrgIn):
 
 
 @router.patch("/party-orgs/{org_id}", response=PartyOrgOut, summary="Rename a party organization")
-def party_org_rename(request, org_id: int, payload: PartyOrgPatch):
+def party_org_rename(request, org_id: PathId, payload: PartyOrgPatch):
     org = _party_org_for_write(request, org_id)
     services.party_org_rename(actor=request.user, org=org, name=payload.name)
     return selectors.party_org_get(user=request.user, pk=org.pk)
@@ -214,7 +214,7 @@ def party_org_rename(request, org_id: int, payload: PartyOrgPatch):
 
 @router.post("/party-orgs/{org_id}/move", response=PartyOrgOut,
              summary="Put a party organization under another parent (and optionally on another unit)")
-def party_org_move(request, org_id: int, payload: PartyOrgMoveIn):
+def party_org_move(request, org_id: PathId, payload: PartyOrgMoveIn):
     org = _party_org_for_write(request, org_id)
     unit = selectors.unit_get(user=request.user, code=payload.unit) if payload.unit else org.unit
     services.party_org_move(actor=request.user, org=org, parent=_parent_org(request, unit, payload.parent_id),
@@ -224,7 +224,7 @@ def party_org_move(request, org_id: int, payload: PartyOrgMoveIn):
 
 @router.delete("/party-orgs/{org_id}", response={204: None},
                summary="Dissolve a party organization (refused while organizations or members are under it)")
-def party_org_dissolve(request, org_id: int):
+def party_org_dissolve(request, org_id: PathId):
     services.party_org_dissolve(actor=request.user, org=_party_org_for_write(request, org_id))
     return Status(204, None)
 
@@ -319,13 +319,13 @@ def big_committee_create(request, payload: BigCommitteeIn):
 
 @router.get("/big-committees/{committee_id}", response=BigCommitteeDetailOut,
             summary="A big committee's term, roster and joint-meeting attendance per member and per source")
-def big_committee_detail(request, committee_id: int):
+def big_committee_detail(request, committee_id: PathId):
     return _committee_detail(selectors.big_committee_get(user=request.user, pk=committee_id))
 
 
 @router.post("/big-committees/{committee_id}/renew", response={201: BigCommitteeOut},
              summary="Renew: the next term, with the serving members carried over")
-def big_committee_renew(request, committee_id: int, payload: RenewIn):
+def big_committee_renew(request, committee_id: PathId, payload: RenewIn):
     committee = selectors.big_committee_get(user=request.user, pk=committee_id)
     return Status(201, services.big_committee_renew(actor=request.user, committee=committee,
                                                     term_end=payload.term_end, carry_over=payload.carry_over))
@@ -333,7 +333,7 @@ def big_committee_renew(request, committee_id: int, payload: RenewIn):
 
 @router.post("/big-committees/{committee_id}/members", response={201: PartTimeMemberOut},
              summary="A part-time member joins the roster")
-def part_time_member_add(request, committee_id: int, payload: PartTimeMemberIn):
+def part_time_member_add(request, committee_id: PathId, payload: PartTimeMemberIn):
     committee = selectors.big_committee_get(user=request.user, pk=committee_id)
     person = selectors.roster_person_get(user=request.user, pk=payload.person_id) if payload.person_id else None
     source_org = None
@@ -349,7 +349,7 @@ def part_time_member_add(request, committee_id: int, payload: PartTimeMemberIn):
 
 @router.post("/big-committee-members/{member_id}/leave", response=PartTimeMemberOut,
              summary="A part-time member leaves the roster (kept on record)")
-def part_time_member_leave(request, member_id: int, payload: LeaveIn):
+def part_time_member_leave(request, member_id: PathId, payload: LeaveIn):
     member = selectors.part_time_member_get(user=request.user, pk=member_id)
     return services.part_time_member_leave(actor=request.user, member=member, left_on=payload.left_on)
 

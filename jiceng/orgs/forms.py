@@ -4,6 +4,7 @@ the fields); the services check the rules of the chain, the terms and the roster
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from jiceng.core.forms import DayField
 from jiceng.orgs.models import PartTimeSource, PartyOrgKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -13,7 +14,7 @@ class PartyOrgForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=PartyOrgKind.choices)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     parent = forms.ModelChoiceField(label=gettext_lazy("Parent organization"), queryset=None, required=False)
-    established_on = forms.DateField(label=gettext_lazy("Established on"), required=False, widget=DATE)
+    established_on = DayField(label=gettext_lazy("Established on"), required=False, widget=DATE)
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,12 +34,12 @@ class MoveForm(forms.Form):
 
 
 class TermForm(forms.Form):
-    term_start = forms.DateField(label=gettext_lazy("Term start"), widget=DATE)
-    term_end = forms.DateField(label=gettext_lazy("Term end"), widget=DATE)
+    term_start = DayField(label=gettext_lazy("Term start"), widget=DATE)
+    term_end = DayField(label=gettext_lazy("Term end"), widget=DATE)
 
 
 class RenewForm(forms.Form):
-    term_end = forms.DateField(label=gettext_lazy("The next term ends on"), widget=DATE)
+    term_end = DayField(label=gettext_lazy("The next term ends on"), widget=DATE)
     carry_over = forms.BooleanField(label=gettext_lazy("Serving members carry over"), required=False, initial=True)
 
 
@@ -51,7 +52,7 @@ class PartTimeMemberForm(forms.Form):
     person = forms.IntegerField(label=gettext_lazy("Person number in the registry"), min_value=1,
                                 max_value=2**31 - 1, required=False)
     position = forms.CharField(label=gettext_lazy("Position"), max_length=60, required=False)
-    joined_on = forms.DateField(label=gettext_lazy("Joined on"), required=False, widget=DATE)
+    joined_on = DayField(label=gettext_lazy("Joined on"), required=False, widget=DATE)
 
     def __init__(self, *args, party_orgs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,4 +60,4 @@ class PartTimeMemberForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=gettext_lazy("Left on"), required=False, widget=DATE)
+    left_on = DayField(label=gettext_lazy("Left on"), required=False, widget=DATE)

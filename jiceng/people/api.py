@@ -1,5 +1,4 @@
 import datetime
-from typing import Annotated
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -7,7 +6,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound, ValidationFailed
-from jiceng.core.fields import Bool, Day, Id, Text
+from jiceng.core.fields import BirthDay, Bool, Day, Id, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get
@@ -48,7 +47,7 @@ class PersonIn(Schema):
     household: Text(32, 1)
     name: Text(60, 1)
     gender: Text(1) | None = None
-    birth_date: Annotated[datetime.date, Field(ge=datetime.date(1880, 1, 1), le=datetime.date(2100, 12, 31))] | None = None
+    birth_date: BirthDay | None = None
     id_number: Text(18) = ""
     phone: Text(20) = ""
     is_resident: Bool = True
@@ -98,7 +97,7 @@ def people_export(request, unit: str):
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person (numbers masked)")
-def person_detail(request, person_id: int):
+def person_detail(request, person_id: PathId):
     return selectors.person_get(user=request.user, pk=person_id)
 
 
@@ -114,7 +113,7 @@ def person_create(request, payload: PersonIn):
 
 @router.post("/people/{person_id}/reveal", response=RevealOut,
              summary="The full identity or phone number, for roles that may see it (audited)")
-def person_reveal(request, person_id: int, payload: RevealIn):
+def person_reveal(request, person_id: PathId, payload: RevealIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     return {"field": payload.field, "value": services.person_reveal(actor=request.user, person=person,
                                                                    field=payload.field)}
@@ -222,13 +221,13 @@ def central_household_create(request, payload: CentralHouseholdIn):
 
 
 @router.get("/central-households/{ch_id}", response=CentralHouseholdOut, summary="One central household")
-def central_household_detail(request, ch_id: int):
+def central_household_detail(request, ch_id: PathId):
     return _central_detail(request, ch_id)
 
 
 @router.put("/central-households/{ch_id}/households", response=CentralHouseholdOut,
             summary="Set the households a central household looks after")
-def central_household_households(request, ch_id: int, payload: HouseholdsIn):
+def central_household_households(request, ch_id: PathId, payload: HouseholdsIn):
     ch = _central_detail(request, ch_id)
     services.central_household_set_households(actor=request.user, ch=ch,
                                               households=_households(request, payload.households))
@@ -236,13 +235,13 @@ def central_household_households(request, ch_id: int, payload: HouseholdsIn):
 
 
 @router.get("/central-households/{ch_id}/visits", response=list[VisitOut], summary="A central household's visits")
-def central_household_visits(request, ch_id: int):
+def central_household_visits(request, ch_id: PathId):
     return list(selectors.central_visits(_central_detail(request, ch_id))[:500])
 
 
 @router.post("/central-households/{ch_id}/visits", response={201: VisitOut},
              summary="Log a visit to a household looked after")
-def central_household_visit(request, ch_id: int, payload: VisitIn):
+def central_household_visit(request, ch_id: PathId, payload: VisitIn):
     ch = _central_detail(request, ch_id)
     household = unit_get(user=request.user, code=payload.household)
     return Status(201, services.central_household_visit_log(actor=request.user, ch=ch, household=household,

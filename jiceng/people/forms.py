@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from jiceng.core.forms import DayField
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -34,7 +36,7 @@ class HouseholdsForm(forms.Form):
 
 class VisitForm(forms.Form):
     household = forms.ModelChoiceField(label=gettext_lazy("Household"), queryset=None)
-    visited_on = forms.DateField(label=gettext_lazy("Visited on"), widget=DATE)
+    visited_on = DayField(label=gettext_lazy("Visited on"), widget=DATE)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
     def __init__(self, *args, households, **kwargs):

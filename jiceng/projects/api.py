@@ -8,7 +8,20 @@ from ninja.files import UploadedFile
 
 from jiceng.accounts.models import User
 from jiceng.core.errors import NotFound
-from jiceng.core.fields import Bool, Day, Float, Id, Percent, Score100, Share, Text, Year, year_or_this
+from jiceng.core.fields import (
+    Bool,
+    Day,
+    Float,
+    Id,
+    PathId,
+    Percent,
+    Score100,
+    Share,
+    Text,
+    Weight,
+    Year,
+    year_or_this,
+)
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -86,7 +99,7 @@ class ProjectIn(Schema):
 class MilestoneIn(Schema):
     title: Text(200, 1)
     due: Day
-    weight: Annotated[Float, Field(gt=0, le=1000)] = 1.0  # relative to its siblings
+    weight: Weight = 1.0  # relative to its siblings
     parent_id: Id | None = None
 
 
@@ -180,7 +193,7 @@ class TaskListClosureOut(Schema):
 
 class StepIn(Schema):
     title: Text(200, 1)
-    weight: Annotated[Float, Field(gt=0, le=1000)] = 1.0  # relative to the other steps
+    weight: Weight = 1.0  # relative to the other steps
 
 
 class ScheduleIn(Schema):
@@ -270,19 +283,19 @@ def project_create(request, payload: ProjectIn):
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="One project with milestones and evidence")
-def project_detail(request, project_id: int):
+def project_detail(request, project_id: PathId):
     return selectors.project_get(user=request.user, pk=project_id)
 
 
 @router.post("/projects/{project_id}/status", response=ProjectRow, summary="Change a project's status")
-def project_status(request, project_id: int, payload: StatusIn):
+def project_status(request, project_id: PathId, payload: StatusIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     return services.project_set_status(actor=request.user, project=project, status=payload.status,
                                        public=payload.public)
 
 
 @router.post("/projects/{project_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone")
-def project_milestone_add(request, project_id: int, payload: MilestoneIn):
+def project_milestone_add(request, project_id: PathId, payload: MilestoneIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     parent = project.milestones.filter(pk=payload.parent_id).first() if payload.parent_id else None
     if payload.parent_id and parent is None:
@@ -292,7 +305,7 @@ def project_milestone_add(request, project_id: int, payload: MilestoneIn):
 
 
 @router.post("/projects/{project_id}/evidence", response={201: EvidenceOut}, summary="Attach evidence")
-def project_evidence(request, project_id: int, title: str = Form(..., min_length=1, max_length=200),
+def project_evidence(request, project_id: PathId, title: str = Form(..., min_length=1, max_length=200),
                      milestone_id: int | None = Form(None, ge=1, le=2**31 - 1),
                      file: File[UploadedFile] = None):
     project = selectors.project_get(user=request.user, pk=project_id)
@@ -302,14 +315,14 @@ def project_evidence(request, project_id: int, title: str = Form(..., min_length
 
 
 @router.post("/projects/{project_id}/reports", response={201: ReportOut}, summary="Monthly progress report")
-def project_report(request, project_id: int, payload: ReportIn):
+def project_report(request, project_id: PathId, payload: ReportIn):
     project = selectors.project_get(user=request.user, pk=project_id)
     return Status(201, services.progress_report_submit(actor=request.user, project=project, month=payload.month,
                                                        progress=payload.progress, note=payload.note))
 
 
 @router.post("/milestones/{milestone_id}/progress", response=MilestoneOut, summary="Report a milestone's progress")
-def milestone_progress(request, milestone_id: int, payload: ProgressIn):
+def milestone_progress(request, milestone_id: PathId, payload: ProgressIn):
     milestone = selectors.milestone_get(user=request.user, pk=milestone_id)
     return services.milestone_report(actor=request.user, milestone=milestone, progress=payload.progress)
 
@@ -337,7 +350,7 @@ def task_create(request, payload: TaskIn):
 
 
 @router.post("/tasks/{task_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone to a task")
-def task_milestone_add(request, task_id: int, payload: MilestoneIn):
+def task_milestone_add(request, task_id: PathId, payload: MilestoneIn):
     task = selectors.task_get(user=request.user, pk=task_id)
     parent = task.milestones.filter(pk=payload.parent_id).first() if payload.parent_id else None
     return Status(201, services.milestone_add(actor=request.user, task=task, title=payload.title, due=payload.due,
@@ -346,14 +359,14 @@ def task_milestone_add(request, task_id: int, payload: MilestoneIn):
 
 @router.post("/tasks/{task_id}/schedule", response={201: list[MilestoneOut]},
              summary="Schedule milestones backwards from the deadline")
-def task_schedule(request, task_id: int, payload: ScheduleIn):
+def task_schedule(request, task_id: PathId, payload: ScheduleIn):
     task = selectors.task_get(user=request.user, pk=task_id)
     return Status(201, services.task_schedule_backward(actor=request.user, task=task,
                                                        steps=[s.dict() for s in payload.steps]))
 
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut}, summary="Monthly progress report on a task")
-def task_report(request, task_id: int, payload: ReportIn):
+def task_report(request, task_id: PathId, payload: ReportIn):
     task = selectors.task_get(user=request.user, pk=task_id)
     return Status(201, services.progress_report_submit(actor=request.user, task=task, month=payload.month,
                                                        progress=payload.progress, note=payload.note))
@@ -361,7 +374,7 @@ def task_report(request, task_id: int, payload: ReportIn):
 
 @router.post("/tasks/{task_id}/close", response=TaskOut,
              summary="The year's close: the issuer marks a task done, carried over or dropped")
-def task_close(request, task_id: int, payload: TaskCloseIn):
+def task_close(request, task_id: PathId, payload: TaskCloseIn):
     task = selectors.task_get(user=request.user, pk=task_id)
     return closing.key_task_close(actor=request.user, task=task, outcome=payload.outcome, reason=payload.reason)
 
@@ -529,12 +542,12 @@ def assessment_create(request, payload: AssessmentIn):
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="One assessment")
-def assessment_detail(request, assessment_id: int):
+def assessment_detail(request, assessment_id: PathId):
     return selectors.assessment_get(user=request.user, pk=assessment_id)
 
 
 @router.put("/assessments/{assessment_id}/indicators/{level}", summary="Replace a level's indicator tree")
-def indicator_tree(request, assessment_id: int, level: str, payload: TreeIn):
+def indicator_tree(request, assessment_id: PathId, level: str, payload: TreeIn):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     n = assessment_services.indicator_tree_set(actor=request.user, assessment=a, level=level,
                                                tree=[node.dict() for node in payload.tree])
@@ -543,14 +556,14 @@ def indicator_tree(request, assessment_id: int, level: str, payload: TreeIn):
 
 @router.put("/assessments/{assessment_id}/rubric/{level}", response=list[CriterionOut],
             summary="Replace a level's review rubric")
-def rubric(request, assessment_id: int, level: str, payload: RubricIn):
+def rubric(request, assessment_id: PathId, level: str, payload: RubricIn):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     return assessment_services.rubric_set(actor=request.user, assessment=a, level=level,
                                           criteria=[c.dict() for c in payload.criteria])
 
 
 @router.post("/assessments/{assessment_id}/raters", response={201: dict}, summary="Add a rater for a level")
-def rater_add(request, assessment_id: int, payload: RaterIn):
+def rater_add(request, assessment_id: PathId, payload: RaterIn):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     own_unit = unit_get(user=request.user, code=payload.own_unit)
     user = User.objects.filter(username=payload.username).first()
@@ -563,7 +576,7 @@ def rater_add(request, assessment_id: int, payload: RaterIn):
 
 @router.post("/assessments/{assessment_id}/reports", response={201: SecretaryReportOut},
              summary="Submit a secretary's report for review")
-def report_submit(request, assessment_id: int, payload: SecretaryReportIn):
+def report_submit(request, assessment_id: PathId, payload: SecretaryReportIn):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     unit = unit_get(user=request.user, code=payload.unit)
     return Status(201, assessment_services.secretary_report_submit(
@@ -571,13 +584,13 @@ def report_submit(request, assessment_id: int, payload: SecretaryReportIn):
 
 
 @router.post("/reports/{report_id}/scores", summary="A rater scores a report on the rubric")
-def report_scores(request, report_id: int, payload: ScoresIn):
+def report_scores(request, report_id: PathId, payload: ScoresIn):
     report = selectors.secretary_report_get(user=request.user, pk=report_id)
     return {"scored": assessment_services.review_score(actor=request.user, report=report, scores=payload.scores)}
 
 
 @router.post("/assessments/{assessment_id}/entries", summary="Enter an entered indicator's value with evidence")
-def entry(request, assessment_id: int, payload: EntryIn):
+def entry(request, assessment_id: PathId, payload: EntryIn):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     unit = unit_get(user=request.user, code=payload.unit)
     indicator = a.indicators.filter(level=payload.level, code=payload.indicator_code).first()
@@ -589,20 +602,20 @@ def entry(request, assessment_id: int, payload: EntryIn):
 
 
 @router.post("/assessments/{assessment_id}/compute", summary="Compute scores and ranks from live data")
-def compute(request, assessment_id: int):
+def compute(request, assessment_id: PathId):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     return {"results": assessment_services.assessment_compute(actor=request.user, assessment=a)}
 
 
 @router.post("/assessments/{assessment_id}/publish", response=AssessmentOut, summary="Publish and freeze")
-def publish(request, assessment_id: int):
+def publish(request, assessment_id: PathId):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     return assessment_services.assessment_publish(actor=request.user, assessment=a)
 
 
 @router.get("/assessments/{assessment_id}/results", response=list[ResultOut],
             summary="Results (scores, ranks, ratings) within the caller's area")
-def results(request, assessment_id: int, level: str | None = None):
+def results(request, assessment_id: PathId, level: str | None = None):
     a = selectors.assessment_get(user=request.user, pk=assessment_id)
     return list(selectors.results_in(user=request.user, assessment=a, level=level))
 

@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.core.forms import DayField, YearField
+from jiceng.core.forms import DayField, IdField, PercentField, WeightField, YearField
+from jiceng.orgs.models import KIND_ORDER, UnitKind
 from jiceng.projects.closing import REASON_MAX
-from jiceng.projects.models import KeyTask
+from jiceng.projects.models import PROJECT_LEVELS, KeyTask
 
 
 class TaskCloseForm(forms.Form):
@@ -21,12 +22,12 @@ class ListCloseForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False)
     due = DayField(label=_("Due"))
-    weight = forms.FloatField(label=_("Weight"), min_value=0.01, max_value=1000, required=False)  # as the API
-    parent = forms.IntegerField(label=_("Parent milestone"), min_value=1, required=False)
+    weight = WeightField(label=_("Weight"), required=False)  # as the API
+    parent = IdField(label=_("Parent milestone"), required=False)
 
 
 class ProgressForm(forms.Form):
-    progress = forms.FloatField(label=_("Progress (%)"), min_value=0, max_value=100)
+    progress = PercentField(label=_("Progress (%)"))
     note = forms.CharField(label=_("Note"), required=False)
 
 
@@ -47,3 +48,24 @@ class ScoresForm(forms.Form):
 
     def scores(self) -> dict[int, float]:
         return {int(key[1:]): value for key, value in self.cleaned_data.items()}
+
+
+class ShowcaseForm(forms.Form):
+    """The public showcase's filters: a level, a unit (with everything under it), a year; all optional."""
+
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    year = YearField(required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, data, *, units, **kwargs):
+        super().__init__(data, **kwargs)
+        self.units = {u.code: u for u in units}
+        self.fields["level"].choices = [("", _("All levels"))] + [(k, UnitKind(k).label) for k in PROJECT_LEVELS]
+        self.fields["unit"].choices = [("", _("All units"))] + [
+            (u.code, ("\u3000" * max(0, KIND_ORDER.index(u.kind) - 1)) + u.name) for u in units]
+
+
+class ShowcasePhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo"), required=False)  # checked and re-encoded by the service
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=100)

@@ -192,6 +192,27 @@ class Evidence(models.Model):
         return self.title
 
 
+def showcase_photo_path(instance, filename):
+    return f"showcase/{instance.unit_path.strip('/').split('/')[-1]}/{filename}"
+
+
+class ProjectPhoto(models.Model):
+    """A photo the project's unit chose for the public showcase (issue 18, item 13): re-encoded on upload (no
+    EXIF or GPS), served to anyone only while its project is public."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    file = models.FileField(_("photo"), upload_to=showcase_photo_path)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.caption or f"photo {self.pk}"
+
+
 class ProgressReport(models.Model):
     """A monthly progress report on a key task or a project by its responsible unit."""
 

@@ -18,6 +18,7 @@ from jiceng.projects.models import (
     Milestone,
     PolicyItem,
     Project,
+    ProjectPhoto,
     ProjectStatus,
     PromptCardKind,
     Rater,
@@ -85,12 +86,34 @@ def projects_in(*, user, unit, year: int | None = None, level: str | None = None
     return qs.select_related("unit").order_by("unit_path", "id")
 
 
-def showcase_projects(*, year: int | None = None):
-    """Public showcase: projects their units chose to publish (no personal data beyond the leader's name)."""
+def showcase_projects(*, year: int | None = None, level: str | None = None, unit=None):
+    """Public showcase: projects their units chose to publish (no personal data beyond the leader's name),
+    optionally of one level and of one unit and everything under it."""
     qs = Project.objects.filter(public=True).exclude(status=ProjectStatus.SUSPENDED)
     if year:
         qs = qs.filter(year=year)
+    if level:
+        qs = qs.filter(level=level)
+    if unit is not None:
+        qs = qs.filter(subtree_q(unit.path, "unit_path"))
     return qs.select_related("unit").order_by("-year", "level", "unit_path", "id")
+
+
+def showcase_units() -> list:
+    """The units of the showcase's filter (public: no scope): those with a public project and the units above
+    them, city to community, in tree order. Two queries."""
+    paths = set(showcase_projects().order_by().values_list("unit_path", flat=True).distinct())
+    codes = {code for path in paths for code in path.strip("/").split("/")}
+    return list(Unit.objects.filter(code__in=codes, kind__in=("county", "street", "community"))
+                .only("code", "name", "kind", "path").order_by("path"))
+
+
+def showcase_photo_get(pk: int):
+    """A showcase photo, for anyone, while its project is on the showcase; 404 otherwise."""
+    photo = ProjectPhoto.objects.filter(pk=pk, project__in=showcase_projects()).first()
+    if photo is None:
+        raise NotFound()
+    return photo
 
 
 def showcase_project_get(pk: int) -> Project:

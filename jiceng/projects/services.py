@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
+from jiceng.core.ranges import check_day, check_percent, check_weight
 from jiceng.core.scope import require_scope
 from jiceng.core.supervision import cards_resolve
-from jiceng.core.uploads import clean_document
+from jiceng.core.text import checked_text
+from jiceng.core.uploads import clean_document, clean_image
 from jiceng.orgs.models import PartyOrg, Unit
 from jiceng.projects.closing import require_open
 from jiceng.projects.models import (
@@ -25,6 +27,7 @@ from jiceng.projects.models import (
     PolicyItemKind,
     ProgressReport,
     Project,
+    ProjectPhoto,
     ProjectStatus,
     PromptRule,
     PromptRuleKind,
@@ -111,7 +114,8 @@ def _validate_project(unit, title, problem, goals, deadline, year):
     title = _text(title, "title", _("A project needs a title."), 200)
     problem = _text(problem, "problem", _("Say which problem the project takes on."))
     goals = _text(goals, "goals", _("Say what the project is to achieve."))
-    if not isinstance(deadline, datetime.date) or deadline.year < year:
+    check_day(deadline, field="deadline")
+    if deadline.year < year:
         raise ValidationFailed(_("The deadline must fall in the project's year or later."), field="deadline")
     return title, problem, goals
 
@@ -209,6 +213,27 @@ def evidence_add(*, actor, project: Project, title: str, file=None, milestone: M
     return ev
 
 
+MAX_SHOWCASE_PHOTOS = 6
+
+
+def project_photo_add(*, actor, project: Project, upload, caption: str = "") -> ProjectPhoto:
+    """A photo for the public showcase: checked and re-encoded (no EXIF, no GPS), at most six a project."""
+    require_scope(actor, project.unit_path, "write")
+    if upload is None:
+        raise ValidationFailed(_("Choose a photo."), field="photo")
+    caption = checked_text(caption, "caption", 100, required=False)
+    image = clean_image(upload, field="photo")
+    with transaction.atomic():
+        if ProjectPhoto.objects.select_for_update().filter(project=project).count() >= MAX_SHOWCASE_PHOTOS:
+            raise ValidationFailed(_("At most %(n)d photos per project.") % {"n": MAX_SHOWCASE_PHOTOS},
+                                   field="photo")
+        photo = ProjectPhoto(project=project, unit_path=project.unit_path, caption=caption)
+        photo.file.save(image.name, image.content, save=False)
+        photo.save()
+        audit_record(actor=actor, action="project.photo_add", obj=project, changes={"photo": photo.pk})
+    return photo
+
+
 # ---------------------------------------------------------------- milestones and the roll-up
 def _owner(project, task):
     if (project is None) == (task is None):
@@ -224,11 +249,11 @@ def milestone_add(*, actor, title: str, due: datetime.date, project: Project | N
     title = _text(title, "title", _("A milestone needs a title."), 200)
     if not isinstance(due, datetime.date):
         raise ValidationFailed(_("A milestone needs a due date."), field="due")
+    check_day(due, field="due")
     if due > owner.deadline:
         raise ValidationFailed(_("A milestone cannot fall after its task's deadline (%(d)s).")
                                % {"d": owner.deadline.isoformat()}, field="due")
-    if not (weight > 0):
-        raise ValidationFailed(_("A milestone's weight must be above zero."), field="weight")
+    weight = check_weight(weight)
     if parent is not None and (parent.project_id != getattr(project, "pk", None)
                                or parent.task_id != getattr(task, "pk", None)):
         raise ValidationFailed(_("The parent milestone belongs to another project or task."), field="parent")
@@ -290,8 +315,7 @@ def milestone_report(*, actor, milestone: Milestone, progress: float, today: dat
     """Report a leaf milestone's progress (0–100); the parents and the project or task roll up."""
     require_scope(actor, milestone.unit_path, "write")
     require_open(milestone.task if milestone.task_id else None)
-    if not 0 <= progress <= 100:
-        raise ValidationFailed(_("Progress is between 0 and 100."), field="progress")
+    progress = check_percent(progress)
     if Milestone.objects.filter(parent=milestone).exists():
         raise ValidationFailed(_("A milestone with sub-milestones takes its progress from them."), field="progress")
     with transaction.atomic():
@@ -314,7 +338,9 @@ def _validate_task(issuer, unit, title, starts_on, deadline, year):
     if not unit.path.startswith(issuer.path):
         raise ValidationFailed(_("The responsible unit must be under the issuing unit."), field="unit")
     title = _text(title, "title", _("A task needs a title."), 200)
-    if not isinstance(deadline, datetime.date) or not isinstance(starts_on, datetime.date) or deadline < starts_on:
+    check_day(starts_on, field="starts_on")
+    check_day(deadline, field="deadline")
+    if deadline < starts_on:
         raise ValidationFailed(_("A task's deadline must be after its start."), field="deadline")
     if deadline.year != year:
         raise ValidationFailed(_("A task of the year's list is due within that year."), field="deadline")
@@ -363,8 +389,7 @@ def task_schedule_backward(*, actor, task: KeyTask, steps: list[dict]) -> list[M
         raise ValidationFailed(_("Give at least one step to schedule."), field="steps")
     for s in steps:
         _text(s.get("title"), "steps", _("Every step needs a title."), 200)
-        if not (float(s.get("weight", 1)) > 0):
-            raise ValidationFailed(_("A milestone's weight must be above zero."), field="steps")
+        check_weight(s.get("weight", 1), field="steps")
     dates = backward_dates(task.starts_on, task.deadline, len(steps))
     with transaction.atomic():
         rows = Milestone.objects.bulk_create([
@@ -382,8 +407,8 @@ def progress_report_submit(*, actor, month: datetime.date, progress: float, note
     owner = _owner(project, task)
     require_scope(actor, owner.unit_path, "write")
     require_open(task)
-    if not 0 <= progress <= 100:
-        raise ValidationFailed(_("Progress is between 0 and 100."), field="progress")
+    progress = check_percent(progress)
+    check_day(month, field="month")
     month = month.replace(day=1)
     with transaction.atomic():
         if ProgressReport.objects.filter(task=task, project=project, month=month).exists():

@@ -1,8 +1,11 @@
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError
-from jiceng.core.forms import year_param
+from jiceng.core.forms import DayField, year_param
 from jiceng.core.scope import user_can
-from jiceng.core.views import form_and_redirect, form_submit, page, run_and_redirect
+from jiceng.core.uploads import served_type
+from jiceng.core.views import form_and_redirect, form_submit, harden_file_response, page, run_and_redirect
 from jiceng.orgs.models import KIND_ORDER, UnitKind
 from jiceng.orgs.selectors import unit_get, unit_or_top
 from jiceng.projects import assessment as a_svc
@@ -24,6 +28,8 @@ from jiceng.projects.forms import (
     MonthReportForm,
     ProgressForm,
     ScoresForm,
+    ShowcaseForm,
+    ShowcasePhotoForm,
     TaskCloseForm,
 )
 from jiceng.projects.models import (
@@ -59,7 +65,7 @@ class ProjectForm(forms.Form):
     title = forms.CharField(required=False)
     problem = forms.CharField(required=False)
     goals = forms.CharField(required=False)
-    deadline = forms.DateField()
+    deadline = DayField()
     leader_name = forms.CharField(required=False)
     public = forms.BooleanField(required=False)
 
@@ -88,6 +94,7 @@ def project_page(request, pk):
     return render(request, "projects/project.html", {
         "project": project, "milestones": [(m, m.pk not in parents) for m in milestones],
         "evidence": list(project.evidence.select_related("milestone")),
+        "photos": list(project.photos.all()),
         "reports": list(project.reports.order_by("-month")[:12]),
         "today": timezone.localdate(), "statuses": ProjectStatus.choices,
     })
@@ -132,11 +139,51 @@ def evidence_add(request, pk):
     return _act(request, pk, fn)
 
 
+SHOWCASE_PAGE = 24
+
+
 def showcase(request):
-    """Public: the projects their units chose to show (no login)."""
-    year = year_param(request) if request.GET.get("year") else None
-    pager = Paginator(selectors.showcase_projects(year=year), 30)
-    return render(request, "projects/showcase.html", {"page": pager.get_page(request.GET.get("page"))})
+    """Public: the projects their units chose to show (no login), with their photos and progress, filtered by
+    level, unit and year. A filter that is not valid is shown as an error and left out (a public list falls
+    back rather than refuses). Queries: the filter's units (2), the count, the page of projects, their photos."""
+    units = selectors.showcase_units()
+    form = ShowcaseForm(request.GET, units=units)
+    form.is_valid()
+    d = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    unit = form.units.get(d.get("unit") or "")
+    pager = Paginator(selectors.showcase_projects(year=d.get("year"), level=d.get("level") or None, unit=unit)
+                      .prefetch_related("photos"), SHOWCASE_PAGE)
+    page_obj = pager.get_page(d.get("page") or 1)
+    query = {k: v for k, v in (("level", d.get("level")), ("unit", d.get("unit")), ("year", d.get("year"))) if v}
+    return render(request, "projects/showcase.html", {
+        "form": form, "page": page_obj, "filtered": bool(query), "query": urlencode(query),
+        "rows": [(p, list(p.photos.all()), UnitKind(p.level).label if p.level in UnitKind.values else p.level)
+                 for p in page_obj]})
+
+
+def showcase_photo(request, pk):
+    """Public: a photo of a project on the showcase, re-encoded at upload; 404 once the project leaves it."""
+    try:
+        photo = selectors.showcase_photo_get(pk)
+    except NotFound:
+        raise Http404() from None
+    full = (settings.MEDIA_ROOT / photo.file.name).resolve()
+    if not str(full).startswith(str(settings.MEDIA_ROOT.resolve())) or not full.is_file():
+        raise Http404()
+    content_type, _inline = served_type(full.name)
+    response = harden_file_response(FileResponse(open(full, "rb"), content_type=content_type))
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@require_POST
+@page
+def photo_add(request, pk):
+    def fn(project, d):
+        services.project_photo_add(actor=request.user, project=project, upload=d["photo"], caption=d["caption"])
+
+    return _act(request, pk, fn, ShowcasePhotoForm(request.POST, request.FILES))
 
 
 def _tasks_page(request, unit, year, *, bound=None, list_form=None, status=200):

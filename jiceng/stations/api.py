@@ -10,6 +10,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.fields import Checked, Latitude, LatitudeParam, Longitude, LongitudeParam, PathId
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -59,8 +60,8 @@ class PositionIn(Schema):
     unit: str
     level: str
     name: str
-    lat: float
-    lng: float
+    lat: Latitude
+    lng: Longitude
     crs: str = "wgs84"
     address: str
     services: str = ""
@@ -73,8 +74,8 @@ class PositionIn(Schema):
 
 class PositionPatch(Schema):
     name: str | None = None
-    lat: float | None = None
-    lng: float | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
     crs: str = "wgs84"
     address: str | None = None
     services: str | None = None
@@ -173,13 +174,13 @@ def positions_import(request, file: UploadedFile = File(...)):
 
 
 @router.get("/positions/{position_id}", response=PositionOut, summary="One service position")
-def position_detail(request, position_id: int):
+def position_detail(request, position_id: PathId):
     return selectors.position_get(user=request.user, pk=position_id)
 
 
 @router.patch("/positions/{position_id}", response=PositionOut,
               summary="Change a position (a move or a change of state recomputes coverage)")
-def position_update(request, position_id: int, payload: PositionPatch):
+def position_update(request, position_id: PathId, payload: PositionPatch):
     position = selectors.position_get(user=request.user, pk=position_id)
     services.position_update(actor=request.user, position=position, **payload.dict())
     return selectors.position_get(user=request.user, pk=position_id)
@@ -193,13 +194,13 @@ class PhotoOut(Schema):
 
 @router.post("/positions/{position_id}/photos", response={201: PhotoOut},
              summary="Add a photo (decoded and re-encoded; not an image → 422)")
-def position_photo(request, position_id: int, photo: UploadedFile = File(...)):
+def position_photo(request, position_id: PathId, photo: UploadedFile = File(...)):
     position = selectors.position_get(user=request.user, pk=position_id)
     return Status(201, services.position_photo_add(actor=request.user, position=position, upload=photo))
 
 
 @router.get("/positions/{position_id}/isochrone", summary="Areas within 5, 10 and 15 minutes' walk (GeoJSON)")
-def position_isochrone(request, position_id: int):
+def position_isochrone(request, position_id: PathId):
     position = selectors.position_get(user=request.user, pk=position_id)
     return coverage.isochrone(position)
 
@@ -248,6 +249,6 @@ def network_import(request, file: UploadedFile = File(...)):
 
 @router.get("/finder", response=FinderOut, auth=None,
             summary="Nearest stations open now with an amenity, by walking distance (no account needed)")
-def finder_api(request, lat: float, lng: float, crs: str = "wgs84", amenity: str = "", open_now: bool = True,
-               limit: int = 5):
+def finder_api(request, lat: LatitudeParam, lng: LongitudeParam, crs: str = "wgs84", amenity: str = "",
+               open_now: bool = True, limit: Checked(int, 1, finder.MAX_RESULTS) = 5):
     return finder.find(lat=lat, lng=lng, crs=crs, amenity=amenity, open_now=open_now, limit=limit)

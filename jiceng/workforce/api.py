@@ -3,13 +3,15 @@ street configuration and devolved powers. Money is a decimal string (yuan, to th
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.core.fields import Year, year_or_this
+from jiceng.core.fields import Day, Id, Int, PathId, Text, Year, year_or_this
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -70,10 +72,10 @@ class WorkerIn(Schema):
     post: str
     title: str = ""
     channel: str
-    hire_date: datetime.date
+    hire_date: Day
     education: str
     qualification: str = "none"
-    grade: int | None = None
+    grade: Annotated[Int, Field(ge=1, le=18)] | None = None
     bank_account: str = ""
 
 
@@ -88,13 +90,13 @@ class WorkforceStatusIn(Schema):
 
 class WorkforcePostIn(Schema):
     post: str
-    effective_on: datetime.date
+    effective_on: Day
 
 
 class AttendanceIn(Schema):
-    month: datetime.date
-    days_required: int
-    days_present: int
+    month: Day
+    days_required: Annotated[Int, Field(ge=0, le=31)]
+    days_present: Annotated[Int, Field(ge=0, le=31)]
 
 
 class WorkforceAttendanceOut(Schema):
@@ -105,9 +107,9 @@ class WorkforceAttendanceOut(Schema):
 
 
 class EvaluationIn(Schema):
-    worker_id: int
-    year: int
-    scores: dict[str, int]
+    worker_id: Id
+    year: Year
+    scores: dict[Text(40), Annotated[Int, Field(ge=0, le=100)]]
     community_opinion: str = ""
 
 
@@ -131,27 +133,27 @@ class AppealIn(Schema):
 class DecideIn(Schema):
     revise: bool
     note: str
-    scores: dict[str, int] | None = None
+    scores: dict[Text(40), Annotated[Int, Field(ge=0, le=100)]] | None = None
 
 
 class PayTableIn(Schema):
     county: str
-    year: int
+    year: Year
     base_amount: str
     coefficients: dict[str, str] | None = None
 
 
 class GradeScaleIn(Schema):
-    principal_low: int = 7
-    principal_high: int = 18
-    deputy_low: int = 4
-    deputy_high: int = 15
-    other_low: int = 1
-    other_high: int = 12
-    years_per_grade: int = 3
-    bachelor_years: int = 3
-    master_years: int = 6
-    doctor_years: int = 9
+    principal_low: Annotated[Int, Field(ge=1, le=18)] = 7
+    principal_high: Annotated[Int, Field(ge=1, le=18)] = 18
+    deputy_low: Annotated[Int, Field(ge=1, le=18)] = 4
+    deputy_high: Annotated[Int, Field(ge=1, le=18)] = 15
+    other_low: Annotated[Int, Field(ge=1, le=18)] = 1
+    other_high: Annotated[Int, Field(ge=1, le=18)] = 12
+    years_per_grade: Annotated[Int, Field(ge=1, le=10)] = 3
+    bachelor_years: Annotated[Int, Field(ge=0, le=20)] = 3
+    master_years: Annotated[Int, Field(ge=0, le=20)] = 6
+    doctor_years: Annotated[Int, Field(ge=0, le=20)] = 9
 
 
 class GradeScaleOut(GradeScaleIn):
@@ -206,7 +208,7 @@ class RunOut(RunRow):
 
 class PrepareIn(Schema):
     street: str
-    month: datetime.date
+    month: Day
 
 
 class ConfigItemOut(Schema):
@@ -229,7 +231,7 @@ class StreetOut(Schema):
 class ConfigIn(Schema):
     present: bool
     head: str = ""
-    staffing: int = 0
+    staffing: Annotated[Int, Field(ge=0, le=200)] = 0
 
 
 class PowerIn(Schema):
@@ -256,7 +258,7 @@ class PowerOut(Schema):
 
 class GrantIn(Schema):
     street: str
-    granted_on: datetime.date
+    granted_on: Day
     document: str
 
 
@@ -280,12 +282,12 @@ def worker_create(request, payload: WorkerIn):
 
 
 @router.get("/workers/{worker_id}", response=WorkerOut, summary="One worker with the grade history explained")
-def worker(request, worker_id: int):
+def worker(request, worker_id: PathId):
     return selectors.worker_get(user=request.user, pk=worker_id)
 
 
 @router.post("/workers/{worker_id}/transfer", response=WorkerRow, summary="Transfer within the street")
-def worker_transfer(request, worker_id: int, payload: TransferIn):
+def worker_transfer(request, worker_id: PathId, payload: TransferIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     services.worker_transfer(actor=request.user, worker=w, community=unit_get(user=request.user,
                                                                                code=payload.community))
@@ -293,20 +295,20 @@ def worker_transfer(request, worker_id: int, payload: TransferIn):
 
 
 @router.post("/workers/{worker_id}/status", response=WorkerRow, summary="Suspend, resume or end a post")
-def worker_status(request, worker_id: int, payload: WorkforceStatusIn):
+def worker_status(request, worker_id: PathId, payload: WorkforceStatusIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     return services.worker_status_set(actor=request.user, worker=w, status=payload.status, reason=payload.reason)
 
 
 @router.post("/workers/{worker_id}/post", response=WorkerOut, summary="Change of post")
-def worker_post(request, worker_id: int, payload: WorkforcePostIn):
+def worker_post(request, worker_id: PathId, payload: WorkforcePostIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     services.worker_post_change(actor=request.user, worker=w, post=payload.post, effective_on=payload.effective_on)
     return selectors.worker_get(user=request.user, pk=worker_id)
 
 
 @router.post("/workers/{worker_id}/attendance", response=WorkforceAttendanceOut, summary="Enter a month's attendance")
-def attendance(request, worker_id: int, payload: AttendanceIn):
+def attendance(request, worker_id: PathId, payload: AttendanceIn):
     w = selectors.worker_get(user=request.user, pk=worker_id)
     return services.attendance_set(actor=request.user, worker=w, month=payload.month,
                                    days_required=payload.days_required, days_present=payload.days_present)
@@ -331,13 +333,13 @@ def evaluation_create(request, payload: EvaluationIn):
 
 
 @router.post("/evaluations/{evaluation_id}/appeal", response=EvaluationOut, summary="Appeal an evaluation")
-def evaluation_appeal(request, evaluation_id: int, payload: AppealIn):
+def evaluation_appeal(request, evaluation_id: PathId, payload: AppealIn):
     evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
     return services.evaluation_appeal(actor=request.user, evaluation=evaluation, reason=payload.reason)
 
 
 @router.post("/evaluations/{evaluation_id}/decide", response=EvaluationOut, summary="Decide an appeal (county)")
-def evaluation_decide(request, evaluation_id: int, payload: DecideIn):
+def evaluation_decide(request, evaluation_id: PathId, payload: DecideIn):
     evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
     return services.evaluation_decide(actor=request.user, evaluation=evaluation, revise=payload.revise,
                                       note=payload.note, scores=payload.scores)
@@ -374,12 +376,12 @@ def payroll_prepare(request, payload: PrepareIn):
 
 
 @router.get("/payrolls/{run_id}", response=RunOut, summary="A payroll run with its lines")
-def payroll(request, run_id: int):
+def payroll(request, run_id: PathId):
     return selectors.run_get(user=request.user, pk=run_id)
 
 
 @router.post("/payrolls/{run_id}/approve", response=RunRow, summary="Approve a payroll (county)")
-def payroll_approve(request, run_id: int):
+def payroll_approve(request, run_id: PathId):
     run = selectors.run_get(user=request.user, pk=run_id)
     return services.payroll_approve(actor=request.user, run=run)
 
@@ -440,7 +442,7 @@ def power_create(request, payload: PowerIn):
 
 
 @router.post("/powers/{power_id}/grants", response={201: WorkforceGrantOut}, summary="Devolve a power to a street")
-def power_grant(request, power_id: int, payload: GrantIn):
+def power_grant(request, power_id: PathId, payload: GrantIn):
     power = selectors.power_get(user=request.user, pk=power_id)
     street = unit_get(user=request.user, code=payload.street)
     grant = services.power_grant(actor=request.user, power=power, street=street, granted_on=payload.granted_on,

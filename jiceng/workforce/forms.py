@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.forms import DayField
 from jiceng.workforce.models import (
     Channel,
     Committee,
@@ -29,7 +30,7 @@ class WorkerForm(forms.Form):
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     title = forms.CharField(label=_("Title"), max_length=40, required=False)
     channel = forms.ChoiceField(label=_("Recruitment channel"), choices=Channel.choices)
-    hire_date = forms.DateField(label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"}))
+    hire_date = DayField(label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"}))
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices)
     qualification = forms.ChoiceField(label=_("Social-work qualification"), choices=Qualification.choices,
                                       initial="none", required=False)
@@ -49,7 +50,7 @@ class StatusForm(forms.Form):
 
 class PostForm(forms.Form):
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
-    effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = DayField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class AttendanceForm(forms.Form):
@@ -125,7 +126,7 @@ class PowerForm(forms.Form):
 
 class GrantForm(forms.Form):
     street = forms.CharField(label=_("Street code"), max_length=32)
-    granted_on = forms.DateField(label=_("Granted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    granted_on = DayField(label=_("Granted on"), widget=forms.DateInput(attrs={"type": "date"}))
     document = forms.CharField(label=_("Document"), max_length=120)
 
 
@@ -138,8 +139,8 @@ class SeatForm(forms.Form):
     id_number = forms.CharField(label=_("Identity number of the member"), max_length=24)
     committee = forms.ChoiceField(label=_("Committee"), choices=Committee.choices)
     role = forms.ChoiceField(label=_("Role"), choices=SeatRole.choices)
-    term_start = forms.DateField(label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"}))
-    term_end = forms.DateField(label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_start = DayField(label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = DayField(label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}))
     education = forms.ChoiceField(label=_("Education"), choices=[("", _("As recorded for the worker"))]
                                   + list(Education.choices), required=False)
 
@@ -168,7 +169,8 @@ class PayTableForm(forms.Form):
     """A county's pay table for a year: the monthly base amount and the coefficient of each grade."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    base_amount = forms.DecimalField(label=_("Monthly base amount (yuan)"), min_value=0, max_digits=10,
+    base_amount = forms.DecimalField(label=_("Monthly base amount (yuan)"), min_value=0, max_value=99_999_999.99,
+                                     max_digits=10,
                                      decimal_places=2)
 
     def __init__(self, *args, **kwargs):

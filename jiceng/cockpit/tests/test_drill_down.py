@@ -44,11 +44,13 @@ def test_a_resident_sees_a_map_without_outline_and_no_error(client_for, city):
     assert data["map"]["features"] == [] and response.context["map"]["without_outline"] == [city.household.name]
 
 
-def test_the_wall_display_reloads_itself_every_five_minutes_and_the_page_does_not(client_for, city):
+def test_no_cockpit_page_reloads_itself_and_staff_get_a_link_to_the_wall_display(client_for, city):
+    """The wall display refreshes its figures in place (cockpit/tests/test_wall.py), never by a full reload."""
     client = client_for("city_admin")
-    refresh = '<meta http-equiv="refresh" content="300">'
-    assert refresh in client.get("/cockpit/?wall=1").content.decode()
-    assert refresh not in client.get("/cockpit/").content.decode()
+    for url in ("/cockpit/?wall=1", "/cockpit/"):
+        html = client.get(url).content.decode()
+        assert 'http-equiv="refresh"' not in html and f"/cockpit/wall/?unit={city.city.code}" in html
+    assert "/cockpit/wall/" not in client_for("resident").get("/cockpit/").content.decode()
 
 
 def test_a_street_without_communities_shows_its_own_outline(client_for, city):

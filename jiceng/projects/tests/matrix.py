@@ -95,6 +95,10 @@ CHECKS = {
         Check("POST", lambda c: f"/projects/{_p(c)}/evidence/",
               statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}), data=lambda c: {"title": "照片"}, json=False),
     ],
+    "projects:photo_add": [
+        Check("POST", lambda c: f"/projects/{_p(c)}/photos/",
+              statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}), data=lambda c: {"caption": "照片"}, json=False),
+    ],
     "projects:milestone_progress": [
         Check("POST", lambda c: f"/projects/milestones/{data(c)['milestone'].pk}/progress/",
               statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}), data=lambda c: {"progress": "50"},
@@ -144,6 +148,8 @@ CHECKS = {
               statuses(302, allowed=WRITERS, others={**PAGE, **WRITE_K1}),
               data=lambda c: {"unit": c.community.code, "secretary_name": "刘书记", "text": "述职"}, json=False),
     ],
+    "projects:showcase_photo": Exempt("public photo of a project on the showcase; jiceng/projects/tests/"
+                                      "test_showcase.py::test_a_photo_is_public_only_while_its_project_is"),
     "projects:showcase": Exempt("public showcase of projects their units chose to publish; "
                                 "jiceng/projects/tests/test_pages.py::test_the_showcase_is_public"),
     "projects:tasks": [
