@@ -2,6 +2,7 @@
 action at each step; a community worker dispatches a case to a department of their choice at the desk;
 a street official chases up a supervision card from the board."""
 
+import datetime
 import os
 
 import pytest
@@ -99,12 +100,15 @@ def test_a_community_worker_dispatches_a_case_to_a_department_of_their_choice(pa
 
 
 def test_a_street_official_chases_up_a_supervision_card(page):
-    from jiceng.cases.models import CaseEvent
+    from jiceng.cases.models import Case, CaseEvent
     from jiceng.cases.services import case_breach
     from jiceng.core.models import Notification
 
     city = build_city()
-    case = case_breach(case=_case(), now=timezone.now())
+    late = _case()
+    Case.objects.filter(pk=late.pk).update(deadline_at=timezone.now() - datetime.timedelta(hours=1))
+    late.refresh_from_db()
+    case = case_breach(case=late, now=timezone.now())
     page.set_viewport_size(DESK)
     browser_login(page, "street_official", "pass-street_official")
     page.goto(f"/cases/board/?unit={city.street.code}")

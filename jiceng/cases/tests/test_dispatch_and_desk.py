@@ -170,3 +170,31 @@ def test_case_page_queries_do_not_grow_with_the_timeline(submit, city, client_fo
     for action in ("register", "dispatch", "start"):
         case = case_act(actor=city.users["grid_worker"], case=case, action=action, version=case.version)
     assert count() == before
+
+
+DESK_QUERIES = 11
+BOARD_QUERIES = 9
+CASE_QUERIES = 12
+
+
+def test_pinned_queries_of_the_desk_the_board_and_the_case_page(submit, city, client_for):
+    from django.utils import timezone
+
+    from jiceng.cases.services import case_breach
+    from jiceng.core.testing import assert_queries
+
+    cases = [submit(actor=city.users["grid_worker"], source="patrol") for _ in range(4)]
+    for c in cases[:2]:
+        case_breach(case=c, now=timezone.now())
+    client = client_for("street_official")
+    desk = f"/cases/desk/?unit={city.community.code}&q=垃圾&sort=-received"
+    board = f"/cases/board/?unit={city.street.code}"
+    page = f"/cases/{cases[0].code}/"
+    for url in (desk, board, page):
+        client.get(url)  # warm the session and the per-process caches
+    with assert_queries(DESK_QUERIES, label="desk"):
+        assert client.get(desk).status_code == 200
+    with assert_queries(BOARD_QUERIES, label="board"):
+        assert client.get(board).status_code == 200
+    with assert_queries(CASE_QUERIES, label="case page"):
+        assert client.get(page).status_code == 200
