@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.cases import measures, selectors, services
+from jiceng.cases.deadlines import due_state
 from jiceng.cases.excel import cases_import as do_import
 from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.fields import Bool, Day, Hours, Id, Int, Latitude, Longitude, PathId, Text, Version
@@ -65,7 +66,10 @@ class CaseOut(Schema):
     received_at: datetime.datetime
     deadline_at: datetime.datetime | None
     closed_at: datetime.datetime | None
-    overdue: bool
+    overdue: bool  # missed a deadline at least once
+    due: str  # the one deadline rule now: ok, soon, overdue, paused, done, none
+    overdue_minutes: int | None  # by how much it is overdue now (None unless due is "overdue")
+    department: int | None  # the department it was dispatched to
     rating: str
     pending_action: str
     reporter_phone: str
@@ -75,6 +79,18 @@ class CaseOut(Schema):
     resolve_grid = related("grid.code")
     resolve_handler = related("handler.code")
     resolve_reporter_phone = related("reporter_phone_masked")
+
+    @staticmethod
+    def resolve_due(obj):
+        return due_state(obj, timezone.now()).state
+
+    @staticmethod
+    def resolve_overdue_minutes(obj):
+        return due_state(obj, timezone.now()).overdue_minutes
+
+    @staticmethod
+    def resolve_department(obj):
+        return obj.department_id
 
 
 class CasePage(Schema):
@@ -87,6 +103,8 @@ class ActionIn(Schema):
     version: Version
     comment: Text(2000) = ""
     hours: Hours = 0
+    to_unit: Text(40) = ""  # dispatch: the code of a unit below the handler, on the way to the grid
+    to_department: Id | None = None  # dispatch: a department serving the area
 
 
 class WhistleIn(Schema):
@@ -239,8 +257,9 @@ def case_timeline(request, code: str):
              summary="Take a workflow action; a stale version gets 409")
 def case_action(request, code: str, payload: ActionIn):
     case = selectors.case_get(user=request.user, code=code)
+    unit, dept = selectors.dispatch_target(case, to_unit=payload.to_unit, to_department=payload.to_department)
     case = services.case_act(actor=request.user, case=case, action=payload.action, version=payload.version,
-                             comment=payload.comment, hours=payload.hours)
+                             comment=payload.comment, hours=payload.hours, to_unit=unit, to_department=dept)
     return selectors.case_get(user=request.user, code=case.code)
 
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.cases.models import Department
+from jiceng.cases.models import OPEN_STATUSES, Department
 
 
 class IntakeForm(forms.Form):
@@ -28,6 +28,21 @@ class CaseActForm(forms.Form):
     version = forms.IntegerField(label=_("Version"), min_value=0, max_value=2**31 - 1)
     comment = forms.CharField(label=_("Comment"), required=False)
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24 * 366, required=False)
+    # A dispatch's destination: "unit:<code>" (a unit below the handler) or "dept:<id>" (a department).
+    to = forms.RegexField(label=_("Dispatch to"), regex=r"^(unit:[0-9]{6,40}|dept:[0-9]{1,12})?$", required=False,
+                          error_messages={"invalid": _("Choose where the case goes from the list.")})
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's to-do table: a status tile, a search and an order (a bad value is a 400 with the reason)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "")] + [(s, s) for s in OPEN_STATUSES],
+                               required=False)
+    q = forms.CharField(label=_("Search"), max_length=80, required=False)
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=[
+        ("deadline", _("Deadline, earliest first")), ("-deadline", _("Deadline, latest first")),
+        ("received", _("Received, oldest first")), ("-received", _("Received, newest first")),
+        ("status", _("Status")), ("category", _("Category"))])
 
 
 class WhistleForm(forms.Form):

@@ -118,6 +118,9 @@ class Case(models.Model):
     handler = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     handler_path = models.CharField(max_length=255, db_index=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.GRID)
+    # The department the case was dispatched to (派遣), if any; the handling unit keeps the case.
+    department = models.ForeignKey("Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="dispatched_cases", verbose_name=_("dispatched to department"))
     # Reporter: never shown in full; phone encrypted like every personal number.
     anonymous = models.BooleanField(default=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

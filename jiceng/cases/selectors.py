@@ -1,8 +1,14 @@
 """Reads of cases, always within the user's scope."""
 
-from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from types import SimpleNamespace
 
+from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.accounts.models import Grant
+from jiceng.cases.deadlines import due_state
 from jiceng.cases.models import (
     CARD_KIND,
     OPEN_STATUSES,
@@ -15,7 +21,7 @@ from jiceng.cases.models import (
     Whistle,
 )
 from jiceng.cases.public import snap
-from jiceng.core.errors import NotFound
+from jiceng.core.errors import NotFound, ValidationFailed
 from jiceng.core.models import SupervisionCard
 from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
 from jiceng.network.geoio import display_geojson
@@ -63,21 +69,146 @@ def queue_for(*, user):
 
 
 def supervision_board(*, user, unit=None):
-    """Open supervision cards held by units in the user's area (the level above the late handler)."""
+    """Open supervision cards held by units in the user's area (the level above the late handler), with
+    what the board shows of each case: code, category, description, the unit holding it now, its deadline
+    columns (for the one deadline rule) and the unit that missed the deadline (`late_unit`)."""
     case = Case.objects.filter(pk=Cast(OuterRef("subject_id"), BigIntegerField()))
     qs = scope_filter(SupervisionCard.objects.filter(kind=CARD_KIND, resolved_at__isnull=True).select_related("unit")
                       .annotate(case_code=Subquery(case.values("code")[:1]),
                                 case_category=Subquery(case.values("category__name")[:1]),
-                                case_handler=Subquery(case.values("handler__name")[:1])), user, "unit_path")
+                                case_description=Subquery(case.values("description")[:1]),
+                                case_handler=Subquery(case.values("handler__name")[:1]),
+                                case_status=Subquery(case.values("status")[:1]),
+                                case_deadline=Subquery(case.values("deadline_at")[:1]),
+                                case_warn_at=Subquery(case.values("warn_at")[:1]),
+                                late_unit=Subquery(Unit.objects.filter(path=KeyTextTransform("handler_path",
+                                                                                              OuterRef("data")))
+                                                   .values("name")[:1])), user, "unit_path")
     if unit is not None:
         qs = qs.filter(subtree_q(unit.path, "unit_path"))
     return qs.order_by("raised_at")
+
+
+def board_cards(cards, now) -> list:
+    """Cards of `supervision_board` with their case's deadline read by the one rule (`card.due`)."""
+    for card in cards:
+        card.due = due_state(SimpleNamespace(status=card.case_status, deadline_at=card.case_deadline,
+                                             warn_at=card.case_warn_at, overdue=True), now)
+    return cards
+
+
+def case_card_get(*, user, pk: int) -> SupervisionCard:
+    """The access helper for a case's supervision card: 404 unknown, of another kind or outside the
+    user's area (the chase service answers 403 for a role that may not supervise)."""
+    return scoped_get(SupervisionCard.objects.filter(kind=CARD_KIND).select_related("unit"), user=user, pk=pk)
+
+
+class QueueFilter:
+    """What the desk's to-do table shows: a status (the tiles), words in the code, category, description
+    or address, and an order. Validated by `DeskFilterForm`."""
+
+    SORTS = {"deadline": ("deadline_at", "id"), "-deadline": ("-deadline_at", "-id"),
+             "received": ("received_at", "id"), "-received": ("-received_at", "-id"),
+             "status": ("status", "deadline_at", "id"), "category": ("category__code", "deadline_at", "id")}
+
+
+def queue_filtered(*, user, status: str = "", q: str = "", sort: str = "deadline"):
+    """The user's queue (`queue_for`) narrowed by status and a search, in the chosen order."""
+    qs = queue_for(user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(code__iexact=q) | Q(description__icontains=q) | Q(address__icontains=q)
+                       | Q(category__name__icontains=q))
+    return qs.order_by(*QueueFilter.SORTS.get(sort, QueueFilter.SORTS["deadline"]))
+
+
+def queue_status_counts(*, user) -> dict:
+    """The user's queue by status (the desk's tiles filter this same queue)."""
+    qs = queue_for(user=user).order_by()
+    return {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("id"))}
+
+
+SYSTEM_ACTORS = {
+    "auto_escalate": _("System (automatic escalation)"), "supervise": _("System (supervision)"),
+    "warning": _("System (deadline warning)"), "deadline": _("System (deadline)"),
+    "receive": _("Reporter"), "rate": _("Reporter"), "reopen": _("Reporter"),
+}
+
+
+def _person_name(user) -> str:
+    if user.display_name:
+        return user.display_name
+    person = getattr(user, "person", None)
+    if person is not None and getattr(person, "name", ""):
+        return person.name
+    return user.get_full_name().strip()
+
+
+def timeline_actor(event) -> str:
+    """Who acted, as the staff case page shows it: role and name ("网格员 张三"), the role and unit when
+    the account has no name (never a username), the system with what it did ("系统（自动升级）"), or the
+    reporter for intake and rating without an account."""
+    from jiceng.core.roles import Role  # the role labels
+
+    user = event.actor
+    if user is None:
+        return str(SYSTEM_ACTORS.get(event.action, _("System")))
+    grants = [g for g in user.grants.all() if g.active]
+    near = [g for g in grants if event.handler_path.startswith(g.unit_path)] or grants
+    grant = max(near, key=lambda g: len(g.unit_path), default=None)
+    role = (str(Role(grant.role).label) if grant.role in Role.values else grant.role) if grant else ""
+    name = _person_name(user)
+    if role and name:
+        return f"{role} {name}"
+    if role:
+        return f"{role} · {grant.unit.name}"
+    return name or str(_("Staff"))
+
+
+def case_timeline_staff(case: Case) -> list:
+    """The full timeline for staff, each step with `who` (see `timeline_actor`); three queries whatever
+    its length (steps, their actors with person, the actors' grants with units)."""
+    events = list(case_timeline(case).select_related("actor", "actor__person")
+                  .prefetch_related(Prefetch("actor__grants", queryset=Grant.objects.select_related("unit"))))
+    for e in events:
+        e.who = timeline_actor(e)
+    return events
 
 
 def departments_serving(case: Case):
     """The departments that serve the case's handling area (a unit above or inside it)."""
     ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
     return Department.objects.filter(Q(unit_path__in=ancestors) | subtree_q(case.handler_path, "unit_path"))
+
+
+def dispatch_units(case: Case) -> list[Unit]:
+    """The units a dispatch can hand the case down to: those between its handling unit (excluded) and
+    its grid (included), e.g. a community's case to the grid where it lies."""
+    paths = [case.unit_path[:i + 1] for i, ch in enumerate(case.unit_path) if ch == "/"
+             and i + 1 > len(case.handler_path)]
+    return list(Unit.objects.filter(path__in=paths).only("id", "code", "name", "kind", "path").order_by("path"))
+
+
+def dispatch_departments(case: Case) -> list[Department]:
+    """The departments a dispatch can name: those serving the case's handling area, by line and name."""
+    return list(departments_serving(case).order_by("business_line", "name")[:200])
+
+
+def dispatch_target(case: Case, *, to_unit: str = "", to_department: int | None = None):
+    """(unit, department) a dispatch names, looked up among the case's own choices (`dispatch_units`,
+    `dispatch_departments`); a code or id outside them is a 422 on the field, never another area's row."""
+    unit = dept = None
+    if to_unit:
+        unit = next((u for u in dispatch_units(case) if u.code == to_unit), None)
+        if unit is None:
+            raise ValidationFailed(_("Choose a unit below the handling unit, on the way to the case's grid."),
+                                   field="to_unit")
+    if to_department:
+        dept = departments_serving(case).filter(pk=to_department).first()
+        if dept is None:
+            raise ValidationFailed(_("Choose a department that serves this area."), field="to_department")
+    return unit, dept
 
 
 def departments_for_case(case: Case, ids) -> list[Department]:

@@ -49,7 +49,7 @@ from jiceng.core.geo.distance import box_deg, plane_m
 from jiceng.core.notify import Message, encrypt_contact, notify
 from jiceng.core.pii import mask_phone, validate_phone
 from jiceng.core.scope import require_scope, user_can, user_grants
-from jiceng.core.supervision import card_raise, cards_about, cards_resolve
+from jiceng.core.supervision import card_chase, card_raise, cards_about, cards_resolve
 from jiceng.core.text import checked_text
 from jiceng.core.uploads import clean_images
 from jiceng.orgs.models import Unit
@@ -171,6 +171,20 @@ def check_action_allowed(actor, case: Case, action: workflow.Action) -> None:
 def _set_deadline(case: Case, start: datetime.datetime, category: Category, hours: float | None = None):
     case.deadline_at, case.warn_at = deadline_for(start, hours or category.deadline_hours, category.deadline_kind)
     case.warned = False
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _deadline_event(case: Case, *, before, actor, at, reason: str) -> None:
+    """Every change of a case's deadline is a timeline step with the old and new deadline and its reason
+    (never a silent move): after the step that changed it, on the staff timeline."""
+    if before == case.deadline_at:
+        return
+    _event(case, actor=actor, action="deadline", before=case.status, at=at, public=False,
+           comment=_("%(old)s → %(new)s: %(reason)s") % {"old": _when(before), "new": _when(case.deadline_at),
+                                                         "reason": reason})
 
 
 def _handler_for_level(chain: list[Unit], level: str) -> Unit:
@@ -553,13 +567,17 @@ def _lock(case: Case, version: int | None) -> Case:
 
 
 def case_act(*, actor, case: Case, action: str, version: int | None, comment: str = "", hours: int = 0,
-             photos=(), now=None) -> Case:
+             photos=(), now=None, to_unit: Unit | None = None, to_department: Department | None = None) -> Case:
     """Take one workflow action (see workflow.ACTIONS: its handler changes the case, its flags say which
     effects follow). `version` is the version the actor saw; `photos` (up to 4 images, e.g. the scene
-    after handling) are attached to the action's timeline step."""
+    after handling) are attached to the action's timeline step. A dispatch (派遣) may name where the case
+    goes: `to_unit` (a unit below the handler, on the way to the case's grid) and/or `to_department` (a
+    department serving the area), who are told."""
     spec = workflow.ACTIONS.get(action)
     if spec is None:
         raise ValidationFailed(_("Unknown action “%(a)s”.") % {"a": action}, field="action")
+    if (to_unit is not None or to_department is not None) and action != "dispatch":
+        raise ValidationFailed(_("Only a dispatch names where the case goes."), field="to_unit")
     comment = (comment or "").strip()
     if len(comment) > 2000:
         raise ValidationFailed(_("A comment has at most 2,000 characters."), field="comment")
@@ -575,9 +593,9 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
         if spec.needs_comment and not comment:
             raise ValidationFailed(_("Give a reason or comment for “%(action)s”.") % {"action": spec.label},
                                    field="comment")
-        before = case.status
-        step = workflow.Step(case=case, now=now, comment=comment, hours=hours,
-                             changes={"action": action, "status": [before, None]})
+        before, deadline_before = case.status, case.deadline_at
+        step = workflow.Step(case=case, now=now, comment=comment, hours=hours, to_unit=to_unit,
+                             to_department=to_department, changes={"action": action, "status": [before, None]})
         if spec.responds and case.responded_at is None:
             case.responded_at = now
             case.responded_on_time = now <= case.received_at + datetime.timedelta(hours=case.category.response_hours)
@@ -593,7 +611,12 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
         case.version += 1
         case.save()
         step.changes["status"][1] = case.status
+        if to_department is not None or "handler" in step.changes and action == "dispatch":
+            where = " · ".join(x for x in (to_unit.name if "handler" in step.changes else "",
+                                           to_department.name if to_department is not None else "") if x)
+            comment = f"→ {where}" + (f" {comment}" if comment else "")
         event = _event(case, actor=actor, action=action, before=before, comment=comment, at=now, public=spec.public)
+        _deadline_event(case, before=deadline_before, actor=actor, at=now, reason=_deadline_reason(case, spec, step))
         for photo in photos:
             Attachment.objects.create(case=case, event=event, file=photo.content, content_type=photo.content_type,
                                       size=photo.size)
@@ -602,8 +625,34 @@ def case_act(*, actor, case: Case, action: str, version: int | None, comment: st
         if spec.notifies:
             _notify_case(case, _("Case %(code)s: %(status)s.") % {"code": case.code,
                                                                   "status": Status(case.status).label})
+        if action == "dispatch":
+            _notify_dispatch(case, step)
         audit_record(actor=actor, action=f"case.{action}", obj=case, changes=step.changes)  # last: holds the chain head
     return case
+
+
+def _deadline_reason(case: Case, spec: workflow.Action, step: workflow.Step) -> str:
+    if spec.deadline == workflow.RESTART:
+        return _("reported up; the new handling level has the category's %(h)d hours") % {
+            "h": case.category.deadline_hours}
+    if spec.deadline == workflow.RESUME:
+        return _("resumed after suspension; the time that was left runs again")
+    if step.changes.get("request") == "extend":
+        return _("extension approved by the level above")
+    return str(spec.label)
+
+
+def _notify_dispatch(case: Case, step: workflow.Step) -> None:
+    """A dispatch tells whom the case went to: the new handling unit's desk, the department."""
+    if "handler" in step.changes:
+        notify(Message(kind="case.dispatch", **case_about(case), unit_path=case.handler_path,
+                       text=_("Case %(code)s was dispatched to %(unit)s.") % {"code": case.code,
+                                                                            "unit": case.handler.name}))
+    dept = step.to_department
+    if dept is not None:
+        notify(Message(kind="case.dispatch", **case_about(case), unit_path=dept.unit_path,
+                       user_ids=[dept.user_id] if dept.user_id else [],
+                       text=_("Case %(code)s was dispatched to %(dept)s.") % {"code": case.code, "dept": dept.name}))
 
 
 def _apply_deadline(case: Case, flag: str, now) -> None:
@@ -623,23 +672,55 @@ def case_breach(*, case: Case, now) -> Case:
         card_raise(actor=None, kind=CARD_KIND, unit=upper, subject_type=CARD_SUBJECT, subject_id=case.pk,
                    title=case.code, missed_deadline=case.deadline_at, data={"handler_path": case.handler_path},
                    now=now, audit_action=None)  # the breach is audited on the case below
-        before = case.status
+        before, missed = case.status, case.deadline_at
         case.overdue = True
         if handler.kind != Level.CITY and handler.parent_id:
             workflow.escalate_one_level(case)
             action = "auto_escalate"
+            comment = _("Deadline %(due)s missed by %(unit)s: supervision card raised and the case reported up.")
         else:
             action = "supervise"
+            comment = _("Deadline %(due)s missed by %(unit)s: supervision card raised.")
         _set_deadline(case, now, case.category)
         case.version += 1
         case.save()
         _event(case, actor=None, action=action, before=before, at=now,
-               comment=_("Deadline missed: supervision card raised and the case reported up."))
+               comment=comment % {"due": _when(missed), "unit": handler.name})
+        _deadline_event(case, before=missed, actor=None, at=now,
+                        reason=_("missed; %(unit)s now holds it with the category's %(h)d hours")
+                        % {"unit": case.handler.name, "h": case.category.deadline_hours})
         _notify_case(case, _("Case %(code)s missed its deadline and now has a supervision card.")
                      % {"code": case.code}, reporter=False)
         audit_record(actor=None, action=f"case.{action}", obj=case,
                      changes={"card_unit": upper.code, "handler": case.handler_path})
     return case
+
+
+def case_chase(*, actor, card, now=None):
+    """Chase up (催办) the unit handling a case under an open supervision card: a supervisor over the card's
+    holding unit (404 outside, 403 without `supervise`); the handling unit's desk is told, the chase is a
+    step on the case's timeline and an audit event; a second chase within an hour is refused."""
+    now = now or timezone.now()
+    if card.kind != CARD_KIND or card.subject_type != CARD_SUBJECT:
+        raise NotFound()
+    require_scope(actor, card.unit_path, "supervise")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("handler", "category").get(pk=int(card.subject_id))
+        if case.status in FINAL_STATUSES:
+            raise ValidationFailed(_("Case %(code)s is finished; there is nothing to chase up.") % {"code": case.code},
+                                   code="case_final")
+        card = card_chase(actor=actor, card=card, notify_path=case.handler_path, now=now, audit_action=None,
+                          link=reverse("cases:detail", args=[case.code]),
+                          text=_("Case %(code)s is chased up by %(unit)s: %(handler)s, please act now.")
+                          % {"code": case.code, "unit": card.unit.name, "handler": case.handler.name})
+        case.version += 1
+        case.save(update_fields=["version"])
+        _event(case, actor=actor, action="chase", before=case.status, at=now, public=False,
+               comment=_("Supervising unit %(unit)s chased up %(handler)s (chase %(n)d).")
+               % {"unit": card.unit.name, "handler": case.handler.name, "n": card.data["chases"]})
+        audit_record(actor=actor, action="case.chase", obj=case,
+                     changes={"card": card.pk, "chases": card.data["chases"]})
+    return card
 
 
 def case_escalate(*, actor, case: Case, reason: str, version: int | None) -> Case:
@@ -776,11 +857,16 @@ def case_rate(*, case: Case, rating: str, secret: str | None, comment: str = "",
             case.handler, case.handler_path, case.level = handler, handler.path, handler.kind
             case.status, case.reopened, case.closed_at, case.settled_level = Status.REGISTERED, True, None, ""
             case.closed_on_time = False
+            deadline_before = case.deadline_at
             _set_deadline(case, now, case.category)
         case.version += 1
         case.save()
         _event(case, actor=actor, action=action, before=before,
                comment=f"{Rating(rating).label}. {(comment or '').strip()}".strip(), at=now)
+        if action == "reopen":
+            _deadline_event(case, before=deadline_before, actor=actor, at=now,
+                            reason=_("reopened after “not satisfied”; the level above has the category's %(h)d hours")
+                            % {"h": case.category.deadline_hours})
         if action == "reopen":
             _notify_case(case, _("Case %(code)s was reopened for review after a “not satisfied” rating.")
                          % {"code": case.code}, reporter=False)

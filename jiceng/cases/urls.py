@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/<str:code>/act/", views.act, name="act"),
     path("cases/<str:code>/whistle/", views.whistle, name="whistle"),
     path("cases/<str:code>/merge/", views.merge, name="merge"),
+    path("cases/cards/<int:card_id>/chase/", views.chase, name="chase"),
     path("cases/whistles/<int:whistle_id>/report-in/", views.report_in, name="report_in"),
     path("open311/v2/", o311.root, name="open311_root"),
     re_path(r"^open311/v2/discovery" + FMT, o311.discovery, name="open311_discovery"),

@@ -13,12 +13,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.cases import measures, public, selectors, services, workflow
-from jiceng.cases.forms import CaseActForm, IntakeForm, MergeForm, WhistleForm
+from jiceng.cases.deadlines import due_state
+from jiceng.cases.forms import CaseActForm, DeskFilterForm, IntakeForm, MergeForm, WhistleForm
 from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source, Status
 from jiceng.core.client import client_address
 from jiceng.core.desk import panels_for as desk_panels
@@ -191,11 +193,19 @@ def public_cases(request):
     })
 
 
+def _with_due(cases, now):
+    """Each case with its deadline read by the one rule (`deadlines.due_state`) as `c.due`."""
+    for c in cases:
+        c.due = due_state(c, now)
+    return cases
+
+
 @page
 def queue(request):
     """The grid worker's queue: open cases held by the worker's units, earliest deadline first."""
-    cases = list(selectors.queue_for(user=request.user)[:200])
-    return render(request, "cases/queue.html", {"cases": cases, "now": timezone.now()})
+    now = timezone.now()
+    cases = _with_due(list(selectors.queue_for(user=request.user)[:200]), now)
+    return render(request, "cases/queue.html", {"cases": cases, "now": now})
 
 
 @page
@@ -248,24 +258,36 @@ def _area(request):
 
 @page
 def desk(request):
-    """The community desk: the queue, a map of open cases, the supervision board, and deliberation (matters
-    overdue for a decision, the open follow-up actions of decisions)."""
+    """The community desk: the to-do table (status tiles filter it; searched and sorted on the server), a
+    map of open cases, the supervision cards with their chase-up, and deliberation (matters overdue for a
+    decision, the open follow-up actions of decisions)."""
     unit = _area(request)
-    cases = list(selectors.queue_for(user=request.user)[:200])
+    form = DeskFilterForm(request.GET)
+    status = 200
+    if form.is_valid():
+        chosen = form.cleaned_data
+    else:
+        chosen, status = {}, 400
+        messages.error(request, first_error(form))
+    now = timezone.now()
+    chosen = {"status": chosen.get("status") or "", "q": (chosen.get("q") or "").strip(),
+              "sort": chosen.get("sort") or "deadline"}
+    cases = _with_due(list(selectors.queue_filtered(user=request.user, **chosen)[:200]), now)
     open_cases = list(selectors.cases_in_scope(user=request.user, unit=unit, open_only=True)
                       .values("code", "lat", "lng", "status", "category__name")[:1000])
-    cards = list(selectors.supervision_board(user=request.user, unit=unit)[:100])
+    cards = selectors.board_cards(list(selectors.supervision_board(user=request.user, unit=unit)[:100]), now)
     today = timezone.localdate()
+    counts = selectors.queue_status_counts(user=request.user)
     return render(request, "cases/desk.html", {
-        "unit": unit, "cases": cases, "cards": cards, "now": timezone.now(), "today": today,
+        "unit": unit, "cases": cases, "cards": cards, "now": now, "today": today, "chosen": chosen,
+        "sorts": form.fields["sort"].choices, "can_chase": bool(scope_prefixes(request.user, "supervise")),
         "panels": desk_panels(user=request.user, unit=unit, today=today),
-        "counts": {Status(s).label: n for s, n in sorted(  # in workflow order, labelled
-            selectors.open_status_counts(user=request.user, unit=unit).items(),
-            key=lambda kv: Status.values.index(kv[0]))},
+        "tiles_status": [(s, Status(s).label, counts[s]) for s in Status.values if counts.get(s)],
+        "total": sum(counts.values()),
         "outline": selectors.map_outline(kind="grid", under=unit.path),
         "map_points": json.dumps([p for p in open_cases if p["lat"] is not None], ensure_ascii=False),
         "tiles": map_tiles(),
-    })
+    }, status=status)
 
 
 @page
@@ -280,20 +302,38 @@ def board(request):
         "unit": unit, "start": start, "end": today,
         "mine": measures.unit_measures(unit, start, today),
         "rows": [(c, by_child.get(c.path)) for c in children],
-        "cards": list(selectors.supervision_board(user=request.user, unit=unit)[:200]),
+        "cards": selectors.board_cards(list(selectors.supervision_board(user=request.user, unit=unit)[:200]),
+                                       timezone.now()),
+        "can_chase": bool(scope_prefixes(request.user, "supervise")),
         "departments": measures.department_evaluation(unit, start, today),
     })
 
 
 @page
+@require_POST
+def chase(request, card_id: int):
+    """Chase up (催办) the unit handling a case under a supervision card, from the desk or the board."""
+    card = selectors.case_card_get(user=request.user, pk=card_id)
+    back = url_has_allowed_host_and_scheme(request.POST.get("next", ""), allowed_hosts={request.get_host()})
+    return run_and_redirect(request, lambda: services.case_chase(actor=request.user, card=card),
+                            request.POST["next"] if back else reverse("cases:board"),
+                            success=_("Chased up: the handling unit has been told."), passthrough=(403, 404))
+
+
+@page
 def detail(request, code):
+    """The case page: the next step as the one primary button (others under "more actions"), the
+    deadline by the one rule, the timeline with who acted as role and name."""
     case = selectors.case_get(user=request.user, code=code)
     roles_here = {g.role for g in user_grants(request.user) if case.handler_path.startswith(g.unit_path)}
     roles_above = {g.role for g in user_grants(request.user)
                    if case.handler_path.startswith(g.unit_path) and g.unit_path != case.handler_path}
     actions = [a for a in workflow.ACTIONS.values() if case.status in a.sources
                and (a.roles & (roles_above if a.where == "above" else roles_here))
-               and (a.name not in ("approve", "deny") or case.pending_action)]
+               and (a.name not in ("approve", "deny") or case.pending_action)
+               and (a.name not in ("request_suspend", "request_extend", "request_void") or not case.pending_action)]
+    primary = workflow.primary_action(case.status, actions, bool(case.pending_action))
+    dispatching = any(a.name == "dispatch" for a in actions)
     street_up = bool(roles_here & workflow.STREET_UP) and \
         LEVEL_ORDER.index(case.level) >= LEVEL_ORDER.index(Level.STREET) and case.status in workflow.OPEN_WORK
     departments = []
@@ -301,25 +341,44 @@ def detail(request, code):
         ancestors = [case.handler_path[:i + 1] for i, ch in enumerate(case.handler_path) if ch == "/"]
         departments = list(Department.objects.filter(unit_path__in=ancestors).order_by("name")[:100])
     attachments = list(case.attachments.all())
-    timeline = list(selectors.case_timeline(case).select_related("actor"))
+    timeline = selectors.case_timeline_staff(case)
     for e in timeline:  # photos taken with a step show on its row
         e.photos = [a for a in attachments if a.event_id == e.pk]
     return render(request, "cases/detail.html", {
         "departments": departments, "can_merge": case.status in workflow.OPEN_WORK and bool(roles_here),
-        "case": case, "timeline": timeline,
-        "actions": actions, "whistles": case.whistles.select_related("department"),
+        "case": case, "timeline": timeline, "due": due_state(case, timezone.now()),
+        "primary": primary, "more": [a for a in actions if a is not primary], "actions": actions,
+        "dispatch_units": selectors.dispatch_units(case) if dispatching else [],
+        "dispatch_departments": _by_line(selectors.dispatch_departments(case)) if dispatching else [],
+        "dispatched_to": case.department.name if case.department_id else "",
+        "whistles": case.whistles.select_related("department"),
         "cards": case.cards.select_related("unit").order_by("raised_at", "id"), "attachments": [a for a in attachments if a.event_id is None],
         "outline": selectors.map_outline(kind="grid", under=case.unit_path), "tiles": map_tiles(),
     })
+
+
+def _by_line(departments) -> list:
+    """[(line label, [departments])] in the order given (by line, then name): the dispatch list's groups."""
+    groups: dict = {}
+    for d in departments:
+        groups.setdefault(d.get_business_line_display(), []).append(d)
+    return list(groups.items())
 
 
 @page
 @require_POST
 def act(request, code):
     case = selectors.case_get(user=request.user, code=code)
-    return _back_with(request, case.code, CaseActForm(request.POST), lambda d: services.case_act(
-        actor=request.user, case=case, action=d["action"], version=d["version"], comment=d["comment"],
-        hours=d["hours"] or 0, photos=request.FILES.getlist("photos")))
+
+    def run(d):
+        kind, _sep, value = d["to"].partition(":")
+        unit, dept = selectors.dispatch_target(case, to_unit=value if kind == "unit" else "",
+                                               to_department=int(value) if kind == "dept" else None)
+        return services.case_act(actor=request.user, case=case, action=d["action"], version=d["version"],
+                                 comment=d["comment"], hours=d["hours"] or 0, photos=request.FILES.getlist("photos"),
+                                 to_unit=unit, to_department=dept)
+
+    return _back_with(request, case.code, CaseActForm(request.POST), run)
 
 
 def _back_with(request, code, form, fn):

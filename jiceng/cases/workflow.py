@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.cases.states import Level
+from jiceng.cases.states import LEVEL_ORDER, Level
 from jiceng.cases.states import Status as S
 from jiceng.core.errors import ValidationFailed
 from jiceng.core.text import checked_text
@@ -41,6 +41,8 @@ class Step:
     now: datetime.datetime
     comment: str = ""
     hours: int = 0
+    to_unit: object = None  # dispatch: the unit below the handler that takes the case (None: stays)
+    to_department: object = None  # dispatch: the department that takes part (None: none)
     changes: dict = field(default_factory=dict)  # for the audit event
     rollup: dict = field(default_factory=dict)  # deltas of the case's monthly rollup row
 
@@ -84,6 +86,27 @@ def _to_target(step: Step, action: "Action") -> None:
 def _reject(step: Step, action: "Action") -> None:
     step.case.status = action.target
     step.bump(accepted=-1)
+
+
+def _dispatch(step: Step, action: "Action") -> None:
+    """派遣: the case goes to a unit between its handling unit and its grid (a community to one of its
+    grids), and/or to a department serving the area (a unit above the handler or inside it); with
+    neither, the handling unit's own staff take it."""
+    case, unit, dept = step.case, step.to_unit, step.to_department
+    if unit is not None and unit.pk != case.handler_id:
+        if not (case.unit_path.startswith(unit.path) and unit.path.startswith(case.handler_path)) \
+                or unit.kind not in LEVEL_ORDER:
+            raise ValidationFailed(gettext("A case is dispatched to a unit below its handling unit, on the way "
+                                           "to the case's grid."), field="to_unit")
+        case.handler, case.handler_path, case.level = unit, unit.path, unit.kind
+        step.changes["handler"] = unit.code
+    if dept is not None:
+        if not (case.handler_path.startswith(dept.unit_path) or dept.unit_path.startswith(case.handler_path)):
+            raise ValidationFailed(gettext("The department %(d)s does not serve this area.") % {"d": dept.name},
+                                   field="to_department")
+        case.department = dept
+        step.changes["department"] = dept.pk
+    case.status = action.target
 
 
 def _handle(step: Step, action: "Action") -> None:
@@ -164,7 +187,7 @@ ACTIONS = {a.name: a for a in [
     Action("register", _("Register"), (S.RECEIVED,), S.REGISTERED, HANDLERS, responds=True, notifies=True),
     Action("reject", _("Reject"), (S.RECEIVED, S.REGISTERED), S.REJECTED, HANDLERS, needs_comment=True,
            handler=_reject, responds=True, notifies=True),
-    Action("dispatch", _("Dispatch"), (S.REGISTERED,), S.DISPATCHED, HANDLERS),
+    Action("dispatch", _("Dispatch"), (S.REGISTERED,), S.DISPATCHED, HANDLERS, handler=_dispatch),
     Action("start", _("Start handling"), (S.DISPATCHED, S.REWORK), S.IN_PROGRESS, HANDLERS),
     Action("handle", _("Report handled"), (S.IN_PROGRESS,), S.HANDLED, HANDLERS, needs_comment=True,
            handler=_handle, notifies=True),
@@ -194,7 +217,21 @@ EVENT_LABELS = {
     "merge": _("Merged into another case"), "absorb": _("Duplicate merged in"), "rate": _("Rated"),
     "reopen": _("Reopened after “not satisfied”"), "warning": _("Deadline warning"),
     "auto_escalate": _("Overdue: reported up automatically"), "supervise": _("Supervision card raised"),
+    "deadline": _("Deadline changed"), "chase": _("Chased up"),
 }
+
+# The next step of each status, offered as the one primary button of the case page (the other allowed
+# actions are behind "more actions"). A decision on a pending request comes first for the level above.
+NEXT_ACTION = {S.RECEIVED: "register", S.REGISTERED: "dispatch", S.DISPATCHED: "start", S.REWORK: "start",
+               S.IN_PROGRESS: "handle", S.HANDLED: "verify", S.VERIFIED: "close", S.SUSPENDED: "resume"}
+
+
+def primary_action(status: str, allowed: list, pending: bool = False):
+    """The one primary action among `allowed` (Action objects the viewer may take now), or None."""
+    names = {a.name: a for a in allowed}
+    if pending and "approve" in names:
+        return names["approve"]
+    return names.get(NEXT_ACTION.get(status, ""))
 
 
 def step_label(action: str) -> str:

@@ -7,17 +7,20 @@ milestone, a meeting or an action item is late, funds when a county falls short 
 (`kinds_register`, from its models module), raises cards through `card_raise` (one card, checked and
 audited) or `cards_raise` (a sweep's batch, at most once per kind and subject), and resolves them
 with `cards_resolve` when the subject is put right. Reads go through `cards_under` and `cards_about`,
-which the apps narrow to their own kinds.
+which the apps narrow to their own kinds. A supervisor chases up (催办) the unit that must act on an open
+card with `card_chase` (once per `CHASE_INTERVAL`; the card keeps when and how often in `data`).
 """
+
+import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
-from jiceng.core.errors import Conflict
+from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.models import CARD_KIND_LABELS, SupervisionCard
-from jiceng.core.notify import Message, notify_many
+from jiceng.core.notify import Message, notify, notify_many
 from jiceng.core.scope import require_scope, scope_filter, subtree_q
 
 
@@ -140,3 +143,38 @@ def cards_about(*, subject_type: str, subject_ids, kinds=None, open_only: bool =
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
     return qs
+
+
+CHASE_INTERVAL = datetime.timedelta(hours=1)
+
+
+def card_chase(*, actor, card: SupervisionCard, notify_path: str, text: str, link: str = "", now=None,
+               interval: datetime.timedelta = CHASE_INTERVAL, audit_action: str | None = "card.chase") -> SupervisionCard:
+    """Chase up (催办) the unit that must act on an open card: a person with `supervise` on the card's
+    holding unit (404 outside it, 403 without the role) tells the unit at `notify_path` (in-app and the
+    outward channels). A second chase within `interval` is refused with the moment the next one is
+    allowed. The card records the last chase and the count in `data` (the calling app may write the
+    chase on its subject's timeline and audit it there: `audit_action=None`)."""
+    require_scope(actor, card.unit_path, "supervise")
+    now = now or timezone.now()
+    with transaction.atomic():
+        card = SupervisionCard.objects.select_for_update().select_related("unit").get(pk=card.pk)
+        if card.resolved_at is not None:
+            raise ValidationFailed(_("This supervision card is resolved; there is nothing to chase up."),
+                                   code="card_resolved")
+        last = card.data.get("chased_at")
+        last = datetime.datetime.fromisoformat(last) if last else None
+        if last is not None and now < last + interval:
+            raise ValidationFailed(
+                _("This card was chased up at %(at)s; it can be chased up again from %(next)s.")
+                % {"at": timezone.localtime(last).strftime("%H:%M"),
+                   "next": timezone.localtime(last + interval).strftime("%H:%M")}, code="chased_recently")
+        chases = int(card.data.get("chases", 0)) + 1
+        card.data = {**card.data, "chased_at": now.isoformat(), "chases": chases}
+        card.save(update_fields=["data"])
+        notify(Message(kind="card.chase", unit_path=notify_path, subject_type=card.subject_type,
+                       subject_id=card.subject_id, subject_label=(card.title or kind_label(card.kind))[:80],
+                       link=link, text=text, key=f"chase:{card.pk}:{chases}"[:80]))
+        if audit_action:
+            audit_record(actor=actor, action=audit_action, obj=card, changes={"chases": chases})
+    return card

@@ -209,3 +209,24 @@ CHECKS["POST /api/v1/open311-keys/{key_id}/revoke"] = [
     Check("POST", lambda c: f"/api/v1/open311-keys/{_open311_key(c).pk}/revoke",
           statuses(200, allowed=KEY_MANAGERS, others={"street_official": 403}), data=lambda c: {}),
 ]
+
+
+def _card(c):
+    """A fresh supervision card: a case of grid G1 misses its deadline, the community K1 holds the card."""
+    from django.utils import timezone
+
+    from jiceng.cases.services import case_breach
+
+    case = _case(c)
+    case_breach(case=case, now=timezone.now())
+    return case.cards.get()
+
+
+# Chase-up (催办) needs `supervise` over the card's holding unit (community K1): the street and the city;
+# K1's own staff and members see the card but may not (403); the grid below, residents and the other
+# street do not see it (404).
+CHECKS["cases:chase"] = [
+    Check("POST", lambda c: f"/cases/cards/{_card(c).pk}/chase/",
+          statuses(302, allowed=SEE_STREET, others={**PAGE, "community_worker": 403, "party_member": 403}),
+          data=lambda c: {}, json=False),
+]
