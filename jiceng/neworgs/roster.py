@@ -60,11 +60,38 @@ def instructor_for_person(*, community, person) -> Instructor:
 
 
 def instructors_for_people(pairs) -> dict:
-    """`instructor_for_person` for many (community, person) pairs at once (bulk writers): {(unit id, person
-    id): Instructor}."""
-    out = {}
+    """`instructor_for_person` for many (community, person) pairs at once (bulk writers, the demo), in a few
+    queries: {(unit id, person id): Instructor}."""
+    wanted = {}
     for community, person in pairs:
-        key = (community.pk, person.pk)
-        if key not in out:
-            out[key] = instructor_for_person(community=community, person=person)
+        wanted.setdefault((community.pk, person.pk), (community, person))
+    if not wanted:
+        return {}
+    units, people = {k[0] for k in wanted}, {k[1] for k in wanted}
+    out = {}
+    for row in Instructor.objects.filter(unit_id__in=units, person_id__in=people, active=True).order_by("id"):
+        out.setdefault((row.unit_id, row.person_id), row)
+    named = {}
+    missing = {k: v for k, v in wanted.items() if k not in out}
+    if missing:
+        for row in Instructor.objects.filter(unit_id__in={k[0] for k in missing}, person__isnull=True, active=True,
+                                             name__in={p.name for _c, p in missing.values()}).order_by("id"):
+            named.setdefault((row.unit_id, row.name), row)
+    claimed, new = [], []
+    for key, (community, person) in missing.items():
+        row = named.pop((community.pk, person.name), None)
+        if row is not None:
+            row.person_id = person.pk
+            claimed.append(row)
+            out[key] = row
+        else:
+            new.append(Instructor(unit_id=community.pk, unit_path=community.path, name=person.name[:60],
+                                  person_id=person.pk))
+    Instructor.objects.bulk_update(claimed, ["person"], batch_size=1000)
+    if new:
+        Instructor.objects.bulk_create(new, batch_size=1000)
+        if new[0].pk is None:  # backends without RETURNING
+            new = list(Instructor.objects.filter(unit_id__in=units, person_id__in=people).order_by("id"))
+        for row in new:
+            out.setdefault((row.unit_id, row.person_id), row)
     return out

@@ -70,3 +70,17 @@ def test_the_data_migrations_move_old_records_onto_the_roster(city, stake):
     assert set(NewOrg.objects.values_list("instructor_id", flat=True)) == {entry.pk}
     assignment.refresh_from_db()
     assert assignment.roster_id == entry.pk and {org.pk, twin.pk} == set(entry.orgs.values_list("pk", flat=True))
+
+
+def test_the_bulk_writer_uses_the_same_roster(city, stake):
+    from jiceng.neworgs.roster import instructors_for_people
+
+    written = neworg_create(actor=None, **station_fields(work_coverage="instructor", work_contact="孙丽")).instructor
+    rows = instructors_for_people([(city.community, stake.cadre), (city.community, stake.manager),
+                                   (city.community, stake.cadre)])
+    assert rows[(city.community.pk, stake.cadre.pk)].pk == written.pk
+    written.refresh_from_db()
+    assert written.person_id == stake.cadre.pk
+    assert rows[(city.community.pk, stake.manager.pk)].name == "郑海" and Instructor.objects.count() == 2
+    assert instructors_for_people([(city.community, stake.manager)])[(city.community.pk, stake.manager.pk)].pk == \
+        rows[(city.community.pk, stake.manager.pk)].pk
