@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts import selectors
 from jiceng.accounts.services import login_check, token_create, token_revoke
 from jiceng.core.errors import ServiceError
-from jiceng.core.notify import notification_setting_for, notification_setting_save
+from jiceng.core.notify import (
+    notification_setting_for,
+    notification_setting_save,
+    notifications_for,
+    notifications_mark_read,
+)
 from jiceng.core.views import form_submit, page
 
 
@@ -89,3 +94,16 @@ def notification_settings(request):
         form = NotificationSettingForm(initial={"sms": pref.sms, "email": pref.email,
                                                 "quiet_start": pref.quiet_start, "quiet_end": pref.quiet_end})
     return render(request, "accounts/notification_settings.html", {"form": form}, status=status)
+
+
+@page
+def notifications(request):
+    """The in-app notifications of every capability (cases, calls, meeting invitations and minutes, cards,
+    ballots, …): the user's own and those of the units the user holds a grant on. POST marks the user's own
+    as read."""
+    if request.method == "POST":
+        notifications_mark_read(actor=request.user)
+        return redirect("accounts:notifications")
+    items = list(notifications_for(user=request.user)[:200])
+    return render(request, "accounts/notifications.html", {"items": items,
+                                                           "unread": sum(1 for n in items if n.read_at is None)})

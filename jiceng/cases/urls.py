@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from jiceng.cases import views
 from jiceng.cases.open311 import views as o311
@@ -20,7 +21,9 @@ urlpatterns = [
     path("cases/desk/", views.desk, name="desk"),
     path("cases/board/", views.board, name="board"),
     path("cases/hotline/", views.hotline, name="hotline"),
-    path("cases/notifications/", views.notifications, name="notifications"),
+    # The in-app notifications moved to the accounts app (every capability's, not only cases'); old links work.
+    path("cases/notifications/", RedirectView.as_view(pattern_name="accounts:notifications", permanent=True),
+         name="notifications"),
     path("cases/open311-keys/", views.open311_keys, name="open311_keys"),
     path("cases/open311-keys/<int:key_id>/revoke/", views.open311_key_revoke, name="open311_key_revoke"),
     path("cases/<str:code>/", views.detail, name="detail"),

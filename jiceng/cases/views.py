@@ -25,7 +25,6 @@ from jiceng.cases.models import LEVEL_ORDER, Category, Department, Level, Source
 from jiceng.core.client import client_address
 from jiceng.core.desk import panels_for as desk_panels
 from jiceng.core.errors import Forbidden, NotFound, ServiceError
-from jiceng.core.notify import notifications_for, notifications_mark_read
 from jiceng.core.scope import scope_prefixes, user_grants
 from jiceng.core.views import (
     first_error,
@@ -235,17 +234,6 @@ def hotline(request):
         return redirect("cases:hotline")
     return render(request, "cases/hotline.html", {"categories": categories, "form": {},
                                                   "token": secrets.token_urlsafe(16)})
-
-
-@page
-def notifications(request):
-    """In-app notifications: the user's own and those of the units the user holds a grant on."""
-    if request.method == "POST":
-        notifications_mark_read(actor=request.user)
-        return redirect("cases:notifications")
-    items = list(notifications_for(user=request.user)[:200])
-    return render(request, "cases/notifications.html", {"items": items,
-                                                        "unread": sum(1 for n in items if n.read_at is None)})
 
 
 def _area(request):

@@ -31,6 +31,7 @@ from jiceng.core.audit import audit_record
 from jiceng.core.errors import Conflict, ValidationFailed
 from jiceng.core.scope import require_scope
 from jiceng.core.text import checked_text
+from jiceng.neworgs.roster import instructor_for_person, instructors_for_people
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, BigCommittee, PartyOrg, Unit
 from jiceng.people.models import PartyMembership, Person
 
@@ -310,7 +311,8 @@ def instructor_assign(*, actor, community: Unit, person: Person, company: Proper
         raise ValidationFailed(_("This company serves no compound of the community."), field="company")
     with transaction.atomic():
         row = Instructor.objects.create(person=person, company=company, unit=community, unit_path=community.path,
-                                        term_start=term_start, term_end=term_end)
+                                        term_start=term_start, term_end=term_end,
+                                        roster=instructor_for_person(community=community, person=person))
         audit_record(actor=actor, action="instructor.assign", obj=row, changes={"company": company.pk})
     return row
 
@@ -382,6 +384,9 @@ def onecore_bulk_create(*, actor, companies: list[PropertyCompany], committees: 
         for r in report_ins:
             r.service_id, r.unit_path = r.service.pk, r.service.unit_path
         ReportIn.objects.bulk_create(report_ins, batch_size=2000)
+        roster = instructors_for_people((i.unit, i.person) for i in instructors)
+        for i in instructors:
+            i.roster = roster[(i.unit.pk, i.person.pk)]
         Instructor.objects.bulk_create(instructors, batch_size=1000)
         audit_record(actor=actor, action="stakeholders.bulk_create", object_type="consult.ownerscommittee",
                      unit_path=min((c.unit_path for c in companies), key=len, default=""),

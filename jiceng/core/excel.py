@@ -495,6 +495,14 @@ class Table:
 
     def parse(self, upload) -> list[tuple[int, dict]]:
         """Every row as (row number, {key: value}), or one ValidationFailed listing every problem."""
+        rows, errors = self.read(upload)
+        errors.raise_if_any()
+        return rows
+
+    def read(self, upload) -> tuple[list[tuple[int, dict]], "RowErrors"]:
+        """The rows that parse cleanly as (row number, {key: value}), and the problems of the others, not yet
+        raised: a bulk importer adds its own checks of the good rows (parents, duplicates, scope) to the same
+        list and raises once, so the user sees every problem of the file at once."""
         columns = self.import_columns
         rows, present = read_rows(upload, {c.key: (c.header, c.key, *c.aliases) for c in columns})
         require_columns(present, {c.key: c.header for c in columns if c.required})
@@ -506,21 +514,23 @@ class Table:
                            code="too_many_rows")
         out = []
         for number, raw in rows:
-            row = {}
+            row, bad = {}, False
             for c in columns:
                 value = raw.get(c.key)
                 if value is None or (isinstance(value, str) and not value.strip()):
                     if c.required:
                         errors.add(number, c.header, _("This column is required."))
+                        bad = True
                     row[c.key] = c.default
                     continue
                 try:
                     row[c.key] = c.field.parse(value)
                 except ValueError as exc:
                     errors.add(number, c.header, exc.args[0] if exc.args else _("Invalid value."))
-            out.append((number, row))
-        errors.raise_if_any()
-        return out
+                    bad = True
+            if not bad:
+                out.append((number, row))
+        return out, errors
 
     def import_file(self, upload, write) -> int:
         """Parse the whole sheet, then call `write(row)` (one service call) for each row inside one

@@ -1,68 +1,74 @@
 """Excel import of budgets and export of every funds table (H5). Imports are all or nothing."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jiceng.core.errors import NotFound
-from jiceng.core.excel import RowErrors, read_rows, require_columns, write_xlsx
+from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.excel import Choice, Column, Registry, Table, Text, write_xlsx
 from jiceng.core.scope import scope_filter
 from jiceng.funds import selectors, services
 from jiceng.funds.models import FundSource
+from jiceng.orgs.excel import scope_unit
 from jiceng.orgs.models import Unit
 
-BUDGET_COLUMNS = {
-    "unit": ("单位代码", "unit", "unit code", "code"),
-    "year": ("年度", "year"),
-    "fund_type": ("经费类型", "fund type", "fund_type"),
-    "source": ("来源", "source"),
-    "amount": ("金额", "金额（元）", "amount"),
-}
 SOURCE_NAMES = {"市": "city", "市级": "city", "县": "county", "县级": "county", "区": "county", "县（区）": "county",
                 "街道": "street"}
 
+# One Table for the budget import, its export and /excel/budgets/…: unit code, year, fund type (code or
+# Chinese name), source (city/county/street or 市/县/街道), amount in yuan (read exactly, as text).
+BUDGETS = Table([
+    Column("unit", "单位代码", Text(32), required=True, aliases=("unit code", "code"), get="unit.code"),
+    Column("unit_name", "单位", get="unit.name", export_only=True),
+    Column("year", "年度", Text(8), required=True),
+    Column("fund_type", "经费类型", Text(120), required=True, aliases=("fund type",), get="fund_type.name"),
+    Column("source", "来源", Choice(FundSource, extra=SOURCE_NAMES), required=True),
+    Column("amount", "金额", Text(30), required=True, aliases=("金额（元）",)),
+], title="经费预算")
 
-def budgets_import(*, actor, upload) -> int:
-    """Rows: unit code, year, fund type (code or Chinese name), source (city/county/street or 市/县/街道),
-    amount in yuan. Every row is checked; one bad row and nothing is written."""
-    rows, present = read_rows(upload, BUDGET_COLUMNS)
-    require_columns(present, {k: BUDGET_COLUMNS[k][0] for k in BUDGET_COLUMNS})
+
+def budgets_import(*, actor, upload, within: Unit | None = None) -> int:
+    """Every row is checked (the sheet's columns, then units, fund types and the service's rules: years,
+    amounts, who sets whose budget); one bad row and nothing is written, every problem listed by row and
+    column. With `within` (the unit of /excel/budgets/import?unit=) every unit lies in its subtree."""
+    rows, errors = BUDGETS.read(upload)
     types = selectors.fund_types()
     by_name = {t.code: t for t in types} | {t.name: t for t in types}
-    codes = {str(r.get("unit") or "").strip() for _n, r in rows}
+    codes = {r["unit"] for _n, r in rows}
     units = {u.code: u for u in scope_filter(Unit.objects.filter(code__in=codes), actor, "path")}
-    errors = RowErrors()
     clean = []
     for number, row in rows:
-        code = str(row.get("unit") or "").strip()
-        unit = units.get(code)
-        if unit is None:
-            errors.add(number, BUDGET_COLUMNS["unit"][0], _("Unknown unit code, or outside your area."))
+        unit = units.get(row["unit"])
+        if unit is None or (within is not None and not unit.path.startswith(within.path)):
+            errors.add(number, BUDGETS.header("unit"), _("Unknown unit code, or outside your area."))
             continue
-        ft = by_name.get(str(row.get("fund_type") or "").strip())
+        ft = by_name.get(row["fund_type"])
         if ft is None:
-            errors.add(number, BUDGET_COLUMNS["fund_type"][0], _("Unknown fund type."))
+            errors.add(number, BUDGETS.header("fund_type"), _("Unknown fund type."))
             continue
-        source = str(row.get("source") or "").strip()
-        source = SOURCE_NAMES.get(source, source.lower())
-        if source not in FundSource.values:
-            errors.add(number, BUDGET_COLUMNS["source"][0], _("The source is the city, the county or the street."))
-            continue
-        clean.append({"_row": number, "unit": unit, "year": row.get("year"), "fund_type": ft, "source": source,
-                      "amount": row.get("amount")})
+        clean.append({"_row": number, "unit": unit, "year": row["year"], "fund_type": ft, "source": row["source"],
+                      "amount": row["amount"]})
     errors.raise_if_any()
-    return services.budgets_bulk_set(actor=actor, rows=clean)
+    try:
+        return services.budgets_bulk_set(actor=actor, rows=clean)
+    except ValidationFailed as exc:
+        for e in exc.errors:  # the service's row errors name fields: name the Excel column instead
+            e["column"] = BUDGETS.header(e["column"]) or e["column"]
+        raise
 
 
-def _source_label(value):
-    return str(FundSource(value).label) if value in FundSource.values else value
+REGISTRIES = [
+    Registry("budgets", gettext_lazy("Budgets"), BUDGETS, scope=scope_unit,
+             rows=lambda user, unit: selectors.budgets_in(user=user, unit=unit),
+             importer=lambda actor, unit, upload: budgets_import(actor=actor, upload=upload, within=unit)),
+]
 
 
 def export(*, user, unit: Unit, year: int, table: str) -> tuple[bytes, str]:
     """One table as .xlsx: budgets, compliance, letters, spending, execution, projects, standards."""
-    if table == "budgets":
-        rows = [(b.unit.code, b.unit.name, b.year, b.fund_type.name, _source_label(b.source), b.amount)
-                for b in selectors.budgets_in(user=user, unit=unit, year=year).iterator()]
-        headers = [_("Unit code"), _("Unit"), _("Year"), _("Fund type"), _("Source"), _("Amount (yuan)")]
-    elif table == "compliance":
+    if table == "budgets":  # the registry's own sheet, so that an export imports back
+        return (BUDGETS.export(selectors.budgets_in(user=user, unit=unit, year=year).iterator(), title=table),
+                f"funds-{table}-{unit.code}-{year}.xlsx")
+    if table == "compliance":
         rows = [(r.code, r.name, r.fund_type.name, r.total, r.minimum, r.shortfall,
                  _("yes") if r.complies else _("no")) for r in selectors.compliance(unit, year)]
         headers = [_("Unit code"), _("Unit"), _("Fund type"), _("Budget (yuan)"), _("Standard (yuan)"),

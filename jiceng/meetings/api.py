@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from jiceng.core.errors import ValidationFailed
-from jiceng.core.fields import Day, Id, Int, PathId, Share, Text, Year
+from jiceng.core.fields import Bool, Day, Id, Int, PathId, Share, Text, Year
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.meetings import selectors, services
@@ -314,3 +314,122 @@ def contact_point_stats(request, unit: str | None = None, year: Year | None = No
     rows = selectors.contact_point_stats(user=request.user, unit=_unit(request, unit),
                                          year=year or timezone.localdate().year)
     return [{"contact_point": r["point"], "meetings": r["meetings"], "attended": r["attended"]} for r in rows]
+
+
+class MeetingNoticeIn(Schema):
+    planned_on: Day
+    title: Text(160, 1)
+    place: Text(120) = ""
+
+
+class MeetingInvitationOut(Schema):
+    id: int
+    name: str
+    status: str
+    note: str
+    has_account: bool
+    times_invited: int
+    roster_member_id: int | None
+    member_id: int | None
+
+    @staticmethod
+    def resolve_has_account(obj):
+        return obj.user_id is not None
+
+
+class MeetingInvitationRow(MeetingInvitationOut):
+    """A row of the comparison: the answer and, once the meeting is recorded, "present", "deputy" or "absent"."""
+
+    attendance: str | None
+
+
+class InvitationTotalsOut(Schema):
+    invited: int
+    accepted: int
+    declined: int
+    unanswered: int
+    accepted_came: int
+    accepted_absent: int
+    declined_came: int
+    unanswered_came: int
+
+
+class MeetingNoticeOut(Schema):
+    id: int
+    system_id: int
+    planned_on: datetime.date
+    title: str
+    place: str
+    rounds: int
+    meeting_id: int | None
+    invitations: list[MeetingInvitationRow]
+    totals: InvitationTotalsOut
+
+
+class OwnInvitationOut(Schema):
+    id: int
+    notice_title: str
+    planned_on: datetime.date
+    place: str
+    status: str
+    note: str
+
+    resolve_notice_title = related("notice.title")
+    resolve_planned_on = related("notice.planned_on")
+    resolve_place = related("notice.place")
+
+
+class InvitationReplyIn(Schema):
+    accept: Bool
+    note: Text(200) = ""
+
+
+class ReinvitedOut(Schema):
+    invited: int
+
+
+def _notice_out(notice):
+    cmp = selectors.invitation_comparison(notice)
+    rows = []
+    for r in cmp["rows"]:
+        inv = r["invitation"]
+        inv.attendance = r["outcome"]
+        rows.append(inv)
+    return {"id": notice.pk, "system_id": notice.system_id, "planned_on": notice.planned_on, "title": notice.title,
+            "place": notice.place, "rounds": notice.rounds, "meeting_id": notice.meeting_id, "invitations": rows,
+            "totals": cmp["totals"]}
+
+
+@router.post("/systems/{system_id}/notices", response={201: MeetingNoticeOut},
+             summary="Call a meeting: invite everyone due that day (the big committee's roster) and tell them")
+def meeting_invite(request, system_id: int, payload: MeetingNoticeIn):
+    system = selectors.system_get(user=request.user, pk=system_id)
+    notice = services.meeting_invite(actor=request.user, system=system, planned_on=payload.planned_on,
+                                     title=payload.title, place=payload.place)
+    return Status(201, _notice_out(notice))
+
+
+@router.get("/notices/{notice_id}", response=MeetingNoticeOut,
+            summary="A called meeting: invitations, answers and (once recorded) attendance compared")
+def notice_detail(request, notice_id: int):
+    return _notice_out(selectors.notice_get(user=request.user, pk=notice_id))
+
+
+@router.post("/notices/{notice_id}/reinvite", response=ReinvitedOut,
+             summary="Invite again those who have not answered")
+def notice_reinvite(request, notice_id: int):
+    notice = selectors.notice_get(user=request.user, pk=notice_id)
+    return {"invited": services.meeting_reinvite(actor=request.user, notice=notice)}
+
+
+@router.get("/invitations", response=list[OwnInvitationOut], summary="My invitations to meetings still to come")
+def my_invitations(request, page: Query[Page.sized(50, 200)] = None):
+    return list(page.slice(selectors.invitations_own(user=request.user)))
+
+
+@router.post("/invitations/{invitation_id}/reply", response=OwnInvitationOut,
+             summary="Answer my own invitation (anyone else's: not found)")
+def invitation_reply(request, invitation_id: int, payload: InvitationReplyIn):
+    invitation = selectors.invitation_own(user=request.user, pk=invitation_id)
+    return services.invitation_reply(actor=request.user, invitation=invitation, accept=payload.accept,
+                                     note=payload.note)

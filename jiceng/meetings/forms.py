@@ -103,3 +103,19 @@ class SystemForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["cadence"].choices = [("", "—")] + list(Cadence.choices)
+
+
+class InviteForm(forms.Form):
+    """Call a meeting ahead of its day: those due that day are invited."""
+
+    planned_on = forms.DateField(label=gettext_lazy("Meeting day"), widget=DATE)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=160)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=120, required=False)
+
+
+class ReplyForm(forms.Form):
+    """The invitee's answer: will attend or cannot, with an optional note."""
+
+    answer = forms.ChoiceField(choices=[("accept", gettext_lazy("I will attend")),
+                                        ("decline", gettext_lazy("I cannot attend"))])
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)

@@ -224,3 +224,63 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MeetingNotice(models.Model):
+    """会议通知: a joint meeting called ahead of its day. Those due that day (the big committee's roster, else
+    the system's members) are invited; each answers on their phone; the held meeting recorded for that day
+    is linked back, so its attendance can be compared with the answers."""
+
+    system = models.ForeignKey(MeetingSystem, on_delete=models.PROTECT, related_name="notices")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    planned_on = models.DateField(_("meeting day"), db_index=True)
+    title = models.CharField(_("title"), max_length=160)
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    # How many times the invitations went out (the first sending is round 1; a re-invitation adds one).
+    rounds = models.PositiveSmallIntegerField(default=1)
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting notice")
+        verbose_name_plural = _("meeting notices")
+
+    def __str__(self):
+        return self.title
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited, no answer yet")
+    ACCEPTED = "accepted", _("Will attend")
+    DECLINED = "declined", _("Cannot attend")
+
+
+class Invitation(models.Model):
+    """One invitee of a meeting notice: a roster member (or system member), the account that answers, and
+    the answer."""
+
+    notice = models.ForeignKey(MeetingNotice, on_delete=models.CASCADE, related_name="invitations")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    roster_member = models.ForeignKey("orgs.PartTimeMember", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    member = models.ForeignKey(SystemMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    # The invitee's account (through the member's person); without one the desk tells them another way.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="meeting_invitations")
+    status = models.CharField(_("answer"), max_length=10, choices=InvitationStatus.choices,
+                              default=InvitationStatus.INVITED)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField()
+    times_invited = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("meeting invitation")
+        verbose_name_plural = _("meeting invitations")
+        indexes = [models.Index(fields=["user", "status"], name="invitation_user_status")]
+
+    def __str__(self):
+        return self.name

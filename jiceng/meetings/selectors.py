@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, scoped_get, subtree_q
@@ -12,8 +13,10 @@ from jiceng.meetings.models import (
     ActionItem,
     Attendance,
     ContactPoint,
+    Invitation,
     Meeting,
     MeetingCardKind,
+    MeetingNotice,
     MeetingPeriod,
     MeetingSystem,
     PeriodStatus,
@@ -131,3 +134,59 @@ def committee_attendance(committee) -> dict:
     sources = {r["roster_member__source"]: rated(r)
                for r in base.values("roster_member__source").annotate(**counts).order_by()}
     return {"members": members, "sources": sources}
+
+
+def notice_get(*, user, pk: int) -> MeetingNotice:
+    return scoped_get(MeetingNotice.objects.select_related("system__unit", "meeting"), user=user, pk=pk)
+
+
+def notices_of(system) -> list[MeetingNotice]:
+    """A system's meeting notices, the latest first, with their answer counts."""
+    return list(MeetingNotice.objects.filter(system=system).annotate(
+        invited=Count("invitations"),
+        accepted=Count("invitations", filter=Q(invitations__status="accepted")),
+        declined=Count("invitations", filter=Q(invitations__status="declined")))
+        .order_by("-planned_on", "-id")[:20])
+
+
+def invitation_own(*, user, pk: int) -> Invitation:
+    """An invitation, for its invitee only: anybody else (even an official above) gets not found."""
+    obj = (Invitation.objects.select_related("notice__system__unit", "notice__meeting")
+           .filter(pk=pk, user_id=getattr(user, "pk", None)).first())
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def invitations_own(*, user):
+    """The user's own invitations to meetings still to come, the nearest first."""
+    return (Invitation.objects.filter(user_id=user.pk, notice__meeting__isnull=True,
+                                      notice__planned_on__gte=timezone.localdate())
+            .select_related("notice__system__unit").order_by("notice__planned_on", "id"))
+
+
+def invitation_comparison(notice: MeetingNotice) -> dict:
+    """Each invitation with its answer and, once the meeting is recorded, what happened: "present", "deputy"
+    or "absent". Totals compare the answers with the attendance (accepted and came, accepted and stayed away,
+    declined and came anyway, never answered)."""
+    invitations = list(notice.invitations.order_by("id"))
+    outcome = {}
+    if notice.meeting_id:
+        for a in Attendance.objects.filter(meeting_id=notice.meeting_id, contact_point__isnull=True):
+            key = ("r", a.roster_member_id) if a.roster_member_id else ("m", a.member_id)
+            outcome[key] = ("deputy" if a.deputy else "present") if a.present else "absent"
+    rows, totals = [], {"invited": len(invitations), "accepted": 0, "declined": 0, "unanswered": 0,
+                        "accepted_came": 0, "accepted_absent": 0, "declined_came": 0, "unanswered_came": 0}
+    for inv in invitations:
+        key = ("r", inv.roster_member_id) if inv.roster_member_id else ("m", inv.member_id)
+        came = outcome.get(key) if notice.meeting_id else None
+        rows.append({"invitation": inv, "outcome": came})
+        answer = {"accepted": "accepted", "declined": "declined"}.get(inv.status, "unanswered")
+        totals[answer] += 1
+        if came is not None:
+            attended = came in ("present", "deputy")
+            if answer == "accepted":
+                totals["accepted_came" if attended else "accepted_absent"] += 1
+            elif attended:
+                totals[f"{answer}_came"] += 1
+    return {"rows": rows, "totals": totals, "recorded": bool(notice.meeting_id)}

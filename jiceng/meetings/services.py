@@ -7,14 +7,14 @@ import datetime
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.audit import audit_record
-from jiceng.core.errors import Conflict, ValidationFailed
-from jiceng.core.notify import Message, notify
+from jiceng.core.errors import Conflict, NotFound, ValidationFailed
+from jiceng.core.notify import Message, notify, notify_many
 from jiceng.core.scope import require_scope
 from jiceng.core.supervision import cards_resolve
 from jiceng.meetings.models import (
@@ -26,7 +26,10 @@ from jiceng.meetings.models import (
     Attendance,
     Cadence,
     ContactPoint,
+    Invitation,
+    InvitationStatus,
     Meeting,
+    MeetingNotice,
     MeetingPeriod,
     MeetingSystem,
     PeriodStatus,
@@ -275,6 +278,8 @@ def meeting_record(*, actor, system: MeetingSystem, held_on: datetime.date, titl
             + [Attendance(meeting=meeting, unit_path=meeting.unit_path, contact_point=c, name=c.leader_name)
                for c in points.values()])
         period = _fill_period(system, meeting)
+        # The notice that called this meeting (same system, same day) now compares answers with attendance.
+        MeetingNotice.objects.filter(system=system, planned_on=held_on, meeting__isnull=True).update(meeting=meeting)
         _tell_minutes(meeting, [m.person_id for m in members.values() if m.person_id])
         audit_record(actor=actor, action="meeting.record", obj=meeting,
                      changes={"held_on": held_on, "present": len(present), "deputies": len(deputies),
@@ -474,3 +479,103 @@ def contact_points_bulk_create(*, actor, points: list[ContactPoint], note: str =
         audit_record(actor=actor, action="contact_point.bulk_create", object_type="meetings.contactpoint",
                      changes={"count": len(points), "note": note})
     return points
+
+
+def meeting_invite(*, actor, system: MeetingSystem, planned_on: datetime.date, title: str, place: str = "",
+                   today: datetime.date | None = None) -> MeetingNotice:
+    """Call a joint meeting ahead of its day: invite everyone due that day (`due_on`: the big committee's roster
+    while one is in office, else the system's members), one invitation row each, and tell each invitee with an
+    account through core notifications (key "meeting.invite:<invitation>:<round>", so a retried task sends
+    nothing twice). The invitee answers on their phone (`invitation_reply`)."""
+    require_scope(actor, system.unit_path, "write")
+    today = today or timezone.localdate()
+    title, place = (title or "").strip(), (place or "").strip()
+    if not title:
+        raise ValidationFailed(_("A meeting needs a title."), field="title")
+    if len(title) > 160 or len(place) > 120:
+        raise ValidationFailed(_("The title has at most 160 characters and the place at most 120."), field="title")
+    if planned_on < today:
+        raise ValidationFailed(_("Invitations are sent for a meeting still to come."), field="planned_on")
+    _committee, due = due_on(system, planned_on)
+    if not due:
+        raise ValidationFailed(_("Nobody is due at this meeting on that day: set up the roster first."),
+                               field="planned_on")
+    persons = {m.person_id for m in due if m.person_id}
+    accounts = dict(get_user_model().objects.filter(person_id__in=persons, is_active=True)
+                    .values_list("person_id", "id"))
+    now = timezone.now()
+    with transaction.atomic():
+        notice = MeetingNotice.objects.create(system=system, unit_path=system.unit_path, planned_on=planned_on,
+                                              title=title, place=place,
+                                              created_by=actor if getattr(actor, "pk", None) else None)
+        field = "roster_member" if isinstance(due[0], PartTimeMember) else "member"
+        invitations = Invitation.objects.bulk_create([
+            Invitation(notice=notice, unit_path=notice.unit_path, name=m.name, **{field: m},
+                       user_id=accounts.get(m.person_id), invited_at=now) for m in due])
+        if invitations and invitations[0].pk is None:  # backends without RETURNING
+            invitations = list(Invitation.objects.filter(notice=notice).order_by("id"))
+        sent = _tell_invitees(notice, invitations)
+        audit_record(actor=actor, action="meeting.invite", obj=notice,
+                     changes={"system": system.pk, "planned_on": planned_on, "invited": len(invitations),
+                              "told": sent})
+    return notice
+
+
+def meeting_reinvite(*, actor, notice: MeetingNotice, today: datetime.date | None = None) -> int:
+    """Invite again those who have not answered yet (the answered are left alone); returns how many."""
+    require_scope(actor, notice.unit_path, "write")
+    today = today or timezone.localdate()
+    if notice.planned_on < today or notice.meeting_id:
+        raise Conflict(_("This meeting has taken place: nobody can be invited to it any more."))
+    with transaction.atomic():
+        notice = MeetingNotice.objects.select_for_update().get(pk=notice.pk)
+        pending = list(Invitation.objects.filter(notice=notice, status=InvitationStatus.INVITED).order_by("id"))
+        if not pending:
+            raise Conflict(_("Everyone invited has answered."))
+        notice.rounds += 1
+        notice.save(update_fields=["rounds"])
+        Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(
+            invited_at=timezone.now(), times_invited=F("times_invited") + 1)
+        sent = _tell_invitees(notice, pending)
+        audit_record(actor=actor, action="meeting.reinvite", obj=notice,
+                     changes={"round": notice.rounds, "invited": len(pending), "told": sent})
+    return len(pending)
+
+
+def _tell_invitees(notice: MeetingNotice, invitations: list[Invitation]) -> int:
+    text = _("You are invited to the joint meeting “%(title)s” on %(date)s%(place)s. Please answer whether you "
+             "will attend.") % {"title": notice.title, "date": notice.planned_on.isoformat(),
+                                "place": (_(" at %(place)s") % {"place": notice.place}) if notice.place else ""}
+    msgs = [Message(kind="meeting.invite", text=text, subject=notice.title[:60], user_ids=[inv.user_id],
+                    subject_type="meetings.invitation", subject_id=str(inv.pk), subject_label=notice.title[:80],
+                    link=reverse("meetings:invitation", args=[inv.pk]),
+                    key=f"meeting.invite:{inv.pk}:{notice.rounds}")
+            for inv in invitations if inv.user_id]
+    notify_many(msgs)
+    return len(msgs)
+
+
+def invitation_reply(*, actor, invitation: Invitation, accept: bool, note: str = "",
+                     today: datetime.date | None = None) -> Invitation:
+    """The invitee answers their own invitation (anyone else: not found). The answer may change until the
+    meeting's day; the row changes only from the state it was read in, so two taps cannot both win."""
+    if actor is None or not getattr(actor, "pk", None) or invitation.user_id != actor.pk:
+        raise NotFound()
+    today = today or timezone.localdate()
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationFailed(_("The note has at most 200 characters."), field="note")
+    notice = invitation.notice
+    if notice.planned_on < today or notice.meeting_id:
+        raise Conflict(_("This meeting has taken place: the answer can no longer change."))
+    status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    with transaction.atomic():
+        changed = Invitation.objects.filter(pk=invitation.pk, status=invitation.status).update(
+            status=status, note=note, answered_at=timezone.now())
+        if not changed:
+            raise Conflict(_("The invitation was answered meanwhile; reload the page."))
+        old = invitation.status
+        invitation.refresh_from_db()
+        audit_record(actor=actor, action="invitation.reply", obj=invitation,
+                     changes={"status": [old, status], "notice": notice.pk})
+    return invitation

@@ -13,5 +13,10 @@ urlpatterns = [
     path("systems/<int:pk>/", views.system_page, name="system"),
     path("systems/set-up/", views.system_setup, name="system_setup"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("systems/<int:pk>/invite/", views.invite, name="invite"),
+    path("notices/<int:pk>/", views.notice_page, name="notice"),
+    path("notices/<int:pk>/reinvite/", views.reinvite, name="reinvite"),
+    path("invitations/", views.my_invitations, name="invitations"),
+    path("invitations/<int:pk>/", views.invitation_page, name="invitation"),
     path("contact-points/", views.contact_points, name="contact_points"),
 ]

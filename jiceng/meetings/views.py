@@ -8,9 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.scope import user_can
-from jiceng.core.views import form_submit, page
+from jiceng.core.views import form_submit, page, run_and_redirect
 from jiceng.meetings import selectors, services
-from jiceng.meetings.forms import ActionDoneForm, MeetingForm, ResolutionForm, SystemForm, YearForm
+from jiceng.meetings.forms import (
+    ActionDoneForm,
+    InviteForm,
+    MeetingForm,
+    ReplyForm,
+    ResolutionForm,
+    SystemForm,
+    YearForm,
+)
 from jiceng.orgs.selectors import unit_or_top
 
 
@@ -121,6 +129,7 @@ def system_page(request, pk):
     year = _year(request)
     return render(request, "meetings/system.html", {
         "system": system, "committee": committee, "form": form, "year": year, "today": today,
+        "invite": InviteForm(), "notices": selectors.notices_of(system),
         "periods": list(system.periods.filter(year=year).order_by("index")),
     }, status=422 if form.errors else 200)
 
@@ -135,3 +144,62 @@ def resolution_add(request, pk):
     if done is None:
         return _meeting_render(request, meeting, form, status=422)
     return redirect("meetings:meeting", pk=meeting.pk)
+
+
+@require_POST
+@page
+def invite(request, pk):
+    """Call a meeting of this system: everyone due that day is invited and told."""
+    system = selectors.system_get(user=request.user, pk=pk)
+    form = InviteForm(request.POST)
+    notice = form_submit(form, lambda d: services.meeting_invite(
+        actor=request.user, system=system, planned_on=d["planned_on"], title=d["title"], place=d["place"]),
+        passthrough=(403,))
+    if notice is None:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("meetings:system", pk=system.pk)
+    messages.success(request, _("Invitations sent."))
+    return redirect("meetings:notice", pk=notice.pk)
+
+
+@page
+def notice_page(request, pk):
+    """A called meeting: who was invited, who answered what, and (once recorded) who came."""
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return render(request, "meetings/notice.html", {
+        "notice": notice, "today": timezone.localdate(), **selectors.invitation_comparison(notice)})
+
+
+@require_POST
+@page
+def reinvite(request, pk):
+    """Invite again those who have not answered."""
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return run_and_redirect(request, lambda: services.meeting_reinvite(actor=request.user, notice=notice),
+                            reverse("meetings:notice", args=[notice.pk]), success=_("Unanswered invitees invited again."),
+                            passthrough=(403,))
+
+
+@page
+def my_invitations(request):
+    """The signed-in user's invitations to meetings still to come (a phone page)."""
+    return render(request, "meetings/invitations.html",
+                  {"items": list(selectors.invitations_own(user=request.user)[:50])})
+
+
+@page
+def invitation_page(request, pk):
+    """The invitee's own invitation, answered on a phone; anybody else gets not found."""
+    invitation = selectors.invitation_own(user=request.user, pk=pk)
+    form = ReplyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        done = form_submit(form, lambda d: services.invitation_reply(
+            actor=request.user, invitation=invitation, accept=d["answer"] == "accept", note=d["note"]))
+        if done is not None:
+            messages.success(request, _("Your answer is recorded."))
+            return redirect("meetings:invitation", pk=invitation.pk)
+    return render(request, "meetings/invitation.html", {
+        "invitation": invitation, "notice": invitation.notice, "form": form, "today": timezone.localdate()},
+        status=422 if form.errors else 200)
+

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiceng.core.errors import ValidationFailed
-from jiceng.core.excel import Boolean, Column, Date, Registry, Table, open_workbook, write_xlsx
+from jiceng.core.excel import Boolean, Choice, Column, Date, Registry, Table, Text, write_xlsx
 from jiceng.core.scope import require_scope, subtree_q
 from jiceng.network.models import CompoundProfile, GridStaff, StaffRole
 from jiceng.network.services import grid_staff_bulk_create
 from jiceng.orgs.excel import scope_unit, unit_page_url
 from jiceng.orgs.models import Unit
 
-STAFF_COLUMNS = ["grid", "grid_name", "role", "name", "on_duty", "since"]
 COMPOUND_COLUMNS = ["compound", "name", "property_company", "project_manager", "owners_committee", "competent_unit",
                     "three_without", "three_without_since", "arrangement", "arranged_since"]
 
@@ -25,10 +21,7 @@ def _workbook(header, rows) -> bytes:
 
 
 def export_staff(unit: Unit) -> bytes:
-    qs = (GridStaff.objects.filter(subtree_q(unit.path, "unit_path"), active=True).select_related("grid")
-          .order_by("unit_path", "role", "name"))
-    return _workbook(STAFF_COLUMNS, ([s.grid.code, s.grid.name, s.role, s.name, "1" if s.on_duty else "0",
-                                      s.since.isoformat() if s.since else ""] for s in qs.iterator()))
+    return STAFF.export(_staff(None, unit), title="data")
 
 
 def export_compounds(unit: Unit) -> bytes:
@@ -43,71 +36,51 @@ def export_compounds(unit: Unit) -> bytes:
     return _workbook(COMPOUND_COLUMNS, rows)
 
 
-def _role(value: str) -> str | None:
-    value = (value or "").strip()
-    for choice in StaffRole:
-        if value in (choice.value, str(choice.label)):
-            return choice.value
-    labels = {"网格长": "leader", "专职网格员": "full_time", "兼职网格员": "part_time", "网格党支部书记": "party_secretary"}
-    return labels.get(value)
+ROLE_LABELS = {"网格长": "leader", "专职网格员": "full_time", "兼职网格员": "part_time", "网格党支部书记": "party_secretary"}
+
+# The grid staff's sheet (one Table for the import, the export and /excel/grid-staff/…): the role is written
+# as its code and read by code or Chinese name; the English headers of older sheets are read too.
+STAFF = Table([
+    Column("grid", "网格代码", Text(32), required=True, get="grid.code"),
+    Column("grid_name", "网格", get="grid.name", export_only=True),
+    Column("role", "岗位", Choice([(v, v) for v in StaffRole.values], extra=ROLE_LABELS), required=True),
+    Column("name", "姓名", Text(60), required=True),
+    Column("on_duty", "在岗", Boolean(), default=True),
+    Column("since", "起始日期", Date()),
+], title="网格员")
 
 
-def import_staff(*, actor, unit: Unit, content: bytes) -> int:
-    """Add grid staff from an Excel sheet (columns grid, role, name, optional on_duty and since)."""
+def _staff(user, unit: Unit):
+    return (GridStaff.objects.filter(subtree_q(unit.path, "unit_path"), active=True).select_related("grid")
+            .order_by("unit_path", "role", "name"))
+
+
+def import_staff(*, actor, unit: Unit, content) -> int:
+    """Add grid staff from an Excel sheet under `unit` (grid, role, name, optional on-duty and since), all or
+    nothing: every problem listed by row and column."""
     require_scope(actor, unit.path, "write")
-    ws = open_workbook(content).worksheets[0]  # size, unpacked size and rows checked before parsing
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h or "").strip().lower() for h in next(rows, [])]
-    col = {h: i for i, h in enumerate(header) if h}
-    if not {"grid", "role", "name"} <= set(col):
-        raise ValidationFailed(_("The first row must name the columns grid, role and name."), code="bad_excel")
-    data = []
-    for n, r in enumerate(rows, start=2):
-        def cell(name, r=r):
-            i = col.get(name)
-            v = r[i] if i is not None and i < len(r) else None
-            return v if isinstance(v, datetime.date) else ("" if v is None else str(v).strip())
-
-        if not any(v not in (None, "") for v in r):
-            continue
-        data.append((n, cell("grid"), cell("role"), cell("name"), cell("on_duty"), cell("since")))
+    rows, errors = STAFF.read(content)
     grids = {g.code: g for g in Unit.objects.filter(subtree_q(unit.path), kind="grid",
-                                                     code__in={d[1] for d in data})}
+                                                     code__in={r["grid"] for _n, r in rows})}
     active_single = set(GridStaff.objects.filter(grid__in=grids.values(), active=True,
                                                  role__in=["leader", "party_secretary"])
                         .values_list("grid__code", "role"))
-    errors, staff = [], []
-    for n, grid_code, role_text, name, on_duty, since in data:
-        role = _role(role_text)
-        grid = grids.get(grid_code)
-        problem = None
+    staff = []
+    for n, row in rows:
+        grid, role = grids.get(row["grid"]), row["role"]
         if grid is None:
-            problem = _("no grid %(code)s under %(unit)s") % {"code": grid_code, "unit": unit.name}
-        elif role is None:
-            problem = _("unknown role “%(role)s”") % {"role": role_text}
-        elif not name:
-            problem = _("a name is needed")
-        elif role in ("leader", "party_secretary") and (grid_code, role) in active_single:
-            problem = _("the grid already has an active %(role)s") % {"role": StaffRole(role).label}
-        if since and not isinstance(since, datetime.date):
-            try:
-                since = datetime.date.fromisoformat(since)
-            except ValueError:
-                problem = problem or _("since must be a date (YYYY-MM-DD)")
-        if problem:
-            errors.append({"row": n, "message": problem})
+            errors.add(n, STAFF.header("grid"), _("no grid %(code)s under %(unit)s") % {"code": row["grid"],
+                                                                                         "unit": unit.name})
+            continue
+        if role in ("leader", "party_secretary") and (row["grid"], role) in active_single:
+            errors.add(n, STAFF.header("role"), _("the grid already has an active %(role)s")
+                       % {"role": StaffRole(role).label})
             continue
         if role in ("leader", "party_secretary"):
-            active_single.add((grid_code, role))
-        if isinstance(since, datetime.datetime):
-            since = since.date()
-        staff.append(GridStaff(grid=grid, unit_path=grid.path, role=role, name=name[:60], since=since or None,
-                               on_duty=str(on_duty).strip().lower() not in ("0", "false", "no", "否")))
-    if errors:
-        raise ValidationFailed(_("Nothing was imported: %(n)d row(s) have problems.") % {"n": len(errors)},
-                               code="bad_rows", errors=errors)
-    if not staff:
-        raise ValidationFailed(_("The file holds no rows."), code="empty_import")
+            active_single.add((row["grid"], role))
+        staff.append(GridStaff(grid=grid, unit_path=grid.path, role=role, name=row["name"], since=row["since"],
+                               on_duty=row["on_duty"] is not False))
+    errors.raise_if_any()
     return grid_staff_bulk_create(actor=actor, rows=staff, note="excel import")
 
 
@@ -141,6 +114,8 @@ def _compounds(user, unit: Unit):
 
 
 REGISTRIES = [
+    Registry("grid-staff", gettext_lazy("Grid staff"), STAFF, scope=scope_unit, rows=_staff, list_url=unit_page_url,
+             importer=lambda actor, unit, upload: import_staff(actor=actor, unit=unit, content=upload)),
     Registry("compounds", gettext_lazy("Compounds"), COMPOUNDS, scope=scope_unit, rows=_compounds,
              list_url=unit_page_url),
 ]

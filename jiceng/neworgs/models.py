@@ -51,6 +51,30 @@ def is_work_covered(org_coverage: str, work_coverage: str) -> bool:
     return org_coverage != OrgCoverage.NONE or work_coverage != WorkCoverage.NONE
 
 
+class Instructor(models.Model):
+    """The one roster of party-building instructors 党建指导员 and liaisons 党建联络员, kept by the community that
+    sends them: a new organization's party-work coverage points here (its `work_contact` is the name shown), and
+    so does consult's assignment of an instructor to a property company (consult sits above neworgs)."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")  # the sending community
+    unit_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField(_("name"), max_length=60)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(_("role"), max_length=12, choices=[("instructor", _("Party-building instructor")),
+                                                               ("liaison", _("Party-building liaison"))],
+                            default="instructor")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instructor or liaison")
+        verbose_name_plural = _("instructors and liaisons")
+        indexes = [models.Index(fields=["unit", "name"], name="neworgs_instructor_unit_name")]
+
+    def __str__(self):
+        return self.name
+
+
 class NewOrg(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=120)
@@ -69,6 +93,8 @@ class NewOrg(models.Model):
     work_coverage = models.CharField(_("party work"), max_length=12, choices=WorkCoverage.choices,
                                      default=WorkCoverage.NONE)
     work_contact = models.CharField(_("instructor or liaison"), max_length=60, blank=True)
+    # The roster entry of that instructor or liaison (the name above is theirs, kept for lists and exports).
+    instructor = models.ForeignKey(Instructor, null=True, blank=True, on_delete=models.SET_NULL, related_name="orgs")
     # Kept by the services (is_gap): on the "should build" gap list.
     gap = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

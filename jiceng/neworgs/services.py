@@ -13,6 +13,7 @@ from jiceng.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jiceng.core.excel import RowErrors
 from jiceng.core.scope import common_path, require_scope, scope_filter, scope_prefixes, subtree_q, user_can
 from jiceng.neworgs.models import Kind, NewOrg, OrgCoverage, WorkCoverage, is_gap
+from jiceng.neworgs.roster import instructors_link
 from jiceng.orgs.models import GRID_PARTY_ORG_KINDS, PartyOrg, Unit
 
 LIMITS = {"name": 120, "address": 200, "branch_name": 120, "work_contact": 60}
@@ -171,7 +172,9 @@ def neworg_create(*, actor, kind: str, name: str, credit_code: str, lat=None, ln
         if _duplicate(actor, fields["credit_code"]) is not None:
             raise Conflict(_("An organization with this unified social credit code is already registered in your "
                              "area."), field="credit_code", code="duplicate_credit_code")
-        org = NewOrg.objects.create(grid=grid, unit_path=grid.path, address=address, lat=wlat, lng=wlng, **fields)
+        org = NewOrg(grid=grid, unit_path=grid.path, address=address, lat=wlat, lng=wlng, **fields)
+        instructors_link([org])
+        org.save()
         audit_record(actor=actor, action="neworg.create", obj=org,
                      changes={"kind": org.kind, "credit_code": org.credit_code, "org_coverage": org.org_coverage,
                               "work_coverage": org.work_coverage, "party_members": org.party_members})
@@ -211,6 +214,7 @@ def neworg_update(*, actor, org: NewOrg, lat=None, lng=None, crs: str = "wgs84",
                                                               else [current.grid.code, grid.code])
                 setattr(current, field, value)
         if diff:
+            instructors_link([current])
             current.save()
         audit_record(actor=actor, action="neworg.update", obj=current, changes=diff)
     return current
@@ -261,6 +265,7 @@ def neworgs_bulk_create(*, actor, rows: list[dict], note: str = "", errors: RowE
     errors.errors.sort(key=lambda e: e["row"])
     errors.raise_if_any()
     with transaction.atomic():
+        instructors_link(prepared)
         objs = NewOrg.objects.bulk_create(prepared, batch_size=1000)
         audit_record(actor=actor, action="neworg.bulk_create", object_type="neworgs.neworg",
                      unit_path=common_path([o.unit_path for o in objs]), changes={"count": len(objs), "note": note})

@@ -11,12 +11,8 @@ from jiceng.core.excel import (
     Column,
     Date,
     Registry,
-    RowErrors,
     Table,
     Text,
-    read_rows,
-    require_columns,
-    write_xlsx,
 )
 from jiceng.core.scope import subtree_q, user_can
 from jiceng.orgs import selectors
@@ -39,50 +35,52 @@ from jiceng.orgs.services import (
     validate_unit_fields,
 )
 
-COLUMNS = {
-    "code": ("代码", "code"), "name": ("名称", "name"), "kind": ("类型", "kind"),
-    "parent": ("上级代码", "parent", "parent code"), "address": ("地址", "address"),
-}
-KIND_BY_LABEL = {**{k: k for k in KIND_ORDER}, "市": "city", "县": "county", "区": "county", "县(市、区)": "county",
-                 "街道": "street", "社区": "community", "网格": "grid", "小区": "compound", "楼栋": "building", "户": "household"}
+KIND_BY_LABEL = {"市": "city", "县": "county", "区": "county", "县(市、区)": "county", "街道": "street", "社区": "community",
+                 "网格": "grid", "小区": "compound", "楼栋": "building", "户": "household"}
+
+# The unit tree's sheet (one Table for the import, the export and /excel/units/…): a row's parent is the
+# code of a unit in the database or of an earlier row of the same file.
+UNITS = Table([
+    Column("code", "代码", Text(32), required=True, get=lambda r: r[0]),
+    Column("name", "名称", Text(120), required=True, get=lambda r: r[1]),
+    Column("kind", "类型", Choice(UnitKind, extra=KIND_BY_LABEL), required=True, get=lambda r: r[2]),
+    Column("parent", "上级代码", Text(32), required=True, aliases=("parent code",), get=lambda r: r[3] or ""),
+    Column("address", "地址", Text(200), default="", get=lambda r: r[4]),
+], title="单位")
 
 
-def units_import(*, actor, upload) -> int:
-    """Create the units of a sheet, all or nothing. A row's parent may be an earlier row of the sheet."""
-    rows, present = read_rows(upload, COLUMNS)
-    require_columns(present, {"code": "代码", "name": "名称", "kind": "类型", "parent": "上级代码"})
-    errors = RowErrors()
+def units_import(*, actor, upload, within: Unit | None = None) -> int:
+    """Create the units of a sheet, all or nothing (every problem listed by row and column). A row's parent may
+    be an earlier row of the sheet; with `within` (the unit of /excel/units/import?unit=) every parent lies in
+    its subtree."""
+    rows, errors = UNITS.read(upload)
+    header = UNITS.header
     pending: dict[str, Unit] = {}
-    parent_codes = {str(r.get("parent") or "") for _n, r in rows}
-    existing = {u.code: u for u in Unit.objects.filter(code__in=parent_codes | {str(r.get("code") or "") for _n, r in rows})}
+    parent_codes = {r["parent"] for _n, r in rows}
+    existing = {u.code: u for u in Unit.objects.filter(code__in=parent_codes | {r["code"] for _n, r in rows})}
     for number, row in rows:
-        code, parent_code = str(row.get("code") or ""), str(row.get("parent") or "")
-        kind = KIND_BY_LABEL.get(str(row.get("kind") or "").strip())
-        if kind is None:
-            errors.add(number, "类型", _("Unknown unit kind “%(kind)s”.") % {"kind": row.get("kind")})
-            continue
+        code, parent_code, kind = row["code"], row["parent"], row["kind"]
         parent = pending.get(parent_code) or existing.get(parent_code)
-        if parent is None:
-            errors.add(number, "上级代码", _("No unit with the code %(code)s (in the database or above in the file).")
-                       % {"code": parent_code})
+        if parent is None or (within is not None and not parent.path.startswith(within.path)):
+            errors.add(number, header("parent"), _("No unit with the code %(code)s (in the database or above in "
+                                                   "the file).") % {"code": parent_code})
             continue
         if parent.pk and not user_can(actor, parent.path, "structure"):
-            errors.add(number, "上级代码", _("The unit %(code)s is outside your area or your role may not change it.")
-                       % {"code": parent_code})
+            errors.add(number, header("parent"), _("The unit %(code)s is outside your area or your role may not "
+                                                   "change it.") % {"code": parent_code})
             continue
         try:
-            code, name = validate_unit_fields(parent=parent, kind=kind, code=code, name=str(row.get("name") or ""))
+            code, name = validate_unit_fields(parent=parent, kind=kind, code=code, name=row["name"])
         except ServiceError as exc:
-            errors.add(number, {"code": "代码", "name": "名称", "kind": "类型"}.get(exc.field, "代码"), exc.message)
+            errors.add(number, header(exc.field if exc.field in ("code", "name", "kind") else "code"), exc.message)
             continue
         if code in pending or code in existing:
-            errors.add(number, "代码", _("The code %(code)s is already used by another unit.") % {"code": code})
+            errors.add(number, header("code"), _("The code %(code)s is already used by another unit.")
+                       % {"code": code})
             continue
-        unit = Unit(kind=kind, code=code, name=name, parent=parent, address=str(row.get("address") or ""))
+        unit = Unit(kind=kind, code=code, name=name, parent=parent, address=row["address"] or "")
         unit.path = (parent.path or "") + code + "/"
         pending[code] = unit
-    if not rows:
-        errors.add(2, "代码", _("The sheet has no data rows."))
     errors.raise_if_any()
     ordered = sorted(pending.values(), key=lambda u: KIND_ORDER.index(u.kind))
     # Parents created in this file get their ids as their level is written.
@@ -96,16 +94,17 @@ def units_import(*, actor, upload) -> int:
     return created
 
 
+def _units(user, unit: Unit, max_depth_kind: str = "household"):
+    last = KIND_ORDER.index(max_depth_kind)
+    return (Unit.objects.filter(subtree_q(unit.path), kind__in=KIND_ORDER[: last + 1]).select_related("parent")
+            .order_by("path").values_list("code", "name", "kind", "parent__code", "address")
+            .iterator(chunk_size=5000))
+
+
 def units_export(*, user, unit: Unit, max_depth_kind: str = "household") -> bytes:
     if not user_can(user, unit.path, "read"):
         raise NotFound()
-    last = KIND_ORDER.index(max_depth_kind)
-    qs = (Unit.objects.filter(subtree_q(unit.path), kind__in=KIND_ORDER[: last + 1]).select_related("parent")
-          .order_by("path").values_list("code", "name", "kind", "parent__code", "address"))
-    labels = dict(UnitKind.choices)
-    return write_xlsx(["代码", "名称", "类型", "上级代码", "地址"],
-                      ((c, n, str(labels[k]), p or "", a) for c, n, k, p, a in qs.iterator(chunk_size=5000)),
-                      title=unit.name)
+    return UNITS.export(_units(user, unit, max_depth_kind), title=unit.name)
 
 
 # --- H5 registries: party organizations, big committees and their part-time members ------------------
@@ -209,6 +208,9 @@ def _committee_member_write(actor, scope: Unit, row: dict) -> PartTimeMember:
 
 
 REGISTRIES = [
+    Registry("units", gettext_lazy("Units"), UNITS, scope=scope_unit, rows=_units, capability="structure",
+             importer=lambda actor, unit, upload: units_import(actor=actor, upload=upload, within=unit),
+             list_url=unit_page_url),
     Registry("party-orgs", gettext_lazy("Party organizations"), PARTY_ORGS, scope=scope_unit, rows=_party_orgs,
              write=_party_org_write, capability="structure", list_url=unit_page_url),
     Registry("big-committees", gettext_lazy("Big committees"), BIG_COMMITTEES, scope=scope_unit,

@@ -21,6 +21,12 @@ CHECKS = {
         Check("POST", lambda c: "/accounts/tokens/", statuses(200, allowed=ALL, others={"anonymous": 302}),
               data=lambda c: {"name": "矩阵"}, json=False),
     ],
+    # Everyone reads their own in-app notifications (and their desks') and marks their own as read.
+    "accounts:notifications": [
+        Check("GET", lambda c: "/accounts/inbox/", statuses(200, allowed=ALL, others={"anonymous": 302})),
+        Check("POST", lambda c: "/accounts/inbox/", statuses(302, allowed=ALL, others={"anonymous": 302}),
+              data=lambda c: {}, json=False, note="marks the caller's own notifications as read"),
+    ],
     # Everyone sets their own notification channels and quiet hours.
     "accounts:notification_settings": [
         Check("GET", lambda c: "/accounts/notifications/", statuses(200, allowed=ALL, others={"anonymous": 302})),

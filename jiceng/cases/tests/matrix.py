@@ -145,10 +145,9 @@ CHECKS["cases:hotline"] = [
           json=False, note="party members and residents hold no write grant: 403"),
 ]
 
+# The in-app notifications moved to accounts (/accounts/inbox/); the old address redirects everyone there.
 CHECKS["cases:notifications"] = [
-    Check("GET", lambda c: "/cases/notifications/", statuses(200, allowed=ALL_IN, others=PAGE)),
-    Check("POST", lambda c: "/cases/notifications/", statuses(302, allowed=ALL_IN, others=PAGE), data=lambda c: {},
-          json=False, note="marks the caller's own notifications as read"),
+    Check("GET", lambda c: "/cases/notifications/", statuses(301, allowed=ALL_IN, others={"anonymous": 301})),
 ]
 
 CHECKS["cases:whistle"] = [

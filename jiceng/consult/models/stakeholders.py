@@ -203,9 +203,11 @@ class CrossAppointment(models.Model):
 
 
 class Instructor(models.Model):
-    """党建指导员: a member of the community or compound party committee sent to a property company."""
+    """党建指导员 sent to a property company: an assignment of an entry of the one instructor roster
+    (neworgs.Instructor, which new organizations point at too) to a company for a term."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    roster = models.ForeignKey("neworgs.Instructor", null=True, on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(PropertyCompany, on_delete=models.PROTECT, related_name="instructors")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")  # the sending community
     unit_path = models.CharField(max_length=255, db_index=True)

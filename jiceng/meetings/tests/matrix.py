@@ -31,6 +31,24 @@ def data(c):
     return c._meetings
 
 
+def invited(c):
+    """A meeting of K1 called five days ahead; the party member (李娜) is on the roster with an account."""
+    if getattr(c, "_invited", None) is None:
+        from jiceng.meetings import services
+        from jiceng.meetings.models import Invitation
+        from jiceng.orgs import services as org_services
+
+        system = data(c)["system"]
+        org_services.part_time_member_add(actor=None, committee=c.committee, name="李娜", source="owners_committee",
+                                          source_org="业主委员会", person=c.member_person,
+                                          joined_on=datetime.date(2024, 1, 1))
+        notice = services.meeting_invite(actor=None, system=system, planned_on=SOON, title="月度联席会议")
+        c._invited = {"notice": notice, "own": Invitation.objects.get(notice=notice, user=c.users["party_member"])}
+    return c._invited
+
+
+SOON = timezone.localdate() + datetime.timedelta(days=5)
+INVITEE = ["party_member"]
 API = "/api/v1/meetings"
 K1 = SEE_COMMUNITY
 
@@ -64,6 +82,29 @@ CHECKS = {
         Check("POST", lambda c: f"/meetings/actions/{data(c)['action'].pk}/done/",
               statuses(302, allowed=WRITERS + ["grid_worker"], others={**PAGE, "party_member": 403}),
               data=lambda c: {"note": "done"}, json=False),
+    ],
+    "meetings:invite": [
+        Check("POST", lambda c: f"/meetings/systems/{data(c)['system'].pk}/invite/",
+              statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}),
+              data=lambda c: {"planned_on": SOON.isoformat(), "title": "会议"}, json=False),
+    ],
+    "meetings:notice": [
+        Check("GET", lambda c: f"/meetings/notices/{invited(c)['notice'].pk}/", statuses(200, allowed=K1, others=PAGE)),
+    ],
+    "meetings:reinvite": [
+        Check("POST", lambda c: f"/meetings/notices/{invited(c)['notice'].pk}/reinvite/",
+              statuses(302, allowed=WRITERS, others={**PAGE, "party_member": 403}), data=lambda c: {}, json=False),
+    ],
+    # Everyone signed in has a list of their own invitations (empty for most).
+    "meetings:invitations": [
+        Check("GET", lambda c: "/meetings/invitations/", statuses(200, allowed=LOGGED_IN, others=PAGE)),
+    ],
+    # Only the invitee sees and answers an invitation: anyone else, the desk above included, gets 404.
+    "meetings:invitation": [
+        Check("GET", lambda c: f"/meetings/invitations/{invited(c)['own'].pk}/",
+              statuses(200, allowed=INVITEE, others=PAGE)),
+        Check("POST", lambda c: f"/meetings/invitations/{invited(c)['own'].pk}/",
+              statuses(302, allowed=INVITEE, others=PAGE), data=lambda c: {"answer": "accept"}, json=False),
     ],
     "meetings:contact_points": [
         Check("GET", lambda c: f"/meetings/contact-points/?unit={c.community.code}",
@@ -119,5 +160,24 @@ CHECKS = {
     ],
     "GET /api/v1/meetings/contact-points/stats": [
         Check("GET", lambda c: f"{API}/contact-points/stats?unit={c.community.code}", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/systems/{system_id}/notices": [
+        Check("POST", lambda c: f"{API}/systems/{data(c)['system'].pk}/notices",
+              statuses(201, allowed=WRITERS, others={"party_member": 403}),
+              data=lambda c: {"planned_on": SOON.isoformat(), "title": "会议"}),
+    ],
+    "GET /api/v1/meetings/notices/{notice_id}": [
+        Check("GET", lambda c: f"{API}/notices/{invited(c)['notice'].pk}", statuses(200, allowed=K1)),
+    ],
+    "POST /api/v1/meetings/notices/{notice_id}/reinvite": [
+        Check("POST", lambda c: f"{API}/notices/{invited(c)['notice'].pk}/reinvite",
+              statuses(200, allowed=WRITERS, others={"party_member": 403})),
+    ],
+    "GET /api/v1/meetings/invitations": [
+        Check("GET", lambda c: f"{API}/invitations", statuses(200, allowed=LOGGED_IN)),
+    ],
+    "POST /api/v1/meetings/invitations/{invitation_id}/reply": [
+        Check("POST", lambda c: f"{API}/invitations/{invited(c)['own'].pk}/reply", statuses(200, allowed=INVITEE),
+              data=lambda c: {"accept": False, "note": "出差"}),
     ],
 }

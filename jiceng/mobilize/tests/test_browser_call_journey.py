@@ -77,7 +77,7 @@ def test_a_worker_issues_a_call_on_a_page_and_a_member_accepts_on_a_phone(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, "party_member", "pass-party_member")
     page.wait_for_load_state()
-    page.goto("/cases/notifications/")
+    page.goto("/accounts/inbox/")
     notice = page.locator(".card", has_text="五一路封控值守").first
     assert "五一路卡口" in notice.inner_text()
     notice.locator("a").click()
@@ -113,7 +113,7 @@ def test_a_member_on_a_phone_receives_the_offer_in_the_in_app_list_and_accepts_i
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, "party_member", "pass-party_member")
     page.wait_for_load_state()
-    page.goto("/cases/notifications/")
+    page.goto("/accounts/inbox/")
     notice = page.locator(".card.unread", has_text="核酸筛查点值守")
     assert notice.count() == 1
     notice.locator("a").click()

@@ -51,7 +51,7 @@ def test_a_community_worker_issues_a_call_on_a_page_and_members_are_told(city, c
     n = Notification.objects.get(kind="call.offer", user=city.users["party_member"])
     assert n.link == "/mobilize/my-calls/" and "五一路卡口" in n.text and "五一路封控值守" in n.text
     assert n.text.startswith("战时召集令“五一路封控值守”：五一路卡口卡口值守")
-    listed = client_for("party_member").get("/cases/notifications/").content.decode()
+    listed = client_for("party_member").get("/accounts/inbox/").content.decode()
     assert "五一路封控值守" in listed and "/mobilize/my-calls/" in listed
     page = worker.get(r["Location"]).content.decode()
     assert "0/2" in page and "已上报街道" not in page
