@@ -12,11 +12,17 @@ household): that chain's case, call, activity, meeting, meeting system, project,
 Each persona (demo-admin, demo-county, demo-street, demo-community, demo-grid, demo-member,
 demo-resident, anonymous) tries every page with every argument; what answers 200 with a page is timed.
 
-The city database is only read. Logging in through the login page writes (last login, the audit
-trail) and some pages audit who read what, so the sweep runs on its own copy, `jiceng_bench_pages`
-(CREATE DATABASE … TEMPLATE city: no other session may be connected to the city meanwhile), which it
-creates, migrates and ANALYZEs, and drops at the end (--keep-copy keeps it). Without a city it builds
-one once into `jiceng_bench_pages_city` (its own, kept) at --scale (JICENG_BENCH_SCALE, default 1).
+The sweep always runs in its own database, `jiceng_bench_pages`: logging in through the login page
+writes (last login, the audit trail) and some pages audit who read what. With --city the given city is
+only read: it is copied (CREATE DATABASE … TEMPLATE city: no other session may be connected to the city
+meanwhile). Without --city the bench builds the demo city itself into `jiceng_bench_pages` at --scale
+(JICENG_BENCH_SCALE, default 1) — minutes at scale 1, most of an hour at scale 5 on a shared machine.
+--keep (JICENG_BENCH_KEEP=1) keeps the database at the end, and the next run reuses it as it is (migrated
+and ANALYZEd, not rebuilt) when it holds a finished build ("demo.built" in its audit trail) of the same
+--scale; otherwise it is dropped and built again. Without --keep it is dropped at the end.
+
+    JICENG_BENCH_SCALE=5 JICENG_BENCH_KEEP=1 make bench B=pages    # first run builds and keeps; later reuse
+    .venv/bin/python bench/pages.py --scale 5 --keep --runs 3 --persona demo-admin --only people
 
 The server runs with JICENG_QUERY_COUNT_HEADER=1, which adds X-Query-Count and X-Server-Ms to every
 response (off in production). Output: one JSON line with every page's p50 and query count, and
@@ -36,7 +42,7 @@ import sys
 import time
 import urllib.parse
 
-from _common import PG, ROOT, _admin
+from _common import MARK, PG, ROOT, _admin, _owned
 
 TARGET_MS = 150
 COPY = "jiceng_bench_pages"
@@ -59,20 +65,46 @@ def _manage(url: str, *args: str):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # nosec B603  # manage.py with the bench's own arguments
 
 
-def ensure_source(args) -> str:
-    """The city to sweep: --city / JICENG_BENCH_CITY as given (only read), or the bench's own city."""
+def _built_scale(url: str) -> float | None:
+    """The --scale of the finished demo build in the database (None: none, or it stopped half-way)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute("SELECT changes->>'scale' FROM core_auditevent WHERE action = 'demo.built' "
+                               "ORDER BY seq DESC LIMIT 1").fetchone()
+    except psycopg.Error:
+        return None
+    return float(row[0]) if row and row[0] is not None else None
+
+
+def _create_own(url: str):
+    _admin(url, f'DROP DATABASE IF EXISTS "{_db(url)}" WITH (FORCE)')
+    _admin(url, f'CREATE DATABASE "{_db(url)}"')
+    _admin(url, f"COMMENT ON DATABASE \"{_db(url)}\" IS '{MARK}'")
+
+
+def prepare(args) -> tuple[str, str]:
+    """(the city swept, the database the sweep runs in: always COPY). --city: copied afresh. Without it:
+    COPY holds the bench's own city, reused with --keep when a finished build of --scale is there."""
+    url = f"{PG}/{COPY}"
+    owned = _owned(url)
+    if owned is False:
+        raise SystemExit(f"database {COPY} exists and was not created by a benchmark; drop or rename it first")
     if args.city:
         if not _exists(args.city):
             raise SystemExit(f"no database {_db(args.city)}: build one with manage.py demo_city (see README)")
-        return args.city
-    url = f"{PG}/jiceng_bench_pages_city"
-    if not _exists(url):
-        started = time.perf_counter()
-        _admin(url, f'CREATE DATABASE "{_db(url)}"')
-        _manage(url, "migrate", "--noinput", "-v", "0")
-        _manage(url, "demo_city", "--scale", str(args.scale), "--quiet")
-        print(f"built the city (scale {args.scale}) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    return url
+        return args.city, make_copy(args.city)
+    scale = _built_scale(url) if owned else None
+    if args.keep and scale is not None and abs(scale - args.scale) < 1e-9:
+        print(f"reusing the kept city in {COPY} (scale {scale:g})", file=sys.stderr)
+        return url, url
+    started = time.perf_counter()
+    _create_own(url)
+    _manage(url, "migrate", "--noinput", "-v", "0")
+    _manage(url, "demo_city", "--scale", str(args.scale), "--quiet")
+    print(f"built the city (scale {args.scale:g}) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return url, url
 
 
 def make_copy(source: str) -> str:
@@ -80,6 +112,7 @@ def make_copy(source: str) -> str:
     _admin(url, f'DROP DATABASE IF EXISTS "{COPY}" WITH (FORCE)')
     started = time.perf_counter()
     _admin(url, f'CREATE DATABASE "{COPY}" TEMPLATE "{_db(source)}" STRATEGY FILE_COPY')
+    _admin(url, f"COMMENT ON DATABASE \"{COPY}\" IS '{MARK}'")
     print(f"copied {_db(source)} to {COPY} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return url
 
@@ -325,11 +358,13 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=int(os.environ.get("JICENG_BENCH_RUNS") or 5))
     parser.add_argument("--persona", action="append", help="only these logins (anonymous for none)")
     parser.add_argument("--only", help="only pages whose label contains this text")
-    parser.add_argument("--keep-copy", action="store_true", help="keep the copy jiceng_bench_pages")
+    parser.add_argument("--keep", "--keep-copy", action="store_true",
+                        default=os.environ.get("JICENG_BENCH_KEEP", "") not in ("", "0"),
+                        help=f"keep {COPY} at the end; without --city, reuse it next time (same --scale)")
     args = parser.parse_args(argv)
+    os.environ.setdefault("JICENG_DEMO", "1")  # its own demo city: the demo logins are expected there
 
-    source = ensure_source(args)
-    url = make_copy(source)
+    source, url = prepare(args)
     proc = None
     try:
         os.environ["DATABASE_URL"] = url
@@ -358,7 +393,7 @@ def main(argv=None):
         if proc is not None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=60)
-        if not args.keep_copy:
+        if not args.keep:
             from django.db import connections
 
             connections.close_all()

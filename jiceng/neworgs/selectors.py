@@ -59,6 +59,13 @@ def coverage(path: str) -> dict:
     return _shares(row)
 
 
+def coverage_sum(by_child: dict[str, dict]) -> dict:
+    """The coverage of a unit from its children's (coverage_by_child): organizations sit on grids, so when
+    the children listed are all of them, their sum is the unit's figure without a second pass."""
+    row = {k: sum(c[k] for c in by_child.values()) for k in ("total", "org", "work", "gaps")}
+    return _shares(row)
+
+
 def gaps_by_child(unit: Unit, children: list[Unit]) -> dict[str, int]:
     """{child path: organizations on the gap list} for the units below `unit` (one GROUP BY of the gaps)."""
     out = dict.fromkeys((c.path for c in children), 0)

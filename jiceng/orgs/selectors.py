@@ -171,7 +171,8 @@ def party_org_parents_for(unit: Unit, exclude: PartyOrg | None = None):
 
 def party_orgs_on(unit: Unit):
     """The organizations on a unit and on the units right below it (the page's list), with counts."""
-    return (PartyOrg.objects.filter(Q(unit=unit) | Q(unit__parent=unit)).select_related("unit", "parent")
+    below = Unit.objects.filter(parent_id=unit.pk).values("id")  # the FK index, not a join ORed over units
+    return (PartyOrg.objects.filter(Q(unit_id=unit.pk) | Q(unit_id__in=below)).select_related("unit", "parent")
             .annotate(children_count=Count("children", distinct=True),
                       member_count=Count("memberships", distinct=True))
             .order_by("unit__depth", "unit_path", "kind", "id"))
