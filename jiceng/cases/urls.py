@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/report/code/", views.report_code, name="report_code"),
     path("cases/report/nearby/", views.report_nearby, name="report_nearby"),
     path("cases/patrol/", views.patrol, name="patrol"),
+    path("cases/follow/", views.follow_lookup, name="follow_lookup"),
     path("cases/follow/<str:code>/", views.follow, name="follow"),
     path("cases/follow/<str:code>/photos/<int:photo_id>/", views.follow_photo, name="follow_photo"),
     path("cases/public/", views.public_cases, name="public"),

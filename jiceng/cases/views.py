@@ -158,7 +158,7 @@ def follow(request, code):
     try:
         case = services.case_get_by_code_public(code)
     except NotFound:
-        raise Http404() from None
+        return render(request, "cases/follow_unknown.html", status=404)
     error = None
     if request.method == "POST":
         try:
@@ -184,6 +184,14 @@ def follow(request, code):
                                                  or (case.reopened and case.closed_at and case.rated_at
                                                      and case.rated_at < case.closed_at)),
     }, status=error.status if error else 200)
+
+
+def follow_lookup(request):
+    """The code typed on the unknown-code page: on to its follow page (an unknown one is that page again)."""
+    code = "".join((request.GET.get("code") or "").split()).upper()[:16]
+    if not code.isalnum():
+        return render(request, "cases/follow_unknown.html", status=404)
+    return redirect("cases:follow", code=code)
 
 
 def follow_photo(request, code, photo_id: int):

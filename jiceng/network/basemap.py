@@ -6,9 +6,9 @@ outlines of communities, grids, compounds and buildings, and their names at suit
 What is served is public base geometry only: units from the street down to the building (outlines,
 names, label points). Never a household, a resident or anything hung on them.
 
-The map asks by tile: `tile_features(z, x, y)` returns the features for display zoom `z` whose label
-point (the unit's lat/lng, or an edge's midpoint) lies in the slippy tile (x, y) of zoom z - 1 (512 px
-at zoom z), so a feature lives in exactly one tile and the browser needs no de-duplication. Geometry is
+The map asks by tile: `tile_features(z, x, y)` returns the features for display zoom `z` whose outline
+meets the slippy tile (x, y) of zoom z - 1 (512 px at zoom z); a unit met by several tiles carries its
+code so the browser draws it once (road segments belong to the tile of their midpoint). Geometry is
 simplified to about a pixel at zoom z. Tiles are cached for a few minutes, keyed by the geometry
 version (jiceng/network/models.py GeometryVersion).
 
@@ -31,7 +31,10 @@ from jiceng.network.models import GeometryVersion
 from jiceng.orgs.models import Unit
 
 MIN_ZOOM, MAX_ZOOM = 8, 19
-MAX_FEATURES = 1500  # per tile; past it the finest kind is left out and the tile says "truncated"
+MAX_FEATURES = 1500  # per tile; past it the finest units are left out and the tile says "truncated"
+MAX_CANDIDATES = 6000  # rows read for a tile before the outlines are tested against it
+# How far a unit's point may lie from its outline's far side: a tile reads the units within this margin.
+MARGIN_M = {"street": 15000.0, "community": 5000.0, "grid": 3000.0, "compound": 800.0, "building": 200.0}
 MAX_ROADS = 3000  # road segments per tile
 CACHE_SECONDS = 300
 
@@ -97,27 +100,47 @@ def _round(geom, decimals: int):
     return shapely.transform(geom, lambda xy: np.round(xy, decimals))
 
 
+def _candidates_q(kinds, south, west, north, east):
+    """Units of `kinds` whose point lies within the kind's margin of the box (a unit is at most that far
+    from its outline), as one OR of per-kind boxes: the outlines are then tested against the tile itself."""
+    from django.db.models import Q
+
+    from jiceng.core.geo.distance import box_deg
+
+    q = Q()
+    for kind in kinds:
+        dlat, dlng = box_deg((south + north) / 2, MARGIN_M[kind])
+        q |= Q(kind=kind, lat__gte=south - dlat, lat__lt=north + dlat, lng__gte=west - dlng, lng__lt=east + dlng)
+    return q
+
+
 def tile_features(z: int, x: int, y: int) -> dict:
-    """A FeatureCollection for display zoom z of the tile (x, y) at zoom z - 1 (see the docstring).
-    Properties: `k` kind (a unit kind or "road"), `n` the name when it shows at this zoom, `at`
-    [lat, lng] of the label."""
+    """A FeatureCollection for display zoom z of the tile (x, y) at zoom z - 1 (see the docstring): every
+    unit of the zoom's kinds whose outline meets the tile (a large one is in several tiles: `c`, its code,
+    lets the map draw it once). Properties: `k` kind (a unit kind or "road"), `c` the unit's code, `n` the
+    name when it shows at this zoom, `at` [lat, lng] of the label."""
     south, west, north, east = tile_bounds(z - 1, x, y)
     tolerance = 360.0 / (256 * 2 ** z)  # about a pixel at zoom z
     decimals = min(7, max(3, 1 - math.floor(math.log10(tolerance))))
     kinds = kinds_for(z)
-    rows = list(Unit.objects.filter(kind__in=kinds, lat__gte=south, lat__lt=north, lng__gte=west, lng__lt=east)
-                .exclude(geom=None).order_by("depth", "path").values_list("kind", "name", "lat", "lng", "geom")
-                [:MAX_FEATURES + 1])
-    truncated = len(rows) > MAX_FEATURES
-    rows = rows[:MAX_FEATURES]
+    rows = list(Unit.objects.filter(_candidates_q(kinds, south, west, north, east)).exclude(geom=None)
+                .order_by("depth", "path").values_list("kind", "code", "name", "lat", "lng", "geom")
+                [:MAX_CANDIDATES])
+    truncated = len(rows) >= MAX_CANDIDATES
     features = []
     if rows:
-        geoms = shapely.simplify(shapely.from_wkb([bytes(r[4]) for r in rows]), tolerance, preserve_topology=True)
-        for (kind, name, lat, lng, _g), geom in zip(rows, geoms, strict=True):
+        tile = shapely.box(west, south, east, north)
+        geoms = shapely.from_wkb([bytes(r[5]) for r in rows])
+        hit = shapely.intersects(geoms, tile)
+        picked = [(r, g) for r, g, h in zip(rows, geoms, hit, strict=True) if h]
+        truncated = truncated or len(picked) > MAX_FEATURES
+        picked = picked[:MAX_FEATURES]
+        simple = shapely.simplify([g for _r, g in picked], tolerance, preserve_topology=True) if picked else []
+        for (kind, code, name, lat, lng, _g), geom in zip([r for r, _g in picked], simple, strict=True):
             if geom is None or geom.is_empty:
                 continue
-            props = {"k": kind, "at": [round(lat, 6), round(lng, 6)]}
-            if z >= LABEL_FROM[kind]:
+            props = {"k": kind, "c": code, "at": [round(lat, 6), round(lng, 6)] if lat is not None else None}
+            if z >= LABEL_FROM[kind] and lat is not None:
                 props["n"] = name
             features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(_round(geom, decimals))),
                              "properties": props})

@@ -57,6 +57,10 @@ CHECKS = {
         Check("GET", lambda c: "/cases/report/nearby/?lat=36.05&lng=111.42&category=E0101",
               statuses(200, allowed=list(ALL), anonymous=200)),
     ],
+    "cases:follow_lookup": [
+        Check("GET", lambda c: "/cases/follow/?code=NOSUCHCODE", statuses(302, allowed=list(ALL), anonymous=302)),
+        Check("GET", lambda c: "/cases/follow/?code=%3Cx%3E", statuses(404, allowed=[], anonymous=404)),
+    ],
     "cases:follow_photo": Exempt("a published case's intake photo, public by design; tests/test_follow_page.py "
                                  "proves unpublished cases and other photos are 404"),
     "cases:follow": Exempt("public follow page: the code reads the status, rating needs the follow secret; "

@@ -43,6 +43,7 @@
         this._labelBox = L.DomUtil.create("div", "jc-labels", map.getPane("jcbase-label"));
         this._group = L.layerGroup().addTo(map);
         this._tiles = {};
+        this._seen = {};
         this._z = null;
         L.DomUtil.addClass(map.getContainer(), "jc-basemap");
         map.on("moveend", this._update, this);
@@ -66,7 +67,7 @@
         var map = this._map;
         if (!map) return;
         var z = Math.max(MIN_Z, Math.min(MAX_Z, Math.round(map.getZoom())));
-        if (z !== this._z) { this._group.clearLayers(); this._tiles = {}; this._z = z; }
+        if (z !== this._z) { this._group.clearLayers(); this._tiles = {}; this._seen = {}; this._z = z; }
         var b = map.getBounds().pad(0.5), tz = z - 1, n = Math.pow(2, tz);
         var x0 = Math.max(0, lon2tile(b.getWest(), tz)), x1 = Math.min(n - 1, lon2tile(b.getEast(), tz));
         var y0 = Math.max(0, lat2tile(b.getNorth(), tz)), y1 = Math.min(n - 1, lat2tile(b.getSouth(), tz));
@@ -95,14 +96,15 @@
           data.features.forEach(function (f) {
             var p = f.properties;
             if (p.k !== kind) return;
+            if (p.c) { if (self._seen[p.c]) return; self._seen[p.c] = true; }  // a unit met by several tiles
             var cls = "jc-" + kind + (edges && (kind === "grid" || kind === "compound") ? " jc-edge" : "");
             if (kind === "road") {  // a casing under the road
               L.geoJSON(f, { interactive: false, className: "jc-road-casing", renderer: self._renderers["jcbase-road"] })
                 .addTo(self._group);
             }
-            L.geoJSON(f, { interactive: false, className: cls, renderer: self._renderers[PANE_OF[kind]] })
+            var drawn = L.geoJSON(f, { interactive: false, className: cls, renderer: self._renderers[PANE_OF[kind]] })
               .addTo(self._group);
-            if (p.n) tile.labels.push({ kind: kind, name: p.n, at: p.at });
+            if (p.n) tile.labels.push({ kind: kind, name: p.n, at: p.at, bounds: kind === "road" ? null : drawn.getBounds() });
           });
         });
         this._placeLabels();
@@ -117,10 +119,19 @@
         var all = [];
         var self = this;
         Object.keys(this._tiles).forEach(function (k) { all = all.concat(self._tiles[k].labels); });
-        all.sort(function (a, b) { return LABEL_RANK[a.kind] - LABEL_RANK[b.kind]; });
-        var size = map.getSize(), taken = [];
+        // street level and closer, a compound's name is worth more than its community's
+        var rank = function (l) { return map.getZoom() >= 15 && l.kind === "community" ? 3.5 : LABEL_RANK[l.kind]; };
+        all.sort(function (a, b) { return rank(a) - rank(b); });
+        var size = map.getSize(), taken = [], view = map.getBounds().pad(-0.15);
         all.forEach(function (l) {
-          var pc = map.latLngToContainerPoint(l.at);
+          var at = l.at;
+          // a large area whose own label point is out of view is named in the middle of its visible part
+          if (l.bounds && !view.contains(at) && l.bounds.intersects(view)) {
+            var s = Math.max(l.bounds.getSouth(), view.getSouth()), n = Math.min(l.bounds.getNorth(), view.getNorth());
+            var w = Math.max(l.bounds.getWest(), view.getWest()), e = Math.min(l.bounds.getEast(), view.getEast());
+            at = L.latLng((s + n) / 2, (w + e) / 2);
+          }
+          var pc = map.latLngToContainerPoint(at);
           if (pc.x < -50 || pc.y < -20 || pc.x > size.x + 50 || pc.y > size.y + 20) return;
           var w = Math.min(160, 7 + l.name.length * (l.kind === "community" ? 14 : 12)), h = 18;
           var r = { x0: pc.x - w / 2, x1: pc.x + w / 2, y0: pc.y - h / 2, y1: pc.y + h / 2 };
@@ -129,7 +140,7 @@
             if (r.x0 < t.x1 && r.x1 > t.x0 && r.y0 < t.y1 && r.y1 > t.y0) return;
           }
           taken.push(r);
-          var pl = map.latLngToLayerPoint(l.at);
+          var pl = map.latLngToLayerPoint(at);
           var div = L.DomUtil.create("div", "jc-label jc-label-" + l.kind, box);
           div.textContent = l.name;
           L.DomUtil.setPosition(div, pl);
