@@ -104,3 +104,53 @@ def map_points(qs, limit: int = PUBLIC_MAP_LIMIT) -> list[dict]:
         if category not in cell["categories"] and len(cell["categories"]) < 4:
             cell["categories"].append(category)
     return list(cells.values())
+
+
+# Similar open cases near a pin on the phone page (issue 18, item 3): published ones only, each at its
+# 100 m cell, with its code (published cases are on the public list with their follow page) so that the
+# resident can follow one ("same problem") instead of filing a duplicate.
+NEARBY_RADIUS_M = 300.0
+NEARBY_DAYS = 30
+NEARBY_LIMIT = 20
+
+
+def nearby_open(*, lat: float, lng: float, category=None, now=None) -> list[dict]:
+    """Published open cases received in the last 30 days within 300 m of the pin, the same category first,
+    then the nearest; at most 20. One query. No address, name, number or exact point."""
+    from jiceng.core.geo.distance import box_deg, plane_m
+
+    now = now or timezone.now()
+    dlat, dlng = box_deg(lat, NEARBY_RADIUS_M)
+    rows = (Case.objects.filter(public_q(), received_at__gte=now - timedelta(days=NEARBY_DAYS),
+                                lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
+            .exclude(status__in=list(FINAL_STATUSES)).select_related("category").order_by("-received_at")[:200])
+    out = []
+    for c in rows:
+        d = plane_m(lat, lng, c.lat, c.lng)
+        if d > NEARBY_RADIUS_M:
+            continue
+        slat, slng = snap(c.lat, c.lng)
+        out.append({"code": c.code, "category": c.category.name, "status": status_label(c),
+                    "same": category is not None and c.category_id == category.pk,
+                    "received": timezone.localtime(c.received_at).strftime("%m-%d"),
+                    "description": redact(c.description)[:80], "lat": slat, "lng": slng, "_d": d})
+    out.sort(key=lambda r: (not r["same"], r["_d"]))
+    for r in out:
+        r.pop("_d")
+    return out[:NEARBY_LIMIT]
+
+
+# The steps of a case whose comment is addressed to the reporter: the handling result and the reason for a
+# rejection. Every other comment (requests, decisions, rework, whistles…) is a staff note and stays
+# internal; the follow page shows those steps without their words.
+REPLY_ACTIONS = frozenset({"handle", "reject"})
+
+
+def follow_steps(events) -> list[dict]:
+    """The public timeline for the follow page: when, what, who (role and unit), and the reply to the
+    reporter on reply steps only, with numbers and e-mail addresses blotted out."""
+    out = []
+    for e in events:
+        out.append({"at": e.at, "action_label": e.action_label, "actor_label": e.actor_label,
+                    "reply": redact(e.comment) if e.action in REPLY_ACTIONS and e.comment else ""})
+    return out

@@ -233,11 +233,12 @@ def open311_key_get(*, user, pk: int) -> Open311Key:
 
 
 def public_duplicates(found: list[Case]) -> list[dict]:
-    """Similar cases offered on the public phone page: published ones only, without their codes."""
+    """Similar cases offered on the public phone page: published ones only, with their codes (published cases
+    are on the public list with their follow page), so the resident can follow one ("same problem")."""
     out = []
     for c in found:
         if c.is_public:
-            out.append({"category": c.category.name, "status": c.get_status_display(),
+            out.append({"code": c.code, "category": c.category.name, "status": c.get_status_display(),
                         "received_at": c.received_at, "point": snap(c.lat, c.lng)})
     return out
 
@@ -262,6 +263,54 @@ def status_counts(*, user, unit=None) -> dict:
 
 def categories_leaves():
     return Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code")
+
+
+# The common problems shown first on the phone page, with their icons (static/cases/icons.svg).
+COMMON_ICONS = {
+    "E0101": "trash", "E0103": "broom", "C0102": "lamp", "C0101": "manhole", "E0401": "stall",
+    "E0403": "bike", "E0502": "water", "C0402": "tree", "S0402": "lift", "S0302": "plug",
+}
+
+
+def category_groups(leaves) -> list[dict]:
+    """The leaves grouped under their parent as the tree is (parents in code order): [{name, code,
+    leaves}]. Two parents may share a name (an event and a component group), so the code tells them apart."""
+    groups: dict[int, dict] = {}
+    for leaf in leaves:
+        parent = leaf.parent
+        g = groups.setdefault(parent.pk, {"code": parent.code, "name": parent.name, "group": parent.group,
+                                          "leaves": []})
+        g["leaves"].append(leaf)
+    return sorted(groups.values(), key=lambda g: g["code"])
+
+
+def common_categories(leaves) -> list[dict]:
+    """The common problems with an icon, in COMMON_ICONS order (only active leaves)."""
+    by_code = {leaf.code: leaf for leaf in leaves}
+    return [{"code": code, "name": by_code[code].name, "icon": icon}
+            for code, icon in COMMON_ICONS.items() if code in by_code]
+
+
+def home_point(user) -> tuple[float, float, int] | None:
+    """Where the phone page's map opens for a signed-in user: the community holding the user's first
+    grant (a resident's household, a grid worker's grid…) at street zoom, or the user's own unit when it is
+    above a community; None for anonymous visitors and units without a point. One or two queries."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    prefixes = scope_prefixes(user)
+    if not prefixes:
+        return None
+    path = prefixes[0]
+    parts = [p for p in path.split("/") if p]
+    candidates = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    rows = list(Unit.objects.filter(path__in=candidates).exclude(lat=None).values_list("kind", "lat", "lng", "depth"))
+    community = next((r for r in rows if r[0] == "community"), None)
+    if community is not None:
+        return community[1], community[2], 15
+    if rows:
+        kind, lat, lng, _depth = max(rows, key=lambda r: r[3])
+        return lat, lng, {"street": 14, "county": 12}.get(kind, 12)
+    return None
 
 
 def map_outline(*, kind: str, under: str = "/", limit: int = 300) -> dict:

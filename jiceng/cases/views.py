@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +68,9 @@ def _intake_form(request, *, source: str, template_ctx: dict, public: bool):
 def _report_context(**extra) -> dict:
     import secrets
 
-    return {"categories": list(selectors.categories_leaves()), "tiles": map_tiles(), "form": {},
+    categories = list(selectors.categories_leaves())
+    return {"categories": categories, "category_groups": selectors.category_groups(categories),
+            "common_categories": selectors.common_categories(categories), "tiles": map_tiles(), "form": {},
             "token": secrets.token_urlsafe(16), "center": _default_center(), **extra}
 
 
@@ -78,8 +80,10 @@ def _default_center() -> tuple:
 
 def report(request):
     """The resident's phone page: no account needed, anonymous allowed, photos, point or address."""
-    ctx = _report_context(sms_check=services.sms_check_required(), center=selectors.city_center() or _default_center(),
-                          outline=selectors.map_outline(kind="county"))
+    home = selectors.home_point(request.user)  # the user's community, else the city: the map shows it at once
+    ctx = _report_context(sms_check=services.sms_check_required(),
+                          center=home[:2] if home else selectors.city_center() or _default_center(),
+                          zoom=home[2] if home else 13, outline=selectors.map_outline(kind="county"))
     if request.method == "POST":
         case, refused = _intake_form(request, source=Source.PHONE, template_ctx=ctx, public=True)
         if refused:
@@ -133,13 +137,29 @@ def report_duplicates(request):
     return render(request, "cases/_duplicates.html", {"found": found})
 
 
+def report_nearby(request):
+    """JSON for the phone page's map: published open cases near the pin (jiceng/cases/public.py
+    `nearby_open`), snapped to 100 m, without address, name or number; [] for a bad point."""
+    if request.method != "GET":
+        raise Http404()
+    form = IntakeForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    lat, lng = data.get("lat"), data.get("lng")
+    if lat is None or lng is None:
+        return JsonResponse({"cases": []})
+    category = Category.objects.filter(code=data.get("category", ""), parent__isnull=False).first()
+    return JsonResponse({"cases": public.nearby_open(lat=lat, lng=lng, category=category)})
+
+
 def follow(request, code):
-    """Follow a case by its code (status and steps, by role and unit), and rate it once it is closed
-    with the follow secret given at intake."""
+    """Follow a case by its code: status and public steps (by role and unit), the replies addressed to the
+    reporter (never a staff note), and for a published case its photos and its point snapped to 100 m.
+    Once the case is handled or closed, the reporter answers "has it been fixed?" with the follow secret
+    given at intake (the rating). An unknown code is the site's 404 page, in the visitor's language."""
     try:
         case = services.case_get_by_code_public(code)
     except NotFound:
-        raise Http404() from None
+        return render(request, "cases/follow_unknown.html", status=404)
     error = None
     if request.method == "POST":
         try:
@@ -150,15 +170,56 @@ def follow(request, code):
         except ServiceError as exc:
             error = exc
             case = services.case_get_by_code_public(code)
+    published = case.is_public
+    point = public.snap(case.lat, case.lng) if published else (None, None)
     return render(request, "cases/follow.html", {
-        "case": case, "timeline": selectors.case_timeline(case, public_only=True),
+        "case": case, "timeline": public.follow_steps(selectors.case_timeline(case, public_only=True)),
         "error": error.message if error else None, "field": error.field if error else None,
         "form": request.POST if error else {},
         "merged_into": case.merged_into.code if case.merged_into_id else None,
+        "published": published, "point": point if point[0] is not None else None, "tiles": map_tiles(),
+        "photos": list(case.attachments.filter(event__isnull=True).order_by("id").values_list("id", flat=True)[:4])
+        if published else [],
+        "agency": public.public_agency(case) if published else "",
         "can_rate": case.status == "closed" and (not case.rating or case.reopened and not case.rated_at
                                                  or (case.reopened and case.closed_at and case.rated_at
                                                      and case.rated_at < case.closed_at)),
     }, status=error.status if error else 200)
+
+
+def follow_lookup(request):
+    """The code typed on the unknown-code page: on to its follow page (an unknown one is that page again)."""
+    code = "".join((request.GET.get("code") or "").split()).upper()[:16]
+    if not code.isalnum():
+        return render(request, "cases/follow_unknown.html", status=404)
+    return redirect("cases:follow", code=code)
+
+
+def follow_photo(request, code, photo_id: int):
+    """A photo taken with the report, for a published case only (decoded and re-encoded at intake: no
+    camera data); 404 for anything else."""
+    from django.http import FileResponse
+
+    from jiceng.core.uploads import served_type
+    from jiceng.core.views import harden_file_response
+
+    try:
+        case = services.case_get_by_code_public(code)
+    except NotFound:
+        raise Http404() from None
+    if not case.is_public:
+        raise Http404()
+    attachment = case.attachments.filter(pk=photo_id, event__isnull=True).first()
+    if attachment is None or not attachment.content_type.startswith("image/"):
+        raise Http404()
+    content_type, inline = served_type(attachment.file.name)
+    if not inline:
+        raise Http404()
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise Http404() from None
+    return harden_file_response(FileResponse(handle, content_type=content_type))
 
 
 class PublicFilterForm(forms.Form):

@@ -11,4 +11,6 @@ urlpatterns = [
     path("grids/<str:code>/", views.grid_page, name="grid"),
     path("integrity/<str:code>/", views.integrity_page, name="integrity"),
     path("integrity/<str:code>/import/", views.import_page, name="import"),
+    path("basemap/<int:z>/<int:x>/<int:y>.json", views.basemap_tile, name="basemap_tile"),
+    path("address/", views.pin_address, name="pin_address"),
 ]

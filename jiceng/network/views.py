@@ -90,3 +90,45 @@ def import_page(request, code):
     messages.success(request, gettext("Imported: %(c)d created, %(u)d updated.")
                      % {"c": result["created"], "u": result["updated"]})
     return redirect("network:integrity", code=unit.code)
+
+
+# --- The platform's own base map and the address of a pin (issue 18, item 2): public base geometry -----
+
+
+def basemap_tile(request, z: int, x: int, y: int):
+    """GET only: one tile of the base map as GeoJSON (jiceng/network/basemap.py). Public: streets,
+    outlines and names of units down to the building, never a household or a resident. 404 for a tile
+    outside the zoom range or the world, and when a tile server is configured (the map uses that)."""
+    from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+
+    from jiceng.network import basemap
+
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if map_tiles() or not basemap.valid_tile(z, x, y):
+        raise Http404()
+    response = HttpResponse(basemap.tile_json(z, x, y), content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={basemap.CACHE_SECONDS}"
+    return response
+
+
+def pin_address(request):
+    """GET ?lat=&lng= (WGS-84): the address to show for a pin on any map — the nearest gazetteer address
+    of a building (150 m), else the community and grid; {} outside the city or for a bad point."""
+    from django import forms
+    from django.http import HttpResponseNotAllowed, JsonResponse
+
+    from jiceng.network import basemap
+
+    class PointForm(forms.Form):
+        lat = forms.FloatField(min_value=-90, max_value=90)
+        lng = forms.FloatField(min_value=-180, max_value=180)
+
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    form = PointForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({}, status=422)
+    response = JsonResponse(basemap.address_near(form.cleaned_data["lat"], form.cleaned_data["lng"]))
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class StationsConfig(AppConfig):
     name = "jiceng.stations"
     label = "stations"
+
+    def ready(self):
+        # The walking network draws the streets of the platform's own base map (network sits below).
+        from jiceng.network.basemap import roads_register
+        from jiceng.stations.basemap import roads
+
+        roads_register(roads)

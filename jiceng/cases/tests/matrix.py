@@ -1,4 +1,4 @@
-from jiceng.core.matrix import SEE_GRID, SEE_STREET, Check, Exempt, statuses
+from jiceng.core.matrix import ALL, SEE_GRID, SEE_STREET, Check, Exempt, statuses
 from jiceng.core.testing import xlsx_upload
 
 PAGE = {"anonymous": 302}
@@ -53,6 +53,16 @@ CHECKS = {
     "cases:report_code": Exempt("public SMS code of the phone page (throttled); tested in test_sms_check.py"),
     "cases:public": Exempt("public list and map of published cases only, snapped to 100 m, no personal data; "
                            "security/tests/test_public_map.py"),
+    "cases:report_nearby": [
+        Check("GET", lambda c: "/cases/report/nearby/?lat=36.05&lng=111.42&category=E0101",
+              statuses(200, allowed=list(ALL), anonymous=200)),
+    ],
+    "cases:follow_lookup": [
+        Check("GET", lambda c: "/cases/follow/?code=NOSUCHCODE", statuses(302, allowed=list(ALL), anonymous=302)),
+        Check("GET", lambda c: "/cases/follow/?code=%3Cx%3E", statuses(404, allowed=[], anonymous=404)),
+    ],
+    "cases:follow_photo": Exempt("a published case's intake photo, public by design; tests/test_follow_page.py "
+                                 "proves unpublished cases and other photos are 404"),
     "cases:follow": Exempt("public follow page: the code reads the status, rating needs the follow secret; "
                            "security/tests/test_follow_secret.py"),
     "cases:open311_root": Exempt("Open311 GeoReport v2, public by design; tested in test_open311.py"),

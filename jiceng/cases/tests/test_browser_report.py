@@ -18,6 +18,7 @@ def test_a_resident_reports_from_the_phone_page_with_a_photo(page):
     page.goto("/cases/report/")
     page.select_option("#category", "E0101")
     page.fill("#description", "小区门口垃圾堆放三天了")
+    page.locator("#pin").scroll_into_view_if_needed()  # the pin comes first; typing scrolled the page on
     box = page.locator("#pin").bounding_box()
     # the map opens on the city's point (111.5, 36.1); 60 px right and down is about (111.52, 36.085)
     page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 60)
@@ -47,6 +48,7 @@ def test_with_the_sms_check_a_resident_confirms_the_number_by_code(page, setting
     page.goto("/cases/report/")
     page.select_option("#category", "E0101")
     page.fill("#description", "路灯不亮")
+    page.locator("#pin").scroll_into_view_if_needed()  # the pin comes first; typing scrolled the page on
     box = page.locator("#pin").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.fill("#phone", "13912345678")

@@ -37,10 +37,15 @@ def test_a_non_image_photo_is_refused_with_a_message(city):
     assert r.status_code == 422 and Case.objects.count() == 0
 
 
-def test_duplicates_are_offered_at_intake_without_their_codes(submit, city):
+def test_duplicates_are_offered_at_intake_with_same_problem_for_published_cases_only(submit, city):
+    # A published case's code is public (the public list links its follow page): "same problem" follows it
+    # instead of filing a duplicate. An unpublished one is never offered, nor its code.
     case = submit(source="phone", publish=True, description="东门垃圾满溢")
+    private = submit(source="phone", publish=False, description="东门垃圾又满了")
     r = Client().get("/cases/report/duplicates/?category=E0101&lat=36.0502&lng=111.4201")
-    assert "暴露垃圾" in r.content.decode() and case.code not in r.content.decode()
+    html = r.content.decode()
+    assert "暴露垃圾" in html and f"/cases/follow/{case.code}/" in html and private.code not in html
+    assert html.count("/cases/follow/") == 1
     far = Client().get("/cases/report/duplicates/?category=E0101&lat=36.06&lng=111.42")
     assert "暴露垃圾" not in far.content.decode()
 
@@ -74,4 +79,4 @@ def test_not_satisfied_reopens_once_for_the_level_above(submit, city):
 def test_the_timeline_speaks_the_readers_language(submit, city):
     case = submit()
     page = Client().get(f"/cases/follow/{case.code}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "<td>已受理</td>" in page and "<td>receive</td>" not in page
+    assert "<strong>已受理</strong>" in page and "receive" not in page

@@ -183,3 +183,17 @@ CHECKS.update({
               statuses(200, allowed=SEE_GRID)),
     ],
 })
+
+# The platform's own base map and the address of a pin (issue 18, item 2): public base geometry, the same
+# for everyone (tests/test_basemap.py proves no household or resident is in it).
+PUBLIC = statuses(200, allowed=EVERYONE, anonymous=200)
+CHECKS.update({
+    "network:basemap_tile": [
+        Check("GET", lambda c: "/network/basemap/14/6631/3215.json", PUBLIC),
+        Check("GET", lambda c: "/network/basemap/30/0/0.json", statuses(404, allowed=[], anonymous=404)),
+    ],
+    "network:pin_address": [
+        Check("GET", lambda c: "/network/address/?lat=36.05&lng=111.42", PUBLIC),
+        Check("GET", lambda c: "/network/address/?lat=95&lng=111.42", statuses(422, allowed=EVERYONE, anonymous=422)),
+    ],
+})

@@ -67,12 +67,13 @@ def _hostile_city():
     return city, Case.objects.get(pk=case.pk)
 
 
-def _visit(page, problems, url, *, wait: str, hover: str | None = None, expect_text: str | None = None):
+def _visit(page, problems, url, *, wait: str, hover: str | None = None, expect_text: str | None = None,
+           offset: tuple = (0, 0)):
     page.goto(url)
     page.wait_for_selector(wait)
     if hover:
         box = page.locator(hover).bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.move(box["x"] + box["width"] / 2 + offset[0], box["y"] + box["height"] / 2 + offset[1])
     page.wait_for_timeout(600)
     if expect_text:
         texts = page.locator(expect_text).all_inner_texts()
@@ -100,9 +101,10 @@ def test_a_hostile_unit_name_is_text_on_every_map_page(page):
     assert any(HOSTILE in t for t in page.locator(".leaflet-tooltip").all_inner_texts())
 
     browser_login(page, "grid_worker", "pass-grid_worker")
-    _visit(page, problems, "/cases/patrol/", wait="#pin path.leaflet-interactive", expect_text=".leaflet-tooltip")
-    _visit(page, problems, f"/cases/{case.code}/", wait="#case-map path.leaflet-interactive",
+    _visit(page, problems, "/cases/patrol/", wait="#pin path.leaflet-interactive", hover="#pin",
            expect_text=".leaflet-tooltip")
+    _visit(page, problems, f"/cases/{case.code}/", wait="#case-map path.leaflet-interactive", hover="#case-map",
+           offset=(0, 40), expect_text=".leaflet-tooltip")  # below the case's marker, over its grid
     _visit(page, problems, f"/network/grids/{city.grid.code}/", wait="main")
 
     page.context.clear_cookies()
