@@ -209,3 +209,6 @@ CHECKS["POST /api/v1/open311-keys/{key_id}/revoke"] = [
     Check("POST", lambda c: f"/api/v1/open311-keys/{_open311_key(c).pk}/revoke",
           statuses(200, allowed=KEY_MANAGERS, others={"street_official": 403}), data=lambda c: {}),
 ]
+
+# A signed-in reporter's own cases (test_my_reports.py: only the user's own).
+CHECKS["cases:mine"] = [Check("GET", lambda c: "/cases/mine/", statuses(200, allowed=ALL_IN, others=PAGE))]
