@@ -73,6 +73,10 @@ REASONS = {"grid": "网格处置不了，需社区协调", "community": "涉及�
            "county": "跨区县事项，需市级协调"}
 
 
+# Communities' case work: quality tiers (about grade A, B, C, D of the unit score) and how many are in each.
+QUALITY_TIERS = [1.0, 0.78, 0.6, 0.45]
+QUALITY_WEIGHTS = [22, 55, 18, 5]
+
 def timeline(case, chain: dict, default_level: str, rng, now) -> list[Step]:
     """The case's timeline as it would have been written by the services, consistent with its final
     fields. Sets responded_at to the time of the "register" step."""
@@ -211,6 +215,14 @@ def _cases(ctx, rng, grids, now) -> tuple[int, int, list[Case]]:
     cases for the whistles)."""
     consent = ctx.rng("cases.publish")  # its own stream: the city's cases stay those of the seed
     chains = _chains(grids)
+    # How well each community works its cases, so that grades spread as a real city's do (mostly B and A,
+    # some C, a few D) instead of every unit scoring A: one draw per community, its own stream.
+    tiers = ctx.rng("cases.quality")
+    quality = {}
+    for _gid, gpath, _lat, _lng in grids:
+        key = chains[gpath].get("community", (None, gpath))[1]
+        if key not in quality:
+            quality[key] = min(1.0, tiers.choices(QUALITY_TIERS, QUALITY_WEIGHTS)[0] + tiers.uniform(-0.04, 0.04))
     leaves = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
     weights = [6 if c.default_level == "grid" else 3 if c.default_level == "community" else 1 for c in leaves]
     total = int(CASES_PER_SCALE * ctx.scale)
@@ -224,7 +236,8 @@ def _cases(ctx, rng, grids, now) -> tuple[int, int, list[Case]]:
         for _ in range(min(BATCH, total - made)):
             gid, gpath, glat, glng = grids[rng.randrange(len(grids))]
             cat = rng.choices(leaves, weights)[0]
-            case = _new_case(rng, consent, (gid, gpath, glat, glng), chains[gpath], cat, seen, start, now)
+            q = quality[chains[gpath].get("community", (None, gpath))[1]]
+            case = _new_case(rng, consent, (gid, gpath, glat, glng), chains[gpath], cat, seen, start, now, q)
             if case.level in ("street", "county") and rng.random() < 0.3:
                 street_cases.append(case)
             default = cat.default_level if cat.default_level in chains[gpath] or cat.default_level == "grid" else "grid"
@@ -242,8 +255,9 @@ def _cases(ctx, rng, grids, now) -> tuple[int, int, list[Case]]:
     return made, events, street_cases
 
 
-def _new_case(rng, consent, grid, chain, cat, seen, start, now) -> Case:
-    """One case of the year: where, what, when, at which level it ended up, and its outcome so far."""
+def _new_case(rng, consent, grid, chain, cat, seen, start, now, quality: float = 1.0) -> Case:
+    """One case of the year: where, what, when, at which level it ended up, and its outcome so far
+    (`quality` 0.5–1: how well the community works its cases)."""
     gid, gpath, glat, glng = grid
     # More cases in summer, fewer at the Spring Festival; uniform enough for measures.
     received = start + datetime.timedelta(seconds=rng.random() * 365 * 86400)
@@ -254,7 +268,7 @@ def _new_case(rng, consent, grid, chain, cat, seen, start, now) -> Case:
     level = level if hpath != gpath else "grid"
     deadline = received + datetime.timedelta(hours=cat.deadline_hours * (1.4 if cat.deadline_kind == "working"
                                                                          else 1))
-    responded = rng.random() < 0.96
+    responded = rng.random() < 0.80 + 0.17 * quality
     case = Case(code=_code(rng, seen), category=cat, source=rng.choices(
         ["phone", "patrol", "hotline", "api", "open311"], [30, 45, 20, 3, 2])[0],
         description=rng.choice(DESCRIPTIONS[cat.parent.code]), lat=glat + rng.uniform(-0.0008, 0.0008),
@@ -265,11 +279,11 @@ def _new_case(rng, consent, grid, chain, cat, seen, start, now) -> Case:
         warn_at=received + (deadline - received) * 0.75,
         escalations=max(0, LEVELS.index(level) - LEVELS.index(cat.default_level)))
     case.publish_consent = case.source in ("phone", "open311") and consent.random() < PUBLISH_CONSENT
-    _outcome(rng, case, cat, now)
+    _outcome(rng, case, cat, now, quality)
     return case
 
 
-def _outcome(rng, case, cat, now):
+def _outcome(rng, case, cat, now, quality: float = 1.0):
     """Where the case stands now: old cases are mostly closed (some late, most rated), recent ones open."""
     received, deadline = case.received_at, case.deadline_at
     age_h = (now - received).total_seconds() / 3600
@@ -281,9 +295,12 @@ def _outcome(rng, case, cat, now):
             case.status = Status.VOIDED
         elif r < 0.05:
             case.status = Status.SUSPENDED
+        elif rng.random() < 0.4 * (1 - quality):  # a weaker community leaves more old cases open
+            case.status = Status.IN_PROGRESS
+            case.overdue = case.warned = now > deadline
         else:
             case.status = Status.CLOSED
-            late = rng.random() < 0.1
+            late = rng.random() < 0.1 + 0.3 * (1 - quality)
             case.closed_at = min(now, deadline + datetime.timedelta(hours=rng.uniform(1, 48)) if late else
                                  received + (deadline - received) * rng.uniform(0.2, 0.98))
             case.handled_at = max(received + (case.closed_at - received) * 0.5,
@@ -294,12 +311,15 @@ def _outcome(rng, case, cat, now):
             case.settled_level = case.level
             case.warned = late or rng.random() < 0.2
             if rng.random() < 0.7:
-                case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.NOT], [82, 14, 4])[0]
+                case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.NOT],
+                                          [82 * quality ** 2, 14, 4 + 30 * (1 - quality)])[0]
                 case.rated_at = min(now, case.closed_at + datetime.timedelta(hours=rng.uniform(1, 48)))
                 case.reopened = case.rating == Rating.NOT and rng.random() < 0.5
     else:
         case.status = rng.choice([Status.RECEIVED, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS,
                                   Status.HANDLED])
+        if case.status == Status.RECEIVED and case.escalations:  # escalated cases were registered first
+            case.status = Status.REGISTERED
         if case.status == Status.RECEIVED:
             case.responded_at, case.responded_on_time = None, False
         if deadline < now or case.warn_at < now:  # past the deadline: the sweep at the end of the step finds it

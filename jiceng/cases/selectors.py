@@ -333,3 +333,12 @@ def whistle_get(*, user, pk: int) -> Whistle:
                      and not scope_filter(Whistle.objects.filter(pk=pk), user, "unit_path").exists()):
         raise NotFound()
     return w
+
+
+def cases_reported_by(*, user):
+    """The cases a signed-in user reported, newest first (a resident's "my reports"): the user's own
+    reports only, whatever the user's area."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (Case.objects.filter(reporter=user).select_related("category", "grid").defer(*LIST_DEFER)
+            .order_by("-received_at", "-id"))

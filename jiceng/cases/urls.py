@@ -6,8 +6,16 @@ from jiceng.cases import views
 from jiceng.cases.open311 import views as o311
 
 app_name = "cases"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(40, "cases:desk", _("Cases"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [
+    (36, "cases:report", _("Report a problem"), "public"),
+    (37, "cases:mine", _("My reports"), "public"),
+    (38, "cases:board", _("Board"), "supervise"),
+    (40, "cases:desk", _("Cases"), "office"),
+    (41, "cases:queue", _("My queue"), "grid_workers"),
+    (42, "cases:patrol", _("Patrol report"), "grid_workers"),
+]
 URL_PREFIX = ""
 FMT = r"\.(?P<fmt>json|xml)$"
 urlpatterns = [
@@ -21,6 +29,7 @@ urlpatterns = [
     path("cases/follow/<str:code>/photos/<int:photo_id>/", views.follow_photo, name="follow_photo"),
     path("cases/public/", views.public_cases, name="public"),
     path("cases/queue/", views.queue, name="queue"),
+    path("cases/mine/", views.mine, name="mine"),
     path("cases/desk/", views.desk, name="desk"),
     path("cases/board/", views.board, name="board"),
     path("cases/hotline/", views.hotline, name="hotline"),

@@ -503,3 +503,10 @@ def open311_key_revoke(request, key_id: int):
     key = selectors.open311_key_get(user=request.user, pk=key_id)
     return run_and_redirect(request, lambda: services.open311_key_revoke(actor=request.user, key=key),
                             reverse("cases:open311_keys"), success=_("Key revoked."), passthrough=(403, 404))
+
+
+@page
+def mine(request):
+    """A signed-in reporter's own cases with their state, each opening its follow page."""
+    cases = list(selectors.cases_reported_by(user=request.user)[:100])
+    return render(request, "cases/mine.html", {"cases": cases})

@@ -44,4 +44,7 @@ FIGURE_LABELS = {
     "streets_running_funds_compliant": _("Streets meeting the running-funds standard"),
     "communities_funds_compliant": _("Communities meeting both fund standards"),
     "livelihood_projects_year": _("Livelihood projects this year"),
+    "new_employment_registered": _("New-employment workers registered"),
+    "new_employment_visits_year": _("New-employment visits to service positions this year"),
+    "new_employment_volunteer_hours_year": _("New-employment volunteer hours this year"),
 }

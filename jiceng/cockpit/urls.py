@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.cockpit import views
 
 app_name = "cockpit"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(90, "cockpit:home", _("Cockpit"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(90, "cockpit:home", _("Cockpit"), "office")]
 urlpatterns = [
     path("", views.cockpit_home, name="home"),
     path("wall/", views.cockpit_wall, name="wall"),

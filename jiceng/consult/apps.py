@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultConfig(AppConfig):
     name = "jiceng.consult"
     label = "consult"
+    verbose_name = _("Asking the people")
 
     def ready(self):
         from jiceng.consult.desk import desk_context

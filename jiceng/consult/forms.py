@@ -13,6 +13,10 @@ from jiceng.core.forms import DayField
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+# The kinds of other parties a line may name in Chinese (the words of the Chinese help text).
+PARTY_WORDS = {"居民": "residents", "部门": "department", "其他": "other"}
+
+
 class MatterForm(forms.Form):
     matter_kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=MatterKind.choices)
     unit = forms.CharField(label=gettext_lazy("Unit code (community or compound)"), max_length=32)
@@ -36,6 +40,7 @@ class MatterForm(forms.Form):
             if not line.strip():
                 continue
             kind, _sep, name = (p.strip() for p in line.partition("|"))
+            kind = PARTY_WORDS.get(kind, kind)  # the kind in English or in Chinese (as the help text shows)
             if kind not in kinds or not name:
                 raise forms.ValidationError(_("Each line is residents, department or other, then “|” and the name."))
             out.append({"kind": kind, "name": name})

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.consult import views, views_deliberation, views_stakeholders
 
 app_name = "consult"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
 NAV = [(85, "consult:home", _("Asking the people"))]
 urlpatterns = [
     path("", views.home, name="home"),

@@ -40,6 +40,10 @@ class RoundForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
+# The question kinds a survey's lines may name in Chinese (the words of the Chinese help text).
+QUESTION_WORDS = {"单选": "single", "多选": "multiple", "评分": "rating", "填空": "text"}
+
+
 class SurveyForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=32)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
@@ -49,12 +53,13 @@ class SurveyForm(forms.Form):
         help_text=gettext_lazy("One a line: kind | question | option; option; … (kinds: single, multiple, rating, "
                                "text)"))
 
-    def clean_questions(self):
+    def clean_questions(self):  # a kind in English or in Chinese (the help text shows the Chinese words)
         out = []
         for line in self.cleaned_data["questions"].splitlines():
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split("|")]
+            parts[0] = QUESTION_WORDS.get(parts[0], parts[0])
             if len(parts) < 2 or parts[0] not in QuestionKind.values:
                 raise forms.ValidationError(_("Each line starts with single, multiple, rating or text, then “|” and "
                                               "the question."))

@@ -1,11 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "jiceng.core"
     label = "core"
+    verbose_name = _("Platform")
 
     def ready(self):
+        from django.apps import apps
+
+        # Third-party apps whose names the admin shows: in the site's language (msgids in core's catalogue).
+        if apps.is_installed("django_tasks_db"):
+            apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")
         from django.contrib.admin.models import LogEntry
         from django.db.models.signals import post_save
 

@@ -45,3 +45,48 @@ ROLE_UNIT_KIND = {
 
 def role_has(role: str, capability: str) -> bool:
     return capability in CAPABILITIES.get(role, ())
+
+
+# Audiences: who uses a part of the platform day to day (menus and landing pages, not access: every page
+# still checks its own scope and capability). A NAV entry of an app's urls.py names a capability above or
+# one of these audiences, and the menu shows it to a user holding a grant whose role `role_can` it.
+AUDIENCES = {
+    # everyone who works in the system: the staff of the unit tree down to the grid
+    "staff": {Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER, Role.GRID_WORKER},
+    # staff who run a community or an area above it (registries, funds, meetings, the workforce)
+    "office": {Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER},
+    # staff and the party members who take part in the community's work (calls, activities, meetings)
+    "members": {Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.STREET_OFFICIAL, Role.COMMUNITY_WORKER,
+                Role.PARTY_MEMBER},
+    "grid_workers": {Role.GRID_WORKER},
+    "party_members": {Role.PARTY_MEMBER},
+    "residents": {Role.RESIDENT},
+    # residents and party members: the people the platform serves
+    "public": {Role.RESIDENT, Role.PARTY_MEMBER},
+    "everyone": set(Role),
+}
+
+
+def role_can(role: str, need: str | None) -> bool:
+    """Whether a role uses what `need` names: a capability (CAPABILITIES) or an audience (AUDIENCES);
+    None is everyone."""
+    if need is None:
+        return True
+    if need in AUDIENCES:
+        return role in AUDIENCES[need]
+    if not any(need in caps for caps in CAPABILITIES.values()):
+        raise ValueError(f"unknown capability or audience {need!r}")
+    return role_has(role, need)
+
+
+# The landing page of each role (after login and at `/`): a URL name; a user with several grants lands
+# where the first of them in this order points.
+LANDING = {
+    Role.CITY_ADMIN: "cases:board",
+    Role.COUNTY_OFFICIAL: "cases:board",
+    Role.STREET_OFFICIAL: "cases:board",
+    Role.COMMUNITY_WORKER: "cases:desk",
+    Role.GRID_WORKER: "cases:queue",
+    Role.PARTY_MEMBER: "mobilize:my_calls",
+    Role.RESIDENT: "cases:mine",
+}

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.funds import views
 
 app_name = "funds"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(80, "funds:home", _("Funds"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(80, "funds:home", _("Funds"), "office")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("compliance/", views.compliance, name="compliance"),

@@ -4,7 +4,7 @@ services check the rest (who is due, the period, the quorum)."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jiceng.core.forms import DayField
 
@@ -68,7 +68,7 @@ class MeetingForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Resolution"), max_length=5000,
+    text = forms.CharField(label=pgettext_lazy("meeting", "Resolution"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     action = forms.CharField(label=gettext_lazy("Action"), max_length=200, required=False)
     owner = forms.CharField(label=gettext_lazy("Owner"), max_length=60, required=False)

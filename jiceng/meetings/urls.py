@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.meetings import views
 
 app_name = "meetings"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(60, "meetings:home", _("Meetings"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(60, "meetings:home", _("Meetings"), "members")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("<int:pk>/", views.meeting_page, name="meeting"),

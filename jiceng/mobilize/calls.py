@@ -172,8 +172,10 @@ def call_issue(*, actor, unit: Unit, title: str, posts: list[dict], respond_minu
 
 
 def skill_choices() -> list[tuple[str, str]]:
-    """(code, name) of the active skills, for a post's required skills on the call page."""
-    return list(Skill.objects.filter(active=True).order_by("bit").values_list("code", "name"))
+    """(code, name) of the active skills, for a post's required skills on the call page; the default skills'
+    names (stored in English by migration 0002) in the reader's language."""
+    return [(code, _(name)) for code, name in
+            Skill.objects.filter(active=True).order_by("bit").values_list("code", "name")]
 
 
 def call_start(*, actor, unit: Unit, title: str, posts: list[dict], respond_minutes: int = 30,

@@ -5,8 +5,13 @@ from jiceng.mobilize import views
 from jiceng.mobilize import views_cobuild as cob
 
 app_name = "mobilize"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(50, "mobilize:home", _("Mobilization"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [
+    (50, "mobilize:home", _("Mobilization"), "office"),
+    (51, "mobilize:my_calls", _("My calls"), "party_members"),
+    (52, "mobilize:cobuild_activities", _("Volunteer activities"), "party_members"),
+]
 urlpatterns = [
     path("", views.home, name="home"),
     path("mode/", views.mode_switch, name="mode_switch"),

@@ -73,7 +73,7 @@ def build(ctx):
 
     profiles = []
     three_without = arranged = 0
-    for cid, path in Unit.objects.filter(kind="compound").order_by("code").values_list("id", "path"):
+    for cid, path, name in Unit.objects.filter(kind="compound").order_by("code").values_list("id", "path", "name"):
         roll = rng.random()
         p = CompoundProfile(compound_id=cid, unit_path=path)
         if roll < 0.07:  # three-without: old single buildings, work-unit housing whose unit is gone
@@ -88,7 +88,7 @@ def build(ctx):
                 p.property_company = rng.choice(PROPERTY_COMPANIES)
                 p.project_manager = person_name(rng)
             if rng.random() < 0.35 or roll >= 0.78:
-                p.owners_committee = "业主委员会"
+                p.owners_committee = f"{name}业主委员会"  # the committee's name, not the column's heading
             if roll >= 0.9 or (roll >= 0.78 and not p.owners_committee):
                 p.competent_unit = rng.choice(COMPETENT_UNITS)
         profiles.append(p)

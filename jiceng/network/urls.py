@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.network import views
 
 app_name = "network"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(30, "network:map", _("Map"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(30, "network:map", _("Map"), "staff")]
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("grids/<str:code>/", views.grid_page, name="grid"),

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.neworgs import views
 
 app_name = "neworgs"
-NAV = [(45, "neworgs:home", _("New organizations"))]
+NAV = [(45, "neworgs:home", _("New organizations"), "staff")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("gaps/", views.gaps, name="gaps"),

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiceng.core.context import landing_url
 from jiceng.core.errors import Conflict, NotFound, ServiceError
 from jiceng.core.scope import require_scope, user_can
 from jiceng.core.views import form_submit, page
@@ -26,6 +28,13 @@ from jiceng.orgs.people import people as people_source
 
 @page
 def home(request):
+    """`/` and the page after login: the landing page of the user's role (jiceng/core/roles.py LANDING)."""
+    return redirect(landing_url(request.user) or reverse("orgs:units"))
+
+
+@page
+def units(request):
+    """The menu's "Units": the page of the widest unit the user holds."""
     top = selectors.unit_top_for(request.user)
     if top is None:
         raise NotFound()

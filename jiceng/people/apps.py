@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "jiceng.people"
     label = "people"
+    verbose_name = _("People")
 
     def ready(self):
         # orgs counts, lists, imports and exports residents through these (jiceng/orgs/people.py); imported

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.people import views
 
 app_name = "people"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(20, "people:list", _("People"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(20, "people:list", _("People"), "staff")]
 urlpatterns = [
     path("", views.people_list, name="list"),
     path("<int:pk>/", views.person_detail, name="detail"),

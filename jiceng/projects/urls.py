@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.projects import views
 
 app_name = "projects"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(65, "projects:home", _("Projects"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(65, "projects:home", _("Projects"), "office")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.project_new, name="project_new"),

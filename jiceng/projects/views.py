@@ -299,7 +299,8 @@ def _indicator_sections(request, a) -> list[dict]:
 
 
 def _assessment_context(request, a, results, codes) -> dict:
-    by_level = [(lv, [r for r in results if r.level == lv]) for lv in PROJECT_LEVELS]
+    labels = dict(UnitKind.choices)  # headings read "社区", never the level's key
+    by_level = [(labels[lv], [r for r in results if r.level == lv]) for lv in PROJECT_LEVELS]
     return {"a": a, "by_level": [x for x in by_level if x[1]], "codes": codes,
             "sections": _indicator_sections(request, a),
             "sources": sorted((k, s.label) for k, s in indicators.SOURCES.items())}

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.stations import views
 
 app_name = "stations"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(75, "stations:map", _("Service positions"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(75, "stations:map", _("Service positions"), "staff")]
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("new/", views.position_new, name="new"),

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.workforce import views
 
 app_name = "workforce"
-# The nav bar entry (jiceng/core/context.py collects every app's): (order, url name, label).
-NAV = [(70, "workforce:home", _("Workforce"))]
+# The nav bar entries (jiceng/core/context.py collects every app's): (order, url name, label, who uses it:
+# a capability or audience of jiceng/core/roles.py).
+NAV = [(70, "workforce:home", _("Workforce"), "office")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.worker_new, name="worker_new"),

@@ -239,3 +239,6 @@ CHECKS["cases:chase"] = [
           statuses(302, allowed=SEE_STREET, others={**PAGE, "community_worker": 403, "party_member": 403}),
           data=lambda c: {}, json=False),
 ]
+
+# A signed-in reporter's own cases (test_my_reports.py: only the user's own).
+CHECKS["cases:mine"] = [Check("GET", lambda c: "/cases/mine/", statuses(200, allowed=ALL_IN, others=PAGE))]

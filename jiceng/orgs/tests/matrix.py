@@ -16,6 +16,8 @@ STRUCTURE_IN_STREET = ["city_admin", "street_official"]
 CHECKS = {
     "orgs:home": [Check("GET", lambda c: "/", statuses(302, allowed=SEE_CITY + [
         "street_official", "community_worker", "grid_worker", "party_member", "resident", "outsider"], others=PAGE))],
+    "orgs:units": [Check("GET", lambda c: "/units/", statuses(302, allowed=SEE_CITY + [
+        "street_official", "community_worker", "grid_worker", "party_member", "resident", "outsider"], others=PAGE))],
     "orgs:unit": [
         Check("GET", lambda c: f"/units/{c.grid.code}/", statuses(200, allowed=SEE_GRID, others=PAGE)),
         Check("GET", lambda c: f"/units/{c.household.code}/", statuses(200, allowed=SEE_HOUSEHOLD, others=PAGE)),

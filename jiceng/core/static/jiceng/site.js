@@ -2,6 +2,7 @@
 // inline script and no on* attribute: a page asks for behaviour with data-* attributes instead.
 //   <select data-autosubmit>  submits its form when changed (language, "colour by" selects)
 //   <button data-print>       prints the page
+//   <button data-menu-toggle> opens and closes the menu on a phone
 (function () {
   document.addEventListener("change", function (e) {
     var el = e.target;
@@ -10,6 +11,14 @@
   document.addEventListener("click", function (e) {
     var el = e.target && e.target.closest ? e.target.closest("[data-print]") : null;
     if (el) { e.preventDefault(); window.print(); }
+    // <button data-menu-toggle aria-controls="id">: opens and closes the phone menu (site.css hides it
+    // on a narrow screen until the header has the class "menu-open")
+    var toggle = e.target && e.target.closest ? e.target.closest("[data-menu-toggle]") : null;
+    if (toggle) {
+      var header = toggle.closest("header");
+      var open = header.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
   });
 })();
 

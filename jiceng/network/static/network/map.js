@@ -43,6 +43,6 @@
     };
     legend.addTo(map);
     el.dataset.loaded = String(fc.features.length);
-    status.textContent = fc.features.length + " ✓";
-  }).catch(function (e) { status.textContent = String(e); });
+    status.textContent = (status.dataset.loaded || "{n}").replace("{n}", fc.features.length.toLocaleString("zh-CN"));
+  }).catch(function () { status.textContent = status.dataset.failed || ""; });
 })();
