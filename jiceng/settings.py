@@ -127,6 +127,9 @@ JICENG_REPLICA_PIN_SECONDS = env_int("JICENG_REPLICA_PIN_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": env_str("JICENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task still RUNNING this long after a worker claimed it belongs to a dead worker (SIGKILL, lost
+# machine): `manage.py sweep` puts it back in the queue (jiceng/core/sweeps.py). Longer than any task.
+JICENG_TASK_LEASE_SECONDS = env_int("JICENG_TASK_LEASE_SECONDS", 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
