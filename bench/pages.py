@@ -36,7 +36,7 @@ import sys
 import time
 import urllib.parse
 
-from _common import PG, ROOT, _admin
+from _common import MARK, ROOT, _admin, _owned, bench_url, create_bench_database
 
 TARGET_MS = 150
 COPY = "jiceng_bench_pages"
@@ -65,10 +65,9 @@ def ensure_source(args) -> str:
         if not _exists(args.city):
             raise SystemExit(f"no database {_db(args.city)}: build one with manage.py demo_city (see README)")
         return args.city
-    url = f"{PG}/jiceng_bench_pages_city"
-    if not _exists(url):
+    url = bench_url("pages_city")
+    if create_bench_database(url, keep=True):  # the bench's own city, kept; refuses a database it did not make
         started = time.perf_counter()
-        _admin(url, f'CREATE DATABASE "{_db(url)}"')
         _manage(url, "migrate", "--noinput", "-v", "0")
         _manage(url, "demo_city", "--scale", str(args.scale), "--quiet")
         print(f"built the city (scale {args.scale}) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -76,10 +75,16 @@ def ensure_source(args) -> str:
 
 
 def make_copy(source: str) -> str:
-    url = f"{PG}/{COPY}"
+    """The copy the sweep writes to: a database of this benchmark's own (a `jiceng_bench_pages` that no
+    benchmark created is refused, never dropped)."""
+    url = bench_url("pages")
+    if _owned(url) is False:
+        raise SystemExit(f"database {COPY} exists and was not created by a benchmark; "
+                         f"benchmarks work only in databases they create. Drop or rename it first.")
     _admin(url, f'DROP DATABASE IF EXISTS "{COPY}" WITH (FORCE)')
     started = time.perf_counter()
     _admin(url, f'CREATE DATABASE "{COPY}" TEMPLATE "{_db(source)}" STRATEGY FILE_COPY')
+    _admin(url, f"COMMENT ON DATABASE \"{COPY}\" IS '{MARK}'")
     print(f"copied {_db(source)} to {COPY} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return url
 
@@ -362,7 +367,8 @@ def main(argv=None):
             from django.db import connections
 
             connections.close_all()
-            _admin(url, f'DROP DATABASE IF EXISTS "{COPY}" WITH (FORCE)')
+            if _owned(url):
+                _admin(url, f'DROP DATABASE IF EXISTS "{COPY}" WITH (FORCE)')
     over = sorted((r for r in rows if r["p50_ms"] > TARGET_MS), key=lambda r: -r["p50_ms"])
     worst = max(rows, key=lambda r: r["p50_ms"]) if rows else None
     print(json.dumps({
