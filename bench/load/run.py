@@ -70,14 +70,17 @@ def fixture() -> dict:
     from jiceng.orgs.models import Unit
 
     tokens = {}
-    for username in ("demo-grid", "demo-county", "demo-admin", "demo-resident", "demo-member"):
+    for username in ("demo-grid", "demo-community", "demo-county", "demo-admin", "demo-resident", "demo-member"):
         _row, key = token_create(user=User.objects.get(username=username), name="bench-load")
         tokens[username] = key
     grid_user = User.objects.get(username="demo-grid")
     grid = Unit.objects.get(pk=grid_user.grants.order_by("pk").first().unit_id)
     chain = {u.kind: u for u in Unit.objects.filter(code__in=grid.ancestor_codes)}
     grids = Unit.objects.filter(kind="grid", path__startswith=chain["community"].path).order_by("code")
-    points = [shapely.from_wkb(bytes(g.geom)).representative_point() for g in grids if g.geom]
+    def inside(units):
+        return [[p.y, p.x] for p in (shapely.from_wkb(bytes(g.geom)).representative_point() for g in units if g.geom)]
+
+    own = Unit.objects.filter(pk__in=grid_user.grants.values("unit_id"), kind="grid")
 
     def codes(unit, n=200):
         return list(Case.objects.filter(unit_path__startswith=unit.path).order_by("-received_at")
@@ -91,7 +94,7 @@ def fixture() -> dict:
 
     public = list(Case.objects.filter(source__in=list(PUBLIC_SOURCES)).order_by("-received_at")
                   .values_list("code", flat=True)[:50])
-    return {"tokens": tokens, "points": [[p.y, p.x] for p in points], "category": category,
+    return {"tokens": tokens, "points": inside(grids), "grid_points": inside(own) or inside(grids), "category": category,
             "grid_cases": codes(grid) or codes(chain["community"]), "community_cases": codes(chain["community"]),
             "county_cases": codes(chain["county"]), "public_cases": public, "open311_key": open311_key,
             "units": {k: chain[k].code for k in ("city", "county", "street", "community") if k in chain}}
@@ -163,8 +166,34 @@ def _criterion(rows: list[dict]) -> tuple[float, int, float]:
     return p95, errors, round(statistics.fsum(r["rps"] for r in ops), 2)
 
 
-def run_step(host: str, users: int, seconds: int, workdir: str, fixture_path: str, env: dict) -> dict:
+def _cpu(server_pid: int, url: str) -> dict:
+    """CPU seconds used so far by gunicorn (master and workers) and by each PostgreSQL backend serving
+    this benchmark's database: the cost of a request whatever else the machine is doing."""
+    import psutil
+    from _common import _admin
+
+    app = 0.0
+    master = psutil.Process(server_pid)
+    for proc in [master, *master.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            app += times.user + times.system
+        except psutil.Error:
+            pass
+    backends = {}
+    for (pid,) in _admin(url, "SELECT pid FROM pg_stat_activity WHERE datname = %s", [url.rsplit("/", 1)[1]]):
+        try:
+            times = psutil.Process(pid).cpu_times()
+            backends[pid] = times.user + times.system
+        except psutil.Error:
+            pass
+    return {"app": app, "db": backends}
+
+
+def run_step(host: str, users: int, seconds: int, workdir: str, fixture_path: str, env: dict,
+             server_pid: int, url: str) -> dict:
     prefix = os.path.join(workdir, f"u{users}")
+    cpu_before = _cpu(server_pid, url)
     ramp = max(1.0, users / max(seconds / 10, 1))
     started = time.time()
     done = subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",  # nosec B603  # fixed argument list, no shell
@@ -174,12 +203,22 @@ def run_step(host: str, users: int, seconds: int, workdir: str, fixture_path: st
                           env={**env, "LOAD_FIXTURE": fixture_path, "LOAD_PROFILE": prefix + "_server.json"}, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"locust failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    cpu_after = _cpu(server_pid, url)
     rows = _read_stats(prefix)
     p95, errors, rps = _criterion(rows)
+    requests = sum(r["requests"] for r in rows if r["name"] != "Aggregated")
+    app_s = cpu_after["app"] - cpu_before["app"]
+    db_s = sum(v - cpu_before["db"].get(pid, 0.0) for pid, v in cpu_after["db"].items())
+    per_request_ms = (app_s + db_s) * 1000 / max(requests, 1)
     logins = [r for r in rows if r["name"] == "login"]
     step = {"users": users, "seconds": seconds, "rps": rps, "p95_ms": p95, "errors": errors,
             "sustained": p95 <= TARGET_P95_MS and errors == 0,
-            "login_p95_ms": logins[0]["p95_ms"] if logins else None,
+            "login_p95_ms": logins[0]["p95_ms"] if logins else None, "requests": requests,
+            "cpu_ms_per_request": {"gunicorn": round(app_s * 1000 / max(requests, 1), 1),
+                                   "postgresql": round(db_s * 1000 / max(requests, 1), 1)},
+            # what one core would carry at this mix if it did nothing else (CPU cost, not wall time)
+            "requests_per_core_s": round(1000 / per_request_ms, 1) if per_request_ms else None,
+            "users_per_core": round(1000 / per_request_ms / (rps / users), 0) if per_request_ms and rps else None,
             "load_average_1m": round(os.getloadavg()[0], 2), "wall_s": round(time.time() - started, 1)}
     print(json.dumps(step), file=sys.stderr, flush=True)
     server = json.loads(Path(prefix + "_server.json").read_text()) if Path(prefix + "_server.json").exists() else {}
@@ -195,6 +234,7 @@ def measure(args, url: str) -> dict:
     from jiceng.people.models import Person
 
     build_city(args.scale)
+    start_load = [round(x, 2) for x in os.getloadavg()]
     fix = fixture()
     residents, cases = Person.objects.count(), Case.objects.count()
     workdir = tempfile.mkdtemp(prefix="jiceng-load-")
@@ -204,13 +244,15 @@ def measure(args, url: str) -> dict:
     connections.close_all()
     port = int(os.environ.get("BENCH_PORT") or free_port())
     env = dict(os.environ, DATABASE_URL=url, JICENG_DEMO="1", DJANGO_SETTINGS_MODULE="jiceng.settings",
-               JICENG_QUERY_COUNT_HEADER="1")  # X-Server-Ms and X-Query-Count: the per-operation profile
+               JICENG_QUERY_COUNT_HEADER="1",  # X-Server-Ms and X-Query-Count: the per-operation profile
+               JICENG_DB_CONN_MAX_AGE="3600")  # one backend per thread for the run: its CPU is counted
     workers = args.workers or os.cpu_count() or 1
     server = serve("jiceng.wsgi", env, port=port, workers=workers, threads=args.threads, probe="/accounts/login/")
     steps = []
     try:
         for users in [int(u) for u in args.users.split(",")]:
-            steps.append(run_step(f"http://127.0.0.1:{port}", users, args.step_seconds, workdir, fixture_path, env))
+            steps.append(run_step(f"http://127.0.0.1:{port}", users, args.step_seconds, workdir, fixture_path,
+                                  env, server.pid, url))
             if not steps[-1]["sustained"]:
                 break
     finally:
@@ -219,11 +261,16 @@ def measure(args, url: str) -> dict:
     sustained = [s for s in steps if s["sustained"]]
     best = sustained[-1] if sustained else None
     broken = next((s for s in steps if not s["sustained"]), None)
+    hot = sorted((r for r in (best or broken or {"operations": []})["operations"] if r.get("server_ms_mean")),
+                 key=lambda r: -r["server_ms_mean"] * r["requests"])[:5]
     slim = [{k: v for k, v in s.items() if k not in ("operations", "failures")} for s in steps]
     return {"name": NAME, "scale": args.scale, "residents": residents, "cases": cases,
             "step_seconds": args.step_seconds, "target_p95_ms": TARGET_P95_MS,
             "max_users": best["users"] if best else 0, "cores": os.cpu_count(), "gunicorn_workers": workers,
             "gunicorn_threads": args.threads, "steps": slim,
+            "load_average_at_start": start_load,
+            "hot_spots": [{"name": r["name"], "server_ms_total": round(r["server_ms_mean"] * r["requests"]),
+                           "server_ms_mean": r["server_ms_mean"], "queries_mean": r.get("queries_mean")} for r in hot],
             "at_max_users": best and best["operations"], "first_failing_step": broken and {
                 "users": broken["users"], "operations": broken["operations"], "failures": broken["failures"]},
             "pg_top_statements": _pg_statements() if pg_stats else "pg_stat_statements not loaded"}
