@@ -5,7 +5,7 @@ a year of cases, 500,000).
 
     make bench B=load
     .venv/bin/python bench/load/run.py [--scale 5] [--keep] [--users 25,50,100,200,400]
-                                       [--step-seconds 600] [--workers N] [--threads 4]
+                                       [--step-seconds 600] [--workers N] [--threads 4] [--db load]
 
 The city lives in `jiceng_bench_load`, a database this benchmark creates (bench/_common.py; a database
 of that name that no benchmark made is refused). Building a scale-5 city takes an hour on a shared
@@ -284,8 +284,10 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: the cores)")
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--keep", action="store_true", help="keep the database (and reuse a kept one)")
+    ap.add_argument("--db", default=NAME, help="the database is jiceng_bench_<db> (default: load), e.g. to keep "
+                                              "cities of two scales side by side")
     args = ap.parse_args(argv)
-    url, _created = setup_database(NAME, keep=args.keep)
+    url, _created = setup_database(args.db, keep=args.keep)
     try:
         result = measure(args, url)
     finally:
