@@ -173,15 +173,20 @@ def _cpu(server_pid: int, url: str) -> dict:
     from _common import _admin
 
     app = 0.0
+    ports = set()  # the local ports of gunicorn's connections: its backends, not another client's
     master = psutil.Process(server_pid)
     for proc in [master, *master.children(recursive=True)]:
         try:
             times = proc.cpu_times()
             app += times.user + times.system
+            ports.update(c.laddr.port for c in proc.net_connections(kind="tcp") if c.raddr)
         except psutil.Error:
             pass
     backends = {}
-    for (pid,) in _admin(url, "SELECT pid FROM pg_stat_activity WHERE datname = %s", [url.rsplit("/", 1)[1]]):
+    for pid, port in _admin(url, "SELECT pid, client_port FROM pg_stat_activity WHERE datname = %s",
+                            [url.rsplit("/", 1)[1]]):
+        if port not in ports:
+            continue
         try:
             times = psutil.Process(pid).cpu_times()
             backends[pid] = times.user + times.system
