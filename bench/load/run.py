@@ -48,8 +48,12 @@ def build_city(scale: float):
     from django.db import connection
 
     from jiceng.orgs.models import Unit
+    from jiceng.people.models import Person
 
     if Unit.objects.exists():
+        if Person.objects.count() < scale * 200_000 * 0.95:
+            raise SystemExit(f"the kept database holds a smaller city than --scale {scale}: run without --keep "
+                             f"(it is rebuilt) or give the scale it was built at")
         return
     started = time.perf_counter()
     call_command("demo_city", scale=scale, quiet=True)
