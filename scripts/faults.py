@@ -57,7 +57,10 @@ def _manage(env, *args, check=True):
 
 def _env(url: str) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=url, JICENG_DEMO="1",
-               JICENG_WEB_WORKERS="2", JICENG_WEB_THREADS="4", JICENG_BIND=f"127.0.0.1:{PORT}")
+               JICENG_WEB_WORKERS="2", JICENG_WEB_THREADS="4", JICENG_BIND=f"127.0.0.1:{PORT}",
+               # the clients are one integration reporting in bulk, not a person on patrol: the intake
+               # throttles (60 an hour a user) would answer 429 long before the fault happens
+               JICENG_INTAKE_MAX_PER_USER_HOUR="1000000", JICENG_INTAKE_MAX_PER_HOUR="1000000")
     env.pop("DATABASE_REPLICA_URL", None)
     return env
 
