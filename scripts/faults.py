@@ -302,7 +302,8 @@ print(json.dumps(Case.objects.count()))
         import psycopg
 
         with psycopg.connect(url) as conn:
-            cards = conn.execute("SELECT count(*), count(DISTINCT case_id) FROM cases_supervisioncard").fetchone()
+            cards = conn.execute("SELECT count(*), count(DISTINCT subject_id) FROM core_supervisioncard "
+                                 "WHERE subject_type = 'cases.case'").fetchone()
             escalations = conn.execute(
                 "SELECT count(*) FROM cases_caseevent WHERE action = 'auto_escalate'").fetchone()
             twice = conn.execute(
