@@ -1,4 +1,5 @@
-"""Run benchmarks: `python bench/run.py` runs every bench/<name>.py; `python bench/run.py NAME` one.
+"""Run benchmarks: `python bench/run.py` runs every bench/<name>.py (and bench/<name>/run.py, e.g. the
+load test bench/load/), one after the other; `python bench/run.py NAME` one.
 
 Each benchmark prints one JSON object per line as its last output, with "name" and its figures."""
 
@@ -10,11 +11,14 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(argv):
-    names = argv or sorted(p.stem.replace("_", "-") for p in HERE.glob("*.py")
-                           if not p.stem.startswith("_") and p.stem != "run")
+    names = argv or sorted([p.stem.replace("_", "-") for p in HERE.glob("*.py")
+                            if not p.stem.startswith("_") and p.stem != "run"]
+                           + [p.parent.name for p in HERE.glob("*/run.py")])
     failed = []
     for name in names:
         script = HERE / f"{name.replace('-', '_')}.py"
+        if not script.exists() and (HERE / name / "run.py").exists():
+            script = HERE / name / "run.py"
         if not script.exists():
             print(f"no benchmark named {name} (looked for {script})", file=sys.stderr)
             return 2

@@ -118,6 +118,7 @@ def client_for(city):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.JICENG_COCKPIT_CACHE_SECONDS = 0  # every test computes its figures (jiceng/cockpit/registry.py)
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test stay in its temporary folder
 
 

@@ -127,6 +127,11 @@ JICENG_REPLICA_PIN_SECONDS = env_int("JICENG_REPLICA_PIN_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": env_str("JICENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task still RUNNING this long after a worker claimed it belongs to a dead worker (SIGKILL, lost
+# machine): `manage.py sweep` puts it back in the queue (jiceng/core/sweeps.py). Longer than any task.
+JICENG_TASK_LEASE_SECONDS = env_int("JICENG_TASK_LEASE_SECONDS", 600)
+# How long the cockpit keeps a unit's figures (jiceng/cockpit/registry.py); 0 = computed on every request.
+JICENG_COCKPIT_CACHE_SECONDS = env_int("JICENG_COCKPIT_CACHE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

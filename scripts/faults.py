@@ -1,6 +1,6 @@
 """Faults under load: what a city sees when a process or the database fails while people are working.
 
-    python scripts/faults.py [worker-kill] [db-restart] [double-sweep]     (default: all three)
+    python scripts/faults.py [worker-kill] [db-restart] [task-kill] [double-sweep]     (default: all four)
 
 Each scenario runs in a PostgreSQL database of its own, prints what it saw, and ends with one JSON line;
 the script exits 1 when any scenario fails.
@@ -12,6 +12,11 @@ the script exits 1 when any scenario fails.
   is restarted half-way. Every answer during the outage must be a 2xx or a 503 JSON `unavailable` (no
   500, no stack trace, no request hanging past the client's 10 s timeout); the first report accepted
   after the database is back must come within 10 s; every acknowledged report is there once.
+- task-kill: 30 notifications for a webhook (each with its idempotency key) are queued; a `db_worker`
+  is SIGKILLed while the receiver is in the middle of one of them (it has the body, the worker has not
+  recorded the answer). A second worker and `manage.py sweep` (JICENG_TASK_LEASE_SECONDS=3) carry on:
+  the killed task runs again (two worker ids on its row), every task ends SUCCESSFUL, and every key's
+  effect happens once at the receiver, which drops the second delivery of the same key.
 - double-sweep: 400 cases past their deadline, then two `manage.py sweep` processes started at the same
   moment (two machines). Every case gets exactly one supervision card and at most one automatic
   escalation.
@@ -52,7 +57,10 @@ def _manage(env, *args, check=True):
 
 def _env(url: str) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=url, JICENG_DEMO="1",
-               JICENG_WEB_WORKERS="2", JICENG_WEB_THREADS="4", JICENG_BIND=f"127.0.0.1:{PORT}")
+               JICENG_WEB_WORKERS="2", JICENG_WEB_THREADS="4", JICENG_BIND=f"127.0.0.1:{PORT}",
+               # the clients are one integration reporting in bulk, not a person on patrol: the intake
+               # throttles (60 an hour a user) would answer 429 long before the fault happens
+               JICENG_INTAKE_MAX_PER_USER_HOUR="1000000", JICENG_INTAKE_MAX_PER_HOUR="1000000")
     env.pop("DATABASE_REPLICA_URL", None)
     return env
 
@@ -294,7 +302,8 @@ print(json.dumps(Case.objects.count()))
         import psycopg
 
         with psycopg.connect(url) as conn:
-            cards = conn.execute("SELECT count(*), count(DISTINCT case_id) FROM cases_supervisioncard").fetchone()
+            cards = conn.execute("SELECT count(*), count(DISTINCT subject_id) FROM core_supervisioncard "
+                                 "WHERE subject_type = 'cases.case'").fetchone()
             escalations = conn.execute(
                 "SELECT count(*) FROM cases_caseevent WHERE action = 'auto_escalate'").fetchone()
             twice = conn.execute(
@@ -309,7 +318,107 @@ print(json.dumps(Case.objects.count()))
         _admin(LOCAL, 'DROP DATABASE IF EXISTS "jiceng_faults_sweep" WITH (FORCE)')
 
 
-SCENARIOS = {"worker-kill": worker_kill, "db-restart": db_restart, "double-sweep": double_sweep}
+class HookReceiver:
+    """A webhook receiver that acts on each Idempotency-Key once and drops a repeated one; every request
+    takes `delay` seconds, so a worker can be killed while one is in flight (`inflight` is set then)."""
+
+    def __init__(self, delay: float):
+        import http.server
+
+        self.delay, self.effects, self.dropped, self.requests = delay, [], [], 0
+        self.inflight = threading.Event()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers["Content-Length"]))
+                key = self.headers["Idempotency-Key"]
+                receiver.requests += 1
+                (receiver.dropped if key in receiver.effects else receiver.effects).append(key)
+                receiver.inflight.set()
+                time.sleep(receiver.delay)
+                receiver.inflight.clear()
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def task_kill(messages: int = 30) -> dict:
+    url = f"{LOCAL}/jiceng_faults_task_kill"
+    _admin(LOCAL, 'DROP DATABASE IF EXISTS "jiceng_faults_task_kill" WITH (FORCE)')
+    _admin(LOCAL, 'CREATE DATABASE "jiceng_faults_task_kill"')
+    hook = HookReceiver(delay=0.4)
+    env = dict(_env(url), JICENG_NOTIFY_WEBHOOK_URL=hook.url, JICENG_NOTIFY_WEBHOOK_SECRET="faults-secret",
+               JICENG_TASK_LEASE_SECONDS="3", JICENG_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    procs = []
+    try:
+        _manage(env, "migrate", "--noinput", "-v", "0")
+        _manage(env, "shell", "-c", f"""
+from django.db import transaction
+from jiceng.core import notify
+with transaction.atomic():
+    notify.notify_many([notify.Message(kind="faults.task_kill", text=f"召集演练 {{n}}", channels=["webhook"],
+                                       key=f"task-kill:{{n}}") for n in range({messages})])
+""")
+
+        def worker():
+            proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "db_worker", "--interval", "0.2",  # nosec B603  # fixed command and arguments, no shell
+                                     "--no-startup-delay", "--no-reload"], cwd=ROOT, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append(proc)
+            return proc
+
+        first = worker()
+        deadline = time.monotonic() + 120
+        while hook.requests < messages // 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        hook.inflight.wait(timeout=30)
+        first.kill()  # SIGKILL while the receiver holds a request of this worker's task
+        first.wait()
+        killed_at = hook.requests
+        print(f"task-kill: SIGKILL to db_worker {first.pid} during request {killed_at}", file=sys.stderr)
+        worker()
+        procs.append(subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "sweep", "--interval", "1"],  # nosec B603  # fixed command and arguments, no shell
+                                      cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        import psycopg
+
+        deadline = time.monotonic() + 180
+        with psycopg.connect(url, autocommit=True) as conn:
+            while time.monotonic() < deadline:
+                left = conn.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                                    "WHERE status NOT IN ('SUCCESSFUL', 'FAILED')").fetchone()[0]
+                if not left:
+                    break
+                time.sleep(0.5)
+            statuses = dict(conn.execute("SELECT status, count(*) FROM django_tasks_database_dbtaskresult "
+                                         "GROUP BY status").fetchall())
+            ran_twice = conn.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                                     "WHERE jsonb_array_length(worker_ids) > 1").fetchone()[0]
+            deliveries = dict(conn.execute("SELECT status, count(*) FROM core_notificationdelivery "
+                                           "GROUP BY status").fetchall())
+        effects = len(set(hook.effects))
+        ok = (statuses == {"SUCCESSFUL": messages} and ran_twice >= 1 and effects == messages
+              and len(hook.effects) == messages and deliveries == {"ok": messages})
+        return {"scenario": "task-kill", "ok": ok, "messages": messages, "killed_during_request": killed_at,
+                "task_statuses": statuses, "tasks_run_twice": ran_twice, "requests_received": hook.requests,
+                "effects": effects, "second_deliveries_dropped": len(hook.dropped),
+                "delivery_rows": deliveries}
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+        hook.server.shutdown()
+        _admin(LOCAL, 'DROP DATABASE IF EXISTS "jiceng_faults_task_kill" WITH (FORCE)')
+
+
+SCENARIOS = {"worker-kill": worker_kill, "db-restart": db_restart, "task-kill": task_kill,
+             "double-sweep": double_sweep}
 
 
 def main(argv=None) -> int:

@@ -186,6 +186,26 @@ def enabled_channels() -> list[str]:
     return list(getattr(settings, "JICENG_NOTIFY_CHANNELS", ["inapp", "email", "sms", "webhook"]))
 
 
+def _claim(key: str, channel: str):
+    """The delivery row this run may send under, or None when the delivery is done or under way.
+
+    A claim still "sending" after the task lease (JICENG_TASK_LEASE_SECONDS) was left by a worker that
+    died between claiming and recording the answer (jiceng/core/sweeps.py requeued its task): this run
+    takes it over and sends again with the same key, and the receiver drops what it already has (the
+    webhook's Idempotency-Key; an in-app row is never written twice)."""
+    try:
+        with transaction.atomic():
+            return NotificationDelivery.objects.create(key=key, channel=channel, status="sending")
+    except IntegrityError:
+        pass
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=getattr(settings, "JICENG_TASK_LEASE_SECONDS", 600))
+    taken = NotificationDelivery.objects.filter(key=key, channel=channel, status="sending", at__lt=stale)
+    if taken.update(at=now):
+        return NotificationDelivery.objects.get(key=key, channel=channel)
+    return None
+
+
 @task()
 def deliver(payload: dict) -> dict:
     """Send one message through its outward channels, each at most once per key; a failing channel does
@@ -196,10 +216,8 @@ def deliver(payload: dict) -> dict:
         if name == "inapp":
             continue
         if msg.key:
-            try:
-                with transaction.atomic():
-                    claim = NotificationDelivery.objects.create(key=msg.key[:80], channel=name, status="sending")
-            except IntegrityError:
+            claim = _claim(msg.key[:80], name)
+            if claim is None:
                 done[name] = "duplicate"
                 continue
         try:

@@ -180,6 +180,11 @@ def _status(case: Case) -> str:
     return "closed" if case.status in FINAL_STATUSES else "open"
 
 
+REQUEST_FIELDS = ("code", "status", "received_at", "closed_at", "deadline_at", "description", "address", "lat", "lng",
+                  "level", "unit_path", "source", "publish_consent", "category__name", "category__code",
+                  "category__publishable", "handler__name")
+
+
 def _request_dict(case: Case, view: str = "full") -> dict:
     """One request as `view` allows: "full" (inside the key's jurisdiction), "public" (a published
     case: snapped point, redacted text, no address) or "status" (the id alone: status and dates)."""
@@ -324,7 +329,10 @@ def requests_view(request, fmt):
         if key is not None:
             visible |= subtree_q(key.unit_path, "unit_path")
         qs = qs.filter(visible)
-    rows = [_request_dict(c, _view_for(c, key)) for c in qs.order_by("-received_at", "-id")[:MAX_RESULTS]]
+    # Only the columns a request shows: up to MAX_RESULTS rows per poll, and the handler's boundary
+    # (a polygon per row) or the case's other dates cost more than the list itself (issue 17).
+    rows = [_request_dict(c, _view_for(c, key))
+            for c in qs.only(*REQUEST_FIELDS).order_by("-received_at", "-id")[:MAX_RESULTS]]
     return render(rows, fmt, root="service_requests", item="request")
 
 
