@@ -402,7 +402,7 @@ def _notice_out(notice):
 
 @router.post("/systems/{system_id}/notices", response={201: MeetingNoticeOut},
              summary="Call a meeting: invite everyone due that day (the big committee's roster) and tell them")
-def meeting_invite(request, system_id: int, payload: MeetingNoticeIn):
+def meeting_invite(request, system_id: PathId, payload: MeetingNoticeIn):
     system = selectors.system_get(user=request.user, pk=system_id)
     notice = services.meeting_invite(actor=request.user, system=system, planned_on=payload.planned_on,
                                      title=payload.title, place=payload.place)
@@ -411,13 +411,13 @@ def meeting_invite(request, system_id: int, payload: MeetingNoticeIn):
 
 @router.get("/notices/{notice_id}", response=MeetingNoticeOut,
             summary="A called meeting: invitations, answers and (once recorded) attendance compared")
-def notice_detail(request, notice_id: int):
+def notice_detail(request, notice_id: PathId):
     return _notice_out(selectors.notice_get(user=request.user, pk=notice_id))
 
 
 @router.post("/notices/{notice_id}/reinvite", response=ReinvitedOut,
              summary="Invite again those who have not answered")
-def notice_reinvite(request, notice_id: int):
+def notice_reinvite(request, notice_id: PathId):
     notice = selectors.notice_get(user=request.user, pk=notice_id)
     return {"invited": services.meeting_reinvite(actor=request.user, notice=notice)}
 
@@ -429,7 +429,7 @@ def my_invitations(request, page: Query[Page.sized(50, 200)] = None):
 
 @router.post("/invitations/{invitation_id}/reply", response=OwnInvitationOut,
              summary="Answer my own invitation (anyone else's: not found)")
-def invitation_reply(request, invitation_id: int, payload: InvitationReplyIn):
+def invitation_reply(request, invitation_id: PathId, payload: InvitationReplyIn):
     invitation = selectors.invitation_own(user=request.user, pk=invitation_id)
     return services.invitation_reply(actor=request.user, invitation=invitation, accept=payload.accept,
                                      note=payload.note)

@@ -108,7 +108,7 @@ class SystemForm(forms.Form):
 class InviteForm(forms.Form):
     """Call a meeting ahead of its day: those due that day are invited."""
 
-    planned_on = forms.DateField(label=gettext_lazy("Meeting day"), widget=DATE)
+    planned_on = DayField(label=gettext_lazy("Meeting day"), widget=DATE)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=160)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=120, required=False)
 
