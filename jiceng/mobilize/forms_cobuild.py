@@ -119,7 +119,7 @@ class ActivityForm(CommunityForm):
 
 
 class SignupForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Member"), queryset=None, required=False)
+    member = forms.ModelChoiceField(label=_("Party member"), queryset=None, required=False)
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)

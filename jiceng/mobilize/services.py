@@ -717,7 +717,7 @@ def employer_report_xlsx(*, rows, employer: str, year: int) -> bytes:
     ws = wb.active
     ws.title = str(year)
     append_row(ws, [_("Employer organization"), employer, _("Year"), year])
-    append_row(ws, [_("Member"), _("Community"), _("Activities"), _("Hours"), _("Wartime shifts")])
+    append_row(ws, [_("Party member"), _("Community"), _("Activities"), _("Hours"), _("Wartime shifts")])
     for r in rows:
         append_row(ws, [r["name"], r["community"], r["activities"], float(r["hours"] or 0), r["shifts"]])
     return workbook_bytes(wb)
