@@ -22,7 +22,7 @@ LANDS = {
 
 
 def _menu(client) -> list[str]:
-    html = client.get("/cases/notifications/").content.decode()
+    html = client.get("/accounts/inbox/").content.decode()
     nav = re.search(r"<nav aria-label=[^>]*>(.*?)</nav>", html, re.S).group(1)
     return re.findall(r'href="([^"]+)"', nav)
 

@@ -32,7 +32,8 @@ def test_a_community_worker_sets_up_the_big_committee_and_records_a_meeting_from
     start, end = datetime.date(today.year, 1, 1), datetime.date(today.year + 4, 12, 31)
 
     browser_login(page, "community_worker", "pass-community_worker")
-    page.wait_for_url(f"**/units/{city.community.code}/")
+    page.wait_for_url("**/cases/desk/")  # a community worker lands on the desk
+    page.goto(f"/units/{city.community.code}/")
     page.click("#big-committee-link")
     page.wait_for_load_state()
     page.fill("#term-form #id_term_start", start.isoformat())
@@ -54,9 +55,9 @@ def test_a_community_worker_sets_up_the_big_committee_and_records_a_meeting_from
     rows = {page.inner_text(f"tr[data-member='{m.pk}'] td >> nth=0").split(" ")[0]: m.pk
             for m in committee.members.all()}
     assert set(rows) == {"赵强", "钱敏", "孙丽"}  # those due are the roster, no list of names of its own
-    page.fill("input[name=held_on]", today.isoformat())
-    page.fill("input[name=title]", "大党委月度联席会议")
-    page.fill("textarea[name=agenda]", "小区停车整治")
+    page.fill("#meeting-form input[name=held_on]", today.isoformat())
+    page.fill("#meeting-form input[name=title]", "大党委月度联席会议")
+    page.fill("#meeting-form textarea[name=agenda]", "小区停车整治")
     page.check(f"input[name=att_{rows['赵强']}][value=present]")
     page.check(f"input[name=att_{rows['钱敏']}][value=deputy]")
     page.fill(f"input[name=deputy_{rows['钱敏']}]", "李副主任")

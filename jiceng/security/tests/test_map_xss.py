@@ -68,12 +68,15 @@ def _hostile_city():
 
 
 def _visit(page, problems, url, *, wait: str, hover: str | None = None, expect_text: str | None = None,
-           offset: tuple = (0, 0)):
+           offset: tuple = (0, 0), click: bool = False):
     page.goto(url)
     page.wait_for_selector(wait)
     if hover:
         box = page.locator(hover).bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2 + offset[0], box["y"] + box["height"] / 2 + offset[1])
+        if click:  # a popup opens on a click
+            page.mouse.down()
+            page.mouse.up()
     page.wait_for_timeout(600)
     if expect_text:
         texts = page.locator(expect_text).all_inner_texts()
@@ -117,7 +120,7 @@ def test_a_hostile_unit_name_is_text_on_every_map_page(page):
     page.context.clear_cookies()
     browser_login(page, "city_admin", "pass-city_admin")
     _visit(page, problems, f"/network/?unit={city.community.code}", wait="#grid-map[data-loaded]",
-           expect_text=".leaflet-popup-content")
+           hover="#grid-map", click=True, expect_text=".leaflet-popup-content")
     _visit(page, problems, f"/cockpit/?unit={city.county.code}", wait="#chart-scores .main-svg", hover="#cockpit-map",
            expect_text=".cockpit-map-label")
     # the score chart's axis shows the names as the characters, not as markup

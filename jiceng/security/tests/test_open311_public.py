@@ -102,11 +102,14 @@ def test_the_discovery_document_advertises_no_key(city):
     assert "demo-open311-key" not in text
 
 
-def test_the_duplicate_hint_names_no_code_and_no_unpublished_case(cases):
+def test_the_duplicate_hint_links_only_published_cases(cases):
+    """The hint offers "same problem: follow it" for a published case (already listed on /cases/public/);
+    an unpublished case nearby is neither named nor linked."""
     r = Client().get("/cases/report/duplicates/?category=E0101&lat=36.0512&lng=111.4234")
     text = r.content.decode()
     assert "暴露垃圾" in text
-    assert not any(c.code in text for c in cases.values())
+    assert not any(c.code in text for k, c in cases.items() if k != "public")
+    assert "五一路12号" not in text and "东门垃圾满溢" not in text
     assert "邻里纠纷" not in Client().get("/cases/report/duplicates/?category=S0101&lat=36.0512&lng=111.4234"
                                        ).content.decode()
 
