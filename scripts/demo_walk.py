@@ -296,7 +296,7 @@ def walk_funds(w: Walk):
         admin.click("form:has(#id_amount) button[type=submit]")
     admin.goto(f"/funds/compliance/?unit={county_code}&year={year}")
     assert street_name not in admin.inner_text("#compliance")
-    resolved = admin.locator("#letters tbody tr", has_text="已办结").count()
+    resolved = admin.locator("#letters tbody tr", has_text="督促提醒函").filter(has_text="办理中").count() == 0
     w.saw(f"{street_name} raised to 800,000: it left the county's table "
           f"({'its letter resolved' if admin.locator('#compliance tbody tr td[colspan]').count() and resolved else 'other units of the county still short, the letter stays open'})")
     admin.goto(f"/cockpit/?unit={CITY}")
@@ -340,7 +340,8 @@ def walk_funds(w: Walk):
     set_running(str(from_county))
     admin.goto(f"/funds/compliance/?unit={COUNTY}&year={year}")
     assert "解放路街道" not in admin.inner_text("#compliance")
-    assert open_letters(COUNTY) == 0 and admin.locator("#letters tbody tr", has_text="已办结").count() >= 1
+    letter = admin.locator("#letters tbody tr", has_text="督促提醒函").filter(has_text="尧都区").first
+    assert open_letters(COUNTY) == 0 and re.search(r"已\S+ \d{4}-\d\d-\d\d", letter.inner_text()), letter.inner_text()
     w.saw(f"尧都区 raised its share back to {from_county}: 解放路街道 left the table and the letter is resolved")
 
 
