@@ -172,10 +172,13 @@ def party_org_parents_for(unit: Unit, exclude: PartyOrg | None = None):
 def party_orgs_on(unit: Unit):
     """The organizations on a unit and on the units right below it (the page's list), with counts."""
     below = Unit.objects.filter(parent_id=unit.pk).values("id")  # the FK index, not a join ORed over units
-    return (PartyOrg.objects.filter(Q(unit_id=unit.pk) | Q(unit_id__in=below)).select_related("unit", "parent")
+    # The units come in a second query by primary key (prefetch), not joined into the grouped query, where
+    # PostgreSQL hashed the whole unit table; a unit's own path sorts before its children's.
+    return (PartyOrg.objects.filter(Q(unit_id=unit.pk) | Q(unit_id__in=below)).select_related("parent")
+            .prefetch_related("unit")
             .annotate(children_count=Count("children", distinct=True),
                       member_count=Count("memberships", distinct=True))
-            .order_by("unit__depth", "unit_path", "kind", "id"))
+            .order_by("unit_path", "kind", "id"))
 
 
 def unit_party_orgs_for_roster(committee: BigCommittee):

@@ -12,7 +12,7 @@ LIST_PAGES = {
     "cases:desk": ["/cases/desk/"],
     "cases:queue": ["/cases/queue/"],
     "cases:board": ["/cases/board/?unit={city_code}", "/cases/board/?unit={street}"],
-    "cases:notifications": ["/cases/notifications/"],
+    "accounts:notifications": ["/accounts/inbox/"],
     "neworgs:home": ["/neworgs/"],
     "neworgs:gaps": ["/neworgs/gaps/"],
     "meetings:home": ["/meetings/"],

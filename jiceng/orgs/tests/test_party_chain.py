@@ -99,8 +99,8 @@ def test_the_party_orgs_page_runs_a_fixed_number_of_queries(city, client_for):
 
     client = client_for("community_worker")
     url = f"/units/{city.community.code}/party-orgs/"
-    # session, user, grants; unit; ancestors; orgs (counted in one query); the parents for the form
-    with assert_queries(7, label="orgs:party_orgs") as first:
+    # session, user, grants; unit; ancestors; orgs (counted in one query); their units by key; the form's parents
+    with assert_queries(8, label="orgs:party_orgs") as first:
         assert client.get(url).status_code == 200
     for i in range(5):
         services.party_org_create(actor=None, unit=city.grid_b, kind="grid_group", name=f"小组{i}",
