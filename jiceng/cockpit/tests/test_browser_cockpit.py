@@ -22,6 +22,7 @@ def test_the_cockpit_draws_map_and_charts_and_drills_down_on_the_wall(page):
     page.goto(f"/cockpit/?unit={city.county.code}&wall=1")
     page.wait_for_selector("#chart-months .main-svg")
     page.wait_for_selector("#chart-scores .main-svg")
+    page.wait_for_selector("#cockpit-map path.leaflet-interactive")
     assert page.locator("#cockpit-map path.leaflet-interactive").count() == 2  # the two streets
     assert page.locator("#chart-months .trace.bars .point").count() == 12  # a bar per month
     assert page.locator("#chart-scores .trace.bars .point").count() == 2  # a bar per street

@@ -31,6 +31,7 @@ def test_the_wall_display_refreshes_its_figures_without_a_reload(page):
     today = page.locator('.wall-figure[data-key="cases_today"] .wall-value')
     assert today.inner_text() == "1"
     assert page.locator("#wall-cases li").first.inner_text().split()[0] == first.code
+    page.wait_for_selector("#wall-map path.leaflet-interactive")
     assert page.locator("#wall-map path.leaflet-interactive").count() == 1  # community K1 below street S1
     assert "张三丰" not in page.content()
 

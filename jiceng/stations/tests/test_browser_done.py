@@ -80,10 +80,12 @@ def test_cockpit_figures_closing_a_station_and_siting(page, settings):
     page.goto("/stations/siting/")
     page.click(f"a[href='?unit={city.community.code}&k=3']")
     page.fill("#id_k", "1")
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("#suggestions tbody tr")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    page.wait_for_load_state("load")
     row = page.locator("#suggestions tbody tr").first.inner_text()
     assert city.compound.name in row and row.split()[-1] == "2"
     assert "已证明为最优解" in page.inner_text("main")
-    assert page.locator("#siting-map .leaflet-marker-icon, #siting-map path.leaflet-interactive").count() >= 1
+    # the map draws its markers from a script after the table: wait for them rather than race it
+    page.locator("#siting-map .leaflet-marker-icon, #siting-map path.leaflet-interactive").first.wait_for(timeout=10000)
     assert page.outside_requests == []
