@@ -8,17 +8,18 @@ How (each step keeps the optimum and every figure it reports is proven, none ass
 1. Demand points covered by the same candidate set are merged (weights added), points no candidate
    covers are dropped, and candidates covering nothing are left out.
 2. A first solution: the greedy (k times the candidate that newly covers the most weight), improved by
-   swaps (drop one site, add the best other while it gains) and perturbations (drop a few sites at
-   random, refill greedily, swap again) for part of the time.
-3. An upper bound: the Lagrangian relaxation of the coverage constraints,
+   swaps (drop one site, add the best other while it gains).
+3. In turns: perturbations (drop 2–6 sites at random, refill greedily, swap again; the best is kept) and an
+   upper bound, the Lagrangian relaxation of the coverage constraints,
        L(λ) = sum_i max(0, w_i − λ_i) + (sum of the k largest  sum_{i covered by j} λ_i),  0 ≤ λ ≤ w,
-   which is ≥ the optimum for every λ; subgradient steps make it small (at best the LP bound).
-   Candidates whose forced opening would push L below the best solution are fixed closed.
+   which is ≥ the optimum for every λ; subgradient steps aimed at the best solution (warm-started from the
+   best λ at each turn) make it small, at best the LP bound. Candidates whose forced opening would push L
+   below the best solution are fixed closed.
 4. OR-Tools CP-SAT on the remaining candidates, started from the best solution (hint), with the
    Lagrangian bound as a valid cut, for the time left; it may improve the solution and its own bound.
    Only when what is left is small enough to build and search in time (`CP_SAT_MAX_ENTRIES`; the
-   siting of a street or community always is); otherwise the search of step 2 goes on to the end and
-   the Lagrangian bound is the proof.
+   siting of a street or community always is); otherwise the turns of step 3 go on to the end and the
+   Lagrangian bound is the proof.
 
 `gap` = (bound − objective) / bound with bound = the smaller of the Lagrangian and CP-SAT bounds."""
 
@@ -71,6 +72,7 @@ class _Instance:
         cols = np.fromiter((local[j] for key in self.keys for j in key), dtype=np.int64, count=len(rows))
         self.a = csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(self.keys), len(used)))
         self.at = self.a.T.tocsr()
+        self.by_row = self.a.tocsr()
         self.col_rows = [self.a.indices[self.a.indptr[j]:self.a.indptr[j + 1]] for j in range(len(used))]
 
     @property
@@ -101,17 +103,19 @@ class _Instance:
         return sites
 
     def swaps(self, sites: list[int], deadline: float) -> tuple[list[int], float]:
-        """Best-improvement swaps (one site out, one in) until none gains or the time is up."""
+        """Best-improvement swaps (one site out, one in) until none gains or the time is up. The gain of
+        each candidate after dropping site j is the gain on the rows now uncovered (one product with the
+        whole matrix per round) plus the gain on the rows only j covers (a product with those rows only)."""
         sites = list(sites)
         c = self.counts(sites)
         while time.perf_counter() < deadline:
+            open_gain = self.at @ np.where(c == 0, self.w, 0.0)
             best = (0.0, -1, -1)
             for j in sites:
                 r = self.col_rows[j]
-                loss = float(self.w[r][c[r] == 1].sum())
-                c[r] -= 1
-                gain = self.at @ np.where(c == 0, self.w, 0.0)
-                c[r] += 1
+                only = r[c[r] == 1]
+                loss = float(self.w[only].sum())
+                gain = open_gain + self.by_row[only].T @ self.w[only] if len(only) else open_gain.copy()
                 gain[sites] = -1
                 jj = int(np.argmax(gain))
                 if gain[jj] - loss > best[0] + 1e-9:
@@ -123,12 +127,15 @@ class _Instance:
             c[self.col_rows[best[2]]] += 1
         return sites, float(self.w[c > 0].sum())
 
-    def lagrangian(self, k: int, incumbent: float, deadline: float, max_iter: int = 3000):
-        """Subgradient descent on L(λ); returns the smallest bound seen and its λ."""
+    def lagrangian(self, k: int, incumbent: float, deadline: float, max_iter: int = 3000, lam=None,
+                   theta: float = 2.0):
+        """Subgradient descent on L(λ) from `lam` (w/2 when None) with Polyak steps towards `incumbent`;
+        returns the smallest bound seen and its λ, and keeps the step factor in `self.theta` (a later call
+        goes on from there when the incumbent has improved)."""
         w = self.w
-        lam = w * 0.5
+        lam = w * 0.5 if lam is None else lam
         best_bound, best_lam = np.inf, lam
-        theta, stall = 2.0, 0
+        stall = 0
         for _it in range(max_iter):
             c = self.at @ lam
             top = np.argpartition(-c, k - 1)[:k] if k < len(c) else np.arange(len(c))
@@ -150,6 +157,7 @@ class _Instance:
             if norm == 0:
                 break
             lam = np.minimum(np.maximum(lam - theta * (bound - incumbent) / norm * g, 0), w)  # np.clip is slow here
+        self.theta = theta
         return best_bound, best_lam
 
 
@@ -165,6 +173,21 @@ def _reduced(inst: _Instance, lam, k: int, obj: float, sites) -> np.ndarray:
     forced = base - c[order[k - 1]] + c
     forced[order[:k]] = base
     return np.union1d(np.flatnonzero(forced >= obj + 1), np.asarray(sites, dtype=np.int64))
+
+
+def _perturb(inst: _Instance, state: dict, k: int, rng, until: float, patience: int = 40) -> bool:
+    """Drop 2 to 6 sites of the best solution at random, refill greedily, swap; keep what is better. Stops at
+    `until` or after `patience` trials in a row without a better solution."""
+    improved, stall = False, 0
+    while time.perf_counter() < until and len(state["sites"]) > 1 and stall < patience:
+        stall += 1
+        trial = list(state["sites"])
+        for _drop in range(min(int(rng.integers(2, 7)), len(trial) - 1)):
+            trial.pop(int(rng.integers(len(trial))))
+        trial, value = inst.swaps(inst.fill(trial, k), until)
+        if value > state["obj"]:
+            state["sites"], state["obj"], improved, stall = trial, value, True, 0
+    return improved
 
 
 def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: float = 0.0,
@@ -185,26 +208,37 @@ def solve_mclp(cover: list, weights, k: int, *, time_limit: float = 30.0, gap: f
     if k == inst.n or obj >= total:
         return Solution(sorted(int(inst.cand[j]) for j in sites), obj, obj, 0.0, True, time.perf_counter() - t0)
     rng = np.random.default_rng(seed)
-    # 3. bound, then perturbations while the gap is open, in turns
-    bound, lam = inst.lagrangian(k, obj, t0 + 0.5 * time_limit)
-    bound = min(bound, total)
+    # 3. in turns: the perturbation search (better solutions) and the Lagrangian bound, warm-started from its
+    # best λ (its Polyak steps aim at the incumbent, so each better solution makes the next steps better)
+    state = {"sites": sites, "obj": obj, "bound": total, "lam": None, "theta": 2.0}
+
+    def improve(until: float) -> None:
+        turn = 0.1 * time_limit
+        while time.perf_counter() < until:
+            st = state
+            if st["obj"] >= np.floor(st["bound"] + 1e-6) or (st["bound"] - st["obj"]) / st["bound"] <= gap:
+                return
+            improved = _perturb(inst, st, k, rng, min(until, time.perf_counter() + turn))
+            theta = max(st["theta"], 0.05) if improved else st["theta"]
+            b, st["lam"] = inst.lagrangian(k, st["obj"], min(until, time.perf_counter() + 2.5 * turn), max_iter=10**6,
+                                           lam=st["lam"], theta=theta)
+            if not improved and b > st["bound"] - 0.5:
+                return  # neither side moves any more: CP-SAT (or the end) from here
+            st["theta"], st["bound"] = inst.theta, min(st["bound"], b)
+
+    improve(t0 + 0.8 * time_limit)
+    if state["lam"] is None:  # no time was left for a turn: one evaluation of L(λ) all the same
+        b, state["lam"] = inst.lagrangian(k, state["obj"], time.perf_counter())
+        state["bound"] = min(state["bound"], b)
+    sites, obj, bound, lam = state["sites"], state["obj"], state["bound"], state["lam"]
+    if obj >= np.floor(bound + 1e-6) or (bound - obj) / bound <= gap:
+        return _solution(inst, sites, obj, bound, gap, t0)
     keep = _reduced(inst, lam, k, obj, sites)
     # CP-SAT only when the model left is small enough to build and search in the time left; otherwise the
     # search goes on to the end and the Lagrangian bound is the proof.
-    use_cp_sat = int(np.diff(inst.a.indptr)[keep].sum()) <= CP_SAT_MAX_ENTRIES
-    search_end = t0 + (0.8 if use_cp_sat else 0.97) * time_limit
-    stall = 0
-    while (bound - obj) / bound > gap and stall < 60 and time.perf_counter() < search_end and len(sites) > 1:
-        trial = list(sites)
-        for _drop in range(min(4, len(trial) - 1)):
-            trial.pop(int(rng.integers(len(trial))))
-        trial, value = inst.swaps(inst.fill(trial, k), search_end)
-        stall += 1
-        if value > obj:
-            sites, obj, stall = trial, value, 0
-    if obj >= np.floor(bound + 1e-6) or (bound - obj) / bound <= gap or not use_cp_sat:
-        return _solution(inst, sites, obj, bound, gap, t0)
-    keep = _reduced(inst, lam, k, obj, sites)
+    if int(np.diff(inst.a.indptr)[keep].sum()) > CP_SAT_MAX_ENTRIES:
+        improve(t0 + 0.97 * time_limit)
+        return _solution(inst, state["sites"], state["obj"], state["bound"], gap, t0)
     # 4. CP-SAT on the kept candidates (OR-Tools imported here, when used: seconds on a busy machine)
     from ortools.sat.python import cp_model
 
