@@ -166,7 +166,9 @@ def main(argv=None):
     load = [round(x, 2) for x in os.getloadavg()]
     t, cpu = time.perf_counter(), _cpu()
     cover = cKDTree(cand).query_ball_point(demand, r=RADIUS)
-    sol = solve_mclp(cover, weights, args.k, time_limit=args.time_limit, gap=0.005)
+    # the solver gets what the coverage lists left of the limit, less half a second for its last step
+    sol = solve_mclp(cover, weights, args.k, time_limit=max(1.0, args.time_limit - (time.perf_counter() - t) - 0.5),
+                     gap=0.005)
     seconds, cpu = time.perf_counter() - t, _cpu() - cpu
     chosen = set(sol.chosen)
     check = float(sum(int(weights[i]) for i, c in enumerate(cover) if chosen.intersection(c)))
