@@ -11,19 +11,34 @@ Tests may reach into their own app only, like everyone else.
 import ast
 import importlib.util
 from functools import cache
+from pathlib import Path
 
 from importlinter.application import output
 from importlinter.domain import fields
 from importlinter.domain.contract import Contract, ContractCheck
 
 
+def _module_file(module: str) -> Path | None:
+    """The file of `module`, found without importing it or its parent packages (`find_spec` of a submodule
+    imports its package, and a models package's `__init__` loads Django models, which needs settings)."""
+    root, *rest = module.split(".")
+    spec = importlib.util.find_spec(root)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    base = Path(next(iter(spec.submodule_search_locations))).joinpath(*rest)
+    for candidate in (base.parent / (base.name + ".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 @cache
 def _from_imports(module: str) -> dict[int, list[str]]:
     """Line number -> names of every `from x import names` statement in `module`'s file (any depth)."""
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+    origin = _module_file(module)
+    if origin is None:
         return {}
-    with open(spec.origin, encoding="utf-8") as handle:
+    with open(origin, encoding="utf-8") as handle:
         tree = ast.parse(handle.read())
     return {node.lineno: [alias.name for alias in node.names] for node in ast.walk(tree)
             if isinstance(node, ast.ImportFrom)}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.cases.states import FINAL_STATUSES, LEVEL_ORDER, LEVEL_UP, OPEN_STATUSES, Level, Rating, Status
 from jiceng.cases.workflow import step_label
+from jiceng.core.models import SmsCodeRecord
 from jiceng.core.supervision import cards_about, kinds_register
 from jiceng.network.models import DEFAULT_LINES as LINES  # the business lines (条线): one list, network's
 
@@ -277,18 +278,12 @@ CARD_SUBJECT = "cases.case"
 kinds_register([(CARD_KIND, _("Case past its deadline"))])
 
 
-class PhoneCheck(models.Model):
+class PhoneCheck(SmsCodeRecord):
     """One SMS code sent to a reporter's mobile number before a public report (optional check,
     JICENG_INTAKE_SMS_CHECK). Neither the number nor the code is stored: the number as its keyed
     lookup hash, the code as a hash bound to that number. A code is good for 10 minutes, five tries
     and one report."""
 
-    phone_hash = models.CharField(max_length=64)
-    code_hash = models.CharField(max_length=64)
-    address = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

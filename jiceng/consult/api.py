@@ -4,13 +4,13 @@ public voting endpoints (SMS code, vote), results, Excel export."""
 import datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from jiceng.consult import exports, selectors, services, voting
 from jiceng.core.client import client_address
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import Day, Id, Moment, MoneyInput, PathId, Text
 from jiceng.core.schemas import UnitCodeOut
 from jiceng.orgs.selectors import unit_get, unit_or_top
@@ -372,9 +372,7 @@ def public_result(request, pk: PathId):
 def export(request, table: str, unit: str = ""):
     u = unit_or_top(user=request.user, code=unit)
     content, filename = exports.export(user=request.user, unit=u, table=table)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, filename)
 
 
 # Stakeholders and deliberation (D1, D2): their own module, on this router.

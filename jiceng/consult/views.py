@@ -3,7 +3,6 @@ residents' phone page to vote, and the unit's public page of published results."
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from jiceng.consult import exports, selectors, services, voting
 from jiceng.consult.models.surveys import QuestionKind
 from jiceng.core.client import client_address
 from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.exports import xlsx_response
 from jiceng.core.forms import DayField, MomentField
 from jiceng.core.scope import user_can
 from jiceng.core.views import form_error, form_submit, page, run_and_redirect
@@ -104,6 +104,20 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", ""))
 
 
+# The three things the home page creates: kind -> (form, service call, the new thing's page).
+_HOME_CREATES = {
+    "ballot": (BallotForm, lambda user, unit, d: voting.ballot_create(
+        actor=user, unit=unit, title=d["title"], budget=d["budget"], closes_at=d["closes_at"],
+        description=d["description"]), "consult:ballot"),
+    "round": (RoundForm, lambda user, unit, d: services.round_create(
+        actor=user, unit=unit, title=d["title"], closes_on=d["closes_on"], description=d["description"]),
+        "consult:round"),
+    "survey": (SurveyForm, lambda user, unit, d: services.survey_create(
+        actor=user, unit=unit, title=d["title"], closes_on=d["closes_on"], questions=d["questions"]),
+        "consult:survey"),
+}
+
+
 @page
 def home(request):
     unit = _unit(request)
@@ -112,27 +126,13 @@ def home(request):
     status = 200
     if request.method == "POST":
         kind = request.POST.get("kind")
-        if kind == "ballot":
-            form = forms_["ballot"] = BallotForm(request.POST)
-            made = form_submit(form, lambda d: voting.ballot_create(
-                actor=request.user, unit=unit_get(user=request.user, code=d["unit"]), title=d["title"],
-                budget=d["budget"], closes_at=d["closes_at"], description=d["description"]))
+        if kind in _HOME_CREATES:
+            form_class, create, page_name = _HOME_CREATES[kind]
+            form = forms_[kind] = form_class(request.POST)
+            made = form_submit(form, lambda d: create(request.user, unit_get(user=request.user, code=d["unit"]),
+                                                      d))
             if made is not None:
-                return redirect("consult:ballot", pk=made.pk)
-        elif kind == "round":
-            form = forms_["round"] = RoundForm(request.POST)
-            made = form_submit(form, lambda d: services.round_create(
-                actor=request.user, unit=unit_get(user=request.user, code=d["unit"]), title=d["title"],
-                closes_on=d["closes_on"], description=d["description"]))
-            if made is not None:
-                return redirect("consult:round", pk=made.pk)
-        elif kind == "survey":
-            form = forms_["survey"] = SurveyForm(request.POST)
-            made = form_submit(form, lambda d: services.survey_create(
-                actor=request.user, unit=unit_get(user=request.user, code=d["unit"]), title=d["title"],
-                closes_on=d["closes_on"], questions=d["questions"]))
-            if made is not None:
-                return redirect("consult:survey", pk=made.pk)
+                return redirect(page_name, pk=made.pk)
         status = 422
     return render(request, "consult/home.html", {
         "unit": unit, "forms": forms_, "can_write": user_can(request.user, unit.path, "write"),
@@ -308,7 +308,5 @@ def export(request, table):
     content, filename = exports.export(user=request.user, unit=unit_or_top(user=request.user,
                                                                            code=request.GET.get("unit", "")),
                                        table=table)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, filename)
 

@@ -6,10 +6,19 @@ successful response whose type is a spreadsheet, for a signed-in user: the path 
 the export, never its content. Services that audit an export in more detail (people) keep doing so."""
 
 from django.db import transaction
+from django.http import HttpResponse
 
 from jiceng.core.audit import audit_record
 
 SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An Excel workbook as a download named `filename` (pages and API alike); its type is the one the
+    audit middleware below records."""
+    response = HttpResponse(content, content_type=SPREADSHEET)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class ExportAuditMiddleware:

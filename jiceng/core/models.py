@@ -38,6 +38,23 @@ class AuditHead(models.Model):
     hash = models.CharField(max_length=64, default="0" * 64)
 
 
+class SmsCodeRecord(models.Model):
+    """The columns of an SMS code sent to a mobile number (the public report check of cases, the ballot
+    code of consult): the number as its keyed lookup hash and the code as a hash bound to it, never
+    either in the clear; the client address for throttling; when it was sent and until when it is good;
+    the wrong tries so far. An abstract base: each use keeps its own table and adds how a code is used up."""
+
+    phone_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
 # kind -> label of every supervision card kind, filled by the apps that raise them
 # (`jiceng.core.supervision.kinds_register`, called from their models modules).
 CARD_KIND_LABELS: dict = {}

@@ -83,6 +83,26 @@ def form_and_redirect(request, form, fn, to, *, success: str | None = None, pass
     return redirect(to)
 
 
+def form_or_again(request, form, fn, *, to, again, success: str | None = None, passthrough=(403, 404)):
+    """The tail of a POST view whose form sits on a page it can show again: run `fn(cleaned_data)` (one
+    service call) through `form_submit`; when it worked, `success` as a message and a redirect to `to(result)`
+    (a URL); otherwise `again()` shows the page once more with the bound form, its errors next to the fields
+    (it answers 422). The statuses in `passthrough` propagate to `page`."""
+    result = form_submit(form, fn, passthrough=passthrough)
+    if result is None:
+        return again()
+    if success:
+        messages.success(request, success)
+    return redirect(to(result))
+
+
+def flash_errors(request, form) -> None:
+    """Every error of a form whose page is not shown again, as messages on the page redirected to (one a
+    field, its errors joined)."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
 def first_error(form) -> str:
     """A form's first error as one line, the field's label first ("纬度：…")."""
     for name, errors in form.errors.items():
@@ -184,15 +204,11 @@ def _registry_and_unit(request, name: str, *, importing: bool = False):
 @page
 def excel_export(request, registry):
     """The registry's rows under the unit as .xlsx (audited by ExportAuditMiddleware)."""
-    from django.http import HttpResponse
-
-    from jiceng.core.exports import SPREADSHEET
+    from jiceng.core.exports import xlsx_response
 
     registry, unit = _registry_and_unit(request, registry)
     data = registry.table.export(registry.rows(request.user, unit), title=str(registry.title))
-    response = HttpResponse(data, content_type=SPREADSHEET)
-    response["Content-Disposition"] = f'attachment; filename="{registry.name}-{unit.code}.xlsx"'
-    return response
+    return xlsx_response(data, f"{registry.name}-{unit.code}.xlsx")
 
 
 @page

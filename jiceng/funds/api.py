@@ -4,7 +4,6 @@ execution rates, livelihood projects, the public disclosure and Excel import/exp
 import datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -12,6 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import Day, Id, MoneyInput, PathId, Score5, Year, year_or_this
 from jiceng.core.schemas import UnitCodeOut, UnitOut, related
 from jiceng.core.scope import require_scope
@@ -429,6 +429,4 @@ def public_disclosure(request, code: str, year: Year | None = None):
 def export(request, table: str, unit: str = "", year: Year | None = None):
     u = unit_or_top(user=request.user, code=unit)
     content, filename = excel.export(user=request.user, unit=u, year=year_or_this(year), table=table)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, filename)

@@ -3,13 +3,13 @@ and the public disclosure page of a community (居务公开)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.exports import xlsx_response
 from jiceng.core.forms import year_param
 from jiceng.core.scope import user_can
 from jiceng.core.views import form_submit, page
@@ -295,6 +295,4 @@ def disclosure(request, code):
 def export(request, table):
     unit, year = _unit(request), year_param(request)
     content, filename = excel.export(user=request.user, unit=unit, year=year, table=table)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, filename)

@@ -2,24 +2,12 @@
 services check the rest (who is due, the period, the quorum)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jiceng.core.forms import DayField
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class YearForm(forms.Form):
-    """The year a page shows (?year=…): out of range or not a number, this year."""
-
-    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
-
-    def year_or_current(self) -> int:
-        if self.is_valid() and self.cleaned_data["year"]:
-            return self.cleaned_data["year"]
-        return timezone.localdate().year
 
 
 ATTENDANCE = [("present", gettext_lazy("came")), ("deputy", gettext_lazy("sent a deputy")),

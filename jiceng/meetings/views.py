@@ -7,8 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiceng.core.forms import year_param
 from jiceng.core.scope import user_can
-from jiceng.core.views import form_submit, page, run_and_redirect
+from jiceng.core.views import flash_errors, form_or_again, form_submit, page, run_and_redirect
 from jiceng.meetings import selectors, services
 from jiceng.meetings.forms import (
     ActionDoneForm,
@@ -17,7 +18,6 @@ from jiceng.meetings.forms import (
     ReplyForm,
     ResolutionForm,
     SystemForm,
-    YearForm,
 )
 from jiceng.orgs.selectors import unit_or_top
 
@@ -26,13 +26,9 @@ def _unit(request):
     return unit_or_top(user=request.user, code=request.GET.get("unit", ""))
 
 
-def _year(request) -> int:
-    return YearForm(request.GET).year_or_current()
-
-
 @page
 def home(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     today = timezone.localdate()
     pager = Paginator(selectors.systems_in(user=request.user, unit=unit), 50)
     page_obj = pager.get_page(request.GET.get("page"))
@@ -73,8 +69,7 @@ def system_setup(request):
     system = form_submit(form, lambda d: services.system_set_up(actor=request.user, unit=unit, cadence=d["cadence"],
                                                                 quorum_share=d["quorum_share"]))
     if system is None:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        flash_errors(request, form)
         return redirect(f"{reverse('meetings:home')}?unit={unit.code}")
     messages.success(request, _("Joint meeting set up."))
     return redirect("meetings:system", pk=system.pk)
@@ -93,8 +88,7 @@ def action_done(request, pk):
     done = form_submit(form, lambda d: services.action_item_complete(actor=request.user, item=item, note=d["note"]),
                        passthrough=(403,))
     if done is None:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        flash_errors(request, form)
     if item.resolution_id is None:  # a deliberation's follow-up action
         nxt = form.cleaned_data.get("next", "") if hasattr(form, "cleaned_data") else ""
         return redirect(nxt) if nxt and url_has_allowed_host_and_scheme(
@@ -104,7 +98,7 @@ def action_done(request, pk):
 
 @page
 def contact_points(request):
-    unit, year = _unit(request), _year(request)
+    unit, year = _unit(request), year_param(request)
     return render(request, "meetings/contact_points.html", {
         "unit": unit, "year": year,
         "rows": selectors.contact_point_stats(user=request.user, unit=unit, year=year)})
@@ -126,7 +120,7 @@ def system_page(request, pk):
         if meeting is not None:
             messages.success(request, _("Meeting recorded."))
             return redirect("meetings:meeting", pk=meeting.pk)
-    year = _year(request)
+    year = year_param(request)
     return render(request, "meetings/system.html", {
         "system": system, "committee": committee, "form": form, "year": year, "today": today,
         "invite": InviteForm(), "notices": selectors.notices_of(system),
@@ -139,11 +133,10 @@ def system_page(request, pk):
 def resolution_add(request, pk):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = ResolutionForm(request.POST)
-    done = form_submit(form, lambda d: services.resolution_add(actor=request.user, meeting=meeting, text=d["text"],
-                                                               actions=form.actions()), passthrough=(403,))
-    if done is None:
-        return _meeting_render(request, meeting, form, status=422)
-    return redirect("meetings:meeting", pk=meeting.pk)
+    return form_or_again(request, form, lambda d: services.resolution_add(
+        actor=request.user, meeting=meeting, text=d["text"], actions=form.actions()), passthrough=(403,),
+        to=lambda _resolution: reverse("meetings:meeting", args=[meeting.pk]),
+        again=lambda: _meeting_render(request, meeting, form, status=422))
 
 
 @require_POST
@@ -156,8 +149,7 @@ def invite(request, pk):
         actor=request.user, system=system, planned_on=d["planned_on"], title=d["title"], place=d["place"]),
         passthrough=(403,))
     if notice is None:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        flash_errors(request, form)
         return redirect("meetings:system", pk=system.pk)
     messages.success(request, _("Invitations sent."))
     return redirect("meetings:notice", pk=notice.pk)

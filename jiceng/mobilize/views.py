@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.exports import xlsx_response
 from jiceng.core.forms import MomentField
 from jiceng.core.scope import require_scope, user_can
 from jiceng.core.views import form_submit, map_tiles, page, run_and_redirect
@@ -228,6 +229,4 @@ def employer_report(request):
         year = timezone.localdate().year
     rows = selectors.employer_rows(user=request.user, employer=employer, year=year)
     data = services.employer_report_xlsx(rows=rows, employer=employer, year=year)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="service-hours-{year}.xlsx"'
-    return response
+    return xlsx_response(data, f"service-hours-{year}.xlsx")

@@ -5,19 +5,19 @@ with sign-up, check-in (code or place), credited hours and the yearly report to 
 Thin views: load through the selectors' access helpers, validate with a form, call one service
 (`core.views.form_submit`: a refusal is shown next to its field with status 422, nothing written)."""
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.forms import YearParamForm, year_param
 from jiceng.core.scope import scope_filter, user_can
-from jiceng.core.views import form_submit, page, run_and_redirect
+from jiceng.core.views import form_or_again, form_submit, page, run_and_redirect
 from jiceng.mobilize import selectors, services
 from jiceng.mobilize.forms_cobuild import (
     ActivityForm,
@@ -59,6 +59,19 @@ def _done(request, message, to):
     return redirect(to)
 
 
+def _create_or_show(request, form, create, done, show):
+    """A page with a create form: on a POST, `create(cleaned_data)` (one service call) through form_submit;
+    when it worked, `done(row)` gives the message and the page to go to. Otherwise `show(status)` renders the
+    page: 200 on a GET, 422 with the errors next to the fields after bad input or a refusal."""
+    status = 200
+    if request.method == "POST":
+        row = form_submit(form, create)
+        if row is not None:
+            return _done(request, *done(row))
+        status = 422
+    return show(status)
+
+
 def _next_or(request, default: str) -> str:
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
@@ -73,24 +86,22 @@ def _next_or(request, default: str) -> str:
 def agencies(request):
     communities = list(selectors.writable_communities(request.user))
     form = AgencyForm(_posted(request), communities=communities)
-    status = 200
-    if request.method == "POST":
-        reg = form_submit(form, lambda d: services.agency_register(
+    return _create_or_show(
+        request, form,
+        lambda d: services.agency_register(
             actor=request.user, community=d["community"], name=d["name"], agreement_start=d["agreement_start"],
-            agreement_end=d["agreement_end"], commitments=d["commitments"]))
-        if reg is not None:
-            return _done(request, _("The agency is registered; the community confirms it in the queue."),
-                         reverse("mobilize:cobuild_agency", args=[reg.pk]))
-        status = 422
-    return render(request, T + "agencies.html", {
-        "agencies": selectors.agencies_list(user=request.user), "form": form if communities else None,
-    }, status=status)
+            agreement_end=d["agreement_end"], commitments=d["commitments"]),
+        lambda reg: (_("The agency is registered; the community confirms it in the queue."),
+                     reverse("mobilize:cobuild_agency", args=[reg.pk])),
+        lambda status: render(request, T + "agencies.html", {
+            "agencies": selectors.agencies_list(user=request.user), "form": form if communities else None,
+        }, status=status))
 
 
 @page
 def agency(request, pk):
     reg = selectors.agency_get(user=request.user, pk=pk)
-    year = _year(request)
+    year = year_param(request)
     can_write = user_can(request.user, reg.unit_path, "write")
     return render(request, T + "agency.html", {
         "agency": reg, "year": year, "rows": selectors.agency_member_rows(reg, year), "can_write": can_write,
@@ -126,16 +137,14 @@ def members(request):
         initial = {"agency": reg.pk, "community": reg.community_id}
     form = MemberForm(_posted(request), initial=initial, communities=communities,
                       agencies=_agencies(request.user), skill_choices=_skill_choices())
-    status = 200
-    if request.method == "POST":
-        member = form_submit(form, lambda d: services.member_enrol(
+    return _create_or_show(
+        request, form,
+        lambda d: services.member_enrol(
             actor=request.user, community=d["community"], name=d["name"], id_number=d["id_number"],
-            phone=d["phone"], employer=d["employer"], skills=d["skills"], agency=d["agency"]))
-        if member is not None:
-            return _done(request, _("%(name)s is registered and waits for the community's confirmation.")
-                         % {"name": member.name}, reverse("mobilize:cobuild_queue"))
-        status = 422
-    return _members_page(request, form if communities else None, status=status)
+            phone=d["phone"], employer=d["employer"], skills=d["skills"], agency=d["agency"]),
+        lambda member: (_("%(name)s is registered and waits for the community's confirmation.")
+                        % {"name": member.name}, reverse("mobilize:cobuild_queue")),
+        lambda status: _members_page(request, form if communities else None, status=status))
 
 
 def _members_page(request, form, *, self_form=None, status=200):
@@ -194,18 +203,16 @@ def queue(request):
 def needs(request):
     communities = list(selectors.writable_communities(request.user))
     form = NeedForm(_posted(request), communities=communities)
-    status = 200
-    if request.method == "POST":
-        need = form_submit(form, lambda d: services.need_create(
+    return _create_or_show(
+        request, form,
+        lambda d: services.need_create(
             actor=request.user, community=d["community"], title=d["title"], category=d["category"],
             source=d["source"], place=d["place"], urgency=d["urgency"], wanted_from=d["wanted_from"],
-            wanted_to=d["wanted_to"], quantity=d["quantity"]))
-        if need is not None:
-            return _done(request, _("The need is on the list."), reverse("mobilize:cobuild_need", args=[need.pk]))
-        status = 422
-    return render(request, T + "needs.html", {
-        "needs": selectors.needs_list(user=request.user), "form": form if communities else None,
-    }, status=status)
+            wanted_to=d["wanted_to"], quantity=d["quantity"]),
+        lambda need: (_("The need is on the list."), reverse("mobilize:cobuild_need", args=[need.pk])),
+        lambda status: render(request, T + "needs.html", {
+            "needs": selectors.needs_list(user=request.user), "form": form if communities else None,
+        }, status=status))
 
 
 @page
@@ -215,35 +222,32 @@ def need(request, pk):
     form = ProjectSetForm(_posted(request), resources=scope_filter(Resource.objects.all(), request.user,
                                                                        "unit_path"))
     form.fields["resources"].widget.choices = [(r.pk, r.title) for r, _s in suggestions]
-    status = 200
-    if request.method == "POST":
-        project = form_submit(form, lambda d: services.project_create(
-            actor=request.user, need=item, resources=list(d["resources"]), title=d["title"]))
-        if project is not None:
-            return _done(request, _("The project is set."), reverse("mobilize:cobuild_project", args=[project.pk]))
-        status = 422
-    return render(request, T + "need.html", {
-        "need": item, "suggestions": suggestions, "projects": selectors.projects_list(user=request.user, need=item),
-        "form": form if user_can(request.user, item.unit_path, "write") else None,
-    }, status=status)
+    return _create_or_show(
+        request, form,
+        lambda d: services.project_create(actor=request.user, need=item, resources=list(d["resources"]),
+                                          title=d["title"]),
+        lambda project: (_("The project is set."), reverse("mobilize:cobuild_project", args=[project.pk])),
+        lambda status: render(request, T + "need.html", {
+            "need": item, "suggestions": suggestions,
+            "projects": selectors.projects_list(user=request.user, need=item),
+            "form": form if user_can(request.user, item.unit_path, "write") else None,
+        }, status=status))
 
 
 @page
 def resources(request):
     communities = list(selectors.writable_communities(request.user))
     form = ResourceForm(_posted(request), communities=communities, agencies=_agencies(request.user))
-    status = 200
-    if request.method == "POST":
-        res = form_submit(form, lambda d: services.resource_create(
+    return _create_or_show(
+        request, form,
+        lambda d: services.resource_create(
             actor=request.user, community=d["community"], title=d["title"], category=d["category"],
             agency=d["agency"], available_from=d["available_from"], available_to=d["available_to"],
-            capacity=d["capacity"]))
-        if res is not None:
-            return _done(request, _("The resource is on the list."), reverse("mobilize:cobuild_resources"))
-        status = 422
-    return render(request, T + "resources.html", {
-        "resources": selectors.resources_list(user=request.user), "form": form if communities else None,
-    }, status=status)
+            capacity=d["capacity"]),
+        lambda res: (_("The resource is on the list."), reverse("mobilize:cobuild_resources")),
+        lambda status: render(request, T + "resources.html", {
+            "resources": selectors.resources_list(user=request.user), "form": form if communities else None,
+        }, status=status))
 
 
 @page
@@ -275,9 +279,11 @@ def project(request, pk):
 def project_check(request, pk):
     item = selectors.project_get(user=request.user, pk=pk)
     form = ProjectCheckForm(request.POST)
-    if form_submit(form, lambda d: services.project_check(actor=request.user, project=item, note=d["note"])):
-        return _done(request, _("The check is recorded."), reverse("mobilize:cobuild_project", args=[item.pk]))
-    return _project_page(request, item, check_form=form, status=422)
+    return form_or_again(request, form,
+                         lambda d: services.project_check(actor=request.user, project=item, note=d["note"]),
+                         success=_("The check is recorded."),
+                         to=lambda _project: reverse("mobilize:cobuild_project", args=[item.pk]),
+                         again=lambda: _project_page(request, item, check_form=form, status=422))
 
 
 @page
@@ -309,19 +315,18 @@ def project_evaluate(request, pk):
 def activities(request):
     communities = list(selectors.writable_communities(request.user))
     form = ActivityForm(_posted(request), communities=communities)
-    status = 200
-    if request.method == "POST":
-        act = form_submit(form, lambda d: services.activity_create(
+    return _create_or_show(
+        request, form,
+        lambda d: services.activity_create(
             actor=request.user, community=d["community"], kind=d["kind"], title=d["title"],
-            starts_at=d["starts_at"], ends_at=d["ends_at"], capacity=d["capacity"], lat=d["lat"], lng=d["lng"]))
-        if act is not None:
-            return _done(request, _("The activity is open for sign-up."),
-                         reverse("mobilize:cobuild_activity", args=[act.pk]))
-        status = 422
-    return render(request, T + "activities.html", {
-        "activities": selectors.activities_list(user=request.user), "form": form if communities else None,
-        "member": selectors.member_for_user(request.user),
-    }, status=status)
+            starts_at=d["starts_at"], ends_at=d["ends_at"], capacity=d["capacity"], lat=d["lat"],
+            lng=d["lng"]),
+        lambda act: (_("The activity is open for sign-up."),
+                     reverse("mobilize:cobuild_activity", args=[act.pk])),
+        lambda status: render(request, T + "activities.html", {
+            "activities": selectors.activities_list(user=request.user), "form": form if communities else None,
+            "member": selectors.member_for_user(request.user),
+        }, status=status))
 
 
 def _activity_page(request, act, *, signup_form=None, presence_form=None, status=200):
@@ -392,20 +397,9 @@ def activity_presence(request, pk, action):
     return _activity_page(request, act, presence_form=form, status=422)
 
 
-class YearForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100, required=False)
-
-
-def _year(request) -> int:
-    form = YearForm(request.GET)
-    if form.is_valid() and form.cleaned_data["year"]:
-        return form.cleaned_data["year"]
-    return timezone.localdate().year
-
-
 @page
 def report(request):
-    form = YearForm(request.GET)
+    form = YearParamForm(request.GET)
     if not form.is_valid():
         return render(request, T + "report.html", {"form": form, "rows": [], "year": None}, status=422)
     year = form.cleaned_data["year"] or timezone.localdate().year

@@ -12,12 +12,12 @@ import datetime
 import math
 from typing import Annotated
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import (
     Bool,
     Checked,
@@ -175,10 +175,7 @@ def unit_geometry_export(request, code: str, kind: str = "grid", format: str = "
         raise ValidationFailed(_("Geometry can be exported for communities, grids and compounds."), field="kind")
     units = list(selectors.units_of_kind(user=request.user, unit=unit, kind=kind))
     if format == "xlsx":
-        response = HttpResponse(geoio.export_excel(units),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{unit.code}-{kind}.xlsx"'
-        return response
+        return xlsx_response(geoio.export_excel(units), f"{unit.code}-{kind}.xlsx")
     if format != "geojson":
         raise ValidationFailed(_("The format is geojson or xlsx."), field="format")
     return geoio.export_geojson(units)
@@ -387,19 +384,11 @@ def legacy_mapping(request, line_code: str, unit: str):
 # ------------------------------------------------------------------------------------------------
 # Excel registries (H5)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 @router.get("/network/units/{code}/staff/export", summary="Grid staff under a unit as Excel")
 def staff_export(request, code: str):
     unit = unit_get(user=request.user, code=code)
-    return _xlsx(excel.export_staff(unit), f"{unit.code}-grid-staff.xlsx")
+    return xlsx_response(excel.export_staff(unit), f"{unit.code}-grid-staff.xlsx")
 
 
 @router.post("/network/units/{code}/staff/import", response={201: dict},
@@ -413,4 +402,4 @@ def staff_import(request, code: str, file: UploadedFile = File(...)):
 @router.get("/network/units/{code}/compounds/export", summary="Compounds and who runs them, as Excel")
 def compounds_export(request, code: str):
     unit = unit_get(user=request.user, code=code)
-    return _xlsx(excel.export_compounds(unit), f"{unit.code}-compounds.xlsx")
+    return xlsx_response(excel.export_compounds(unit), f"{unit.code}-compounds.xlsx")

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import Count, Day, Latitude, Longitude, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
@@ -14,8 +14,6 @@ from jiceng.orgs.selectors import unit_children, unit_get, unit_or_top
 
 router = Router(tags=["neworgs"])
 PREFIX = "/neworgs/"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class NeworgsOrgOut(Schema):
     id: int
@@ -113,9 +111,7 @@ def neworgs_export(request, unit: Text(32) | None = None):
     from jiceng.neworgs.excel import neworgs_export as do_export
 
     scope_unit = unit_or_top(user=request.user, code=unit)
-    response = HttpResponse(do_export(user=request.user, unit=scope_unit), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="neworgs-{scope_unit.code}.xlsx"'
-    return response
+    return xlsx_response(do_export(user=request.user, unit=scope_unit), f"neworgs-{scope_unit.code}.xlsx")
 
 
 @router.post("/orgs/import", response={201: NeworgsImportOut},

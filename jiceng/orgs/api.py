@@ -2,11 +2,11 @@ import datetime
 import json
 
 import shapely
-from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import Bool, Day, Id, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.orgs import selectors, services
@@ -79,9 +79,6 @@ class PartyOrgOut(Schema):
         return obj.secretary.name if obj.secretary_id else None
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class ImportOut(Schema):
     created: int
 
@@ -95,9 +92,7 @@ def units_import(request, file: UploadedFile = File(...)):
 @router.get("/units/{code}/export.xlsx", summary="The units under a unit as Excel")
 def units_export(request, code: str):
     unit = selectors.unit_get(user=request.user, code=code)
-    response = HttpResponse(do_export(user=request.user, unit=unit), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="units-{unit.code}.xlsx"'
-    return response
+    return xlsx_response(do_export(user=request.user, unit=unit), f"units-{unit.code}.xlsx")
 
 
 @router.get("/units/{code}", response=UnitOut, summary="One unit")

@@ -16,21 +16,12 @@ from jiceng.core.excel import (
 )
 from jiceng.core.scope import subtree_q, user_can
 from jiceng.orgs import selectors
-from jiceng.orgs.models import (
-    KIND_ORDER,
-    BigCommittee,
-    CommitteeLevel,
-    PartTimeMember,
-    PartTimeSource,
-    PartyOrg,
-    PartyOrgKind,
-    Unit,
-    UnitKind,
-)
+from jiceng.orgs.models import KIND_ORDER, CommitteeLevel, PartTimeSource, PartyOrgKind, Unit, UnitKind
 from jiceng.orgs.services import (
     big_committee_create,
     part_time_member_add,
     party_org_create,
+    unit_path_for,
     units_bulk_create,
     validate_unit_fields,
 )
@@ -79,7 +70,7 @@ def units_import(*, actor, upload, within: Unit | None = None) -> int:
                        % {"code": code})
             continue
         unit = Unit(kind=kind, code=code, name=name, parent=parent, address=row["address"] or "")
-        unit.path = (parent.path or "") + code + "/"
+        unit.path = unit_path_for(parent, code)
         pending[code] = unit
     errors.raise_if_any()
     ordered = sorted(pending.values(), key=lambda u: KIND_ORDER.index(u.kind))
@@ -140,17 +131,15 @@ PARTY_ORGS = Table([
 
 
 def _party_orgs(user, unit: Unit):
-    return PartyOrg.objects.filter(subtree_q(unit.path, "unit_path")).select_related(
-        "unit", "parent", "secretary").order_by("unit_path", "id")
+    return selectors.party_orgs_under(unit)
 
 
-def _party_org_write(actor, scope: Unit, row: dict) -> PartyOrg:
+def _party_org_write(actor, scope: Unit, row: dict):
     unit = unit_under(scope, row["unit"])
     parent = None
     if row.get("parent"):
         # The parent sits on the unit or above it (it may be a row written earlier in the same file).
-        parent = (PartyOrg.objects.filter(unit__code__in=unit.ancestor_codes, name=row["parent"])
-                  .order_by("-unit__depth", "id").first())
+        parent = selectors.party_org_named_above(unit, row["parent"])
         if parent is None:
             raise ValidationFailed(_("No party organization “%(name)s” on this unit or above it.")
                                    % {"name": row["parent"]}, field="parent")
@@ -174,7 +163,7 @@ def _big_committees(user, unit: Unit):
     return selectors.big_committees_in(unit)
 
 
-def _big_committee_write(actor, scope: Unit, row: dict) -> BigCommittee:
+def _big_committee_write(actor, scope: Unit, row: dict):
     return big_committee_create(actor=actor, unit=unit_under(scope, row["unit"]), term_start=row["term_start"],
                                 term_end=row["term_end"], established_on=row.get("established_on"))
 
@@ -190,16 +179,12 @@ COMMITTEE_MEMBERS = Table([
 
 
 def _committee_members(user, unit: Unit):
-    return (PartTimeMember.objects.filter(subtree_q(unit.path, "unit_path"), active=True)
-            .select_related("committee__unit").order_by("unit_path", "committee__term_start", "source", "id"))
+    return selectors.part_time_members_under(unit)
 
 
-def _committee_member_write(actor, scope: Unit, row: dict) -> PartTimeMember:
+def _committee_member_write(actor, scope: Unit, row: dict):
     unit = unit_under(scope, row["unit"])
-    committees = BigCommittee.objects.filter(unit=unit).order_by("-term_start")
-    if row.get("term_start"):
-        committees = committees.filter(term_start=row["term_start"])
-    committee = committees.first()
+    committee = selectors.big_committee_of_term(unit, row.get("term_start"))
     if committee is None:
         raise ValidationFailed(_("%(unit)s has no big committee of that term: set it up first.")
                                % {"unit": unit.name}, field="term_start" if row.get("term_start") else "unit")

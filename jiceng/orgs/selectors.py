@@ -157,6 +157,32 @@ def big_committees_in(unit: Unit):
             .annotate(member_count=Count("members", filter=Q(members__active=True))).order_by("unit_path"))
 
 
+def party_orgs_under(unit: Unit):
+    """Every party organization in a unit's subtree, with its unit, parent and secretary (Excel export)."""
+    return PartyOrg.objects.filter(subtree_q(unit.path, "unit_path")).select_related(
+        "unit", "parent", "secretary").order_by("unit_path", "id")
+
+
+def party_org_named_above(unit: Unit, name: str) -> PartyOrg | None:
+    """The party organization called `name` on the unit or the nearest unit above it."""
+    return (PartyOrg.objects.filter(unit__code__in=unit.ancestor_codes, name=name)
+            .order_by("-unit__depth", "id").first())
+
+
+def big_committee_of_term(unit: Unit, term_start=None) -> BigCommittee | None:
+    """The unit's big committee of the term starting on `term_start`, or its latest term without one."""
+    committees = BigCommittee.objects.filter(unit=unit).order_by("-term_start")
+    if term_start:
+        committees = committees.filter(term_start=term_start)
+    return committees.first()
+
+
+def part_time_members_under(unit: Unit):
+    """The serving part-time members of every big committee in a unit's subtree (the Excel export)."""
+    return (PartTimeMember.objects.filter(subtree_q(unit.path, "unit_path"), active=True)
+            .select_related("committee__unit").order_by("unit_path", "committee__term_start", "source", "id"))
+
+
 def part_time_members_of(committee: BigCommittee):
     return PartTimeMember.objects.filter(committee=committee, active=True).order_by("source", "id")
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,8 +7,9 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.context import landing_url
 from jiceng.core.errors import Conflict, NotFound, ServiceError
+from jiceng.core.exports import xlsx_response
 from jiceng.core.scope import require_scope, user_can
-from jiceng.core.views import form_submit, page
+from jiceng.core.views import flash_errors, form_or_again, form_submit, page
 from jiceng.orgs import selectors, services
 from jiceng.orgs.attendance import attendance_rates
 from jiceng.orgs.excel import units_export, units_import
@@ -68,9 +68,6 @@ def _unit_context(request, unit):
     }
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _import(request, unit, importer, capability):
     require_scope(request.user, unit.path, capability)
     upload = request.FILES.get("file")
@@ -104,9 +101,7 @@ def unit_export(request, code, what):
     unit = selectors.unit_get(user=request.user, code=code)
     exporter = units_export if what == "units" else people_source().exporter
     data = exporter(user=request.user, unit=unit)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{what}-{unit.code}.xlsx"'
-    return response
+    return xlsx_response(data, f"{what}-{unit.code}.xlsx")
 
 
 # ---------------------------------------------------------------- party organizations (A2)
@@ -131,6 +126,10 @@ def party_orgs_page(request, code):
     }, status=422 if form.errors else 200)
 
 
+def _party_org_url(org) -> str:
+    return reverse("orgs:party_org", args=[org.pk])
+
+
 def _party_org_render(request, org, rename=None, move=None, status=200):
     parents = selectors.party_org_parents_for(org.unit, exclude=org)
     return render(request, "orgs/party_org.html", {
@@ -149,10 +148,10 @@ def party_org_page(request, pk):
     if request.method != "POST":
         return _party_org_render(request, org)
     form = RenameForm(request.POST)
-    if form_submit(form, lambda d: services.party_org_rename(actor=request.user, org=org, name=d["name"])):
-        messages.success(request, _("Renamed."))
-        return redirect("orgs:party_org", pk=org.pk)
-    return _party_org_render(request, org, rename=form, status=422)
+    return form_or_again(request, form,
+                         lambda d: services.party_org_rename(actor=request.user, org=org, name=d["name"]),
+                         success=_("Renamed."), to=_party_org_url,
+                         again=lambda: _party_org_render(request, org, rename=form, status=422))
 
 
 @require_POST
@@ -160,10 +159,10 @@ def party_org_page(request, pk):
 def party_org_move(request, pk):
     org = selectors.party_org_get(user=request.user, pk=pk)
     form = MoveForm(request.POST, parents=selectors.party_org_parents_for(org.unit, exclude=org))
-    if form_submit(form, lambda d: services.party_org_move(actor=request.user, org=org, parent=d["parent"])):
-        messages.success(request, _("Moved."))
-        return redirect("orgs:party_org", pk=org.pk)
-    return _party_org_render(request, org, move=form, status=422)
+    return form_or_again(request, form,
+                         lambda d: services.party_org_move(actor=request.user, org=org, parent=d["parent"]),
+                         success=_("Moved."), to=_party_org_url,
+                         again=lambda: _party_org_render(request, org, move=form, status=422))
 
 
 @require_POST
@@ -235,10 +234,9 @@ def committee_member_add(request, pk):
             actor=request.user, committee=committee, name=d["name"], source=d["source"], source_org=d["source_org"],
             source_party_org=d["source_party_org"], position=d["position"], person=person, joined_on=d["joined_on"])
 
-    if form_submit(form, add):
-        messages.success(request, _("Part-time member added."))
-        return redirect("orgs:committee", pk=committee.pk)
-    return _committee_render(request, committee, member_form=form, status=422)
+    return form_or_again(request, form, add, success=_("Part-time member added."),
+                         to=lambda _member: reverse("orgs:committee", args=[committee.pk]),
+                         again=lambda: _committee_render(request, committee, member_form=form, status=422))
 
 
 @require_POST
@@ -250,8 +248,7 @@ def committee_member_leave(request, pk):
                                                                     left_on=d["left_on"])):
         messages.success(request, _("%(name)s left the committee.") % {"name": member.name})
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        flash_errors(request, form)
     return redirect("orgs:committee", pk=member.committee_id)
 
 
@@ -260,9 +257,7 @@ def committee_member_leave(request, pk):
 def committee_renew(request, pk):
     committee = selectors.big_committee_get(user=request.user, pk=pk)
     form = RenewForm(request.POST)
-    new = form_submit(form, lambda d: services.big_committee_renew(
-        actor=request.user, committee=committee, term_end=d["term_end"], carry_over=d["carry_over"]))
-    if new is not None:
-        messages.success(request, _("The next term is set up."))
-        return redirect("orgs:committee", pk=new.pk)
-    return _committee_render(request, committee, renew=form, status=422)
+    return form_or_again(request, form, lambda d: services.big_committee_renew(
+        actor=request.user, committee=committee, term_end=d["term_end"], carry_over=d["carry_over"]),
+        success=_("The next term is set up."), to=lambda new: reverse("orgs:committee", args=[new.pk]),
+        again=lambda: _committee_render(request, committee, renew=form, status=422))

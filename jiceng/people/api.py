@@ -1,11 +1,11 @@
 import datetime
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import NotFound, ValidationFailed
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import BirthDay, Bool, Day, Id, PathId, Text
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
@@ -90,10 +90,7 @@ def people_import(request, file: UploadedFile = File(...)):
 @router.get("/people/export.xlsx", summary="People under a unit as Excel (numbers masked)")
 def people_export(request, unit: str):
     target = unit_get(user=request.user, code=unit)
-    response = HttpResponse(do_export(user=request.user, unit=target),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="people-{target.code}.xlsx"'
-    return response
+    return xlsx_response(do_export(user=request.user, unit=target), f"people-{target.code}.xlsx")
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person (numbers masked)")
@@ -117,7 +114,6 @@ def person_reveal(request, person_id: PathId, payload: RevealIn):
     person = selectors.person_get(user=request.user, pk=person_id)
     return {"field": payload.field, "value": services.person_reveal(actor=request.user, person=person,
                                                                    field=payload.field)}
-
 
 
 # ---------------------------------------------------------------- party-member central households (A2)

@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError
 from jiceng.core.scope import scope_prefixes, user_can
-from jiceng.core.views import form_submit, page
+from jiceng.core.views import form_or_again, form_submit, page
 from jiceng.orgs.selectors import unit_get
 from jiceng.people import selectors, services
 from jiceng.people.forms import CentralHouseholdForm, HouseholdsForm, VisitForm
@@ -98,11 +99,10 @@ def central_household(request, pk):
     if request.method != "POST":
         return _central_render(request, ch)
     form = HouseholdsForm(request.POST, households=selectors.grid_households(ch.grid))
-    if form_submit(form, lambda d: services.central_household_set_households(
-            actor=request.user, ch=ch, households=list(d["households"]))):
-        messages.success(request, _("Households saved."))
-        return redirect("people:central_household", pk=ch.pk)
-    return _central_render(request, ch, households=form, status=422)
+    return form_or_again(request, form, lambda d: services.central_household_set_households(
+        actor=request.user, ch=ch, households=list(d["households"])), success=_("Households saved."),
+        to=lambda ch: reverse("people:central_household", args=[ch.pk]),
+        again=lambda: _central_render(request, ch, households=form, status=422))
 
 
 @require_POST

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import NotFound, ServiceError
+from jiceng.core.exports import xlsx_response
 from jiceng.core.forms import DayField, year_param
 from jiceng.core.scope import user_can
 from jiceng.core.uploads import served_type
@@ -250,9 +251,7 @@ def dispatch_xlsx(request):
     expected = selectors.expected_progress_map(tasks=task_rows, projects=project_rows, today=today)
     data = exports.dispatch_xlsx(rows=selectors.dispatch_rows(user=request.user, unit=unit, year=year, today=today),
                                  tasks=task_rows, projects=project_rows, expected=expected)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="dispatch-{unit.code}-{year}.xlsx"'
-    return response
+    return xlsx_response(data, f"dispatch-{unit.code}-{year}.xlsx")
 
 
 @page
@@ -312,18 +311,13 @@ def assessment_page(request, pk):
     return render(request, "projects/assessment.html", _assessment_context(request, a, results, codes))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @page
 def indicator_xlsx(request, pk, level):
     """下载指标模板: a level's indicator tree (or an empty template) to edit in Excel."""
     a = selectors.assessment_get(user=request.user, pk=pk)
     if level not in PROJECT_LEVELS:
         raise NotFound()
-    response = HttpResponse(excel.tree_xlsx(assessment=a, level=level), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="indicators-{a.year}-{level}.xlsx"'
-    return response
+    return xlsx_response(excel.tree_xlsx(assessment=a, level=level), f"indicators-{a.year}-{level}.xlsx")
 
 
 @require_POST
@@ -351,9 +345,8 @@ def indicator_upload(request, pk, level):
 @page
 def assessment_xlsx(request, pk):
     a, results, codes = _results(request, pk)
-    response = HttpResponse(exports.assessment_xlsx(assessment=a, results=results, codes=codes), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="assessment-{a.year}.xlsx"'
-    return response
+    return xlsx_response(exports.assessment_xlsx(assessment=a, results=results, codes=codes),
+                         f"assessment-{a.year}.xlsx")
 
 
 @require_POST

@@ -4,12 +4,12 @@ import datetime
 import os
 import tempfile
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.core.errors import ValidationFailed
+from jiceng.core.exports import xlsx_response
 from jiceng.core.fields import Checked, Latitude, LatitudeParam, Longitude, LongitudeParam, PathId
 from jiceng.core.pagination import Page
 from jiceng.core.schemas import related
@@ -20,7 +20,6 @@ from jiceng.stations.excel import positions_import as do_import
 
 router = Router(tags=["stations"])
 PREFIX = "/stations/"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_OSM_BYTES = 200 * 1024 * 1024
 
 
@@ -158,9 +157,7 @@ def position_create(request, payload: PositionIn):
 @router.get("/positions/export.xlsx", summary="Service positions under a unit as Excel")
 def positions_export(request, unit: str | None = None):
     scope_unit = unit_or_top(user=request.user, code=unit)
-    response = HttpResponse(do_export(user=request.user, unit=scope_unit), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="positions-{scope_unit.code}.xlsx"'
-    return response
+    return xlsx_response(do_export(user=request.user, unit=scope_unit), f"positions-{scope_unit.code}.xlsx")
 
 
 class StationsImportOut(Schema):

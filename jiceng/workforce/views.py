@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import Forbidden, NotFound
+from jiceng.core.exports import xlsx_response
 from jiceng.core.forms import year_param
 from jiceng.core.scope import user_can
 from jiceng.core.views import form_submit, page, run_and_redirect
@@ -35,12 +35,6 @@ def _viewable_unit(request):
     unit = _unit(request)
     selectors.require_view(request.user, unit)
     return unit
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @page
@@ -253,7 +247,7 @@ def payroll_approve(request, pk):
 def payroll_xlsx(request, pk):
     run = selectors.run_get(user=request.user, pk=pk)
     content = services.payroll_bank_sheet(actor=request.user, run=run)  # not approved: a 409 page (`page`)
-    return _xlsx(content, f"payroll-{run.street.code}-{run.month:%Y-%m}.xlsx")
+    return xlsx_response(content, f"payroll-{run.street.code}-{run.month:%Y-%m}.xlsx")
 
 
 @page
@@ -363,7 +357,8 @@ def power_grant(request, pk):
 def roster_xlsx(request):
     unit = _viewable_unit(request)
     workers = selectors.workers_in(user=request.user, unit=unit).iterator(chunk_size=2000)
-    return _xlsx(excel.roster_xlsx(workers), f"workers-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(excel.roster_xlsx(workers),
+                         f"workers-{unit.code}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @page

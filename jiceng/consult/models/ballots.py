@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.models import SmsCodeRecord
+
 
 class BallotStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -98,18 +100,12 @@ class BallotPaper(models.Model):
         return str(self.ballot_id)
 
 
-class VoteCode(models.Model):
+class VoteCode(SmsCodeRecord):
     """An SMS code sent to the phone registered on a household, good for one vote on one ballot for 10
     minutes and five tries. Neither the number nor the code is stored (keyed hashes only)."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
-    phone_hash = models.CharField(max_length=64)
-    code_hash = models.CharField(max_length=64)
-    address = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
     used = models.BooleanField(default=False)
 
     class Meta:

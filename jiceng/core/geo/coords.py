@@ -309,22 +309,22 @@ def bd09_to_wgs84_array(lats, lngs) -> tuple[np.ndarray, np.ndarray]:
     return gcj02_to_wgs84_array(*bd09_to_gcj02_array(lats, lngs))
 
 
+def _copy_arrays(lat, lng) -> tuple[np.ndarray, np.ndarray]:
+    return lat.astype(np.float64, copy=True), lng.astype(np.float64, copy=True)
+
+
+# As _TO_WGS / _FROM_WGS above, one converter per crs, for arrays.
+_TO_WGS_ARRAY = {"wgs84": _copy_arrays, "gcj02": gcj02_to_wgs84_array, "bd09": bd09_to_wgs84_array}
+_FROM_WGS_ARRAY = {"wgs84": _copy_arrays, "gcj02": wgs84_to_gcj02_array, "bd09": wgs84_to_bd09_array}
+
+
 def to_wgs84_array(lats, lngs, crs: str = "wgs84") -> tuple[np.ndarray, np.ndarray]:
     """Vectorized to_wgs84; raises ValueError for an unknown crs or any coordinate out of range."""
     key = _check_crs(crs)
-    lat, lng = _validate_arrays(lats, lngs)
-    if key == "wgs84":
-        return lat.astype(np.float64, copy=True), lng.astype(np.float64, copy=True)
-    if key == "gcj02":
-        return gcj02_to_wgs84_array(lat, lng)
-    return bd09_to_wgs84_array(lat, lng)
+    return _TO_WGS_ARRAY[key](*_validate_arrays(lats, lngs))
 
 
 def from_wgs84_array(lats, lngs, crs: str = "wgs84") -> tuple[np.ndarray, np.ndarray]:
+    """Vectorized from_wgs84; raises ValueError for an unknown crs or any coordinate out of range."""
     key = _check_crs(crs)
-    lat, lng = _validate_arrays(lats, lngs)
-    if key == "wgs84":
-        return lat.astype(np.float64, copy=True), lng.astype(np.float64, copy=True)
-    if key == "gcj02":
-        return wgs84_to_gcj02_array(lat, lng)
-    return wgs84_to_bd09_array(lat, lng)
+    return _FROM_WGS_ARRAY[key](*_validate_arrays(lats, lngs))
