@@ -381,7 +381,8 @@ def main(argv=None) -> int:
         return 0
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="jiceng.settings", DATABASE_URL=f"{SERVER}/{DB}", JICENG_DEMO="1",
                JICENG_LOGIN_MAX_FAILURES="4", JICENG_WEB_WORKERS="1", JICENG_WEB_THREADS="4",
-               JICENG_NOTIFY_WEBHOOK_URL=f"http://127.0.0.1:{HOOK}/hook")
+               JICENG_NOTIFY_WEBHOOK_URL=f"http://127.0.0.1:{HOOK}/hook",
+               JICENG_NOTIFY_WEBHOOK_SECRET="two-nodes-secret")  # the webhook refuses to send unsigned
     env.pop("DATABASE_REPLICA_URL", None)
     _admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{DB}"')
