@@ -558,7 +558,16 @@ def case_ids_by_code(codes: list[str]) -> dict[str, int]:
 
 
 def _lock(case: Case, version: int | None) -> Case:
-    fresh = Case.objects.select_for_update().select_related("category", "handler").get(pk=case.pk)
+    """The case row, locked until the commit: only that row (`of=self`), and FOR NO KEY UPDATE.
+
+    A plain select_for_update() with select_related locks the joined category and handling unit FOR
+    UPDATE too, and every report of that category or unit needs a KEY SHARE lock on them for its foreign
+    keys, taken at COMMIT (Django's foreign keys are DEFERRABLE INITIALLY DEFERRED), i.e. after it has
+    locked its rollup row and the audit chain's head. An action holding the category and waiting for the
+    rollup row or the head, and a report holding those and waiting for the category: a deadlock, which
+    PostgreSQL breaks after deadlock_timeout (1 s) with an OperationalError, answered 503 (issue 17).
+    FOR NO KEY UPDATE still serialises two actions on the case, and lets rows that refer to it commit."""
+    fresh = Case.objects.select_for_update(of=("self",), no_key=True).select_related("category", "handler").get(pk=case.pk)
     if version is not None and fresh.version != version:
         raise Conflict(_("Someone else changed this case first (it is now “%(status)s”, version %(v)d). "
                          "Reload it and try again.") % {"status": Status(fresh.status).label, "v": fresh.version},
@@ -705,7 +714,7 @@ def case_chase(*, actor, card, now=None):
         raise NotFound()
     require_scope(actor, card.unit_path, "supervise")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("handler", "category").get(pk=int(card.subject_id))
+        case = Case.objects.select_for_update(of=("self",), no_key=True).select_related("handler", "category").get(pk=int(card.subject_id))
         if case.status in FINAL_STATUSES:
             raise ValidationFailed(_("Case %(code)s is finished; there is nothing to chase up.") % {"code": case.code},
                                    code="case_final")
@@ -834,7 +843,7 @@ def case_rate(*, case: Case, rating: str, secret: str | None, comment: str = "",
         raise ValidationFailed(_("The follow secret is not right. It was shown when the report was made and "
                                  "sent in the receipt SMS."), field="secret", code="follow_secret_wrong")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("handler", "category").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",), no_key=True).select_related("handler", "category").get(pk=case.pk)
         if case.status != Status.CLOSED:
             raise ValidationFailed(_("A case can be rated once it is closed."), code="not_closed")
         if case.rating and not case.reopened:
@@ -900,7 +909,7 @@ def case_merge(*, actor, case: Case, into: Case, version: int | None) -> Case:
         raise ValidationFailed(_("A case cannot be merged into itself."))
     with transaction.atomic():
         case = _lock(case, version)
-        into = Case.objects.select_for_update().select_related("handler").get(pk=into.pk)
+        into = Case.objects.select_for_update(of=("self",), no_key=True).select_related("handler").get(pk=into.pk)
         if actor is not None:
             require_scope(actor, case.unit_path, "write")
             require_scope(actor, into.unit_path, "write")

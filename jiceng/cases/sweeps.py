@@ -21,7 +21,7 @@ BATCH = 500
 
 def _claim(qs):
     if connection.vendor == "postgresql":
-        return qs.select_for_update(skip_locked=True)
+        return qs.select_for_update(skip_locked=True, of=("self",), no_key=True)
     return qs.select_for_update()
 
 

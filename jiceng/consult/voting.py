@@ -230,7 +230,7 @@ def ballot_vote_sms(*, ballot: Ballot, phone: str, code: str, option_ids, now=No
         if not _is_open(ballot, now):
             raise Conflict(_("The ballot is closed; votes are no longer taken."), code="ballot_closed")
         ids = choices_check(ballot, option_ids)
-        check = (VoteCode.objects.select_for_update().select_related("household")
+        check = (VoteCode.objects.select_for_update(of=("self",)).select_related("household")
                  .filter(ballot=ballot, phone_hash=phone_hash, used=False, expires_at__gt=now)
                  .order_by("-created_at").first())
         if check is None:
@@ -346,7 +346,7 @@ def ballot_close(*, actor, ballot: Ballot, now=None) -> Ballot:
     require_area(actor, ballot.unit_path, "supervise")
     now = now or timezone.now()
     with transaction.atomic():
-        ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+        ballot = Ballot.objects.select_for_update(of=("self",)).select_related("unit").get(pk=ballot.pk)
         if ballot.status != "open":
             raise Conflict(_("Only an open ballot can be closed."))
         result = tally(ballot)

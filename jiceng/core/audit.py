@@ -101,7 +101,11 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
 
     The chain head is locked here until the caller's transaction commits, and every writer waits for
     it: make this the LAST statement of a service (after its notifications), so that the lock is held
-    for one SELECT … FOR UPDATE, one INSERT-and-UPDATE statement and the COMMIT, nothing more.
+    for one SELECT … FOR UPDATE, one INSERT-and-UPDATE statement and the COMMIT, nothing more. The
+    COMMIT includes the deferred foreign-key checks of the transaction's inserts (KEY SHARE locks on
+    the rows they refer to: category, unit, user …): a service must never lock such a row FOR UPDATE
+    (use `select_for_update(of=("self",))`, or `no_key=True` for a row it only serialises on), or a
+    writer holding the head waits for it while it waits for the head (issue 17).
 
     The event's unit path: `unit_path` when given, else the object's `audit_unit_path` (a model whose
     path is held elsewhere defines it), its `unit_path` column or, for a unit, its `path`."""

@@ -158,7 +158,7 @@ def card_chase(*, actor, card: SupervisionCard, notify_path: str, text: str, lin
     require_scope(actor, card.unit_path, "supervise")
     now = now or timezone.now()
     with transaction.atomic():
-        card = SupervisionCard.objects.select_for_update().select_related("unit").get(pk=card.pk)
+        card = SupervisionCard.objects.select_for_update(of=("self",)).select_related("unit").get(pk=card.pk)
         if card.resolved_at is not None:
             raise ValidationFailed(_("This supervision card is resolved; there is nothing to chase up."),
                                    code="card_resolved")

@@ -178,7 +178,7 @@ def unit_update(*, actor, unit: Unit, name: str | None = None, geometry=None, ad
     require_scope(actor, unit.path, "structure")
     changes = {}
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        unit = Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
         if name is not None:
             _code, name = validate_unit_fields(parent=unit.parent, kind=unit.kind, code=unit.code, name=name)
             if name != unit.name:
@@ -328,7 +328,7 @@ def party_org_move(*, actor, org: PartyOrg, parent: PartyOrg, unit: Unit | None 
     unit = unit or org.unit
     require_scope(actor, unit.path, "structure")
     with transaction.atomic():
-        org = PartyOrg.objects.select_for_update().select_related("unit").get(pk=org.pk)
+        org = PartyOrg.objects.select_for_update(of=("self",)).select_related("unit").get(pk=org.pk)
         parent = PartyOrg.objects.get(pk=parent.pk)
         if parent.pk == org.pk or _is_below(parent, org):
             raise ValidationFailed(_("An organization cannot be put under itself or one of its own organizations."),
@@ -417,7 +417,7 @@ def big_committee_create(*, actor, unit: Unit, term_start: datetime.date, term_e
         raise ValidationFailed(_("Big committees are set up by streets and communities."), field="unit")
     _term_check(term_start, term_end)
     with transaction.atomic():
-        Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one term at a time per unit
+        Unit.objects.select_for_update(no_key=True).filter(pk=unit.pk).first()  # one term at a time per unit
         clash = _overlapping(unit, term_start, term_end).first()
         if clash is not None:
             raise Conflict(_("%(unit)s already has a big committee for %(start)s – %(end)s, which overlaps this term.")
@@ -439,7 +439,7 @@ def big_committee_renew(*, actor, committee: BigCommittee, term_end: datetime.da
     term_start = committee.term_end + datetime.timedelta(days=1)
     _term_check(term_start, term_end)
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().get(pk=committee.unit_id)
+        unit = Unit.objects.select_for_update(no_key=True).get(pk=committee.unit_id)
         if _overlapping(unit, term_start, term_end).exists():
             raise Conflict(_("The next term of this big committee is already set up."), field="term_end")
         new = BigCommittee.objects.create(unit=unit, unit_path=committee.unit_path, level=committee.level,
@@ -506,7 +506,7 @@ def part_time_member_leave(*, actor, member: PartTimeMember, left_on: datetime.d
     require_scope(actor, member.unit_path, "structure")
     left_on = left_on or timezone.localdate()
     with transaction.atomic():
-        member = PartTimeMember.objects.select_for_update().select_related("committee").get(pk=member.pk)
+        member = PartTimeMember.objects.select_for_update(of=("self",)).select_related("committee").get(pk=member.pk)
         if not member.active:
             raise Conflict(_("%(name)s has already left the committee.") % {"name": member.name})
         if left_on < (member.joined_on or member.committee.term_start):

@@ -63,7 +63,7 @@ def key_task_close(*, actor, task: KeyTask, outcome: str, reason: str = "",
     reason = _check_reason(outcome, reason)
     today = today or timezone.localdate()
     with transaction.atomic():
-        task = KeyTask.objects.select_for_update().select_related("issuer", "unit").get(pk=task.pk)
+        task = KeyTask.objects.select_for_update(of=("self",)).select_related("issuer", "unit").get(pk=task.pk)
         require_open(task)
         before = task.outcome
         if task.carried_to_id and outcome != "carried":
@@ -110,7 +110,7 @@ def task_list_close(*, actor, issuer: Unit, year: int, now=None) -> TaskListClos
                                % {"y": year, "m": CLOSE_FROM[1]}, field="year", code="too_early")
     with transaction.atomic():
         # The issuer row serialises two closes of the same list.
-        Unit.objects.select_for_update().filter(pk=issuer.pk).first()
+        Unit.objects.select_for_update(no_key=True).filter(pk=issuer.pk).first()
         if is_closed(issuer_id=issuer.pk, year=year):
             raise Conflict(_("The %(y)d key task list is closed already.") % {"y": year}, code="list_closed")
         counts = KeyTask.objects.filter(issuer=issuer, year=year).aggregate(
