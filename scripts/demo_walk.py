@@ -98,12 +98,14 @@ class Walk:
 # them (Open311 is the standard the city's API speaks; Excel the sheets they import and download; API the
 # developers' page), file formats and units, the legend of the base map (Leaflet, OpenStreetMap), and
 # "English" in the language switch (every language is named in itself there).
-# Codes mix letters and digits (case codes E0101…, credit codes 91…MA…) and are never flagged; single
-# letters are grades (A–D) and building parts.
+# Codes are never flagged: those that mix letters and digits (categories E0101, credit codes 91…MA…), and a
+# case's code and follow secret, 10 or 12 capitals and digits of the cases' CODE_ALPHABET (which may be all
+# letters); single letters are grades (A–D) and building parts.
 LATIN_ALLOWED = {"api", "open311", "excel", "xlsx", "csv", "pdf", "png", "jpg", "jpeg", "sms", "km", "kg", "mb",
                  "kb", "gb", "leaflet", "openstreetmap", "osm", "gis", "id", "qr", "url", "http", "https", "json",
                  "english"}
-LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)*")
+LATIN_TOKEN = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)*")
+CASE_CODE = re.compile(r"[2-9A-HJ-NP-Z]{10}|[2-9A-HJ-NP-Z]{12}")
 PAGE_CHECK_JS = """(() => {
   if (window.top !== window) return;
   const check = () => {
@@ -132,7 +134,8 @@ def latin_words(text: str) -> list[tuple[str, str]]:
     for m in LATIN_TOKEN.finditer(text):
         word = m.group(0)
         key = "_" in word or re.search(r"[a-z]\.[a-z]", word)
-        if not key and (len(word) == 1 or any(c.isdigit() for c in word) or word.lower() in LATIN_ALLOWED):
+        if not key and (len(word) == 1 or any(c.isdigit() for c in word) or word.lower() in LATIN_ALLOWED
+                        or CASE_CODE.fullmatch(word)):
             continue
         if not key and re.fullmatch(r"[A-Z]{1,2}\d*", word):
             continue
@@ -703,7 +706,7 @@ def _report_on_phone(w: Walk, user: str, description: str, search: str, log: Pat
     order = phone.evaluate("""['#pin', '#category', '#photos', '#description'].map(
         s => document.querySelector(s).getBoundingClientRect().top)""")
     assert order == sorted(order), f"the pin does not come first: {order}"
-    phone.wait_for_selector("#pin .leaflet-pane")
+    phone.wait_for_selector("#pin .leaflet-pane", state="attached")
     phone.click("#locate")
     phone.wait_for_function("document.getElementById('lat').value !== ''")
     phone.fill("#category-search", search)
