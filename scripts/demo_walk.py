@@ -708,7 +708,7 @@ def _report_on_phone(w: Walk, user: str, description: str, search: str, log: Pat
     assert order == sorted(order), f"the pin does not come first: {order}"
     phone.wait_for_selector("#pin .leaflet-pane", state="attached")
     phone.click("#locate")
-    phone.wait_for_function("document.getElementById('lat').value !== ''")
+    phone.wait_for_function("() => document.getElementById('lat').value !== ''")
     phone.fill("#category-search", search)
     phone.locator("#category-matches button").first.click()
     category = phone.input_value("#category")
@@ -774,7 +774,7 @@ def walk_report(w: Walk, log: Path):
     code, secret, phone = _report_on_phone(w, "demo-resident", f"小区门口垃圾堆放多日无人清理（{stamp}）", "垃圾", log)
     phone.goto(f"/cases/follow/{code}/")
     phone.wait_for_selector("#follow-photos img")
-    assert phone.evaluate("document.querySelector('#follow-photos img').naturalWidth") > 0
+    phone.wait_for_function("() => document.querySelector('#follow-photos img').naturalWidth > 0")  # the photo loads
     w.saw(f"the follow page of {code} shows the photo; status {phone.inner_text('main')[:60]!r}")
     phone.goto("/cases/mine/")
     assert code in phone.inner_text("main"), "the case is not in 我的事件"
