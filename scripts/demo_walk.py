@@ -1,8 +1,9 @@
-"""Walk the Done-when journeys of issues 11, 13 and 14 in Chromium on the running demo city.
+"""Walk the Done-when journeys of issues 11, 13, 14 and 18 in Chromium on the running demo city.
 
     make demo > demo.log 2>&1 &        # the demo city, served at http://127.0.0.1:8000
     .venv/bin/python scripts/demo_walk.py --base http://127.0.0.1:8000 --log demo.log [--shots DIR]
                                           [workforce] [funds] [ballot] [onecore] [neworgs]
+                                          [report] [grid] [dispatch] [chase] [call] [wall]
 
 Each journey logs in as the demo personas (password = user name) and uses the pages only, as the people
 would: the county recruits on the recruitment page, the street records its checklist and prepares the
@@ -12,8 +13,17 @@ because the people themselves know them and the pages rightly never show them: a
 numbers (to ask for the SMS code) and, after voting, that the ballot paper table has no column that could
 link a household to its choice. Nothing is written to the database except through the pages.
 
+Issue 18's journeys: a resident reports pin first with a photo on a phone, follows and rates the case; the
+grid worker takes a case on a phone with one primary button a step; the community worker dispatches to a
+department of their choice; the street chases up (催办) a supervision card; the community issues a wartime
+call on a page and the member accepts the offer from the in-app list on a phone (where the member lives is
+read from the demo to put the post there); the wall display refreshes a figure in place after a report.
+Every page any journey loads is checked (watch_pages): no English words or internal keys in the visible
+zh-Hans text outside LATIN_ALLOWED, and at 390×844 no page wider than the screen; a finding fails the journey.
+
 The journeys change the demo city as its users would (a recruited worker, a raised budget, a closed
-ballot, a decided matter, a registered courier station); run it on a fresh `make demo`. It prints what
+ballot, a decided matter, a registered courier station, reported cases, a wartime call); run it on a fresh
+`make demo`. It prints what
 it saw, one JSON line at the end, and exits 1 when a journey fails. Screenshots go to --shots.
 """
 
@@ -40,6 +50,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 DESK, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+TIMEOUT_MS = 30_000  # a page's wait; --timeout raises it on a loaded machine
 # The demo personas' units (jiceng/people/demo.py: the first street of the first county, its first community).
 CITY, COUNTY, STREET, COMMUNITY = "141000", "141002", "141002001", "141002001001"
 
@@ -51,12 +62,15 @@ class Walk:
         self.outside: list[str] = []
         self.seen: list[str] = []
         self.pages: list = []
+        self.findings: dict[tuple, str] = {}  # (issue, url, detail) -> text: see watch_pages
+        self.checked: set[str] = set()
 
     def page(self, user: str, viewport=DESK):
         context = self.browser.new_context(base_url=self.base, locale="zh-CN", viewport=viewport,
                                            accept_downloads=True)
+        watch_pages(self, context)
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(TIMEOUT_MS)
         self.pages.append(page)
         page.on("request", lambda r: None if urlparse(r.url).netloc in ("", self.host) or r.url.startswith(
             ("data:", "blob:", "about:")) else self.outside.append(r.url))
@@ -76,6 +90,76 @@ class Walk:
     def shot(self, page, name: str):
         if self.shots:
             page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+
+
+# --- Every page the walk visits (issue 18): no raw English or internal keys in zh-Hans, no sideways scroll --
+
+# Latin words that are right in a Chinese page, each for a reason: product and standard names people know by
+# them (Open311 is the standard the city's API speaks; Excel the sheets they import and download; API the
+# developers' page), file formats and units, the legend of the base map (Leaflet, OpenStreetMap), and
+# "English" in the language switch (every language is named in itself there).
+# Codes are never flagged: those that mix letters and digits (categories E0101, credit codes 91…MA…), and a
+# case's code and follow secret, 10 or 12 capitals and digits of the cases' CODE_ALPHABET (which may be all
+# letters); single letters are grades (A–D) and building parts.
+LATIN_ALLOWED = {"api", "open311", "excel", "xlsx", "csv", "pdf", "png", "jpg", "jpeg", "sms", "km", "kg", "mb",
+                 "kb", "gb", "leaflet", "openstreetmap", "osm", "gis", "id", "qr", "url", "http", "https", "json",
+                 "english"}
+LATIN_TOKEN = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z0-9]+)*")
+CASE_CODE = re.compile(r"[2-9A-HJ-NP-Z]{10}|[2-9A-HJ-NP-Z]{12}")
+PAGE_CHECK_JS = """(() => {
+  if (window.top !== window) return;
+  const check = () => {
+    if (document.contentType !== 'text/html' || !document.body || !window.__jcPageCheck) return;
+    const root = document.scrollingElement || document.documentElement;
+    let overflow = null;
+    if (window.innerWidth <= 400 && root.scrollWidth > window.innerWidth) {
+      const wide = [...document.body.querySelectorAll('*')].filter(
+        el => el.getBoundingClientRect().right > window.innerWidth + 1 && el.getBoundingClientRect().width > 0);
+      const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+      overflow = [root.scrollWidth, window.innerWidth, wide.slice(0, 4).map(name).join(' > ')];
+    }
+    const zh = (document.documentElement.lang || '').toLowerCase().startsWith('zh');
+    window.__jcPageCheck({url: location.pathname + location.search, overflow,
+                          text: zh ? document.title + '\\n' + document.body.innerText : ''});
+  };
+  window.addEventListener('load', () => { setTimeout(check, 300); setTimeout(check, 2500); });
+})();"""
+
+
+def latin_words(text: str) -> list[tuple[str, str]]:
+    """The Latin words of a zh-Hans page's visible text that are not Chinese UI: English words and internal
+    keys (snake_case, dotted names such as cases.response_rate), each with its context."""
+    out = []
+    for m in LATIN_TOKEN.finditer(text):
+        word = m.group(0)
+        key = "_" in word or re.search(r"[a-z]\.[a-z]", word)
+        if not key and (len(word) == 1 or any(c.isdigit() for c in word) or word.lower() in LATIN_ALLOWED
+                        or CASE_CODE.fullmatch(word)):
+            continue
+        if not key and re.fullmatch(r"[A-Z]{1,2}\d*", word):
+            continue
+        out.append((word, text[max(0, m.start() - 25):m.end() + 25].replace("\n", " ⏎ ")))
+    return out
+
+
+def watch_pages(walk, context):
+    """Every document the walk's pages load, once loaded (and again 2.5 s later, after its scripts drew maps
+    and tables), reports its visible text and its width: raw English or internal keys in zh-Hans and, at
+    390×844, a page wider than the screen are findings; the journey fails on any."""
+
+    def report(_source, data):
+        walk.checked.add(data["url"].split("?")[0])
+        if data.get("overflow"):
+            width, screen, culprit = data["overflow"]
+            walk.findings.setdefault(("sideways", data["url"].split("?")[0], culprit),
+                                     f"{data['url']}: {width} px wide on a {screen} px phone ({culprit})")
+        for word, context_text in latin_words(data.get("text") or ""):
+            walk.findings.setdefault(("latin", data["url"].split("?")[0], word),
+                                     f"{data['url']}: {word!r} in …{context_text}…")
+
+    context.expose_binding("__jcPageCheck", report)
+    context.add_init_script(PAGE_CHECK_JS)
 
 
 def local_today() -> datetime.date:
@@ -576,13 +660,312 @@ JOURNEYS = {"workforce": walk_workforce, "funds": walk_funds, "ballot": walk_bal
             "neworgs": walk_neworgs}
 
 
+# --- Issue 18: the people's journeys ----------------------------------------------------------------------
+
+def _grid_point(code: str = f"{COMMUNITY}001") -> dict:
+    """Where a grid is (its centre, read from the demo): where the phone says it stands, as a geolocation."""
+    import django
+
+    django.setup()
+    from jiceng.orgs.models import Unit
+
+    here = Unit.objects.get(code=code)
+    return {"latitude": float(here.lat), "longitude": float(here.lng)}
+
+
+def _photo() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 240), (120, 140, 110))
+    ImageDraw.Draw(image).rectangle((80, 120, 240, 220), fill=(90, 70, 50))
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _sms_code(log: Path, size: int, masked: str) -> str:
+    for _ in range(60):
+        with log.open("rb") as f:
+            f.seek(size)
+            tail = f.read().decode("utf-8", "replace")
+        found = re.findall(rf"\[sms to {re.escape(masked)}\][^\n]*?(\d{{6}})", tail)
+        if found:
+            return found[-1]
+        time.sleep(0.5)
+    raise AssertionError(f"no SMS code for {masked} in the server's log")
+
+
+def _report_on_phone(w: Walk, user: str, description: str, search: str, log: Path | None = None,
+                     grid: str = f"{COMMUNITY}001") -> tuple[str, str, object]:
+    """A resident reports on a 390×844 phone: the pin first (their location, in the grid), then the kind
+    (searched), then a photo and the words. Returns the case code, the follow secret and the phone page."""
+    phone = w.page(user, viewport=PHONE)
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation(_grid_point(grid))
+    phone.goto("/cases/report/")
+    order = phone.evaluate("""['#pin', '#category', '#photos', '#description'].map(
+        s => document.querySelector(s).getBoundingClientRect().top)""")
+    assert order == sorted(order), f"the pin does not come first: {order}"
+    phone.wait_for_selector("#pin .leaflet-pane", state="attached")
+    phone.click("#locate")
+    phone.wait_for_function("() => document.getElementById('lat').value !== ''")
+    phone.fill("#category-search", search)
+    phone.locator("#category-matches button").first.click()
+    category = phone.input_value("#category")
+    assert category, "no kind chosen"
+    phone.set_input_files("#photos", files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": _photo()}])
+    phone.fill("#description", description)
+    if phone.locator("#sms_code").count():  # JICENG_INTAKE_SMS_CHECK: the number confirmed by a code
+        from jiceng.core.pii import mask_phone
+
+        number = "13912345678"
+        phone.fill("#phone", number)
+        size = log.stat().st_size
+        phone.click("#send-code")
+        phone.fill("#sms_code", _sms_code(log, size, mask_phone(number)))
+    w.shot(phone, "18-report-filled")
+    phone.click("#submit")
+    phone.wait_for_selector("#follow-secret")
+    code, secret = phone.inner_text("#case-code").strip(), phone.inner_text("#follow-secret").strip()
+    w.saw(f"{user or 'an anonymous resident'} reported {code} ({category}, with a photo) pin first on a phone")
+    return code, secret, phone
+
+
+def _act_primary(page, action: str, comment: str = "", choose=None) -> str:
+    """On a case page: the next action is the one primary button (the rest folded under 更多操作); do it."""
+    page.wait_for_selector(f"[data-primary][data-action={action}]")
+    assert page.locator("[data-primary]").count() == 1, "more than one primary action"
+    assert page.locator("[data-primary]").is_visible()
+    more = page.locator("#more-actions")
+    assert more.count() == 0 or not more.evaluate("d => d.open"), "the other actions are not folded away"
+    label = page.inner_text("[data-primary]").strip()
+    if choose:
+        choose(page)
+    if comment:
+        page.fill("#primary-comment", comment)
+    page.click("[data-primary]")
+    page.wait_for_load_state()
+    return label
+
+
+def _take_on_phone(w: Walk, code: str) -> list[str]:
+    """The grid worker, on a phone, finds the case in their queue and takes it to handled with the one
+    obvious action at each step."""
+    grid = w.page("demo-grid", viewport=PHONE)
+    grid.goto("/cases/queue/")
+    link = grid.locator(f"a[href='/cases/{code}/']")
+    assert link.count(), f"{code} is not in the grid worker's queue"
+    link.first.click()
+    grid.wait_for_url(f"**/cases/{code}/")
+    w.shot(grid, "18-grid-case")
+    labels = []
+    for action in ("register", "dispatch", "start", "handle"):
+        labels.append(_act_primary(grid, action, "已到现场清理完毕" if action == "handle" else ""))
+    grid.wait_for_selector("#case-status:has-text('已处置')")
+    timeline = grid.inner_text("#timeline")
+    assert "网格员" in timeline and "demo-grid" not in timeline, timeline[:400]
+    w.shot(grid, "18-grid-handled")
+    return labels
+
+
+def walk_report(w: Walk, log: Path):
+    """A resident reports with the pin first and a photo, follows the case, and rates it once it is closed."""
+    stamp = datetime.datetime.now().strftime("%H%M%S")
+    code, secret, phone = _report_on_phone(w, "demo-resident", f"小区门口垃圾堆放多日无人清理（{stamp}）", "垃圾", log)
+    phone.goto(f"/cases/follow/{code}/")
+    phone.wait_for_selector("#follow-photos img")
+    phone.wait_for_function("() => document.querySelector('#follow-photos img').naturalWidth > 0")  # the photo loads
+    w.saw(f"the follow page of {code} shows the photo; status {phone.inner_text('main')[:60]!r}")
+    phone.goto("/cases/mine/")
+    assert code in phone.inner_text("main"), "the case is not in 我的事件"
+    w.shot(phone, "18-report-mine")
+
+    labels = _take_on_phone(w, code)
+    w.saw(f"the grid worker took {code} on a phone, one button at a time: {' → '.join(labels)}")
+    community = w.page("demo-community")
+    community.goto(f"/cases/{code}/")
+    done = [_act_primary(community, "verify"), _act_primary(community, "close")]
+    community.wait_for_selector("#case-status:has-text('已结案')")
+    w.saw(f"the community worker: {' → '.join(done)}")
+
+    phone.goto(f"/cases/follow/{code}/")
+    assert "已到现场清理完毕" in phone.inner_text("#follow-steps")
+    assert phone.inner_text("#fixed-question").strip() == "问题解决了吗？"
+    phone.check("input[name=rating][value=satisfied]")
+    phone.fill("#secret", secret)
+    w.shot(phone, "18-report-rate")
+    phone.click("#rate-form button")
+    phone.wait_for_selector("#your-rating")
+    w.saw(f"the resident followed {code} and rated it: {phone.inner_text('#your-rating').strip()!r}")
+
+
+def walk_grid(w: Walk, log: Path):
+    """A case reported in the demo grid worker's grid is taken to handled on a phone, one obvious action a step."""
+    stamp = datetime.datetime.now().strftime("%H%M%S")
+    code, _secret, _phone = _report_on_phone(w, "", f"楼道口暴露垃圾无人清理（{stamp}）", "垃圾", log)
+    labels = _take_on_phone(w, code)
+    w.saw(f"the grid worker took {code} on a 390×844 phone: {' → '.join(labels)}")
+
+
+def walk_dispatch(w: Walk, log: Path):
+    """The community worker dispatches a registered case to a department of their choice from the desk."""
+    stamp = datetime.datetime.now().strftime("%H%M%S")
+    code, _secret, _phone = _report_on_phone(w, "", f"五一路井盖松动（{stamp}）", "井盖", log)
+    desk = w.page("demo-community")
+    desk.goto(f"/cases/{code}/")
+    _act_primary(desk, "register")
+    desk.goto("/cases/desk/")
+    desk.click("#status-tiles a[data-status=registered]")  # the tile filters the to-do list
+    desk.wait_for_url("**status=registered**")
+    desk.fill("#queue-filter input[name=q]", code)  # the to-do list is searched by code
+    with desk.expect_navigation():
+        desk.click("#queue-filter button")
+    desk.click(f"#todo a[href='/cases/{code}/']")
+    desk.wait_for_selector("[data-primary][data-action=dispatch]")
+    departments = [(o.get_attribute("value"), o.inner_text().strip())
+                   for o in desk.locator("#dispatch-to option[value^='dept:']").all()]
+    assert departments, "no department to choose in 派遣"
+    value, name = departments[-1]  # the worker's choice: not the first offered
+    w.shot(desk, "18-dispatch-choose")
+    _act_primary(desk, "dispatch", "请相关部门派人处理", choose=lambda p: p.select_option("#dispatch-to", value))
+    desk.wait_for_selector("#dispatched-to")
+    assert desk.inner_text("#dispatched-to").strip() == name, (desk.inner_text("#dispatched-to"), name)
+    assert name in desk.inner_text("#timeline")
+    w.saw(f"the community worker dispatched {code} to {name} (one of {len(departments)} departments offered)")
+    w.shot(desk, "18-dispatched")
+
+
+def walk_chase(w: Walk):
+    """A street official chases up (催办) an open supervision card from the board."""
+    street = w.page("demo-street")
+    street.goto(f"/cases/board/?unit={STREET}")
+    cards = street.locator("#cards .sup-card:has([data-action=chase])")
+    assert cards.count(), "no supervision card to chase up on the street's board"
+    card = cards.first
+    card_id = card.get_attribute("data-card")
+    code = card.locator("a[href^='/cases/']").first.inner_text().strip()
+    supervisor = card.locator(".supervisor").inner_text().strip()
+    action = card.locator("form").get_attribute("action")
+    assert action == f"/cases/cards/{card_id}/chase/", action
+    w.shot(street, "18-board-card")
+    card.locator("[data-action=chase]").click()
+    street.wait_for_selector(".messages, .message, [role=alert]")
+    message = street.locator(".messages, .message, [role=alert]").first.inner_text().strip()
+    w.saw(f"the street chased up card {card_id} (case {code}, supervised by {supervisor}): {message!r}")
+    street.goto(f"/cases/{code}/")
+    assert "催办" in street.inner_text("#timeline"), street.inner_text("#timeline")[:300]
+    w.saw(f"case {code}'s timeline shows the 催办")
+    w.shot(street, "18-chased")
+
+
+def _member_home() -> dict:
+    """Where the demo member lives (the registered in-service member's home): the worker puts the post
+    there so that the nearest qualified member, the one who gets the offer, is them. Read-only."""
+    import django
+
+    django.setup()
+    from jiceng.accounts.models import User
+    from jiceng.mobilize.models import Member
+
+    person = User.objects.get(username="demo-member").person_id
+    member = Member.objects.filter(person_id=person).first()
+    assert member and member.lat, "the demo member is not a registered in-service member with a home"
+    return {"lat": float(member.lat), "lng": float(member.lng)}
+
+
+def walk_call(w: Walk):
+    """A community worker issues a wartime call on a page; the member gets the offer in the in-app list on a
+    phone and accepts it; the call's board counts the seat."""
+    home = _member_home()
+    desk = w.page("demo-community")
+    desk.goto("/mobilize/")
+    if desk.locator("#issue-call").count() == 0:
+        desk.select_option("#id_mode", "wartime")
+        desk.fill("#id_reason", "汛期防汛值守")
+        desk.click("#mode-form button[type=submit]")
+        desk.wait_for_load_state()
+        w.saw("the community switched to wartime on the mobilization page")
+    desk.click("#issue-call")
+    desk.wait_for_load_state()
+    title = f"防汛值守{datetime.datetime.now():%H%M}"
+    desk.fill("#id_title", title)
+    desk.fill("#id_posts-0-place", "汾河东岸堤口")
+    desk.locator("#call-map").click(position={"x": 120, "y": 100})
+    assert desk.input_value("#id_posts-0-lat") != "", "the map did not put the place"
+    desk.fill("#id_posts-0-lat", f"{home['lat']:.6f}")
+    desk.fill("#id_posts-0-lng", f"{home['lng']:.6f}")
+    desk.fill("#id_posts-0-headcount", "2")
+    w.shot(desk, "18-call-form")
+    desk.click("button[name=issue]")
+    desk.wait_for_url("**/mobilize/calls/*/")
+    call_url = urlparse(desk.url).path
+    w.saw(f"the call {title!r} was issued on the page: {call_url}, board {desk.inner_text('#board')[:60]!r}")
+
+    phone = w.page("demo-member", viewport=PHONE)
+    notice = phone.locator(".card", has_text=title)
+    for _ in range(90):  # the offers go out from the task worker
+        phone.goto("/accounts/inbox/")
+        if notice.count():
+            break
+        phone.wait_for_timeout(1000)
+    assert notice.count(), "no offer in the member's in-app list"
+    w.shot(phone, "18-call-inbox")
+    notice.first.locator("a").first.click()
+    phone.wait_for_url("**/mobilize/my-calls/")
+    card = phone.locator(".card[id^=assignment-]", has_text=title).first
+    card.locator("button[name=accept]").click()
+    phone.wait_for_load_state()
+    card = phone.locator(".card[id^=assignment-]", has_text=title).first
+    assert "已接受" in card.inner_text(), card.inner_text()
+    w.saw(f"the member accepted on a phone: {card.inner_text()[:80]!r}")
+    w.shot(phone, "18-call-accepted")
+    desk.goto(call_url.rstrip("/") + "/board/")
+    board = desk.inner_text("#board")
+    assert re.search(r"\b1/\d+", board), board[:200]
+    w.saw(f"the board counts the seat: {board[:80]!r}")
+
+
+def walk_wall(w: Walk, log: Path):
+    """The wall display at 1920×1080 refreshes its figures in place: a case reported between two refreshes
+    moves 今日受理 without a reload."""
+    wall = w.page("demo-street", viewport={"width": 1920, "height": 1080})
+    wall.goto(f"/cockpit/wall/?unit={STREET}&every=5")
+    wall.wait_for_selector("#wall-chart-months .main-svg")
+    value = wall.locator('.wall-figure[data-key="cases_today"] .wall-value')
+    before = number(value.inner_text())
+    assert wall.evaluate("document.documentElement.scrollWidth") <= 1920
+    assert wall.evaluate("document.documentElement.scrollHeight") <= 1080
+    wall.evaluate("window.__wallMarker = 'still here'")
+    refreshed = int(wall.get_attribute("#wall", "data-refreshed") or 0)
+    w.shot(wall, "18-wall-before")
+    stamp = datetime.datetime.now().strftime("%H%M%S")
+    code, _secret, _phone = _report_on_phone(w, "", f"路面塌陷（{stamp}）", "道路", log)
+    wall.wait_for_function("n => Number(document.querySelector('.wall-figure[data-key=\"cases_today\"] .wall-value')"
+                           ".textContent.replace(/,/g, '')) > n", arg=float(before), timeout=60_000)
+    assert wall.evaluate("window.__wallMarker") == "still here", "the wall reloaded"
+    assert int(wall.get_attribute("#wall", "data-refreshed")) > refreshed
+    after = number(value.inner_text())
+    wall.wait_for_function(f"() => document.getElementById('wall-cases').textContent.includes('{code}')",
+                           timeout=30_000)
+    w.saw(f"the wall's 今日受理 moved {before} → {after} in place after {code} was reported; the case is on its list")
+    w.shot(wall, "18-wall-after")
+
+
+JOURNEYS.update({"report": walk_report, "grid": walk_grid, "dispatch": walk_dispatch, "chase": walk_chase,
+                 "call": walk_call, "wall": walk_wall})
+LOG_JOURNEYS = {"ballot", "report", "grid", "dispatch", "wall"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("journeys", nargs="*", default=[], help=" ".join(JOURNEYS))
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--log", type=Path, default=Path("demo.log"), help="the demo server's output (SMS codes)")
     parser.add_argument("--shots", type=Path)
+    parser.add_argument("--timeout", type=float, default=30, help="seconds a page may take (a loaded machine)")
     args = parser.parse_args()
+    global TIMEOUT_MS
+    TIMEOUT_MS = int(args.timeout * 1000)
     unknown = set(args.journeys) - set(JOURNEYS)
     if unknown:
         parser.error(f"unknown journeys: {sorted(unknown)}; choose from {list(JOURNEYS)}")
@@ -598,15 +981,22 @@ def main() -> int:
             print(f"{name}:", flush=True)
             started = time.monotonic()
             try:
-                JOURNEYS[name](walk, args.log) if name == "ballot" else JOURNEYS[name](walk)
+                JOURNEYS[name](walk, args.log) if name in LOG_JOURNEYS else JOURNEYS[name](walk)
                 assert not walk.outside, f"requests outside the platform: {walk.outside[:3]}"
-                results[name] = {"ok": True, "seconds": round(time.monotonic() - started, 1), "saw": walk.seen}
+                if walk.pages:  # the last page's second look (watch_pages); bindings are served while waiting
+                    walk.pages[-1].wait_for_timeout(3000)
+                assert not walk.findings, (f"{len(walk.findings)} page findings (English, keys, sideways scroll): "
+                                           + " | ".join(sorted(walk.findings.values())))
+                results[name] = {"ok": True, "seconds": round(time.monotonic() - started, 1), "saw": walk.seen,
+                                 "pages_checked": len(walk.checked)}
             except Exception as exc:  # noqa: BLE001 - a journey's failure is reported and the others go on
                 traceback.print_exc()
                 for i, page in enumerate(walk.pages):
                     walk.shot(page, f"FAILED-{name}-{i}")
                     print(f"  page {i} at {page.url}", file=sys.stderr)
-                results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500], "saw": walk.seen}
+                for finding in sorted(walk.findings.values()):
+                    print("  ! page finding:", finding, file=sys.stderr)
+                results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:1500], "saw": walk.seen}
         browser.close()
     ok = all(r["ok"] for r in results.values())
     print(json.dumps({"name": "demo_walk", "ok": ok, "journeys": results}, ensure_ascii=False))

@@ -140,7 +140,7 @@ SYSTEM_ACTORS = {
 
 
 def _person_name(user) -> str:
-    if user.display_name:
+    if user.display_name and user.display_name != user.username:  # a login name is not a name
         return user.display_name
     person = getattr(user, "person", None)
     if person is not None and getattr(person, "name", ""):

@@ -27,6 +27,9 @@ DEMO_USERS = [  # username (= password), role, which unit
     ("demo-member", Role.PARTY_MEMBER, "community"),
     ("demo-resident", Role.RESIDENT, "household"),
 ]
+# The names the pages show for them (a timeline reads "网格员 张晓东", never the login name).
+DEMO_NAMES = {"demo-admin": "赵立群", "demo-county": "孙志刚", "demo-street": "李红梅", "demo-community": "王丽萍",
+              "demo-grid": "张晓东", "demo-member": "刘卫东", "demo-resident": "陈淑芬"}
 
 
 def _id_number(rng, region: str, birth: datetime.date, used: set) -> str:
@@ -145,7 +148,7 @@ def create_demo_users(ctx):
              "grid": grid, "household": household}
     users = {}
     for username, role, kind in DEMO_USERS:
-        user = user_create(actor=None, username=username, password=username, display_name=username,
+        user = user_create(actor=None, username=username, password=username, display_name=DEMO_NAMES[username],
                            is_staff=role == Role.CITY_ADMIN)
         if role == Role.CITY_ADMIN:
             user.is_superuser = True
@@ -162,5 +165,5 @@ def _link_demo_users(ctx, people):
                   resident)
     with transaction.atomic():
         for username, person in (("demo-resident", resident), ("demo-member", member)):
-            User.objects.filter(pk=users[username].pk).update(person=person)
-            audit_record(actor=None, action="user.link_person", obj=users[username], changes={"person": person.pk})
+            User.objects.filter(pk=users[username].pk).update(person=person, display_name=person.name[:60])
+            audit_record(actor=None, action="user.link_person", obj=users[username], changes={"person": person.pk, "display_name": person.name[:60]})

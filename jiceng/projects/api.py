@@ -133,7 +133,6 @@ class ShowcaseOut(Schema):
     title: str
     problem: str
     goals: str
-    leader_name: str
     status: str
     progress: float
 

@@ -87,8 +87,8 @@ def projects_in(*, user, unit, year: int | None = None, level: str | None = None
 
 
 def showcase_projects(*, year: int | None = None, level: str | None = None, unit=None):
-    """Public showcase: projects their units chose to publish (no personal data beyond the leader's name),
-    optionally of one level and of one unit and everything under it."""
+    """Public showcase: projects their units chose to publish, optionally of one level and of one unit and
+    everything under it. Anonymous: callers show no person's name (not the leading secretary's either)."""
     qs = Project.objects.filter(public=True).exclude(status=ProjectStatus.SUSPENDED)
     if year:
         qs = qs.filter(year=year)

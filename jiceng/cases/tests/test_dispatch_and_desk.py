@@ -48,6 +48,24 @@ def test_the_timeline_names_role_and_name_never_a_username(submit, city, client_
     assert "网格员 张三" in timeline and "grid_worker" not in timeline
 
 
+def test_a_display_name_that_is_the_login_name_is_not_shown_as_a_name(submit, city, client_for):
+    """The demo's accounts had their login name as display name: the timeline showed "网格员 demo-grid"."""
+    user = city.users["grid_worker"]
+    user.display_name = user.username
+    user.save()
+    case = submit(actor=user, source="patrol")
+    page = client_for("grid_worker").get(f"/cases/{case.code}/").content.decode()
+    timeline = page[page.index('id="timeline"'):]
+    assert f"网格员 · {city.grid.name}" in timeline and user.username not in timeline
+
+
+def test_the_demo_accounts_have_chinese_names():
+    from jiceng.people.demo import DEMO_NAMES, DEMO_USERS
+
+    assert set(DEMO_NAMES) == {u[0] for u in DEMO_USERS}
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) for n in DEMO_NAMES.values())
+
+
 def test_system_steps_say_what_the_system_did(submit, client_for):
     from django.utils import timezone
 

@@ -123,3 +123,14 @@ def test_the_showcase_runs_a_fixed_number_of_queries(city, secretary, n):
     with assert_queries(5, label="projects:showcase"):
         r = Client().get(f"/projects/showcase/?level=community&unit={city.street.code}")
     assert r.status_code == 200
+
+
+def test_the_anonymous_showcase_api_names_no_person(shown):
+    """Attack: an anonymous caller of the public API reads the showcase looking for the secretaries' names
+    (the page hid them, the API returned leader_name). No key and no value names a person."""
+    r = Client().get("/api/v1/projects/showcase")
+    assert r.status_code == 200
+    rows = r.json()
+    assert sorted(row["title"] for row in rows) == ["加装电梯", "街道夜市整治", "鼓楼停车棚"]
+    assert all("leader" not in key for row in rows for key in row)
+    assert "刘书记" not in r.content.decode()
