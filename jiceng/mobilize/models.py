@@ -49,6 +49,7 @@ class AgencyRegistration(models.Model):
         verbose_name = _("agency registration")
         verbose_name_plural = _("agency registrations")
         constraints = [models.UniqueConstraint(fields=["community", "name"], name="agency_reg_unique")]
+        indexes = [models.Index(fields=["created_at", "id"], name="agency_reg_created")]  # the list's order
 
     def __str__(self):
         return self.name
@@ -80,7 +81,8 @@ class Member(models.Model):
         verbose_name = _("registered in-service member")
         verbose_name_plural = _("registered in-service members")
         constraints = [models.UniqueConstraint(fields=["person"], name="member_one_registration")]
-        indexes = [models.Index(fields=["status", "unit_path"], name="member_status_path")]
+        indexes = [models.Index(fields=["status", "unit_path"], name="member_status_path"),
+                   models.Index(fields=["created_at", "id"], name="member_created")]  # the list's order
 
     def __str__(self):
         return self.name
@@ -133,6 +135,7 @@ class Need(models.Model):
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")
+        indexes = [models.Index(fields=["open", "created_at", "id"], name="need_open_created")]  # the list's order
 
 
 class Resource(models.Model):
@@ -153,6 +156,7 @@ class Resource(models.Model):
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
+        indexes = [models.Index(fields=["created_at", "id"], name="resource_created")]  # the list's order
 
 
 class ProjectStage(models.TextChoices):
@@ -179,7 +183,8 @@ class MatchedProject(models.Model):
     class Meta:
         verbose_name = _("matched project")
         verbose_name_plural = _("matched projects")
-        indexes = [models.Index(fields=["set_at", "unit_path"], name="project_set_path")]
+        indexes = [models.Index(fields=["set_at", "unit_path"], name="project_set_path"),
+                   models.Index(fields=["set_at", "id"], name="project_set_id")]  # the list's order
 
 
 class ProjectEvaluation(models.Model):
@@ -216,6 +221,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["starts_at", "id"], name="activity_starts")]  # the list's order
 
 
 class Signup(models.Model):

@@ -163,8 +163,18 @@ def employer_rows(*, user, employer: str, year: int) -> list[dict]:
 
 
 # --- the co-building pages (C1–C3): lists within the user's area, a fixed number of queries each ----------
+#
+# A list shows its first LIST_LIMIT rows. Where rows carry counts (members of an agency, sign-ups of an
+# activity …), the page's rows are chosen first in a subquery (an index scan in the list's order, see
+# migration 0005) and only they are joined and grouped: the work is one page's, whatever the city's size
+# (a GROUP BY over every row of the area before the LIMIT took seconds at a million residents).
 
 LIST_LIMIT = 200
+
+
+def _page_of(qs, *order):
+    """The rows of the list's first page, counted afterwards: pk IN (the page's ids, in the list's order)."""
+    return qs.model.objects.filter(pk__in=qs.order_by(*order).values("pk")[:LIST_LIMIT])
 
 
 def writable_communities(user):
@@ -190,10 +200,12 @@ def home_community(person):
 
 
 def agencies_list(*, user, status: str | None = None):
-    qs = scope_filter(AgencyRegistration.objects.select_related("community"), user, "unit_path")
+    qs = scope_filter(AgencyRegistration.objects.all(), user, "unit_path")
     if status:
         qs = qs.filter(status=status)
-    return list(qs.annotate(n_members=Count("members", distinct=True)).order_by("-created_at", "-id")[:LIST_LIMIT])
+    order = ("-created_at", "-id")
+    return list(_page_of(qs, *order).select_related("community").annotate(n_members=Count("members"))
+                .order_by(*order))
 
 
 def members_list(*, user, status: str | None = None, agency=None):
@@ -206,8 +218,9 @@ def members_list(*, user, status: str | None = None, agency=None):
 
 
 def needs_list(*, user):
-    qs = scope_filter(Need.objects.select_related("community"), user, "unit_path")
-    return list(qs.annotate(n_projects=Count("projects")).order_by("-open", "-created_at", "-id")[:LIST_LIMIT])
+    order = ("-open", "-created_at", "-id")
+    qs = _page_of(scope_filter(Need.objects.all(), user, "unit_path"), *order)
+    return list(qs.select_related("community").annotate(n_projects=Count("projects")).order_by(*order))
 
 
 def resources_list(*, user):
@@ -216,12 +229,13 @@ def resources_list(*, user):
 
 
 def projects_list(*, user, need=None):
-    qs = scope_filter(MatchedProject.objects.select_related("need"), user, "unit_path")
+    qs = scope_filter(MatchedProject.objects.all(), user, "unit_path")
     if need is not None:
         qs = qs.filter(need=need)
-    return list(qs.annotate(n_resources=Count("resources", distinct=True),
-                            n_evaluations=Count("evaluations", distinct=True))
-                .order_by("-set_at", "-id")[:LIST_LIMIT])
+    order = ("-set_at", "-id")
+    return list(_page_of(qs, *order).select_related("need")
+                .annotate(n_resources=Count("resources", distinct=True),
+                          n_evaluations=Count("evaluations", distinct=True)).order_by(*order))
 
 
 def project_resources(project: MatchedProject) -> list[Resource]:
@@ -229,16 +243,16 @@ def project_resources(project: MatchedProject) -> list[Resource]:
 
 
 def activities_list(*, user):
-    qs = scope_filter(Activity.objects.select_related("community"), user, "unit_path")
+    qs = scope_filter(Activity.objects.all(), user, "unit_path")
     me = member_for_user(user)
     if me is not None:  # a member also sees the activities of their home community
-        qs = Activity.objects.select_related("community").filter(
-            Q(pk__in=qs.values("pk")) | Q(unit_path=me.unit_path))
-    return list(qs.annotate(
+        qs = Activity.objects.filter(Q(pk__in=qs.values("pk")) | Q(unit_path=me.unit_path))
+    order = ("-starts_at", "-id")
+    return list(_page_of(qs, *order).select_related("community").annotate(
         signed_up=Count("signups"),
         checked_in=Count("signups", filter=Q(signups__checked_in_at__isnull=False)),
         hours=Sum("signups__hours"),
-    ).order_by("-starts_at", "-id")[:LIST_LIMIT])
+    ).order_by(*order))
 
 
 def activity_signups(activity: Activity) -> list[Signup]:
@@ -254,16 +268,19 @@ def signup_candidates(activity: Activity):
 def agency_report(*, user, year: int) -> list[dict]:
     """The yearly report to each employer party organization in the user's area: its confirmed
     registered members, the distinct activities they completed (checked out) and the hours credited
-    to them in `year`. One query."""
+    to them in `year`. One query; only the page's agencies (the first LIST_LIMIT by community and name)
+    are joined with their members and sign-ups."""
     confirmed = Q(members__status="confirmed")
-    qs = scope_filter(AgencyRegistration.objects.select_related("community"), user, "unit_path").annotate(
+    order = ("unit_path", "name")  # an agency's unit_path is its community's path
+    page = _page_of(scope_filter(AgencyRegistration.objects.all(), user, "unit_path"), *order)
+    qs = page.select_related("community").annotate(
         n_members=Count("members", filter=confirmed, distinct=True),
         n_activities=Count("members__signups__activity", distinct=True, filter=confirmed & Q(
             members__signups__year=year, members__signups__checked_out_at__isnull=False)),
         hours=Sum("members__signups__hours", filter=confirmed & Q(members__signups__year=year)),
-    ).order_by("community__path", "name")
+    ).order_by(*order)
     return [{"agency": a, "members": a.n_members, "activities": a.n_activities, "hours": a.hours or 0}
-            for a in qs[:LIST_LIMIT]]
+            for a in qs]
 
 
 def agency_member_rows(agency: AgencyRegistration, year: int) -> list[dict]:

@@ -167,6 +167,7 @@ class PartTimeMember(models.Model):
 
 
 TALLY_KINDS = ["county", "street", "community", "grid", "compound", "building", "household"]
+TALLY_PEOPLE = ["residents", "non_residents"]
 
 
 class UnitTally(models.Model):
@@ -184,6 +185,9 @@ class UnitTally(models.Model):
     building = models.IntegerField(default=0)
     household = models.IntegerField(default=0)
     residents = models.IntegerField(default=0)
+    # Registered people who are not residents (in-service party members, workers …), at or under the unit:
+    # the people list's total comes from residents + non_residents, never a COUNT over the people.
+    non_residents = models.IntegerField(default=0)
 
     def __str__(self):
         return f"tally {self.unit_id}"

@@ -20,6 +20,7 @@ class PeopleSource:
     exporter: Callable  # (*, user, unit) -> xlsx bytes of the unit's people, masked
     # (unit) -> [{"grid", "covered", "households", "share"}]: central households' coverage per grid (A2)
     central_coverage: Callable | None = None
+    non_residents: Callable | None = None  # () -> queryset of the registered people who are not residents
 
 
 _source: PeopleSource | None = None

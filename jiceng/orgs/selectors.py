@@ -1,6 +1,6 @@
 """Reads of units and party organizations, always within the user's scope."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from jiceng.core.errors import NotFound
 from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
@@ -62,17 +62,19 @@ def residents_count(unit: Unit, tally: UnitTally | None = None) -> int:
     return tally.residents if tally else 0
 
 
-def residents_under(paths: list[str]) -> int:
-    """Residents under each of the (disjoint) subtrees at `paths`, added up: their units' tally rows, and
-    a direct count for a household (which has no tally row). One query, two with households."""
-    rows = dict(UnitTally.objects.filter(unit__path__in=paths).values_list("unit__path", "residents"))
+def people_under(paths: list[str]) -> int:
+    """Everyone registered under each of the (disjoint) subtrees at `paths` (residents and the others),
+    added up from the tally rows; a household (no tally row) is counted directly. One or two queries."""
+    rows = dict(UnitTally.objects.filter(unit__path__in=paths).annotate(n=F("residents") + F("non_residents"))
+                .values_list("unit__path", "n"))
     total = sum(rows.values())
     untallied = [p for p in paths if p not in rows]
     if untallied:
         q = Q()
         for path in untallied:
             q |= subtree_q(path, "unit_path")
-        total += people().residents().filter(q).count()
+        source = people()
+        total += source.residents().filter(q).count() + source.non_residents().filter(q).count()
     return total
 
 

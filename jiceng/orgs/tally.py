@@ -1,14 +1,16 @@
 """Keeping UnitTally current. Every function runs inside the caller's (service's) transaction.
 
-A unit's tally counts what lies below it: units of each kind and resident people. A change at a
-path adds a delta to every ancestor's row (the codes in the path), so one UPDATE per distinct delta.
+A unit's tally counts what lies below it: units of each kind, resident people and registered people who
+are not residents (at the unit's own path too: in-service members and workers are registered at their
+community). A change at a path adds a delta to every ancestor's row (the codes in the path), so one UPDATE
+per distinct delta.
 """
 
 from collections import Counter, defaultdict
 
 from django.db.models import Count, F
 
-from jiceng.orgs.models import TALLY_KINDS, Unit, UnitTally
+from jiceng.orgs.models import TALLY_KINDS, TALLY_PEOPLE, Unit, UnitTally
 from jiceng.orgs.people import people
 
 
@@ -40,13 +42,13 @@ def on_units_created(units: list[Unit]) -> None:
     add_deltas(deltas)
 
 
-def on_residents_added(paths: list[str], sign: int = 1) -> None:
-    """`paths` are the unit paths of resident people added (sign 1) or removed (sign -1)."""
-    per_path = Counter(paths)
+def on_people_added(people, sign: int = 1) -> None:
+    """People added (sign 1) or removed (sign -1), as (unit path, is resident) pairs."""
     deltas: dict[str, Counter] = defaultdict(Counter)
-    for path, n in per_path.items():
+    for path, resident in people:
+        column = "residents" if resident else "non_residents"
         for code in _codes(path):
-            deltas[code]["residents"] += sign * n
+            deltas[code][column] += sign
     add_deltas(deltas)
 
 
@@ -55,10 +57,11 @@ def subtree_totals(unit: Unit) -> Counter:
     tally = UnitTally.objects.filter(unit=unit).first()
     out = Counter({unit.kind: 1})
     if tally:
-        for column in TALLY_KINDS + ["residents"]:
+        for column in TALLY_KINDS + TALLY_PEOPLE:
             out[column] += getattr(tally, column)
-    else:  # a household: its residents
+    else:  # a household: its people
         out["residents"] += people().residents().filter(unit_path=unit.path).count()
+        out["non_residents"] += people().non_residents().filter(unit_path=unit.path).count()
     return out
 
 
@@ -82,16 +85,16 @@ def rebuild() -> int:
     for path, kind in Unit.objects.values_list("path", "kind").iterator(chunk_size=20000):
         for code in _codes(path)[:-1]:
             deltas[code][kind] += 1
-    for row in (people().residents().values("unit_path").annotate(n=Count("id"))
-                .order_by().iterator(chunk_size=20000)):
-        for code in _codes(row["unit_path"]):
-            deltas[code]["residents"] += row["n"]
+    for column, rows in (("residents", people().residents()), ("non_residents", people().non_residents())):
+        for row in rows.values("unit_path").annotate(n=Count("id")).order_by().iterator(chunk_size=20000):
+            for code in _codes(row["unit_path"]):
+                deltas[code][column] += row["n"]
     rows = []
     by_code = {u.path.rstrip("/").rsplit("/", 1)[-1]: u.pk for u in units}
     for code, counter in deltas.items():
         pk = by_code.get(code)
         if pk is not None:
             rows.append(UnitTally(unit_id=pk, **{k: v for k, v in counter.items()}))
-    fields = TALLY_KINDS + ["residents"]
+    fields = TALLY_KINDS + TALLY_PEOPLE
     UnitTally.objects.bulk_update(rows, fields, batch_size=2000)
     return len(units)

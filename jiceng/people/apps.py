@@ -12,7 +12,8 @@ class PeopleConfig(AppConfig):
         # here, in ready(), because apps.py loads before the models these modules need.
         from jiceng.orgs.people import PeopleSource, register
         from jiceng.people.excel import people_export, people_import
-        from jiceng.people.selectors import central_coverage, people_search, residents
+        from jiceng.people.selectors import central_coverage, non_residents, people_search, residents
 
         register(PeopleSource(residents=residents, search=people_search, importer=people_import,
-                              exporter=people_export, central_coverage=central_coverage))
+                              exporter=people_export, central_coverage=central_coverage,
+                              non_residents=non_residents))

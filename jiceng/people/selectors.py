@@ -21,7 +21,7 @@ from jiceng.core.errors import NotFound
 from jiceng.core.pii import looks_like_number_search, normalize_id_number, normalize_phone
 from jiceng.core.scope import scope_filter, scope_prefixes, scoped_get, subtree_q
 from jiceng.orgs.models import Unit, UnitKind
-from jiceng.orgs.selectors import residents_under
+from jiceng.orgs.selectors import people_under
 from jiceng.people.models import CentralHousehold, PartyMembership, Person
 
 PAGE_SIZE = 50
@@ -42,6 +42,11 @@ def search_kind(*, q: str = "", id_number: str = "", phone: str = "") -> str:
 def residents():
     """Every resident row (not scope-filtered: the unit tallies count them for everyone)."""
     return Person.objects.filter(is_resident=True)
+
+
+def non_residents():
+    """Every registered person who is not a resident (counted by the unit tallies beside the residents)."""
+    return Person.objects.filter(is_resident=False)
 
 
 def people_search(*, user, unit=None, q: str = "", id_number: str = "", phone: str = ""):
@@ -136,17 +141,15 @@ def people_page(*, user, unit=None, q: str = "", qs=None, after: int | None = No
 
 
 def people_total(*, user, unit=None, q: str = "", id_number: str = "", phone: str = "") -> int:
-    """How many people the list holds: residents from the unit tree's tallies plus the registered
-    non-residents (a few, counted on the index); a search is counted directly (its rows are few)."""
+    """How many people the list holds: residents and registered non-residents from the unit tree's tallies
+    (one row per area, never a COUNT over a city's people); a search is counted directly (its rows are
+    few)."""
     if q or id_number or phone:
         return people_search(user=user, unit=unit, q=q, id_number=id_number, phone=phone).count()
     prefixes = [unit.path] if unit is not None else scope_prefixes(user)
     if not prefixes:
         return 0
-    non_residents = scope_filter(Person.objects.filter(is_resident=False), user, "unit_path")
-    if unit is not None:
-        non_residents = non_residents.filter(subtree_q(unit.path, "unit_path"))
-    return residents_under(prefixes) + non_residents.count()
+    return people_under(prefixes)
 
 
 def person_get(*, user, pk: int) -> Person:

@@ -89,8 +89,7 @@ def person_create(*, actor, household: Unit, name: str, gender: str | None = Non
                 raise Conflict(_("A person with this identity number is already registered."), field="id_number")
         person = Person.objects.create(name=name, gender=gender, birth_date=birth_date, household=household,
                                        unit_path=household.path, is_resident=is_resident, **cols)
-        if is_resident:
-            tally.on_residents_added([household.path])
+        tally.on_people_added([(household.path, is_resident)])
         audit_record(actor=actor, action="person.create", obj=person,
                      changes={"name": name, "household": household.code,
                               "id_number": "(set)" if norm_id else "", "phone": "(set)" if norm_phone else ""})
@@ -121,7 +120,7 @@ def people_bulk_create(*, actor, people: list[Person], note: str = "") -> int:
     require_scope_all(actor, paths, "write")
     with transaction.atomic():
         _insert_people(people)
-        tally.on_residents_added([p.unit_path for p in people if p.is_resident])
+        tally.on_people_added([(p.unit_path, p.is_resident) for p in people])
         audit_record(actor=actor, action="person.bulk_create", object_type="people.person",
                      unit_path=min(paths, key=len), changes={"count": len(people), "note": note})
     return len(people)
@@ -179,10 +178,8 @@ def person_update(*, actor, person: Person, name: str | None = None, phone: str 
         if changes:
             person.save()
             if was != (person.unit_path, person.is_resident):
-                if was[1]:
-                    tally.on_residents_added([was[0]], sign=-1)
-                if person.is_resident:
-                    tally.on_residents_added([person.unit_path])
+                tally.on_people_added([was], sign=-1)
+                tally.on_people_added([(person.unit_path, person.is_resident)])
             audit_record(actor=actor, action="person.update", obj=person, changes=changes)
     return person
 

@@ -26,6 +26,14 @@ LIST_PAGES = {
     "funds:projects": ["/funds/projects/?unit={community}"],
     "consult:matters": ["/consult/matters/"],
     "mobilize:home": ["/mobilize/"],
+    "mobilize:cobuild_agencies": ["/mobilize/cobuild/agencies/"],
+    "mobilize:cobuild_members": ["/mobilize/cobuild/members/"],
+    "mobilize:cobuild_queue": ["/mobilize/cobuild/queue/"],
+    "mobilize:cobuild_needs": ["/mobilize/cobuild/needs/"],
+    "mobilize:cobuild_resources": ["/mobilize/cobuild/resources/"],
+    "mobilize:cobuild_projects": ["/mobilize/cobuild/projects/"],
+    "mobilize:cobuild_activities": ["/mobilize/cobuild/activities/"],
+    "mobilize:cobuild_report": ["/mobilize/cobuild/report/"],
     "stations:map": ["/stations/"],
 }
 

@@ -10,7 +10,7 @@ from jiceng.core.tests.list_pages import LIST_PAGES
 # route name -> URL -> queries; the other list pages are pinned in their app's tests:
 # people:list, people:central_households, orgs:party_orgs, orgs:unit (community), cases:desk, cases:queue,
 # accounts:notifications, neworgs:home, neworgs:gaps, meetings:home, projects:home, consult:matters,
-# mobilize:home (grep assert_queries in jiceng/<app>/tests).
+# mobilize:home, mobilize:cobuild_* (test_cobuild_pages.py) (grep assert_queries in jiceng/<app>/tests).
 PINNED = {
     "/units/{city_code}/": 8,
     "/units/{building}/": 10,

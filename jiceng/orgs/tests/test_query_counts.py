@@ -40,12 +40,12 @@ def test_unit_browser_queries_are_pinned(client_for, city):
 def test_people_list_queries_are_pinned(client_for, city):
     client = client_for("community_worker")
     # 1 user, 2 grants, 3 a keyset page of residents with household and party membership joined,
-    # 4 the non-residents that fill it (a small city's page holds both), 5 the residents' total from the
-    # scope unit's tally, 6 the non-residents' count, 7 the server-side session
-    with assert_queries(7, label="people list"):
+    # 4 the non-residents that fill it (a small city's page holds both), 5 the total (residents and
+    # non-residents) from the scope unit's tally row, never a count over the people, 6 the server-side session
+    with assert_queries(6, label="people list"):
         assert client.get("/people/").status_code == 200
     _grow(city, 5)
-    with assert_queries(7, label="people list after growth"):
+    with assert_queries(6, label="people list after growth"):
         assert client.get("/people/").status_code == 200
 
 
