@@ -754,7 +754,7 @@ def walk_finish15(w: Walk):
 
     # C4: wartime; a call whose post is at the member's home; the member accepts on a phone
     desk.goto("/mobilize/")
-    if desk.locator("#id_mode").count() and desk.input_value("#id_mode") != "wartime":
+    if not desk.locator("#issue-call").count():  # peacetime: switch to wartime first
         desk.select_option("#id_mode", "wartime")
         desk.fill("#id_reason", "防汛抢险")
         _go(desk, desk.locator("#mode-form button[type=submit]"))
@@ -791,11 +791,12 @@ def walk_finish15(w: Walk):
         county.click(".excel-links a[href^='/excel/workers/export']")
     first = Path(info.value.path()).read_bytes()
     rows = [list(r) for r in load_workbook(io.BytesIO(first)).worksheets[0].iter_rows(values_only=True)]
-    county.goto(f"/excel/workers/import?unit={COMMUNITY}")
+    _go(county, county.locator(".excel-links a[href^='/excel/workers/import']"))
     county.set_input_files("input[type=file]", files=[{"name": "workers.xlsx", "buffer": first,
                            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
-    _go(county, county.locator("form button[type=submit], form button").last)
-    assert county.locator(".messages").count(), "no message after the import"
+    _go(county, county.locator("form.card button[type=submit]"))
+    assert county.locator("#import-errors").count() == 0, county.inner_text("main")[:300]
+    w.saw(f"import: {county.inner_text('.messages').strip()}")
     county.goto(f"/workforce/?unit={COMMUNITY}")
     with county.expect_download() as info:
         county.click(".excel-links a[href^='/excel/workers/export']")

@@ -34,6 +34,7 @@ _STAFF = ["city_admin", "street_official", "community_worker"]
 _BY_CAPABILITY = {  # capability -> (allowed, 403 inside the community)
     "read": (SEE_COMMUNITY, {}),
     "write": (_STAFF, {"party_member": 403}),
+    "structure": (_STAFF, {"party_member": 403}),
     "reveal_pii": (_STAFF, {"party_member": 403}),
     "manage_users": (["city_admin"], {"street_official": 403, "community_worker": 403, "party_member": 403}),
 }
