@@ -12,7 +12,8 @@
   var map = L.map(el, { attributionControl: false });
   if (el.dataset.tiles) L.tileLayer(el.dataset.tiles).addTo(map);
   function box(id) { return form.querySelector('input[name="households"][value="' + id + '"]'); }
-  var bounds = [];
+  // the view first: Leaflet draws no vector layer on a map without one
+  map.fitBounds(points.map(function (p) { return [p.lat, p.lng]; }), { padding: [20, 20], maxZoom: 18 });
   points.forEach(function (p) {
     var inputs = p.ids.map(box).filter(Boolean);
     if (!inputs.length) return;
@@ -35,7 +36,5 @@
       paint();
     });
     inputs.forEach(function (i) { i.addEventListener("change", paint); });
-    bounds.push([p.lat, p.lng]);
   });
-  if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18 });
 })();
