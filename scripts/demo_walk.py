@@ -3,7 +3,7 @@
     make demo > demo.log 2>&1 &        # the demo city, served at http://127.0.0.1:8000
     .venv/bin/python scripts/demo_walk.py --base http://127.0.0.1:8000 --log demo.log [--shots DIR]
                                           [workforce] [funds] [ballot] [onecore] [neworgs]
-                                          [report] [grid] [dispatch] [chase] [call] [wall]
+                                          [report] [grid] [dispatch] [chase] [call] [wall] [finish15]
 
 Each journey logs in as the demo personas (password = user name) and uses the pages only, as the people
 would: the county recruits on the recruitment page, the street records its checklist and prepares the
@@ -656,8 +656,243 @@ def walk_neworgs(w: Walk):
     w.saw(f"joint branch recorded: off the list; new_orgs_party_org_coverage {middle} → {after}")
 
 
+# --- issue 15's Done-when: big committee, meeting from its roster, co-building, a wartime offer, Excel -----
+
+def _finish15_person_numbers():
+    """What two people know and tell the worker, read from the demo database: the demo resident's identity
+    number (for the evaluation they give on a visit) and the demo member's home point (the post is put
+    there, so the offer is theirs)."""
+    from django.contrib.auth import get_user_model
+
+    from jiceng.core import crypto
+    from jiceng.mobilize.models import Member
+
+    users = get_user_model().objects.select_related("person")
+    resident = users.get(username="demo-resident").person
+    member = Member.objects.get(person_id=users.get(username="demo-member").person_id)
+    return crypto.decrypt(resident.id_number_enc), (member.lat, member.lng)
+
+
+def _finish15_new_id(seed: int) -> str:
+    from jiceng.core.pii import id_check_digit
+
+    first17 = f"14100219850315{seed % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def _go(page, locator):
+    with page.expect_navigation():
+        locator.click()
+
+
+def walk_finish15(w: Walk):
+    """A community worker, on pages alone: the community's big committee (members joining the term in office
+    and the next term set up by renewal), the monthly meeting whose attendance is that roster, an agency and
+    its member registered and confirmed, a need matched to a resource as a project that is checked and
+    evaluated, an activity with check-in by code and credited hours; a member on a phone accepts a wartime
+    offer from the in-app list; the workers' roster round-trips through Excel on its page."""
+    from openpyxl import load_workbook
+
+    from jiceng.orgs.models import BigCommittee
+
+    today = local_today()
+    resident_id, (home_lat, home_lng) = _finish15_person_numbers()
+    stamp = int(time.time()) % 100000
+    desk = w.page("demo-community")
+
+    # A3: the big committee of the community, its part-time members and its terms
+    desk.goto(f"/units/{COMMUNITY}/")
+    _go(desk, desk.locator("#big-committee-link"))
+    in_office = desk.locator("#terms tr", has=desk.locator(".tag.ok"))
+    if in_office.count():
+        _go(desk, in_office.first.locator("a").first)
+    else:
+        desk.fill("#term-form #id_term_start", today.replace(month=1, day=1).isoformat())
+        desk.fill("#term-form #id_term_end", today.replace(year=today.year + 4, month=12, day=31).isoformat())
+        _go(desk, desk.locator("#term-form button"))
+    committee_url = desk.url
+    joined = [(f"赵警官{stamp}", "police", "解放路派出所", "社区民警"),
+              (f"孙经理{stamp}", "property_company", "幸福物业服务有限公司", "项目经理")]
+    for name, source, org, position in joined:
+        desk.fill("#member-form #id_name", name)
+        desk.select_option("#member-form #id_source", source)
+        desk.fill("#member-form #id_source_org", org)
+        desk.fill("#member-form #id_position", position)
+        _go(desk, desk.locator("#member-form button"))
+        assert name in desk.inner_text("#roster"), f"{name} not on the roster"
+    w.saw(f"big committee: {len(joined)} part-time members joined the term in office")
+    committee = BigCommittee.objects.get(pk=int(re.search(r"/big-committees/(\d+)/", committee_url).group(1)))
+    if not BigCommittee.objects.filter(unit=committee.unit, term_start__gt=committee.term_end).exists():
+        desk.fill("#renew-form input[name=term_end]",
+                  committee.term_end.replace(year=committee.term_end.year + 5).isoformat())
+        _go(desk, desk.locator("#renew-form button"))
+        w.saw(f"the next term set up by renewal: {desk.inner_text('h1')}")
+    desk.goto(committee_url)
+
+    # the monthly joint meeting: those due are the roster, nobody typed
+    desk.goto(f"/meetings/?unit={COMMUNITY}")
+    if desk.locator("#system-setup").count():
+        _go(desk, desk.locator("#system-setup button"))
+    else:
+        _go(desk, desk.locator("a[href*='/meetings/systems/']").first)
+    due = desk.locator("#meeting-form tr[data-member]")
+    ids = [due.nth(i).get_attribute("data-member") for i in range(due.count())]
+    texts = " ".join(due.all_inner_texts())
+    assert all(name in texts for name, *_r in joined), "the joined members are not among those due"
+    desk.fill("#meeting-form input[name=held_on]", today.isoformat())
+    desk.fill("#meeting-form input[name=title]", f"大党委{today.month}月联席会议")
+    desk.fill("#meeting-form textarea[name=agenda]", "小区停车整治；共建项目推进")
+    for i, pk in enumerate(ids):
+        desk.check(f"input[name=att_{pk}][value={'deputy' if i == 0 else 'present'}]")
+    desk.fill(f"input[name=deputy_{ids[0]}]", "副所长")
+    _go(desk, desk.locator("#meeting-form button"))
+    assert "/meetings/" in desk.url and "副所长" in desk.inner_text("main"), "the meeting was not recorded"
+    w.saw(f"meeting recorded: attendance taken on the roster's {len(ids)} members due")
+    desk.goto(committee_url)
+    assert desk.locator("#roster .rate").count() >= len(joined)
+    w.saw(f"attendance rates on the roster: {desk.locator('#roster .rate').all_inner_texts()[:4]}")
+
+    # C1: an agency and its member, confirmed
+    desk.goto("/mobilize/")
+    _go(desk, desk.locator("#cobuild-links a", has_text="报到单位"))
+    agency = f"临汾市税务局第{stamp}党支部"
+    desk.fill("#id_name", agency)
+    desk.fill("#id_agreement_start", today.isoformat())
+    desk.fill("#id_agreement_end", (today + datetime.timedelta(days=365)).isoformat())
+    desk.fill("#id_commitments", "每月组织一次志愿服务")
+    _go(desk, desk.locator("#agency-form button[type=submit]").first)
+    _go(desk, desk.locator("button[name=confirm]"))
+    assert desk.inner_text("#agency-status") == "已确认"
+    _go(desk, desk.get_by_role("link", name="为该单位党员办理报到"))
+    member_name = f"周晓{stamp % 97}"
+    desk.fill("#id_name", member_name)
+    desk.fill("#id_id_number", _finish15_new_id(stamp))
+    desk.fill("#id_phone", f"139{stamp:08d}")
+    desk.locator("#member-form label", has_text="驾驶").first.click()
+    _go(desk, desk.locator("#member-form button[type=submit]").first)
+    row = desk.locator("tr[id^=member-]", has_text=member_name).first
+    _go(desk, row.locator("button[name=confirm]"))
+    w.saw(f"agency {agency} and its member {member_name} registered and confirmed")
+
+    # C2: need → resource → suggested match → set, check, evaluate
+    later = (today + datetime.timedelta(days=60)).isoformat()
+    _go(desk, desk.locator(".crumbs a", has_text="需求清单"))
+    need = f"独居老人助餐{stamp}"
+    desk.fill("#id_title", need)
+    desk.select_option("#id_category", label="养老服务")
+    desk.fill("#id_wanted_from", today.isoformat())
+    desk.fill("#id_wanted_to", later)
+    desk.fill("#id_quantity", "2")
+    _go(desk, desk.locator("#need-form button[type=submit]").first)
+    need_url = desk.url
+    _go(desk, desk.locator(".crumbs a", has_text="资源清单"))
+    resource = f"税务局送餐志愿队{stamp}"
+    desk.fill("#id_title", resource)
+    desk.select_option("#id_category", label="养老服务")
+    desk.select_option("#id_agency", label=agency)
+    desk.fill("#id_available_from", today.isoformat())
+    desk.fill("#id_available_to", later)
+    desk.fill("#id_capacity", "3")
+    _go(desk, desk.locator("#resource-form button[type=submit]").first)
+    desk.goto(need_url)
+    assert resource in desk.inner_text("#suggestions"), "the resource is not suggested for the need"
+    desk.locator("#project-form label", has_text=resource).click()
+    _go(desk, desk.locator("#project-form button[type=submit]").first)
+    assert desk.inner_text("#project-stage") == "定"
+    desk.fill("#id_note", "每天中午按时送达，已回访")
+    _go(desk, desk.locator("#check-form button[type=submit]").first)
+    assert desk.inner_text("#project-stage") == "查"
+    desk.fill("#id_id_number", resident_id)
+    desk.select_option("#id_score", "5")
+    desk.fill("#id_comment", "饭菜热乎")
+    _go(desk, desk.locator("#evaluate-form button[type=submit]").first)
+    assert desk.inner_text("#project-stage") == "评"
+    w.saw(f"project set, checked, evaluated: {desk.inner_text('#project-score').strip()}")
+
+    # C3: an activity under way, sign-up, check-in with the code shown there, check-out, hours credited
+    _go(desk, desk.locator(".crumbs a", has_text="活动列表"))
+    start = datetime.datetime.now() - datetime.timedelta(minutes=30)
+    desk.select_option("#id_kind", label="志愿服务")
+    desk.fill("#id_title", f"清洁家园{stamp}")
+    desk.fill("#id_starts_at", start.strftime("%Y-%m-%dT%H:%M"))
+    desk.fill("#id_ends_at", (start + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    desk.fill("#id_capacity", "10")
+    _go(desk, desk.locator("#activity-form button[type=submit]").first)
+    activity_url = desk.url
+    desk.select_option("#id_member", label=member_name)
+    _go(desk, desk.locator("#signup-form button[type=submit]").first)
+    _go(desk, desk.get_by_role("link", name="显示签到码"))
+    code = re.search(r"\d{6}", desk.inner_text(".figure .value")).group(0)
+    desk.goto(activity_url)
+    desk.select_option("#presence_member", label=member_name)
+    desk.fill("#presence_code", code)
+    _go(desk, desk.locator("#presence-form button[name=check-in]"))
+    assert "签到成功" in desk.inner_text(".messages")
+    time.sleep(40)  # the member serves a while: 40 s is 0.01 h
+    desk.select_option("#presence_member", label=member_name)
+    desk.fill("#presence_code", code)
+    _go(desk, desk.locator("#presence-form button[name=check-out]"))
+    hours = desk.inner_text(f"tr[id^=signup-]:has-text('{member_name}') .hours").strip()
+    assert Decimal(hours) > 0 and hours in desk.inner_text(".messages"), f"no hours credited: {hours}"
+    w.saw(f"activity: {member_name} checked in by code and out, {hours} h credited")
+
+    # C4: wartime; a call whose post is at the member's home; the member accepts on a phone
+    desk.goto("/mobilize/")
+    if not desk.locator("#issue-call").count():  # peacetime: switch to wartime first
+        desk.select_option("#id_mode", "wartime")
+        desk.fill("#id_reason", "防汛抢险")
+        _go(desk, desk.locator("#mode-form button[type=submit]"))
+    _go(desk, desk.locator("#issue-call"))
+    call_title = f"防汛值守{stamp}"
+    desk.fill("#id_title", call_title)
+    desk.fill("#id_posts-0-place", "五一路河堤")
+    desk.fill("#id_posts-0-lat", f"{home_lat:.6f}")
+    desk.fill("#id_posts-0-lng", f"{home_lng:.6f}")
+    desk.fill("#id_posts-0-headcount", "1")
+    _go(desk, desk.locator("button[name=issue]"))
+    call_url = desk.url
+    w.saw(f"call issued: {call_title}")
+    phone = w.page("demo-member", viewport=PHONE)
+    for _ in range(60):  # the offers are sent by the task worker after the commit
+        phone.goto("/accounts/inbox/")
+        if phone.locator(".card", has_text=call_title).count():
+            break
+        time.sleep(2)
+    notice = phone.locator(".card", has_text=call_title).first
+    _go(phone, notice.locator("a").first)
+    card = phone.locator("[id^=assignment-]", has_text=call_title).first
+    _go(phone, card.locator("button[name=accept]"))
+    assert "已接受" in phone.locator("[id^=assignment-]", has_text=call_title).first.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    w.shot(phone, "finish15-offer-accepted")
+    desk.goto(call_url.rstrip("/") + "/board/")
+    w.saw(f"the member accepted on a phone; board: {desk.inner_text('#board').split(chr(10))[0]}")
+
+    # H5: the roster of workers round-trips through Excel on its page (the county recruits)
+    county = w.page("demo-county")
+    county.goto(f"/workforce/?unit={COMMUNITY}")
+    with county.expect_download() as info:
+        county.click(".excel-links a[href^='/excel/workers/export']")
+    first = Path(info.value.path()).read_bytes()
+    rows = [list(r) for r in load_workbook(io.BytesIO(first)).worksheets[0].iter_rows(values_only=True)]
+    _go(county, county.locator(".excel-links a[href^='/excel/workers/import']"))
+    county.set_input_files("input[type=file]", files=[{"name": "workers.xlsx", "buffer": first,
+                           "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    _go(county, county.locator("form.card button[type=submit]"))
+    assert county.locator("#import-errors").count() == 0, county.inner_text("main")[:300]
+    w.saw(f"import: {county.inner_text('.messages').strip()}")
+    county.goto(f"/workforce/?unit={COMMUNITY}")
+    with county.expect_download() as info:
+        county.click(".excel-links a[href^='/excel/workers/export']")
+    again = [list(r) for r in load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).worksheets[0]
+             .iter_rows(values_only=True)]
+    assert again == rows, "the roster changed on its round trip"
+    w.saw(f"workers' roster round-tripped through Excel: {len(rows) - 1} rows, unchanged")
+
+
 JOURNEYS = {"workforce": walk_workforce, "funds": walk_funds, "ballot": walk_ballot, "onecore": walk_onecore,
             "neworgs": walk_neworgs}
+JOURNEYS["finish15"] = walk_finish15
 
 
 # --- Issue 18: the people's journeys ----------------------------------------------------------------------

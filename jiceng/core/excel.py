@@ -558,13 +558,15 @@ class Registry:
     (a function of the unit), `rows(user, unit)` (what an export lists: already narrowed to the unit's
     subtree, which the user may read), and `write(actor, unit, row)` (one service call per imported row;
     None for an export-only registry) or `importer(actor, unit, upload)` (a bulk service that reads the
-    table itself); `capability` is what an import needs on the unit."""
+    table itself); `capability` is what an import needs on the unit, `read_capability` what an export needs
+    (a roster of people's records asks more than reading the unit)."""
 
     def __init__(self, name: str, title, table: Table, *, scope, rows, write=None, capability: str = "write",
-                 list_url=None, importer=None):
+                 list_url=None, importer=None, read_capability: str = "read"):
         self.name, self.title, self.table, self.scope = name, title, table, scope
         self._importer = importer
         self.rows, self.write, self.capability = rows, write, capability
+        self.read_capability = read_capability
         self.list_url = list_url
 
     @property

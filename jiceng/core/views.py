@@ -197,7 +197,7 @@ def _registry_and_unit(request, name: str, *, importing: bool = False):
     if registry is None or (importing and not registry.imports):
         raise NotFound()
     unit = registry.scope(request.user, request.GET.get("unit") or "")
-    require_scope(request.user, unit.path, registry.capability if importing else "read")
+    require_scope(request.user, unit.path, registry.capability if importing else registry.read_capability)
     return registry, unit
 
 

@@ -203,6 +203,26 @@ def grid_households(grid: Unit):
     return Unit.objects.filter(subtree_q(grid.path), kind=UnitKind.HOUSEHOLD).order_by("path")
 
 
+def grid_household_points(grid: Unit) -> list[dict]:
+    """The grid's households on the neighbour map: one dot per point, {ids, names, lat, lng}. A household
+    without a point of its own stands at its building's (or compound's) point, so the households of one
+    building share a dot and are chosen together on the map (one by one on the list)."""
+    households = list(grid_households(grid).values_list("id", "name", "lat", "lng", "parent_id"))
+    parents = {pk: (lat, lng, parent) for pk, lat, lng, parent in
+               Unit.objects.filter(subtree_q(grid.path), kind__in=[UnitKind.BUILDING, UnitKind.COMPOUND])
+               .values_list("id", "lat", "lng", "parent_id")}
+    dots: dict[tuple, dict] = {}
+    for pk, name, lat, lng, parent in households:
+        while lat is None and parent in parents:  # up to the building's or compound's point
+            lat, lng, parent = parents[parent]
+        if lat is None or lng is None:
+            continue
+        dot = dots.setdefault((lat, lng), {"ids": [], "names": [], "lat": lat, "lng": lng})
+        dot["ids"].append(pk)
+        dot["names"].append(name)
+    return list(dots.values())
+
+
 def members_living_in(grid: Unit):
     """Party members who live in the grid and are not yet a central household."""
     return (PartyMembership.objects.filter(subtree_q(grid.path, "person__unit_path"), central_household__isnull=True)

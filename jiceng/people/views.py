@@ -78,7 +78,15 @@ def central_households(request):
     return render(request, "people/central_households.html", {
         "grid": grid, "form": form, "rows": list(selectors.central_households_in(user=request.user, grid=grid)[:200]),
         "coverage": selectors.central_coverage(grid), "may_write": user_can(request.user, grid.path, "write"),
+        **_map_context(grid),
     }, status=422 if form.errors else 200)
+
+
+def _map_context(grid):
+    """The grid's households with a point, for choosing neighbours on the map beside the list."""
+    from jiceng.core.views import map_tiles
+
+    return {"household_points": selectors.grid_household_points(grid), "tiles": map_tiles()}
 
 
 def _central_render(request, ch, households=None, visit=None, status=200):
@@ -89,7 +97,7 @@ def _central_render(request, ch, households=None, visit=None, status=200):
         "households": households or HouseholdsForm(households=selectors.grid_households(ch.grid),
                                                    initial={"households": list(looked_after)}),
         "visit": visit or VisitForm(households=looked_after),
-        "may_write": user_can(request.user, ch.unit_path, "write"),
+        "may_write": user_can(request.user, ch.unit_path, "write"), **_map_context(ch.grid),
     }, status=status)
 
 

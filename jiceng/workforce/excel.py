@@ -1,135 +1,102 @@
-"""The roster in Excel: export (masked) and import (all or nothing, every bad row and column named)."""
+"""The roster of professional community workers in Excel, on core's one table (jiceng.core.excel): the export
+masks the numbers; an import recruits every new row or nothing, each problem named by row and column.
 
+The same Table serves /workforce/roster.xlsx and /workforce/import/ and core's /excel/workers/…; its writers
+are the county's recruiters (RECRUIT), its readers those who may see the roster (VIEW). An exported row
+carries the worker's 编号: importing the exported file again recognises those workers and changes nothing
+(a change to a worker is made on the worker's page, where its rules apply); a row without 编号 is a recruit."""
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiceng.core.errors import ServiceError
-from jiceng.core.excel import RowErrors, as_date, read_rows, require_columns, write_xlsx
-from jiceng.orgs.selectors import unit_get
-from jiceng.workforce import services
+from jiceng.core.excel import Choice, Column, Date, Integer, Registry, RowErrors, Table, Text
+from jiceng.core.scope import scope_filter, subtree_q, user_can
+from jiceng.orgs.excel import scope_unit
+from jiceng.orgs.models import Unit
+from jiceng.workforce import selectors, services
+from jiceng.workforce.models import Worker
 
-COLUMNS = {
-    "community": ("社区代码", "community code", "community"),
-    "community_name": ("社区", "community name"),
-    "name": ("姓名", "name"),
-    "id_number": ("身份证号", "身份证号码", "identity number", "id_number"),
-    "phone": ("手机号", "联系电话", "phone"),
-    "post": ("岗位", "post"),
-    "title": ("职务", "title"),
-    "channel": ("招录方式", "channel"),
-    "hire_date": ("入职日期", "hire date", "hire_date"),
-    "education": ("学历", "education"),
-    "qualification": ("社工资格", "qualification"),
-    "grade": ("等级", "grade"),
-    "bank_account": ("银行账号", "bank account", "bank_account"),
-    "status": ("状态", "status"),
-}
-HEADERS = ["社区代码", "社区", "姓名", "身份证号", "手机号", "岗位", "职务", "招录方式", "入职日期", "学历", "社工资格", "等级",
-           "银行账号", "状态"]
-REQUIRED = {"community": "社区代码", "name": "姓名", "id_number": "身份证号", "post": "岗位", "channel": "招录方式",
-            "hire_date": "入职日期", "education": "学历"}
-POSTS = {"正职": "principal", "副职": "deputy", "其他": "other"}
-CHANNELS = {"两委主干过渡": "transition", "社区干部招录": "cadre", "社会公开招聘": "open"}
-EDUCATIONS = {"高中及以下": "secondary", "中专": "secondary", "大专": "college", "本科": "bachelor", "硕士": "master",
-              "博士": "doctor"}
-QUALIFICATIONS = {"": "none", "无": "none", "初级": "junior", "中级": "intermediate", "高级": "senior"}
-STATUSES = {"在岗": "active", "停岗": "suspended", "离岗": "ended"}
+POSTS = [("principal", "正职"), ("deputy", "副职"), ("other", "其他")]
+CHANNELS = [("transition", "两委主干过渡"), ("cadre", "社区干部招录"), ("open", "社会公开招聘")]
+EDUCATIONS = [("secondary", "高中及以下"), ("college", "大专"), ("bachelor", "本科"), ("master", "硕士"), ("doctor", "博士")]
+QUALIFICATIONS = [("none", "无"), ("junior", "初级"), ("intermediate", "中级"), ("senior", "高级")]
+STATUSES = [("active", "在岗"), ("suspended", "停岗"), ("ended", "离岗")]
 
-
-def _reverse(mapping):
-    out = {}
-    for label, code in mapping.items():
-        out.setdefault(code, label)
-    return out
+WORKERS = Table([
+    Column("community", "社区代码", Text(32), required=True, aliases=("community code",), get="community.code"),
+    Column("community_name", "社区", get="community.name", export_only=True, aliases=("community name",)),
+    Column("name", "姓名", Text(60), required=True, get="person.name"),
+    Column("id_number", "身份证号", Text(24), required=True, aliases=("身份证号码", "identity number"),
+           get="person.id_number_masked"),
+    Column("phone", "手机号", Text(20), default="", aliases=("联系电话", "phone"), get="person.phone_masked"),
+    Column("post", "岗位", Choice(POSTS)),
+    Column("title", "职务", Text(40), default=""),
+    Column("channel", "招录方式", Choice(CHANNELS), required=True),
+    Column("hire_date", "入职日期", Date(), required=True, aliases=("hire date",)),
+    Column("education", "学历", Choice(EDUCATIONS, extra={"中专": "secondary"}), required=True),
+    Column("qualification", "社工资格", Choice(QUALIFICATIONS), default="none"),
+    Column("grade", "等级", Integer(1, 18), get=lambda w: w.grade or None),
+    Column("bank_account", "银行账号", Text(40), default="", aliases=("bank account",), get="bank_account_masked"),
+    Column("status", "状态", Choice(STATUSES), default="active"),
+    Column("worker", "编号", Integer(1), aliases=("worker id",), get="pk"),
+], title="专职社区工作者")
+HEADERS = [c.header for c in WORKERS.import_columns if c.key != "worker"]
+HEADERS.insert(1, "社区")
+MISSING_POST = gettext_lazy("The post is missing (principal, deputy or other).")
+# The service's field names, as the sheet's headers.
+_COLUMN_OF = {"gender": "身份证号", "birth_date": "身份证号", "row": "姓名"}
+# What a row of an already listed worker must repeat: the import never changes a worker.
+_SAME = ("community", "post", "title", "channel", "hire_date", "education", "qualification", "status")
 
 
 def roster_xlsx(workers) -> bytes:
-    posts, channels, educations, quals, statuses = (_reverse(m) for m in (POSTS, CHANNELS, EDUCATIONS, QUALIFICATIONS,
-                                                                         STATUSES))
-    quals["none"] = "无"
-    rows = ((w.community.code, w.community.name, w.person.name, w.person.id_number_masked, w.person.phone_masked,
-             posts[w.post], w.title, channels[w.channel], w.hire_date.isoformat(), educations[w.education],
-             quals[w.qualification], w.grade, w.bank_account_masked, statuses[w.status]) for w in workers)
-    return write_xlsx(HEADERS, rows, title="专职社区工作者")
+    return WORKERS.export(workers)
 
 
-def _code(value, mapping, message):
-    text = str(value or "").strip()
-    if text in mapping:
-        return mapping[text]
-    if text in mapping.values():
-        return text
-    raise ServiceError(message)
-
-
-MISSING_POST = gettext_lazy("The post is missing (principal, deputy or other).")
-
-
-def roster_import(*, actor, upload) -> int:
-    """Read a roster workbook and recruit every row, or nothing (a ValidationFailed lists each problem)."""
-    rows, present = read_rows(upload, COLUMNS)
-    require_columns(present, REQUIRED)
-    errors = RowErrors()
+def roster_import(*, actor, upload, within: Unit | None = None) -> int:
+    """Recruit every new row of a roster workbook, or nothing (a ValidationFailed lists each problem by row
+    and column). With `within` (the unit of /excel/workers/import?unit=) every row's community lies in its
+    subtree. Rows naming a listed worker (编号) must match that worker and are left as they are."""
+    rows, errors = WORKERS.read(upload)
+    header = WORKERS.header
+    codes = {r["community"] for _n, r in rows}
+    communities = {u.code: u for u in Unit.objects.filter(code__in=codes, kind="community")}
+    listed_ids = {r["worker"] for _n, r in rows if r["worker"]}
+    listed = {w.pk: w for w in scope_filter(Worker.objects.filter(pk__in=listed_ids).select_related("community"),
+                                            actor, "unit_path", capability=services.RECRUIT)}
     parsed = []
-    units = {}
     for number, row in rows:
-        item = {"row": number}
-        ok = True
-
-        def fail(column, message, number=number):
-            nonlocal ok
-            ok = False
-            errors.add(number, column, message)
-
-        code = str(row.get("community") or "").strip()
-        if code not in units:
-            try:
-                units[code] = unit_get(user=actor, code=code) if code else None
-            except ServiceError:
-                units[code] = None
-        if units[code] is None or units[code].kind != "community":
-            fail("社区代码", _("Unknown community, or outside your area."))
-        item["community"] = units[code]
-        if not str(row.get("post") or "").strip():
-            fail("岗位", MISSING_POST)
-        for key, column, mapping, message in (
-                ("post", "岗位", POSTS, _("The post is 正职, 副职 or 其他.")),
-                ("channel", "招录方式", CHANNELS, _("The recruitment channel is 两委主干过渡, 社区干部招录 or 社会公开招聘.")),
-                ("education", "学历", EDUCATIONS, _("Unknown education level.")),
-                ("qualification", "社工资格", QUALIFICATIONS, _("Unknown social-work qualification."))):
-            if key == "post" and not str(row.get("post") or "").strip():
+        community = communities.get(row["community"])
+        if community is None or not user_can(actor, community.path, services.RECRUIT) or (
+                within is not None and not community.path.startswith(within.path)):
+            errors.add(number, header("community"), _("Unknown community, or outside your area."))
+            continue
+        if row["worker"]:
+            worker = listed.get(row["worker"])
+            if worker is None or (within is not None and not worker.unit_path.startswith(within.path)):
+                errors.add(number, header("worker"), _("No worker with the number %(n)s in your area.")
+                           % {"n": row["worker"]})
                 continue
-            try:
-                item[key] = _code(row.get(key), mapping, message)
-            except ServiceError as exc:
-                fail(column, exc.message)
-        try:
-            item["hire_date"] = as_date(row.get("hire_date"))
-        except (TypeError, ValueError):
-            fail("入职日期", _("The hire date is missing or not a date."))
-        grade = row.get("grade")
-        if grade not in (None, ""):
-            try:
-                item["grade"] = int(grade)
-            except (TypeError, ValueError):
-                fail("等级", _("A grade is a whole number from 1 to 18."))
-        else:
-            item["grade"] = None
-        if row.get("status") not in (None, ""):
-            try:
-                item["status"] = _code(row.get("status"), STATUSES, _("The status is 在岗, 停岗 or 离岗."))
-            except ServiceError as exc:
-                fail("状态", exc.message)
-        for key in ("name", "id_number", "phone", "title", "bank_account"):
-            item[key] = str(row.get(key) or "").strip()
-        if ok:
-            parsed.append(item)
+            current = {"community": worker.community.code, "post": worker.post, "title": worker.title,
+                       "channel": worker.channel, "hire_date": worker.hire_date, "education": worker.education,
+                       "qualification": worker.qualification, "status": worker.status}
+            for key in _SAME:
+                if (row[key] or "") != (current[key] or ""):
+                    errors.add(number, header(key), _("This worker is already on the roster: change them on the "
+                                                      "worker's page."))
+                    break
+            continue
+        if not row["post"]:
+            errors.add(number, header("post"), MISSING_POST)
+            continue
+        parsed.append({**row, "row": number, "community": community})
     errors.raise_if_any()
     if not parsed:
+        if listed:
+            return 0  # the file lists only workers already on the roster: nothing to do
         raise ServiceError(_("The sheet has no rows."))
-    column_of = {"community": "社区代码", "post": "岗位", "channel": "招录方式", "hire_date": "入职日期", "education": "学历",
-                 "qualification": "社工资格", "grade": "等级", "id_number": "身份证号", "name": "姓名", "phone": "手机号",
-                 "bank_account": "银行账号", "gender": "身份证号", "birth_date": "身份证号"}
     try:
         workers = services.workers_bulk_create(actor=actor, rows=parsed, note="excel import")
     except ServiceError as exc:
@@ -137,7 +104,25 @@ def roster_import(*, actor, upload) -> int:
             raise
         mapped = RowErrors()
         for err in exc.errors:
-            mapped.add(err["row"], column_of.get(err["column"], err["column"]), err["message"])
+            mapped.add(err["row"], header(err["column"]) or _COLUMN_OF.get(err["column"], err["column"]),
+                       err["message"])
         mapped.raise_if_any()
         raise
     return len(workers)
+
+
+def _workers(user, unit: Unit):
+    """The export's rows: the unit's workers whom the user may see (ended posts too), masked."""
+    selectors.require_view(user, unit)
+    qs = scope_filter(Worker.objects.select_related("person", "community"), user, "unit_path",
+                      capability=services.VIEW)
+    return qs.filter(subtree_q(unit.path, "unit_path")).order_by("unit_path", "-post", "person__name", "id") \
+        .iterator(chunk_size=2000)
+
+
+REGISTRIES = [
+    Registry("workers", gettext_lazy("Professional community workers"), WORKERS, scope=scope_unit, rows=_workers,
+             importer=lambda actor, unit, upload: roster_import(actor=actor, upload=upload, within=unit),
+             capability=services.RECRUIT, read_capability=services.VIEW,
+             list_url=lambda unit: f"{reverse('workforce:home')}?unit={unit.code}"),
+]

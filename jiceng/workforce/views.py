@@ -368,7 +368,7 @@ def roster_import(request):
         raise Forbidden()
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        n = form_submit(form, lambda d: excel.roster_import(actor=request.user, upload=d["file"]))
+        n = form_submit(form, lambda d: excel.roster_import(actor=request.user, upload=d["file"], within=unit))
         if n is not None:
             messages.success(request, _("%(n)d workers imported.") % {"n": n})
             return redirect(reverse("workforce:home") + f"?unit={unit.code}")

@@ -1,6 +1,6 @@
 """`{% excel_links "needs,resources" unit %}`: a list page's export (and import) links for its registries,
 only for those who work with registers (staff and party members, not residents) and only those they may
-use on the unit (export: read; import: the registry's capability)."""
+use on the unit (export: the registry's read capability; import: the registry's capability)."""
 
 from django import template
 
@@ -27,7 +27,7 @@ def excel_links(context, names: str, unit):
     links = []
     if unit is not None and user is not None and _keeps_registers(user, unit.path):
         for name in names.split(","):
-            if name in found:
+            if name in found and _holds(user, unit.path, found[name].read_capability):
                 registry = found[name]
                 links.append({"name": registry.name, "title": registry.title,
                               "imports": registry.imports and _holds(user, unit.path, registry.capability)})

@@ -26,29 +26,42 @@ CHECKS = {
 
 
 # H5: every registry's Excel, at the community (the policy framework at the city, where it is issued).
-# Export: whoever reads the unit; import: whoever may write the registry there (the party member reads
-# the community but may not write it: 403); an export-only registry has no import (404).
+# Export: whoever holds the registry's read capability on the unit; import: whoever holds its import
+# capability there. Inside the community a persona without it gets 403 (the party member reads the
+# community but may not write it; only the county's recruiters, the city admin here, recruit workers and
+# only staff see the roster of people's records), outside 404; an export-only registry has no import (404).
+_STAFF = ["city_admin", "street_official", "community_worker"]
+_BY_CAPABILITY = {  # capability -> (allowed, 403 inside the community)
+    "read": (SEE_COMMUNITY, {}),
+    "write": (_STAFF, {"party_member": 403}),
+    "structure": (_STAFF, {"party_member": 403}),
+    "reveal_pii": (_STAFF, {"party_member": 403}),
+    "manage_users": (["city_admin"], {"street_official": 403, "community_worker": 403, "party_member": 403}),
+}
+
+
 def _excel_checks():
     from jiceng.core.excel import registries
 
     export, imports = [], []
-    write = ["city_admin", "street_official", "community_worker"]
     for name, registry in sorted(registries().items()):
         at_city = registry.capability == "supervise"
 
         def url(kind, name=name, at_city=at_city):
             return lambda c: f"/excel/{name}/{kind}?unit={(c.city if at_city else c.community).code}"
 
-        readers = ["city_admin"] if at_city else SEE_COMMUNITY
-        export.append(Check("GET", url("export"), statuses(200, allowed=readers, anonymous=302), note=name))
+        readers, read_denied = (["city_admin"], {}) if at_city else _BY_CAPABILITY[registry.read_capability]
+        export.append(Check("GET", url("export"), statuses(200, allowed=readers, anonymous=302, others=read_denied),
+                            note=name))
         if not registry.imports:
             imports.append(Check("GET", url("import"), statuses(404, allowed=[], anonymous=302), note=name))
         elif at_city:
             imports.append(Check("GET", url("import"), statuses(200, allowed=["city_admin"], anonymous=302),
                                  note=name))
         else:
-            imports.append(Check("GET", url("import"), statuses(200, allowed=write, anonymous=302,
-                                                                others={"party_member": 403}), note=name))
+            writers, denied = _BY_CAPABILITY[registry.capability]
+            imports.append(Check("GET", url("import"), statuses(200, allowed=writers, anonymous=302, others=denied),
+                                 note=name))
     return export, imports
 
 

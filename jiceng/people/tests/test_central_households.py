@@ -114,3 +114,14 @@ def test_the_central_households_page_runs_a_fixed_number_of_queries(city, neighb
         services.central_household_create(actor=None, member=m, grid=city.grid, households=[h])
     with assert_queries(len(first.captured_queries), label="people:central_households, more rows"):
         assert client.get(url).status_code == 200
+
+
+def test_the_map_places_households_without_a_point_at_their_building(city, neighbours):
+    from jiceng.orgs.models import Unit
+    from jiceng.people.selectors import grid_household_points
+
+    Unit.objects.filter(pk=city.building.pk).update(lat=36.081, lng=111.501)
+    Unit.objects.filter(pk=neighbours[0].pk).update(lat=36.082, lng=111.502)
+    dots = {(d["lat"], d["lng"]): sorted(d["ids"]) for d in grid_household_points(city.grid)}
+    assert dots == {(36.082, 111.502): [neighbours[0].pk],
+                    (36.081, 111.501): sorted([city.household.pk, neighbours[1].pk, neighbours[2].pk])}
