@@ -1,3 +1,4 @@
+import datetime
 from urllib.parse import urlencode
 
 from django import forms
@@ -16,6 +17,18 @@ from jiceng.core.views import map_tiles, page
 from jiceng.orgs.selectors import unit_ancestors, unit_or_top
 
 DEFAULT_REFRESH_SECONDS = 30
+# A figure computed in the background carries the time it was computed under the key `<figure>_as_of`
+# (ISO 8601): it is shown beside its figure, not as a figure of its own.
+AS_OF = "_as_of"
+
+
+def _as_of(value):
+    if not value:
+        return None
+    try:
+        return timezone.localtime(datetime.datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return None
 
 
 @page
@@ -34,7 +47,9 @@ def cockpit_home(request):
             query["wall"] = "1"
         return "?" + urlencode(query)
 
-    rows = [(FIGURE_LABELS.get(k, k), k, v) for k, v in compute_figures(unit, today=today).items()]
+    figures = compute_figures(unit, today=today)
+    rows = [(FIGURE_LABELS.get(k, k), k, v, _as_of(figures.get(f"{k}{AS_OF}")))
+            for k, v in figures.items() if not k.endswith(AS_OF)]
     units, drill = selectors.map_units(user=request.user, unit=unit)
     values = selectors.unit_values(unit, units, today=today)
     drill_link = link if drill else (lambda u: "")

@@ -22,7 +22,7 @@ def figures(unit, *, today) -> dict:
         share = coverage.shares(unit.path)["residents_share"]
         if share is not None:
             out["residents_within_15min_share"] = share
-            out["residents_within_15min_as_of"] = run.as_of.isoformat()
+            out["residents_within_15min_share_as_of"] = run.as_of.isoformat()
     out["new_employment_registered"] = Courier.objects.filter(where).count()
     out["new_employment_visits_year"] = Visit.objects.filter(where, at__year=today.year).count()
     out["new_employment_volunteer_hours_year"] = float(

@@ -75,6 +75,10 @@ def test_cockpit_figures_closing_a_station_and_siting(page, settings):
     _worker()
     page.reload()
     assert _figures(page)["residents_within_15min_share"] == "0%"
+    # when it was computed shows beside the figure, never as a figure of its own with a raw key
+    assert page.locator('.figure[data-key="residents_within_15min_share_as_of"]').count() == 0
+    assert "截至" in page.inner_text('.figure[data-key="residents_within_15min_share"]')
+    assert "_as_of" not in page.inner_text("main")
 
     # the siting page: the community is among the worst covered; k = 1 proposes the compound, 2 residents
     page.goto("/stations/siting/")

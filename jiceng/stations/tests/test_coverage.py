@@ -28,7 +28,7 @@ def test_closing_a_station_lowers_the_share_and_opening_it_raises_it(placed, dja
         position_update(actor=city.users["community_worker"], position=p, state="closed")
     f2 = figures.figures(city.city, today=run1.as_of.date())
     assert f2["residents_within_15min_share"] == 0.0
-    assert f2["residents_within_15min_as_of"] > f1["residents_within_15min_as_of"] or coverage.latest_run().pk != run1.pk
+    assert f2["residents_within_15min_share_as_of"] > f1["residents_within_15min_share_as_of"] or coverage.latest_run().pk != run1.pk
     assert f2["compound_stations"] == 0
 
     # moved 1.5 km west while open again: the far building (3 residents of 5 + 2) drops out
