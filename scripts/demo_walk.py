@@ -227,7 +227,7 @@ def walk_workforce(w: Walk):
     # The county recruits a worker on the recruitment page: the cockpit's count moves.
     county = w.page("demo-county")
     county.goto(f"/workforce/new/?unit={COMMUNITY}")
-    body = f"14100219950{int(time.time()) % 10}0712{int(time.time() * 10) % 10}"
+    body = f"14100219950{1 + int(time.time()) % 9}0712{int(time.time() * 10) % 10}"  # born 1995, months 01–09
     body = body[:17].ljust(17, "1")
     county.fill("#id_community", COMMUNITY)
     county.fill("#id_name", "王晓燕")
@@ -892,7 +892,6 @@ def walk_finish15(w: Walk):
 
 JOURNEYS = {"workforce": walk_workforce, "funds": walk_funds, "ballot": walk_ballot, "onecore": walk_onecore,
             "neworgs": walk_neworgs}
-JOURNEYS["finish15"] = walk_finish15
 
 
 # --- Issue 18: the people's journeys ----------------------------------------------------------------------
@@ -1188,6 +1187,8 @@ def walk_wall(w: Walk, log: Path):
 
 JOURNEYS.update({"report": walk_report, "grid": walk_grid, "dispatch": walk_dispatch, "chase": walk_chase,
                  "call": walk_call, "wall": walk_wall})
+# Last: finish15's member accepts a wartime post, which keeps them from the call journey's offer meanwhile.
+JOURNEYS["finish15"] = walk_finish15
 LOG_JOURNEYS = {"ballot", "report", "grid", "dispatch", "wall"}
 
 

@@ -18,3 +18,19 @@ def test_a_case_outside_the_users_area_is_the_same_chinese_404_as_one_that_does_
     assert missing.status_code == 404
     assert "页面不存在" in missing.content.decode() and "Not Found" not in missing.content.decode()
     assert "返回首页" in missing.content.decode()
+
+
+def test_a_server_error_is_a_chinese_page_not_djangos_english_one(rf):
+    from django.utils import translation
+
+    from jiceng.core.unavailable import server_error
+
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        with translation.override("zh-hans"):  # what the locale middleware set for the request
+            response = server_error(rf.get("/cockpit/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "出错了" in body and "错误已记录" in body
+    assert "Server Error" not in body
