@@ -105,8 +105,9 @@ def test_the_central_households_page_runs_a_fixed_number_of_queries(city, neighb
                                       households=[city.household])
     client = client_for("grid_worker")
     url = f"/people/central-households/?grid={city.grid.code}"
-    # session, user, grants; grid; rows; coverage (grids, covered); the form's members and households
-    with assert_queries(9, label="people:central_households") as first:
+    # session, user, grants; grid; rows; coverage (grids, covered); the map's household and building points;
+    # the form's members and households
+    with assert_queries(11, label="people:central_households") as first:
         assert client.get(url).status_code == 200
     for i, h in enumerate(neighbours):
         person = services.person_create(actor=None, household=h, name=f"党员{i}", gender="M")
