@@ -207,7 +207,7 @@ def grid_household_points(grid: Unit) -> list[dict]:
     """The grid's households on the neighbour map: one dot per point, {ids, names, lat, lng}. A household
     without a point of its own stands at its building's (or compound's) point, so the households of one
     building share a dot and are chosen together on the map (one by one on the list)."""
-    households = list(grid_households(grid).values_list("id", "name", "lat", "lng", "parent_id"))
+    households = list(grid_households(grid).order_by("id").values_list("id", "name", "lat", "lng", "parent_id"))
     parents = {pk: (lat, lng, parent) for pk, lat, lng, parent in
                Unit.objects.filter(subtree_q(grid.path), kind__in=[UnitKind.BUILDING, UnitKind.COMPOUND])
                .values_list("id", "lat", "lng", "parent_id")}
