@@ -479,17 +479,7 @@ def walk_ballot(w: Walk, log: Path):
     phone.wait_for_selector("#code-sent")
     assert mask_phone(first) in phone.inner_text("#code-sent")
     masked = mask_phone(first)
-    code = None
-    for _ in range(60):
-        with log.open("rb") as f:
-            f.seek(size)
-            tail = f.read().decode("utf-8", "replace")
-        found = re.findall(rf"\[sms to {re.escape(masked)}\][^\n]*?(\d{{6}})", tail)
-        if found:
-            code = found[-1]
-            break
-        time.sleep(0.5)
-    assert code, "no SMS code in the server's log"
+    code = _sms_code(log, size, masked)
     w.saw(f"SMS code for {masked} read from the console gateway in the server log")
     phone.fill("#id_code", code)
     phone.click("#vote-button")
